@@ -1,0 +1,74 @@
+"""Domain errors to HTTP, in one table; every error body is `{"error": {"code", "message"}}`."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from vocab.errors import (
+    IntegrityError,
+    InvalidInput,
+    NotFound,
+    ParseError,
+    StoreError,
+    TooLarge,
+    UnsafeInput,
+    UnsupportedFormat,
+    VocabError,
+)
+
+log = logging.getLogger("vocab.api")
+
+STATUS: dict[type[VocabError], int] = {
+    NotFound: 404,
+    InvalidInput: 422,
+    UnsupportedFormat: 400,
+    TooLarge: 413,
+    UnsafeInput: 400,
+    ParseError: 400,
+    IntegrityError: 422,
+    StoreError: 503,
+}
+"""Most specific class first: the first entry the error is an instance of wins."""
+
+
+def status_of(exc: VocabError) -> int:
+    return next((status for cls, status in STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    body = orjson.dumps({"error": {"code": code, "message": message}})
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register handlers so that no error reaches the client as a bare 500 or HTML page."""
+
+    @app.exception_handler(VocabError)
+    async def vocab_error(request: Request, exc: VocabError) -> Response:
+        return error_response(status_of(exc), exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
+            problems.append(f"{where or 'request'}: {e.get('msg', 'invalid')}")
+        return error_response(422, "invalid_input", "; ".join(problems) or "Invalid request.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: f"Nothing at {request.url.path[:200]}; see /docs for the API.",
+                    405: f"{request.method} is not allowed on {request.url.path[:200]}."}
+        message = messages.get(exc.status_code, str(exc.detail))
+        return error_response(exc.status_code, "http_error", message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")

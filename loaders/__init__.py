@@ -1,0 +1,103 @@
+"""Formats in and out, registered once: the CLI's choices and the API's media types derive
+from `FORMATS` (and its `READERS` / `WRITERS` views).
+
+>>> sorted(READERS)
+['csv', 'jsonld', 'nt', 'rdf', 'ttl']
+>>> FORMATS["ttl"].media_type
+'text/turtle'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.csv_table import read_csv, write_csv
+from loaders.rdf_input import DEFAULT_LIMITS, Limits
+from loaders.skos import read_skos, write_skos
+from loaders.skos_read import Issue, ReadResult
+from vocab.errors import UnsupportedFormat
+from vocab.model import Snapshot
+
+Reader = Callable[[bytes, str, str, Limits], ReadResult]  # data, base, source name, limits
+Writer = Callable[[Snapshot], bytes]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One file format: its name, media type, file extension and reader/writer."""
+
+    name: str
+    label: str
+    media_type: str
+    extension: str
+    read: Reader | None
+    write: Writer | None
+    aliases: tuple[str, ...] = ()
+    rdf: bool = True
+
+
+def _rdf(syntax: str) -> tuple[Reader, Writer]:
+    def read(data: bytes, base: str, source_name: str, limits: Limits) -> ReadResult:
+        return read_skos(data, syntax, base=base, source_name=source_name, limits=limits)
+
+    def write(snapshot: Snapshot) -> bytes:
+        return write_skos(snapshot, syntax)
+
+    return read, write
+
+
+def _read_csv(data: bytes, base: str, source_name: str, limits: Limits) -> ReadResult:
+    return read_csv(data, base=base, source_name=source_name)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("ttl", "Turtle", "text/turtle", ".ttl", *_rdf("ttl"), aliases=("turtle",)),
+        Format("rdf", "RDF/XML", "application/rdf+xml", ".rdf", *_rdf("rdf"), aliases=("xml", "owl")),
+        Format("jsonld", "JSON-LD", "application/ld+json", ".jsonld", *_rdf("jsonld"), aliases=("json-ld",)),
+        Format("nt", "N-Triples", "application/n-triples", ".nt", *_rdf("nt"), aliases=("ntriples",)),
+        Format("csv", "CSV", "text/csv", ".csv", _read_csv, write_csv, rdf=False),
+    )
+}
+READERS: dict[str, Reader] = {name: f.read for name, f in FORMATS.items() if f.read}
+WRITERS: dict[str, Writer] = {name: f.write for name, f in FORMATS.items() if f.write}
+RDF_FORMATS: tuple[str, ...] = tuple(name for name, f in FORMATS.items() if f.rdf)
+
+
+def get_format(name: str, *, purpose: dict[str, object] | None = None) -> Format:
+    """Return the format called `name` (or an alias); raise UnsupportedFormat listing the choices."""
+    choices = purpose if purpose is not None else FORMATS
+    key = name.strip().lower().lstrip(".")
+    for fmt in FORMATS.values():
+        if (key == fmt.name or key in fmt.aliases) and fmt.name in choices:
+            return fmt
+    raise UnsupportedFormat(f"Unknown format '{name[:40]}'; use one of: {', '.join(choices)}.")
+
+
+def format_for_path(path: Path) -> Format:
+    """Return the format named by a file's extension; raise UnsupportedFormat otherwise."""
+    suffix = path.suffix.lower()
+    for fmt in FORMATS.values():
+        if suffix == fmt.extension or suffix.lstrip(".") in fmt.aliases:
+            return fmt
+    raise UnsupportedFormat(
+        f"Cannot tell the format of '{path.name}' from its extension; "
+        f"pass --format with one of: {', '.join(READERS)}."
+    )
+
+
+def read_file(path: Path, *, fmt: Format | None = None, base: str, limits: Limits = DEFAULT_LIMITS) -> ReadResult:
+    """Return the Snapshot in a file of any registered format."""
+    fmt = fmt or format_for_path(path)
+    if fmt.read is None:
+        raise UnsupportedFormat(f"{fmt.label} files cannot be imported; use one of: {', '.join(READERS)}.")
+    return fmt.read(path.read_bytes(), base, path.name, limits)
+
+
+__all__ = [
+    "FORMATS", "RDF_FORMATS", "READERS", "WRITERS", "Format", "Issue", "ReadResult",
+    "format_for_path", "get_format", "read_file",
+]

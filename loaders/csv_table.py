@@ -1,0 +1,268 @@
+"""CSV in and out: one row per concept, RFC 4180, UTF-8, multi-valued cells joined by `|`.
+
+Conventions (documented in the README):
+
+- quoting and CRLF line ends follow RFC 4180 (`csv` module, `QUOTE_MINIMAL`);
+- a multi-valued cell joins values with `|`; a `|` or `\\` inside a value is escaped as
+  `\\|` or `\\\\`;
+- a text value in another language than the row's `lang` ends with `@tag` (`Röntgen@de`);
+  one in no language ends with a bare `@`;
+- spreadsheet-safe by default: a cell a spreadsheet would run as a formula (starting
+  with `=`, `+`, `-`, `@`, tab, CR or LF) gets a leading `'`; reading removes exactly one
+  such `'`, so export and import round-trip. `raw=True` writes cells unchanged.
+
+Scheme and collection metadata live in the SKOS exports; the CSV carries concepts and
+the URIs of their collections.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+
+from loaders.rdf_input import check_iri
+from loaders.skos_read import Issue, ReadResult
+from vocab.errors import ParseError, TooLarge
+from vocab.model import (
+    COMMUNITIES,
+    Collection,
+    Concept,
+    Label,
+    LabelKind,
+    LangText,
+    Mapping,
+    MatchKind,
+    Note,
+    NoteKind,
+    Scheme,
+    Snapshot,
+    Status,
+)
+
+LABEL_COLUMNS = {LabelKind.PREF: "prefLabel", LabelKind.ACRONYM: "acronym",
+                 LabelKind.ALT: "altLabel", LabelKind.HIDDEN: "hiddenLabel"}
+NOTE_COLUMNS = {kind: kind.value for kind in NoteKind}
+MATCH_COLUMNS = {kind: kind.value for kind in MatchKind}
+USAGE_COLUMNS = {c: f"{c}Labels" for c in COMMUNITIES}
+COLUMNS: tuple[str, ...] = (
+    "uri", "id", "status", "replacedBy", "lang",
+    *LABEL_COLUMNS.values(), "definition", "plainDefinition", *NOTE_COLUMNS.values(),
+    "broader", "narrower", "related", *MATCH_COLUMNS.values(),
+    "source", "citation", "page", "notation", "inScheme", "topConceptOf", "collections",
+    *USAGE_COLUMNS.values(), "created", "modified",
+)
+REQUIRED = ("uri", "prefLabel")
+MAX_FIELD = 131_072
+MAX_BYTES = 64 * 1024 * 1024
+_FORMULA = re.compile(r"^'*[=+\-@\t\r\n]")
+_SPLIT = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+_LANG_SUFFIX = re.compile(r"^(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)?$", re.S)
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def _join(values: Iterable[str]) -> str:
+    return "|".join(_escape(v) for v in values)
+
+
+def _split(cell: str) -> list[str]:
+    if not cell:
+        return []
+    parts, last = [], 0
+    for m in _SPLIT.finditer(cell):
+        parts.append(cell[last : m.end(1)])
+        last = m.end()
+    parts.append(cell[last:])
+    return [_unescape(p) for p in parts]
+
+
+def _tagged(text: str, lang: str, row_lang: str) -> str:
+    if lang != row_lang or _LANG_SUFFIX.match(text):
+        return f"{text}@{lang}"
+    return text
+
+
+def _untag(value: str, row_lang: str) -> tuple[str, str]:
+    m = _LANG_SUFFIX.match(value)
+    return (m.group(1), m.group(2) or "") if m else (value, row_lang)
+
+
+def _safe(cell: str) -> str:
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def _unsafe(cell: str) -> str:
+    """Undo `_safe`: drop the one quote it put before a formula-like cell."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell
+
+
+def write_csv(snapshot: Snapshot, *, raw: bool = False) -> bytes:
+    """Return the concepts of `snapshot` as CSV bytes (spreadsheet-safe unless `raw`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    tops = {uri: scheme for scheme, uris in snapshot.top_concepts.items() for uri in uris}
+    member_of: dict[str, list[str]] = {}
+    for collection in snapshot.collections:
+        for member in collection.members:
+            member_of.setdefault(member, []).append(collection.uri)
+    for concept in snapshot.concepts:
+        row = _row(concept, tops.get(concept.uri), member_of.get(concept.uri, []))
+        writer.writerow([row[c] if raw else _safe(row[c]) for c in COLUMNS])
+    return out.getvalue().encode("utf-8")
+
+
+def _row(c: Concept, top_of: str | None, collections: list[str]) -> dict[str, str]:
+    pref = c.labels_of(LabelKind.PREF)
+    lang = pref[0].lang if pref else ""
+
+    def texts(items: Iterable[tuple[str, str]]) -> str:
+        return _join(_tagged(text, item_lang, lang) for text, item_lang in items)
+
+    row = {
+        "uri": c.uri, "id": c.id, "status": c.status.value, "replacedBy": _join(c.replaced_by),
+        "lang": lang,
+        "definition": texts((t.text, t.lang) for t in c.definitions),
+        "plainDefinition": texts((t.text, t.lang) for t in c.plain_definitions),
+        "broader": _join(c.broader), "narrower": _join(c.narrower), "related": _join(c.related),
+        "source": _join(c.sources), "citation": texts((t.text, t.lang) for t in c.citations),
+        "page": _join(c.pages), "notation": _join(c.notations), "inScheme": _join(c.in_schemes),
+        "topConceptOf": top_of or "", "collections": _join(collections),
+        "created": c.created or "", "modified": c.modified or "",
+    }
+    for kind, column in LABEL_COLUMNS.items():
+        row[column] = texts((lb.text, lb.lang) for lb in c.labels_of(kind))
+    for kind, column in NOTE_COLUMNS.items():
+        row[column] = texts((n.text, n.lang) for n in c.notes if n.kind is kind)
+    for kind, column in MATCH_COLUMNS.items():
+        row[column] = _join(c.matches(kind))
+    for community, column in USAGE_COLUMNS.items():
+        row[column] = texts((lb.text, lb.lang) for lb in c.labels if community in lb.usage)
+    return row
+
+
+def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv") -> ReadResult:
+    """Return the concepts of a CSV file; raise ParseError naming the line at fault."""
+    if len(data) > MAX_BYTES:
+        raise TooLarge(f"The CSV is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes.")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ParseError("The CSV holds a NUL byte; remove it.", line=line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError("The CSV is not UTF-8; save it as UTF-8 (CSV UTF-8 in Excel).", line=line) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    csv.field_size_limit(MAX_FIELD)
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ParseError("The CSV is empty; the first row must name the columns.", line=1)
+        header = [_unsafe(h).strip() for h in header]
+        duplicates = sorted({h for h in header if header.count(h) > 1})
+        if duplicates:
+            raise ParseError(f"Duplicate columns: {', '.join(duplicates)}.", line=1)
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise ParseError(f"Missing required columns: {', '.join(missing)}; expected: {', '.join(COLUMNS)}.", line=1)
+        unknown = [h for h in header if h not in COLUMNS]
+        concepts: list[Concept] = []
+        members: dict[str, list[str]] = {}
+        tops: dict[str, list[str]] = {}
+        issues = [Issue("warning", "", f"Unknown column '{h}' was ignored.") for h in unknown]
+        ids: set[str] = set()
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            line = reader.line_num
+            if len(row) != len(header):
+                raise ParseError(f"The row has {len(row)} cells; the header has {len(header)}.", line=line)
+            cells = {h: _unsafe(v) for h, v in zip(header, row, strict=True) if h in COLUMNS}
+            concept = _concept(cells, base, line, ids)
+            concepts.append(concept)
+            for uri in _split(cells.get("collections", "")):
+                members.setdefault(uri, []).append(concept.uri)
+            if cells.get("topConceptOf"):
+                tops.setdefault(cells["topConceptOf"], []).append(concept.uri)
+    except csv.Error as exc:
+        raise ParseError(f"Not valid CSV: {exc}", line=reader.line_num) from None
+    schemes = sorted({s for c in concepts for s in c.in_schemes}) or [f"{base.rstrip('/')}/scheme"]
+    return ReadResult(
+        Snapshot(
+            schemes=tuple(Scheme(uri=s, titles=(LangText(source_name, ""),)) for s in schemes),
+            concepts=tuple(concepts),
+            collections=tuple(
+                Collection(id=uri.rstrip("/").rsplit("/", 1)[-1], uri=uri, members=tuple(m))
+                for uri, m in members.items()
+            ),
+            top_concepts={s: tuple(tops.get(s, ())) for s in schemes},
+        ),
+        tuple(issues),
+    )
+
+
+def _concept(cells: dict[str, str], base: str, line: int, ids: set[str]) -> Concept:
+    lang = cells.get("lang", "")
+
+    def texts(column: str) -> list[tuple[str, str]]:
+        return [_untag(v, lang) for v in _split(cells.get(column, ""))]
+
+    def iris(column: str) -> tuple[str, ...]:
+        try:
+            return tuple(check_iri(v.strip()) for v in _split(cells.get(column, "")) if v.strip())
+        except ParseError as exc:
+            raise ParseError(f"Column '{column}': {exc.message}", line=line) from None
+
+    uri = iris("uri")
+    if len(uri) != 1:
+        raise ParseError("Each row needs exactly one 'uri'.", line=line)
+    concept_id = cells.get("id", "").strip() or uri[0].rstrip("/").rsplit("/", 1)[-1]
+    if concept_id in ids:
+        raise ParseError(f"The id '{concept_id}' appears twice.", line=line)
+    ids.add(concept_id)
+    usage: dict[tuple[str, str], list[str]] = {}
+    for community, column in USAGE_COLUMNS.items():
+        for item in texts(column):
+            usage.setdefault(item, []).append(community)
+    labels = tuple(
+        Label(text, item_lang, kind, tuple(usage.get((text, item_lang), ())))
+        for kind, column in LABEL_COLUMNS.items() for text, item_lang in texts(column)
+    )
+    if not any(lb.kind is LabelKind.PREF for lb in labels):
+        raise ParseError("The row has no prefLabel.", line=line)
+    try:
+        status = Status(cells.get("status", "") or "active")
+    except ValueError:
+        raise ParseError(
+            f"Unknown status '{cells.get('status')}'; use one of: {', '.join(s.value for s in Status)}.", line=line
+        ) from None
+    return Concept(
+        id=concept_id,
+        uri=uri[0],
+        labels=labels,
+        definitions=tuple(LangText(t, lg) for t, lg in texts("definition")),
+        plain_definitions=tuple(LangText(t, lg) for t, lg in texts("plainDefinition")),
+        notes=tuple(Note(kind, t, lg) for kind, column in NOTE_COLUMNS.items() for t, lg in texts(column)),
+        broader=iris("broader"),
+        narrower=iris("narrower"),
+        related=iris("related"),
+        mappings=tuple(Mapping(kind, t) for kind, column in MATCH_COLUMNS.items() for t in iris(column)),
+        sources=iris("source"),
+        citations=tuple(LangText(t, lg) for t, lg in texts("citation")),
+        pages=iris("page"),
+        notations=tuple(_split(cells.get("notation", ""))),
+        in_schemes=iris("inScheme") or (f"{base.rstrip('/')}/scheme",),
+        status=status,
+        replaced_by=iris("replacedBy"),
+        created=cells.get("created") or None,
+        modified=cells.get("modified") or None,
+    )

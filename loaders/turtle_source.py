@@ -1,0 +1,153 @@
+"""The curated source's house style: readable, diffable Turtle with IRIs relative to the base.
+
+`write_source(snapshot, base)` lays out a Snapshot the way an editor reads it: the scheme,
+then one block per concept in id order with its properties in a fixed order (labels,
+who uses them, definitions, notes, relations, mappings, sources, status), then the
+collections. Only what an editor states is written: inverse links (narrower), top
+concepts and the SKOS super-properties that exports add are derived when reading.
+`vocab format` rewrites the source in this style, so every diff shows only real changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import SKOS
+
+from loaders.namespaces import AIRT, COMMUNITY_PROPERTY, NOTE_PROPERTY
+from vocab.model import Collection, Concept, LabelKind, LangText, MatchKind, Scheme, Snapshot, Status
+
+PREFIXES = """\
+@prefix :     <terms/> .
+@prefix col:  <collections/> .
+@prefix airt: <https://w3id.org/airt/ns#> .
+@prefix dct:  <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix owl:  <http://www.w3.org/2002/07/owl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+"""
+HEADER = """\
+# The curated source of the vocabulary: the source of truth that `vocab build` compiles.
+# IRIs are relative to the service's base URI (<terms/t0001> is {base}/terms/t0001).
+# Keep the layout with `vocab format`; check the content with `vocab validate`.
+"""
+
+
+class _Writer:
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/") + "/"
+
+    def iri(self, uri: str) -> str:
+        if uri.startswith(self.base):
+            local = uri[len(self.base):]
+            for prefix, path in ((":", "terms/"), ("col:", "collections/")):
+                rest = local[len(path):]
+                if local.startswith(path) and rest.replace("-", "").replace("_", "").isalnum():
+                    return prefix + rest
+            return f"<{local}>"
+        return f"<{uri}>"
+
+    def literal(self, text: str, lang: str = "") -> str:
+        return Literal(text, lang=lang or None).n3()
+
+    def date(self, value: str) -> str:
+        # values passed the reader's xsd:date/dateTime pattern, so they need no escaping
+        return f'"{value}"^^xsd:{"dateTime" if "T" in value else "date"}'
+
+    def block(self, subject: str, rdf_type: str, props: list[tuple[str, list[str]]]) -> str:
+        lines = [f"{subject} a {rdf_type}"]
+        for prop, values in props:
+            if not values:
+                continue
+            if len(values) == 1 or sum(len(v) for v in values) < 70:
+                lines.append(f"    {prop} {', '.join(values)}")
+            else:
+                lines.append(f"    {prop} " + (",\n" + " " * (len(prop) + 5)).join(values))
+        return " ;\n".join(lines) + " .\n"
+
+    def texts(self, items: Iterable[LangText]) -> list[str]:
+        return [self.literal(t.text, t.lang) for t in items]
+
+
+def write_source(snapshot: Snapshot, *, base: str) -> str:
+    """Return `snapshot` as Turtle in the house style."""
+    w = _Writer(base)
+    parts = [HEADER, PREFIXES]
+    parts += [_scheme(w, s) for s in snapshot.schemes]
+    parts += [_concept(w, c) for c in sorted(snapshot.concepts, key=lambda c: c.id)]
+    parts += [_collection(w, c) for c in snapshot.collections]
+    return "\n".join(parts)
+
+
+def _scheme(w: _Writer, s: Scheme) -> str:
+    def ref(value: str | None) -> list[str]:
+        if not value:
+            return []
+        return [w.iri(value)] if value.startswith(("http://", "https://")) else [w.literal(value)]
+
+    return w.block(w.iri(s.uri), "skos:ConceptScheme", [
+        ("dct:title", w.texts(s.titles)),
+        ("dct:description", w.texts(s.descriptions)),
+        ("owl:versionInfo", [w.literal(s.version)] if s.version else []),
+        ("dct:license", ref(s.license)),
+        ("dct:publisher", ref(s.publisher)),
+        ("dct:creator", [v for c in s.creators for v in ref(c)]),
+        ("dct:language", [w.literal(lang) for lang in s.languages]),
+        ("foaf:homepage", ref(s.homepage)),
+        ("dct:created", [w.date(s.created)] if s.created else []),
+        ("dct:modified", [w.date(s.modified)] if s.modified else []),
+    ])
+
+
+def _concept(w: _Writer, c: Concept) -> str:
+    def labels(kind: LabelKind) -> list[str]:
+        return [w.literal(lb.text, lb.lang) for lb in c.labels_of(kind)]
+
+    props: list[tuple[str, list[str]]] = [
+        ("skos:prefLabel", labels(LabelKind.PREF)),
+        ("airt:acronym", labels(LabelKind.ACRONYM)),
+        ("skos:altLabel", labels(LabelKind.ALT)),
+        ("skos:hiddenLabel", labels(LabelKind.HIDDEN)),
+    ]
+    for community, prop in COMMUNITY_PROPERTY.items():
+        props.append((_qname(prop), [w.literal(lb.text, lb.lang) for lb in c.labels if community in lb.usage]))
+    props += [
+        ("skos:definition", w.texts(c.definitions)),
+        ("airt:plainDefinition", w.texts(c.plain_definitions)),
+    ]
+    for kind, prop in NOTE_PROPERTY.items():
+        props.append((_qname(prop), [w.literal(n.text, n.lang) for n in c.notes if n.kind is kind]))
+    props += [
+        ("skos:broader", [w.iri(u) for u in c.broader]),
+        ("skos:related", [w.iri(u) for u in c.related]),
+        *[(f"skos:{kind.value}", [w.iri(u) for u in c.matches(kind)]) for kind in MatchKind],
+        ("skos:notation", [w.literal(n) for n in c.notations]),
+        ("dct:source", [w.iri(s) for s in c.sources] + w.texts(c.citations)),
+        ("foaf:page", [w.iri(p) for p in c.pages]),
+    ]
+    if c.status is not Status.ACTIVE:
+        props.append(("owl:deprecated", ["true"]))
+        prop = "airt:mergedInto" if c.status is Status.MERGED else "dct:isReplacedBy"
+        props.append((prop, [w.iri(u) for u in c.replaced_by]))
+    props += [
+        ("dct:created", [w.date(c.created)] if c.created else []),
+        ("dct:modified", [w.date(c.modified)] if c.modified else []),
+    ]
+    return w.block(w.iri(c.uri), "skos:Concept", props)
+
+
+def _qname(prop: URIRef) -> str:
+    for prefix, namespace in (("airt", str(AIRT)), ("skos", str(SKOS))):
+        if prop.startswith(namespace):
+            return f"{prefix}:{prop[len(namespace):]}"
+    raise ValueError(f"No prefix for {prop}")
+
+
+def _collection(w: _Writer, c: Collection) -> str:
+    return w.block(w.iri(c.uri), "skos:OrderedCollection" if c.ordered else "skos:Collection", [
+        ("skos:prefLabel", w.texts(c.labels)),
+        ("skos:definition", w.texts(c.definitions)),
+        ("skos:member", [w.iri(m) for m in c.members]),
+    ])

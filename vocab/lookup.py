@@ -1,0 +1,81 @@
+"""Exact lookup by label in visible tiers: preferred, acronym, alternative, hidden.
+
+The query and every label are compared by their normalised compact key (case, accents,
+spelling variants, plurals, spacing and hyphens folded; see `vocab.normalize`). The first
+tier with hits wins and lists every concept it found there: an ambiguous acronym answers
+all its senses. Concepts that the same text names in lower tiers are kept as
+`other_senses`, so a word that means different things to different communities shows
+every meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vocab.model import LabelKind
+from vocab.normalize import clean_query, compact_key
+from vocab.store import LabelRow, Store, is_active
+
+LOOKUP_TIERS: tuple[tuple[str, LabelKind], ...] = (
+    ("preferred", LabelKind.PREF),
+    ("acronym", LabelKind.ACRONYM),
+    ("alternative", LabelKind.ALT),
+    ("hidden", LabelKind.HIDDEN),
+)
+"""Tier name and label kind, most significant first; the first tier with hits wins."""
+
+TIER_OF_KIND: dict[LabelKind, str] = {kind: name for name, kind in LOOKUP_TIERS}
+
+
+@dataclass(frozen=True, slots=True)
+class LookupHit:
+    """A concept found by lookup, with the label that matched and its tier."""
+
+    row: LabelRow
+    tier: str
+
+    @property
+    def matched(self) -> str:
+        """The label that matched; a hidden label (a misspelling) is never shown."""
+        return self.row.pref_label if self.row.kind is LabelKind.HIDDEN else self.row.text
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    query: str
+    hits: tuple[LookupHit, ...]
+    other_senses: tuple[LookupHit, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.hits) > 1
+
+
+def lookup(store: Store, text: str) -> LookupResult:
+    """Return the concepts whose label equals `text` once normalised, by tier.
+
+    Raises InvalidInput for an empty, over-long or non-Unicode query.
+    """
+    query = clean_query(text)
+    key = compact_key(query)
+    rows = store.labels_with_key(key) if key else []
+    if not rows and len(key) > 2 and key.endswith("s"):
+        rows = store.labels_with_key(key[:-1])  # "cts", "eis": lower-case plural acronyms
+    return LookupResult(query, *_tiered(rows))
+
+
+def _tiered(rows: list[LabelRow]) -> tuple[tuple[LookupHit, ...], tuple[LookupHit, ...]]:
+    best: dict[int, LookupHit] = {}
+    rank = {kind: i for i, (_, kind) in enumerate(LOOKUP_TIERS)}
+    for row in sorted(rows, key=lambda r: (rank[r.kind], not is_active(r), r.pref_label.casefold())):
+        if row.concept not in best:
+            best[row.concept] = LookupHit(row, TIER_OF_KIND[row.kind])
+    if not best:
+        return (), ()
+    hits = list(best.values())
+    live = [h for h in hits if is_active(h.row)] or hits
+    winning = live[0].tier
+    return (
+        tuple(h for h in live if h.tier == winning),
+        tuple(h for h in hits if h.tier != winning or h not in live),
+    )

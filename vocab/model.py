@@ -1,0 +1,229 @@
+"""The domain model in SKOS words: Snapshot, Scheme, Concept, Label, Collection.
+
+A `Snapshot` is one complete, released state of a vocabulary: what the Turtle source
+holds, what the store serves and what every export writes. All classes are frozen;
+loaders build them, the store persists them, nothing mutates them.
+
+>>> c = Concept(id="t0001", uri="http://x/terms/t0001",
+...             labels=(Label("machine learning", "en-GB", LabelKind.PREF),
+...                     Label("ML", "en-GB", LabelKind.ACRONYM)))
+>>> c.pref_label(), c.acronyms
+('machine learning', ('ML',))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+COMMUNITIES: tuple[str, ...] = ("industry", "clinical", "regulatory", "academic", "patient")
+"""The communities whose usage every label records."""
+
+PREFERRED_LANGUAGES: tuple[str, ...] = ("en-GB", "en", "en-US")
+"""Display order when a text exists in several languages."""
+
+
+class LabelKind(StrEnum):
+    """The SKOS label properties, plus acronym (declared a sub-property of altLabel)."""
+
+    PREF = "pref"
+    ACRONYM = "acronym"
+    ALT = "alt"
+    HIDDEN = "hidden"
+
+
+class Status(StrEnum):
+    """Lifecycle of a concept URI; every status keeps the URI resolving."""
+
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"  # replaced by another concept: 200 with dct:isReplacedBy
+    MERGED = "merged"  # the same concept moved to a new id: 301
+    WITHDRAWN = "withdrawn"  # retired with no successor: 410
+
+
+class MatchKind(StrEnum):
+    """SKOS mapping properties, by their local names."""
+
+    EXACT = "exactMatch"
+    CLOSE = "closeMatch"
+    BROAD = "broadMatch"
+    NARROW = "narrowMatch"
+    RELATED = "relatedMatch"
+
+
+class NoteKind(StrEnum):
+    """SKOS documentation properties other than definition."""
+
+    NOTE = "note"
+    SCOPE = "scopeNote"
+    EXAMPLE = "example"
+    HISTORY = "historyNote"
+    EDITORIAL = "editorialNote"
+    CHANGE = "changeNote"
+    WARNING = "usageWarning"  # ours: a word that means different things to different communities
+
+
+@dataclass(frozen=True, slots=True)
+class LangText:
+    """A language-tagged text; `lang` is a BCP 47 tag in canonical case, '' if untagged."""
+
+    text: str
+    lang: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One label of a concept, with the communities that use it."""
+
+    text: str
+    lang: str
+    kind: LabelKind
+    usage: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A documentation note (scope note, example, history note, ...)."""
+
+    kind: NoteKind
+    text: str
+    lang: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A SKOS mapping from a concept to a concept in another scheme."""
+
+    kind: MatchKind
+    target: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A skos:Concept. Relations hold URIs; the store resolves them to labels."""
+
+    id: str
+    uri: str
+    labels: tuple[Label, ...] = ()
+    definitions: tuple[LangText, ...] = ()
+    plain_definitions: tuple[LangText, ...] = ()
+    notes: tuple[Note, ...] = ()
+    broader: tuple[str, ...] = ()
+    narrower: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    mappings: tuple[Mapping, ...] = ()
+    sources: tuple[str, ...] = ()  # dct:source IRIs
+    citations: tuple[LangText, ...] = ()  # dct:source given as text
+    pages: tuple[str, ...] = ()  # foaf:page: the body's or standard's own web address
+    notations: tuple[str, ...] = ()
+    in_schemes: tuple[str, ...] = ()
+    status: Status = Status.ACTIVE
+    replaced_by: tuple[str, ...] = ()
+    created: str | None = None
+    modified: str | None = None
+
+    def labels_of(self, kind: LabelKind) -> tuple[Label, ...]:
+        """Return this concept's labels of one kind, in source order."""
+        return tuple(label for label in self.labels if label.kind is kind)
+
+    def pref_label(self, lang: str | None = None) -> str:
+        """Return the preferred label in `lang`, else in the first preferred language."""
+        return pick_text(
+            [LangText(label.text, label.lang) for label in self.labels_of(LabelKind.PREF)], lang
+        ) or self.id
+
+    def definition(self, lang: str | None = None) -> str:
+        """Return the definition in `lang` or the first preferred language ('' if none)."""
+        return pick_text(self.definitions, lang)
+
+    @property
+    def acronyms(self) -> tuple[str, ...]:
+        return tuple(label.text for label in self.labels_of(LabelKind.ACRONYM))
+
+    @property
+    def alt_labels(self) -> tuple[Label, ...]:
+        return self.labels_of(LabelKind.ALT)
+
+    @property
+    def hidden_labels(self) -> tuple[Label, ...]:
+        return self.labels_of(LabelKind.HIDDEN)
+
+    def matches(self, kind: MatchKind) -> tuple[str, ...]:
+        """Return the targets of one mapping property."""
+        return tuple(m.target for m in self.mappings if m.kind is kind)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A skos:Collection (or OrderedCollection) grouping concepts a reader can browse."""
+
+    id: str
+    uri: str
+    labels: tuple[LangText, ...] = ()
+    definitions: tuple[LangText, ...] = ()
+    members: tuple[str, ...] = ()  # URIs of concepts or nested collections
+    ordered: bool = False
+
+    def label(self, lang: str | None = None) -> str:
+        return pick_text(self.labels, lang) or self.id
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A skos:ConceptScheme with the metadata a citable vocabulary needs."""
+
+    uri: str
+    titles: tuple[LangText, ...] = ()
+    descriptions: tuple[LangText, ...] = ()
+    version: str | None = None
+    license: str | None = None
+    publisher: str | None = None
+    creators: tuple[str, ...] = ()
+    created: str | None = None
+    modified: str | None = None
+    languages: tuple[str, ...] = ()
+    homepage: str | None = None
+
+    def title(self, lang: str | None = None) -> str:
+        return pick_text(self.titles, lang) or self.uri
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One complete state of a vocabulary: its schemes, concepts and collections."""
+
+    schemes: tuple[Scheme, ...]
+    concepts: tuple[Concept, ...]
+    collections: tuple[Collection, ...] = ()
+    top_concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # scheme -> URIs
+
+    @property
+    def scheme(self) -> Scheme:
+        """The primary scheme (the first one)."""
+        return self.schemes[0]
+
+
+def pick_text(texts: list[LangText] | tuple[LangText, ...], lang: str | None = None) -> str:
+    """Return the text in `lang` (exact, then primary subtag), else by PREFERRED_LANGUAGES.
+
+    >>> pick_text([LangText("colour", "en-GB"), LangText("color", "en-US")], "en-US")
+    'color'
+    >>> pick_text([LangText("väri", "fi"), LangText("colour", "en-GB")])
+    'colour'
+    """
+    if not texts:
+        return ""
+    wanted = ([lang] if lang else []) + list(PREFERRED_LANGUAGES)
+    for tag in wanted:
+        for t in texts:
+            if t.lang.lower() == tag.lower():
+                return t.text
+        for t in texts:
+            if t.lang.split("-")[0].lower() == tag.split("-")[0].lower():
+                return t.text
+    untagged = [t for t in texts if not t.lang]
+    return (untagged or list(texts))[0].text

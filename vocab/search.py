@@ -1,0 +1,217 @@
+"""Ranked search over every label: exact > acronym > synonym > prefix > fuzzy.
+
+Stages run cheapest first, against indexes, and the fuzzy stage runs only when no exact
+or prefix stage found anything:
+
+1. exact: the normalised compact key equals a label's (index lookup);
+2. prefix: a label's key starts with the query's (index range scan), or every query word
+   starts a word of the label, in any order (FTS5 prefix query);
+3. fuzzy: each query word is corrected against the store's word list with rapidfuzz,
+   FTS5 finds labels holding the corrected words, and rapidfuzz ranks those few hundred
+   candidates; small stores also compare the whole query with every label.
+
+Each hit says how it matched (`match_type`) and which label matched.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+from vocab.model import LabelKind
+from vocab.normalize import clean_query, normalise_label
+from vocab.store import LabelRow, Store, is_active
+
+# --- ranking policy ---------------------------------------------------------------------
+EXACT_SCORES: dict[LabelKind, tuple[str, float]] = {
+    LabelKind.PREF: ("exact", 1.0),
+    LabelKind.ACRONYM: ("acronym", 0.97),
+    LabelKind.ALT: ("synonym", 0.94),
+    LabelKind.HIDDEN: ("synonym", 0.9),
+}
+PREFIX_BASE, PREFIX_SPAN = 0.6, 0.25  # key prefix: base + span * share of the label typed
+WORD_PREFIX_BASE, WORD_PREFIX_SPAN = 0.55, 0.25  # every query word starts a label word
+FUZZY_SCALE = 0.75  # fuzzy score = scale * similarity in [0, 1]
+FUZZY_CUTOFF = 70  # least rapidfuzz similarity (0-100) for a fuzzy hit
+WORD_CUTOFF = 75  # least similarity for correcting a query word
+WORD_CANDIDATES = 4  # corrections tried per query word
+MIN_FUZZY_WORD = 4  # shorter words are not corrected (typos in "CT" are other acronyms)
+CANDIDATE_LIMIT = 300  # labels read from an index per stage
+FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
+MATCH_ORDER = {"exact": 0, "acronym": 1, "synonym": 2, "prefix": 3, "fuzzy": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A concept found by search: which label matched, how, and how well (0-1)."""
+
+    row: LabelRow
+    match_type: str
+    score: float
+
+    @property
+    def matched(self) -> str:
+        """The matched label; hidden labels (misspellings) are shown as the preferred label."""
+        return self.row.pref_label if self.row.kind is LabelKind.HIDDEN else self.row.text
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Optional restrictions: a community that uses the label, a collection, a language."""
+
+    community: str | None = None
+    members: frozenset[str] | None = None  # URIs of a collection's members
+    lang: str | None = None
+    include_deprecated: bool = False
+
+    def accept(self, row: LabelRow) -> bool:
+        if not self.include_deprecated and not is_active(row):
+            return False
+        if self.community and self.community not in row.usage.split(","):
+            return False
+        if self.members is not None and row.uri not in self.members:
+            return False
+        return not self.lang or row.lang.lower().startswith(self.lang.lower())
+
+
+Scorer = Callable[[LabelRow], SearchHit | None]
+
+
+class Searcher:
+    """Search over one store; holds the word list for typo correction once loaded."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._words: dict[int, list[str]] | None = None
+        self._known: frozenset[str] = frozenset()
+        self._keys: list[tuple[str, int]] | None = None
+
+    def search(self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()) -> list[SearchHit]:
+        """Return up to `limit` hits, best first. Raises InvalidInput for a bad query."""
+        norm = normalise_label(clean_query(text))
+        key = norm.replace(" ", "")
+        if not key:
+            return []
+        best: dict[int, SearchHit] = {}
+
+        def consider(rows: list[LabelRow], score: Scorer) -> None:
+            for row in rows:
+                if filters.accept(row):
+                    hit = score(row)
+                    if hit and (row.concept not in best or _rank(hit) < _rank(best[row.concept])):
+                        best[row.concept] = hit
+
+        consider(self.store.labels_with_key(key), _exact)
+        consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), _prefix(key))
+        words = norm.split()
+        consider(self.store.labels_matching(_all_prefixes(words), CANDIDATE_LIMIT), _word_prefix(key))
+        if not best:
+            consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
+        return sorted(best.values(), key=_rank)[:limit]
+
+    # --- fuzzy stage ----------------------------------------------------------------------
+
+    def _fuzzy_candidates(self, words: list[str], key: str) -> list[LabelRow]:
+        self._load()
+        groups = [self._corrections(w) for w in words]
+        groups = [g for g in groups if g]
+        rows: list[LabelRow] = []
+        if groups:
+            query = " AND ".join("(" + " OR ".join(f'"{w}"' for w in g) + ")" for g in groups)
+            rows = self.store.labels_matching(query, CANDIDATE_LIMIT)
+            if not rows and len(groups) > 1:  # any corrected word, rather than all of them
+                query = " OR ".join(f'"{w}"' for g in groups for w in g)
+                rows = self.store.labels_matching(query, CANDIDATE_LIMIT)
+        if self._keys is not None:
+            found = process.extract(
+                key, [k for k, _ in self._keys], scorer=fuzz.ratio,
+                score_cutoff=FUZZY_CUTOFF, limit=CANDIDATE_LIMIT // 10,
+            )
+            rowids = [self._keys[i][1] for _, _, i in found]
+            if rowids:
+                rows += self.store.labels_by_rowid(rowids)
+        return rows
+
+    def _corrections(self, word: str) -> list[str]:
+        if word in self._known or len(word) < MIN_FUZZY_WORD:
+            return [word] if word in self._known else []
+        assert self._words is not None
+        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._words.get(n, ())]
+        found = process.extract(
+            word, pool, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=WORD_CANDIDATES
+        )
+        return [w for w, _, _ in found]
+
+    def _load(self) -> None:
+        if self._words is not None:
+            return
+        with self._lock:
+            if self._words is not None:
+                return
+            by_length: dict[int, list[str]] = defaultdict(list)
+            known = []
+            for word, _ in self.store.words():
+                by_length[len(word)].append(word)
+                known.append(word)
+            if int(self.store.meta.get("labels", "0")) <= FULL_SCAN_MAX_LABELS:
+                self._keys = self.store.all_keys()
+            self._known = frozenset(known)
+            self._words = dict(by_length)
+
+
+def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
+    return (-round(hit.score, 4), MATCH_ORDER[hit.match_type], len(hit.row.text), hit.row.pref_label.casefold())
+
+
+def _exact(row: LabelRow) -> SearchHit:
+    match_type, score = EXACT_SCORES[row.kind]
+    return SearchHit(row, match_type, score)
+
+
+def _share(key: str, row: LabelRow) -> float:
+    return min(1.0, len(key) / max(1, len(row.norm.replace(" ", ""))))
+
+
+def _prefix(key: str) -> Scorer:
+    def score(row: LabelRow) -> SearchHit:
+        return SearchHit(row, "prefix", PREFIX_BASE + PREFIX_SPAN * _share(key, row) - _hidden_penalty(row))
+    return score
+
+
+def _word_prefix(key: str) -> Scorer:
+    def score(row: LabelRow) -> SearchHit:
+        return SearchHit(row, "prefix", WORD_PREFIX_BASE + WORD_PREFIX_SPAN * _share(key, row) - _hidden_penalty(row))
+    return score
+
+
+def _fuzzy(norm: str, words: list[str]) -> Scorer:
+    def score(row: LabelRow) -> SearchHit | None:
+        similarity = max(fuzz.ratio(norm, row.norm), _word_similarity(words, row.norm.split())) / 100
+        if similarity * 100 < FUZZY_CUTOFF:
+            return None
+        return SearchHit(row, "fuzzy", FUZZY_SCALE * similarity - _hidden_penalty(row))
+    return score
+
+
+def _word_similarity(query_words: list[str], label_words: list[str]) -> float:
+    """Mean best similarity of each query word to a label word, scaled by label coverage."""
+    if not query_words or not label_words:
+        return 0.0
+    best = [max(fuzz.ratio(q, w, processor=default_process) for w in label_words) for q in query_words]
+    coverage = min(1.0, len(query_words) / len(label_words))
+    return sum(best) / len(best) * (0.7 + 0.3 * coverage)
+
+
+def _hidden_penalty(row: LabelRow) -> float:
+    return 0.02 if row.kind is LabelKind.HIDDEN else 0.0
+
+
+def _all_prefixes(words: list[str]) -> str:
+    """FTS5 query: every word as a prefix, in any order. Words are [0-9a-z]+ after normalising."""
+    return " AND ".join(f'"{w}"*' for w in words)

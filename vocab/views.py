@@ -1,0 +1,104 @@
+"""The public JSON of concepts, lookups and searches (the keys of API.md, in SKOS names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vocab.lookup import LookupHit, LookupResult
+from vocab.model import Concept, LabelKind, LangText, MatchKind, NoteKind
+from vocab.search import SearchHit
+from vocab.store import ConceptRef
+from vocab.vocabulary import Vocabulary
+
+
+def _lang_map(texts: tuple[LangText, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in texts:
+        out.setdefault(t.lang, t.text)
+    return out
+
+
+def _ref(uri: str, refs: dict[str, ConceptRef]) -> dict[str, Any]:
+    ref = refs.get(uri)
+    return {"uri": uri, "id": ref.id if ref else None, "prefLabel": ref.pref_label if ref else None}
+
+
+def concept_json(vocabulary: Vocabulary, concept: Concept, top_of: str | None = None) -> dict[str, Any]:
+    """Return the JSON of a concept: labels with their communities, relations with labels."""
+    linked = concept.broader + concept.narrower + concept.related + concept.replaced_by
+    refs = vocabulary.refs(linked)
+
+    def labels(kind: LabelKind) -> list[dict[str, Any]]:
+        return [{"label": lb.text, "lang": lb.lang, "usage": list(lb.usage)} for lb in concept.labels_of(kind)]
+
+    return {
+        "uri": concept.uri,
+        "id": concept.id,
+        "prefLabel": {lb.lang: lb.text for lb in concept.labels_of(LabelKind.PREF)},
+        "altLabel": labels(LabelKind.ALT),
+        "hiddenLabel": labels(LabelKind.HIDDEN),
+        "acronym": list(concept.acronyms),
+        "labels": [
+            {"label": lb.text, "lang": lb.lang, "type": lb.kind.value, "usage": list(lb.usage)}
+            for lb in concept.labels if lb.kind is not LabelKind.HIDDEN
+        ],
+        "definition": _lang_map(concept.definitions),
+        "plainDefinition": _lang_map(concept.plain_definitions),
+        "usageWarning": _lang_map(tuple(LangText(n.text, n.lang) for n in concept.notes if n.kind is NoteKind.WARNING)),
+        "notes": [{"type": n.kind.value, "text": n.text, "lang": n.lang} for n in concept.notes if n.kind is not NoteKind.WARNING],
+        "broader": [_ref(u, refs) for u in concept.broader],
+        "narrower": [_ref(u, refs) for u in concept.narrower],
+        "related": [_ref(u, refs) for u in concept.related],
+        **{kind.value: list(concept.matches(kind)) for kind in MatchKind},
+        "status": concept.status.value,
+        "replacedBy": [_ref(u, refs) for u in concept.replaced_by],
+        "source": list(concept.sources) + [c.text for c in concept.citations],
+        "page": list(concept.pages),
+        "notation": list(concept.notations),
+        "inScheme": list(concept.in_schemes),
+        "topConceptOf": top_of,
+        "collections": [
+            {"uri": c.uri, "id": c.id, "prefLabel": c.label()} for c in vocabulary.collections_of(concept)
+        ],
+        "created": concept.created,
+        "modified": concept.modified,
+    }
+
+
+def hit_json(ref_row: LookupHit | SearchHit) -> dict[str, Any]:
+    row = ref_row.row
+    return {"uri": row.uri, "id": row.id, "prefLabel": row.pref_label, "matched": ref_row.matched}
+
+
+def search_json(query: str, hits: list[SearchHit]) -> dict[str, Any]:
+    return {
+        "query": query,
+        "results": [
+            {**hit_json(h), "match_type": h.match_type, "score": round(h.score, 3),
+             "status": h.row.status, "usage": [u for u in h.row.usage.split(",") if u] if h.row.kind is not LabelKind.HIDDEN else []}
+            for h in hits
+        ],
+    }
+
+
+def lookup_json(vocabulary: Vocabulary, result: LookupResult) -> dict[str, Any]:
+    def sense(hit: LookupHit) -> dict[str, Any]:
+        record = vocabulary.record(hit.row.id)
+        concept = record.concept
+        return {
+            **hit_json(hit),
+            "tier": hit.tier,
+            "acronym": list(concept.acronyms),
+            "definition": concept.definition(),
+            "field": list(vocabulary.fields(concept)),
+            "usage": [u for u in hit.row.usage.split(",") if u] if hit.row.kind is not LabelKind.HIDDEN else [],
+            "status": concept.status.value,
+            "replacedBy": [_ref(u, vocabulary.refs(concept.replaced_by)) for u in concept.replaced_by],
+        }
+
+    return {
+        "query": result.query,
+        "ambiguous": result.ambiguous,
+        "results": [sense(h) for h in result.hits],
+        "otherSenses": [sense(h) for h in result.other_senses],
+    }

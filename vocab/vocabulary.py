@@ -1,0 +1,137 @@
+"""The read API of the service: one object that the CLI and the HTTP layer both call.
+
+>>> vocabulary = Vocabulary.open("data/vocab.db")            # doctest: +SKIP
+>>> vocabulary.lookup("MHRA").hits[0].row.pref_label          # doctest: +SKIP
+'Medicines and Healthcare products Regulatory Agency'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from vocab.errors import InvalidInput, NotFound
+from vocab.lookup import LookupResult, lookup
+from vocab.model import COMMUNITIES, Collection, Concept, Scheme, Snapshot
+from vocab.search import SearchFilters, Searcher, SearchHit
+from vocab.store import ConceptRef, Store
+
+SUGGESTION_COUNT = 5
+
+
+@dataclass(frozen=True)
+class ConceptRecord:
+    """A concept as served: the concept, its ETag, and the scheme it is a top concept of."""
+
+    concept: Concept
+    etag: str
+    top_of: str | None
+
+
+class Vocabulary:
+    """Lookup, search and concept access over one built store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.searcher = Searcher(store)
+        self._record = lru_cache(maxsize=4096)(self._load_record)
+        self._fields = lru_cache(maxsize=4096)(self._load_fields)
+        self._members = lru_cache(maxsize=64)(self._load_members)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Vocabulary:
+        """Return a Vocabulary over the store at `path`; raise StoreError if it is missing or stale."""
+        return cls(Store(Path(path)))
+
+    # --- metadata -----------------------------------------------------------------------
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the whole snapshot: changes whenever any content changes."""
+        return self.store.digest
+
+    @property
+    def base(self) -> str:
+        return self.store.meta.get("base", "")
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.store.schemes()[0]
+
+    def collections(self) -> list[Collection]:
+        return self.store.collections()
+
+    def snapshot(self) -> Snapshot:
+        return self.store.snapshot()
+
+    # --- concepts -----------------------------------------------------------------------
+
+    def record(self, concept_id: str) -> ConceptRecord:
+        """Return the concept with this id; raise NotFound naming the id."""
+        found: ConceptRecord | None = self._record(concept_id)
+        if found is None:
+            raise NotFound(f"No concept has the id '{concept_id[:80]}'; search for the term instead.")
+        return found
+
+    def _load_record(self, concept_id: str) -> ConceptRecord | None:
+        row = self.store.concept(concept_id)
+        return ConceptRecord(*row) if row else None
+
+    def refs(self, uris: tuple[str, ...] | list[str]) -> dict[str, ConceptRef]:
+        return self.store.refs(list(uris))
+
+    def fields(self, concept: Concept) -> tuple[str, ...]:
+        """Return the field(s) a concept belongs to: its collections, else its broader concepts."""
+        return self._fields(concept.uri, concept.broader)  # type: ignore[no-any-return]
+
+    def _load_fields(self, uri: str, broader: tuple[str, ...]) -> tuple[str, ...]:
+        collections = self.store.collections_of(uri)
+        if collections:
+            return tuple(c.label() for c in collections)
+        return tuple(ref.pref_label for ref in self.store.refs(list(broader)).values())
+
+    def collections_of(self, concept: Concept) -> list[Collection]:
+        return self.store.collections_of(concept.uri)
+
+    # --- lookup and search --------------------------------------------------------------
+
+    def lookup(self, text: str) -> LookupResult:
+        """Return the concepts `text` names exactly, by tier (see `vocab.lookup`)."""
+        return lookup(self.store, text)
+
+    def suggestions(self, text: str) -> list[SearchHit]:
+        """Return the nearest concepts to show when a lookup finds nothing."""
+        return self.search(text, limit=SUGGESTION_COUNT)
+
+    def search(
+        self, text: str, *, limit: int = 10, community: str | None = None,
+        collection: str | None = None, lang: str | None = None, include_deprecated: bool = False,
+    ) -> list[SearchHit]:
+        """Return ranked hits for `text`; raise InvalidInput for a bad query or filter."""
+        if community and community not in COMMUNITIES:
+            raise InvalidInput(f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}.")
+        members = None
+        if collection:
+            members = self._members(collection)
+            if members is None:
+                names = ", ".join(c.id for c in self.store.collections()) or "none"
+                raise InvalidInput(f"Unknown collection '{collection}'; use one of: {names}.")
+        filters = SearchFilters(community, members, lang, include_deprecated)
+        return self.searcher.search(text, limit=limit, filters=filters)
+
+    def _load_members(self, collection_id: str) -> frozenset[str] | None:
+        found = self.store.collection(collection_id)
+        if found is None:
+            return None
+        members: set[str] = set()
+        stack = list(found.members)
+        while stack:  # nested collections count with their members
+            uri = stack.pop()
+            if uri in members:
+                continue
+            members.add(uri)
+            nested = next((c for c in self.store.collections() if c.uri == uri), None)
+            if nested:
+                stack.extend(nested.members)
+        return frozenset(members)
