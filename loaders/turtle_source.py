@@ -1,11 +1,13 @@
 """The curated source's house style: readable, diffable Turtle with IRIs relative to the base.
 
-`write_source(snapshot, base)` lays out a Snapshot the way an editor reads it: the scheme,
-then one block per concept in id order with its properties in a fixed order (labels,
-who uses them, definitions, notes, relations, mappings, sources, status), then the
-collections. Only what an editor states is written: inverse links (narrower), top
-concepts and the SKOS super-properties that exports add are derived when reading.
-`vocab format` rewrites the source in this style, so every diff shows only real changes.
+The source is a folder: `scheme.ttl` holds the concept scheme, and each collection has a
+file named after its id holding the collection (with its member list) and then the
+concepts whose first collection it is, one block each in id order, properties in a fixed
+order (labels, who uses them, definitions, notes, relations, mappings, sources, status).
+Concepts in no collection go to `unfiled.ttl`. Only what an editor states is written:
+inverse links (narrower), top concepts and the SKOS super-properties that exports add are
+derived when reading. `vocab format` rewrites the source in this style, so a diff shows
+only real changes.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ PREFIXES = """\
 @prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
 """
 HEADER = """\
-# The curated source of the vocabulary: the source of truth that `vocab build` compiles.
-# IRIs are relative to the service's base URI (<terms/t0001> is {base}/terms/t0001).
+# Part of the curated source of the vocabulary (ontology/vocabulary/), which `vocab build`
+# compiles. IRIs are relative to the service's base URI: <terms/t0001> is {base}/terms/t0001.
 # Keep the layout with `vocab format`; check the content with `vocab validate`.
 """
 
@@ -71,14 +73,19 @@ class _Writer:
         return [self.literal(t.text, t.lang) for t in items]
 
 
-def write_source(snapshot: Snapshot, *, base: str) -> str:
-    """Return `snapshot` as Turtle in the house style."""
+def write_source(snapshot: Snapshot, *, base: str) -> dict[str, str]:
+    """Return the source files of `snapshot` in the house style: {file name: Turtle}."""
     w = _Writer(base)
-    parts = [HEADER, PREFIXES]
-    parts += [_scheme(w, s) for s in snapshot.schemes]
-    parts += [_concept(w, c) for c in sorted(snapshot.concepts, key=lambda c: c.id)]
-    parts += [_collection(w, c) for c in snapshot.collections]
-    return "\n".join(parts)
+    home: dict[str, str] = {}
+    for collection in snapshot.collections:
+        for member in collection.members:
+            home.setdefault(member, collection.id)
+    files: dict[str, list[str]] = {"scheme": [_scheme(w, s) for s in snapshot.schemes]}
+    for collection in snapshot.collections:
+        files[collection.id] = [_collection(w, collection)]
+    for concept in sorted(snapshot.concepts, key=lambda c: c.id):
+        files.setdefault(home.get(concept.uri, "unfiled"), []).append(_concept(w, concept))
+    return {f"{name}.ttl": "\n".join([HEADER, PREFIXES, *blocks]) for name, blocks in files.items()}
 
 
 def _scheme(w: _Writer, s: Scheme) -> str:

@@ -25,9 +25,10 @@ from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import write_skos
 from loaders.skos_read import Issue
 from loaders.source import read_source
+from loaders.turtle_source import write_source
 from vocab import text as text_out
 from vocab import views
-from vocab.build import stale_reason, write_store
+from vocab.build import source_files, stale_reason, write_store
 from vocab.config import Settings, settings_from_env
 from vocab.errors import NotFound, VocabError
 from vocab.vocabulary import Vocabulary
@@ -244,6 +245,30 @@ def validate(
     result = read_source(settings.source, base=settings.base)
     _print_issues(result.issues, verbose)
     err.print(f"{settings.source}: {len(result.snapshot.concepts)} concepts, 0 errors.")
+
+
+@app.command("format")
+def format_source(
+    source: SourceOption = None, base_uri: BaseOption = None,
+    check: Annotated[bool, typer.Option(help="Only report files that would change; exit 1 if any.")] = False,
+) -> None:
+    """Rewrite the Turtle source folder in the house style (one file per collection)."""
+    settings = _settings(source=source, base_uri=base_uri)
+    result = read_source(settings.source, base=settings.base)
+    files = write_source(result.snapshot, base=settings.base)
+    folder = settings.source if settings.source.is_dir() else settings.source.parent
+    changed = [name for name, text in files.items()
+               if not (folder / name).exists() or (folder / name).read_text(encoding="utf-8") != text]
+    stale = [p for p in source_files(folder) if p.name not in files]
+    if check:
+        for name in changed + [p.name for p in stale]:
+            err.print(f"would reformat {folder / name}")
+        raise typer.Exit(1 if changed or stale else 0)
+    for name in changed:
+        (folder / name).write_text(files[name], encoding="utf-8")
+    for path in stale:
+        path.unlink()
+    err.print(f"{len(changed)} file(s) rewritten, {len(stale)} removed, in {folder}.")
 
 
 @app.command()

@@ -5,7 +5,7 @@
 | VOCAB_HOST        | 127.0.0.1                        | address to listen on               |
 | VOCAB_PORT        | 8000                             | port to listen on                  |
 | VOCAB_DB          | data/vocab.db                    | the SQLite store                   |
-| VOCAB_SOURCE      | ontology/vocabulary.ttl          | the curated Turtle source          |
+| VOCAB_SOURCE      | ontology/vocabulary/             | the curated Turtle source (folder) |
 | VOCAB_BASE_URI    | http://{host}:{port}             | base of concept URIs ({base}/terms/{id}) |
 | VOCAB_WORKERS     | 1                                | server worker processes            |
 """
@@ -24,7 +24,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     db: Path = ROOT / "data" / "vocab.db"
-    source: Path = ROOT / "ontology" / "vocabulary.ttl"
+    source: Path = ROOT / "ontology" / "vocabulary"
     base_uri: str = ""
     workers: int = 1
 
