@@ -45,6 +45,7 @@ from vocab.model import (
     Scheme,
     Snapshot,
     Status,
+    canonical,
 )
 
 
@@ -441,8 +442,9 @@ class _Reader:
 
 
 def read_triples(triples: Iterable[Triple], *, base: str, source_name: str = "vocabulary") -> ReadResult:
-    """Return the Snapshot held by `triples`, with every repair or loss reported."""
-    return _Reader(triples, base, source_name).read()
+    """Return the Snapshot held by `triples` (in canonical order), with every repair or loss reported."""
+    result = _Reader(triples, base, source_name).read()
+    return ReadResult(canonical(result.snapshot), result.issues)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

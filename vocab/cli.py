@@ -39,7 +39,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 SEED_CITATION = (
     "Society of Radiographers (2021). Artificial intelligence: guidance for clinical imaging "
     "and therapeutic radiography workforce professionals. Glossary of terms."

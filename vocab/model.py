@@ -13,7 +13,7 @@ loaders build them, the store persists them, nothing mutates them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 COMMUNITIES: tuple[str, ...] = ("industry", "clinical", "regulatory", "academic", "patient")
@@ -227,3 +227,47 @@ def pick_text(texts: list[LangText] | tuple[LangText, ...], lang: str | None = N
                 return t.text
     untagged = [t for t in texts if not t.lang]
     return (untagged or list(texts))[0].text
+
+
+def canonical(snapshot: Snapshot) -> Snapshot:
+    """Return `snapshot` with every unordered collection in a fixed order.
+
+    RDF has no order, so two serialisations of one graph can list labels, relations or
+    concepts differently; readers return the canonical order so that equal graphs give
+    equal Snapshots. Only ordered collections (skos:memberList) keep their order.
+    """
+    kind_rank = {kind: i for i, kind in enumerate(LabelKind)}
+    community_rank = {c: i for i, c in enumerate(COMMUNITIES)}
+
+    def concept(c: Concept) -> Concept:
+        return replace(
+            c,
+            labels=tuple(sorted(
+                (replace(lb, usage=tuple(sorted(lb.usage, key=lambda u: community_rank.get(u, 99))))
+                 for lb in c.labels),
+                key=lambda lb: (kind_rank[lb.kind], lb.lang, lb.text),
+            )),
+            definitions=tuple(sorted(c.definitions, key=lambda t: (t.lang, t.text))),
+            plain_definitions=tuple(sorted(c.plain_definitions, key=lambda t: (t.lang, t.text))),
+            notes=tuple(sorted(c.notes, key=lambda n: (n.kind.value, n.lang, n.text))),
+            broader=tuple(sorted(c.broader)),
+            narrower=tuple(sorted(c.narrower)),
+            related=tuple(sorted(c.related)),
+            mappings=tuple(sorted(c.mappings, key=lambda m: (m.kind.value, m.target))),
+            sources=tuple(sorted(c.sources)),
+            citations=tuple(sorted(c.citations, key=lambda t: (t.lang, t.text))),
+            pages=tuple(sorted(c.pages)),
+            notations=tuple(sorted(c.notations)),
+            in_schemes=tuple(sorted(c.in_schemes)),
+            replaced_by=tuple(sorted(c.replaced_by)),
+        )
+
+    def collection(c: Collection) -> Collection:
+        return c if c.ordered else replace(c, members=tuple(sorted(c.members)))
+
+    return Snapshot(
+        schemes=tuple(sorted(snapshot.schemes, key=lambda s: s.uri)),
+        concepts=tuple(sorted((concept(c) for c in snapshot.concepts), key=lambda c: c.id)),
+        collections=tuple(sorted((collection(c) for c in snapshot.collections), key=lambda c: c.id)),
+        top_concepts={s: tuple(sorted(uris)) for s, uris in snapshot.top_concepts.items()},
+    )
