@@ -24,7 +24,7 @@ from loaders.glossary import glossary_snapshot, read_glossary
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import write_skos
 from loaders.skos_read import Issue
-from loaders.source import read_source
+from loaders.source import read_source, validate_source
 from loaders.turtle_source import write_source
 from vocab import text as text_out
 from vocab import views
@@ -238,13 +238,26 @@ def import_(
 @app.command()
 def validate(
     source: SourceOption = None, base_uri: BaseOption = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every issue.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every finding, warnings included.")] = False,
+    shapes: Annotated[bool, typer.Option(help="Also run the SHACL shapes of ontology/shapes.ttl.")] = True,
 ) -> None:
-    """Check the Turtle source against the SKOS integrity conditions; exit 1 on any error."""
+    """Check the Turtle source: SKOS integrity, qSKOS quality checks and SHACL shapes; exit 1 on any error."""
     settings = _settings(source=source, base_uri=base_uri)
-    result = read_source(settings.source, base=settings.base)
-    _print_issues(result.issues, verbose)
-    err.print(f"{settings.source}: {len(result.snapshot.concepts)} concepts, 0 errors.")
+    folder = settings_from_env().source.resolve()
+    part = settings.source.is_file() and settings.source.resolve().parent == folder
+    result, findings = validate_source(settings.source, base=settings.base, shapes=shapes, part=part)
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    for f in errors + (warnings if verbose else []):
+        err.print(f"  {f.severity} [{f.check}] {f.subject}: {f.message}", markup=False)
+    if warnings and not verbose:
+        counts = Counter(f.check for f in warnings)
+        err.print("  warnings: " + ", ".join(f"{check} x{n}" for check, n in counts.most_common())
+                  + " (--verbose lists them)")
+    err.print(f"{settings.source}: {len(result.snapshot.concepts)} concepts, "
+              f"{len(errors)} errors, {len(warnings)} warnings.")
+    if errors:
+        raise typer.Exit(1)
 
 
 @app.command("format")
