@@ -17,7 +17,7 @@ from api import errors
 from api.headers import SecurityHeaders
 from api.lookup_endpoint import FastPaths, LookupEndpoint
 from api.negotiation import LOOKUP_REPRESENTATIONS
-from api.routes import export, pages, search, terms
+from api.routes import align, embed, export, pages, search, terms
 from api.templating import make_templates
 from vocab.vocabulary import Vocabulary
 
@@ -40,7 +40,7 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> FastPaths:
     api.state.templates = make_templates()
     api.state.exports = {}
     errors.install(api)
-    for router in (pages.router, terms.router, search.router, export.router):
+    for router in (pages.router, terms.router, search.router, export.router, align.router, embed.router):
         api.include_router(router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]

@@ -27,7 +27,12 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-FRAMEABLE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors *"
+FRAMEABLE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors *; "
+    "sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
+)
+"""The embed snippet: no script can run (no script-src, and a sandbox), but anyone may frame it."""
 FRAMEABLE: tuple[str, ...] = ("/embed/",)
 
 COMMON: list[tuple[bytes, bytes]] = [

@@ -3,6 +3,8 @@ from `FORMATS` (and its `READERS` / `WRITERS` views).
 
 >>> sorted(READERS)
 ['csv', 'jsonld', 'nt', 'rdf', 'ttl']
+>>> sorted(WRITERS)
+['csv', 'jsonld', 'nt', 'rdf', 'sssom', 'ttl']
 >>> FORMATS["ttl"].media_type
 'text/turtle'
 """
@@ -17,6 +19,7 @@ from loaders.csv_table import read_csv, write_csv
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import read_skos, write_skos
 from loaders.skos_read import Issue, ReadResult
+from loaders.sssom import vocabulary_sssom
 from vocab.errors import UnsupportedFormat
 from vocab.model import Snapshot
 
@@ -60,6 +63,8 @@ FORMATS: dict[str, Format] = {
         Format("jsonld", "JSON-LD", "application/ld+json", ".jsonld", *_rdf("jsonld"), aliases=("json-ld",)),
         Format("nt", "N-Triples", "application/n-triples", ".nt", *_rdf("nt"), aliases=("ntriples",)),
         Format("csv", "CSV", "text/csv", ".csv", _read_csv, write_csv, rdf=False),
+        Format("sssom", "SSSOM/TSV", "text/tab-separated-values", ".sssom.tsv", None, vocabulary_sssom,
+               aliases=("tsv",), rdf=False),
     )
 }
 READERS: dict[str, Reader] = {name: f.read for name, f in FORMATS.items() if f.read}
@@ -79,9 +84,9 @@ def get_format(name: str, *, purpose: dict[str, object] | None = None) -> Format
 
 def format_for_path(path: Path) -> Format:
     """Return the format named by a file's extension; raise UnsupportedFormat otherwise."""
-    suffix = path.suffix.lower()
+    name = path.name.lower()
     for fmt in FORMATS.values():
-        if suffix == fmt.extension or suffix.lstrip(".") in fmt.aliases:
+        if name.endswith(fmt.extension) or path.suffix.lower().lstrip(".") in fmt.aliases:
             return fmt
     raise UnsupportedFormat(
         f"Cannot tell the format of '{path.name}' from its extension; "

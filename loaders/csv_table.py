@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from loaders.rdf_input import check_iri
@@ -39,6 +40,7 @@ from vocab.model import (
     Scheme,
     Snapshot,
     Status,
+    canonical,
 )
 
 LABEL_COLUMNS = {LabelKind.PREF: "prefLabel", LabelKind.ACRONYM: "acronym",
@@ -59,6 +61,12 @@ MAX_BYTES = 64 * 1024 * 1024
 _FORMULA = re.compile(r"^'*[=+\-@\t\r\n]")
 _SPLIT = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 _LANG_SUFFIX = re.compile(r"^(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)?$", re.S)
+_LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+# The same policies as the RDF readers: no C0/C1 controls but tab, LF and CR (rdf_input);
+# dates as xsd:date or xsd:dateTime and ids safe in a URL path (skos_read).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
+_ID_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
 
 
 def _escape(value: str) -> str:
@@ -153,6 +161,8 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv") -> 
     """Return the concepts of a CSV file; raise ParseError naming the line at fault."""
     if len(data) > MAX_BYTES:
         raise TooLarge(f"The CSV is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("The CSV is UTF-16; save it as UTF-8 (CSV UTF-8 in Excel).", line=1)
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ParseError("The CSV holds a NUL byte; remove it.", line=line)
@@ -161,25 +171,22 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv") -> 
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ParseError("The CSV is not UTF-8; save it as UTF-8 (CSV UTF-8 in Excel).", line=line) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     csv.field_size_limit(MAX_FIELD)
     try:
         header = next(reader, None)
         if not header:
             raise ParseError("The CSV is empty; the first row must name the columns.", line=1)
         header = [_unsafe(h).strip() for h in header]
-        duplicates = sorted({h for h in header if header.count(h) > 1})
+        _check_cells(dict.fromkeys(header, ""), 1)
+        duplicates = sorted(h for h, n in Counter(header).items() if n > 1)
         if duplicates:
             raise ParseError(f"Duplicate columns: {', '.join(duplicates)}.", line=1)
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise ParseError(f"Missing required columns: {', '.join(missing)}; expected: {', '.join(COLUMNS)}.", line=1)
         unknown = [h for h in header if h not in COLUMNS]
-        concepts: list[Concept] = []
-        members: dict[str, list[str]] = {}
-        tops: dict[str, list[str]] = {}
-        issues = [Issue("warning", "", f"Unknown column '{h}' was ignored.") for h in unknown]
-        ids: set[str] = set()
+        rows: list[tuple[int, dict[str, str]]] = []
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
@@ -187,17 +194,29 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv") -> 
             if len(row) != len(header):
                 raise ParseError(f"The row has {len(row)} cells; the header has {len(header)}.", line=line)
             cells = {h: _unsafe(v) for h, v in zip(header, row, strict=True) if h in COLUMNS}
-            concept = _concept(cells, base, line, ids)
-            concepts.append(concept)
-            for uri in _split(cells.get("collections", "")):
-                members.setdefault(uri, []).append(concept.uri)
-            if cells.get("topConceptOf"):
-                tops.setdefault(cells["topConceptOf"], []).append(concept.uri)
+            _check_cells(cells, line)
+            rows.append((line, cells))
     except csv.Error as exc:
         raise ParseError(f"Not valid CSV: {exc}", line=reader.line_num) from None
+    issues = [Issue("warning", "", f"Unknown column '{h}' was ignored.") for h in unknown]
+    ids = _explicit_ids(rows)
+    uris: dict[str, int] = {}
+    concepts: list[Concept] = []
+    members: dict[str, list[str]] = {}
+    tops: dict[str, list[str]] = {}
+    for line, cells in rows:
+        concept = _concept(cells, base, line, ids, issues)
+        if concept.uri in uris:
+            raise ParseError(f"The uri '{concept.uri}' appears twice (lines {uris[concept.uri]} and {line}).", line=line)
+        uris[concept.uri] = line
+        concepts.append(concept)
+        for uri in _split(cells.get("collections", "")):
+            members.setdefault(uri, []).append(concept.uri)
+        if cells.get("topConceptOf"):
+            tops.setdefault(cells["topConceptOf"], []).append(concept.uri)
     schemes = sorted({s for c in concepts for s in c.in_schemes}) or [f"{base.rstrip('/')}/scheme"]
     return ReadResult(
-        Snapshot(
+        canonical(Snapshot(
             schemes=tuple(Scheme(uri=s, titles=(LangText(source_name, ""),)) for s in schemes),
             concepts=tuple(concepts),
             collections=tuple(
@@ -205,16 +224,44 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv") -> 
                 for uri, m in members.items()
             ),
             top_concepts={s: tuple(tops.get(s, ())) for s in schemes},
-        ),
+        )),
         tuple(issues),
     )
 
 
-def _concept(cells: dict[str, str], base: str, line: int, ids: set[str]) -> Concept:
-    lang = cells.get("lang", "")
+def _check_cells(cells: dict[str, str], line: int) -> None:
+    """Refuse text that would break exports or terminals, and language tags that are not tags."""
+    for column, value in cells.items():
+        bad = _CONTROL.search(value) or _CONTROL.search(column)
+        if bad:
+            raise ParseError(f"Column {column!r} holds a control character {bad.group()!r}; remove it.", line=line)
+    lang = cells.get("lang", "").strip()
+    if lang and (len(lang) > 64 or not _LANG.match(lang)):
+        raise ParseError(f"Column 'lang': '{lang[:70]}' is not a language tag such as en-GB.", line=line)
+
+
+def _safe_id(text: str) -> str:
+    return _ID_CHARS.sub("-", text).strip("-.") or "c"
+
+
+def _explicit_ids(rows: list[tuple[int, dict[str, str]]]) -> set[str]:
+    """Return the ids the file gives that are already URL-safe; refuse an id given twice."""
+    first: dict[str, int] = {}
+    for line, cells in rows:
+        given = cells.get("id", "").strip()
+        if given in first:
+            raise ParseError(f"The id '{given}' appears twice (lines {first[given]} and {line}).", line=line)
+        if given:
+            first[given] = line
+    return {given for given in first if _safe_id(given) == given}
+
+
+def _concept(cells: dict[str, str], base: str, line: int, ids: set[str], issues: list[Issue]) -> Concept:
+    lang = cells.get("lang", "").strip()
 
     def texts(column: str) -> list[tuple[str, str]]:
-        return [_untag(v, lang) for v in _split(cells.get(column, ""))]
+        tagged = (_untag(v, lang) for v in _split(cells.get(column, "")))
+        return [(text, tag) for text, tag in tagged if text.strip()]
 
     def iris(column: str) -> tuple[str, ...]:
         try:
@@ -222,13 +269,28 @@ def _concept(cells: dict[str, str], base: str, line: int, ids: set[str]) -> Conc
         except ParseError as exc:
             raise ParseError(f"Column '{column}': {exc.message}", line=line) from None
 
+    def date(column: str) -> str | None:
+        value = cells.get(column, "").strip()
+        if value and not _DATE.match(value):
+            issues.append(Issue("warning", uri[0], f"'{column}' '{value[:40]}' is not an xsd:date or dateTime; dropped."))
+            return None
+        return value or None
+
     uri = iris("uri")
     if len(uri) != 1:
         raise ParseError("Each row needs exactly one 'uri'.", line=line)
-    concept_id = cells.get("id", "").strip() or uri[0].rstrip("/").rsplit("/", 1)[-1]
-    if concept_id in ids:
-        raise ParseError(f"The id '{concept_id}' appears twice.", line=line)
-    ids.add(concept_id)
+    given = cells.get("id", "").strip()
+    if given and given in ids:
+        concept_id = given  # reserved by _explicit_ids
+    else:
+        candidate = _safe_id(given or uri[0].rstrip("/").rsplit("/", 1)[-1])
+        concept_id, n = candidate, 1
+        while concept_id in ids:
+            n += 1
+            concept_id = f"{candidate}-{n}"
+        ids.add(concept_id)
+        if given:
+            issues.append(Issue("warning", uri[0], f"The id '{given[:60]}' is not safe in a URL; it became '{concept_id}'."))
     usage: dict[tuple[str, str], list[str]] = {}
     for community, column in USAGE_COLUMNS.items():
         for item in texts(column):
@@ -263,6 +325,11 @@ def _concept(cells: dict[str, str], base: str, line: int, ids: set[str]) -> Conc
         in_schemes=iris("inScheme") or (f"{base.rstrip('/')}/scheme",),
         status=status,
         replaced_by=iris("replacedBy"),
-        created=cells.get("created") or None,
-        modified=cells.get("modified") or None,
+        created=date("created"),
+        modified=date("modified"),
     )
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """Return `cell` with a leading `'` if a spreadsheet would run it as a formula."""
+    return _safe(cell)

@@ -59,6 +59,12 @@ class Limits:
     max_entity_length: int = 1024
     max_entity_expansion: int = 1024 * 1024
     max_iri_length: int = 2048
+    max_lang_length: int = 64
+    max_iri_growth: int = 16
+    """Distinct IRIs may hold at most this many characters per byte of input (plus 1 MiB):
+    a long @prefix, @vocab or namespace used by many short names would otherwise turn a
+    small file into gigabytes of IRIs."""
+    max_message: int = 300
 
 
 DEFAULT_LIMITS = Limits()
@@ -110,6 +116,7 @@ def parse_triples(
 def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) -> list[Triple]:
     deadline = time.monotonic() + limits.max_seconds
     triples: list[Triple] = []
+    iris = _Iris(limits, len(data))
     try:
         for n, quad in enumerate(ox.parse(data, format=syntax, base_iri=base)):
             if not n % 10_000 and time.monotonic() > deadline:
@@ -117,39 +124,84 @@ def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) 
                     f"Reading took longer than {limits.max_seconds:.0f} s and was stopped."
                 )
             triples.append(
-                (_subject(quad.subject, limits), quad.predicate.value, _object(quad, limits))
+                (_subject(quad.subject, iris), iris(quad.predicate.value), _object(quad, iris))
             )
     except SyntaxError as exc:
         message = str(exc).split(" (line ")[0].removeprefix("Parser error ")
-        raise ParseError(f"Not valid RDF: {message}", line=exc.lineno, column=exc.offset) from None
+        raise ParseError(
+            f"Not valid RDF: {_shorten(message, limits)}", line=exc.lineno, column=exc.offset
+        ) from None
     except (ValueError, OSError) as exc:
-        raise ParseError(f"Not valid RDF: {exc}") from None
+        raise ParseError(f"Not valid RDF: {_shorten(str(exc), limits)}") from None
     check_blank_node_depth(triples, limits.max_depth)
     return triples
 
 
-def _subject(term: ox.NamedNode | ox.BlankNode | ox.Triple, limits: Limits) -> str:
+def _shorten(message: str, limits: Limits) -> str:
+    """Parser messages quote the token at fault, which may be megabytes long."""
+    if len(message) <= limits.max_message:
+        return message
+    return message[: limits.max_message] + f"... [{len(message) - limits.max_message:,} more characters]"
+
+
+class _Iris:
+    """Checks each distinct IRI once and shares one string per IRI (and per language tag),
+    refusing a file whose distinct IRIs outgrow it by more than `Limits.max_iri_growth`."""
+
+    def __init__(self, limits: Limits, size: int) -> None:
+        self.limits = limits
+        self.seen: dict[str, str] = {}
+        self.tags: dict[str, str] = {}
+        self.budget = limits.max_iri_growth * size + (1 << 20)
+
+    def __call__(self, iri: str) -> str:
+        known = self.seen.get(iri)
+        if known is None:
+            known = self.seen[iri] = check_iri(iri, self.limits)
+            self.budget -= len(iri)
+            if self.budget < 0:
+                raise UnsafeInput(
+                    f"The file's IRIs add up to over {self.limits.max_iri_growth} times its size "
+                    "(a long @prefix, @vocab or namespace repeated with many names); "
+                    "shorten the namespace."
+                )
+        return known
+
+    def lang(self, tag: str) -> str:
+        known = self.tags.get(tag)
+        if known is None:
+            if len(tag) > self.limits.max_lang_length:
+                raise UnsafeInput(
+                    f"A language tag is {len(tag)} characters long; "
+                    f"the limit is {self.limits.max_lang_length}."
+                )
+            known = self.tags[tag] = canonical_lang(tag)
+        return known
+
+
+def _subject(term: ox.NamedNode | ox.BlankNode | ox.Triple, iris: _Iris) -> str:
     if isinstance(term, ox.NamedNode):
-        return check_iri(term.value, limits)
+        return iris(term.value)
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     raise ParseError("RDF-star quoted triples are not supported.")
 
 
-def _object(quad: ox.Quad, limits: Limits) -> Node:
+def _object(quad: ox.Quad, iris: _Iris) -> Node:
     term = quad.object
     if isinstance(term, ox.NamedNode):
-        return check_iri(term.value, limits)
+        return iris(term.value)
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     if isinstance(term, ox.Literal):
-        if _CONTROL.search(term.value):
+        bad = _CONTROL.search(term.value)
+        if bad:
             raise UnsafeInput(
-                f"A literal of <{quad.subject}> holds a control character "
-                f"({_CONTROL.search(term.value).group()!r}); remove it."  # type: ignore[union-attr]
+                f"A literal of {_shorten(str(quad.subject), iris.limits)} holds a control "
+                f"character ({bad.group()!r}); remove it."
             )
-        lang = canonical_lang(term.language or "")
-        datatype = "" if lang or term.datatype.value == XSD_STRING else term.datatype.value
+        lang = iris.lang(term.language) if term.language else ""
+        datatype = "" if lang or term.datatype.value == XSD_STRING else iris(term.datatype.value)
         return Lit(term.value, lang, datatype)
     raise ParseError("RDF-star quoted triples are not supported.")
 
@@ -223,7 +275,9 @@ def check_rdfxml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     """
     entities: dict[str, int] = {}
     expansion = 0
+    attribute_chars = -len(data)  # expat expands entities in attribute values itself
     depth = 0
+    in_dtd = in_declaration = False
     parser = xml.parsers.expat.ParserCreate()
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
@@ -236,14 +290,33 @@ def check_rdfxml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
                 f"External or parameter entity '{name}' is not allowed{where()}; "
                 "inline the content instead."
             )
+        if name in entities:
+            raise UnsafeInput(f"Entity '{name}' is declared twice{where()}; declare it once.")
         if "&" in value or "%" in value:
             raise UnsafeInput(f"Entity '{name}' refers to another entity{where()}.")
         if len(value) > limits.max_entity_length or len(entities) >= limits.max_entities:
             raise UnsafeInput(f"Too many or too long entity declarations{where()}.")
         entities[name] = len(value)
 
+    def doctype(start: bool) -> None:
+        nonlocal in_dtd
+        in_dtd = start
+
     def default(text: str) -> None:
-        nonlocal expansion
+        nonlocal expansion, in_declaration
+        if in_dtd:
+            # Declarations the handlers above did not take arrive here token by token. A
+            # name outside <!ATTLIST ...>-like declarations is a second declaration of an
+            # entity: expat keeps the first, other parsers the last, so refuse it.
+            if text.isspace() or text.startswith(("<!--", "<?")):
+                return
+            if text.startswith("<!"):
+                in_declaration = True
+            elif in_declaration:
+                in_declaration = text != ">"
+            else:
+                raise UnsafeInput(f"An entity is declared twice{where()}; declare it once.")
+            return
         if text.startswith("&") and text.endswith(";"):
             expansion += entities.get(text[1:-1], 0)
             if expansion > limits.max_entity_expansion:
@@ -252,11 +325,19 @@ def check_rdfxml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
                     f"characters{where()}."
                 )
 
-    def start(name: str, attrs: object) -> None:
-        nonlocal depth
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal depth, attribute_chars
         depth += 1
         if depth > limits.max_depth:
             raise UnsafeInput(f"XML elements nest deeper than {limits.max_depth}{where()}.")
+        if entities:
+            # Attribute values can only outgrow the file through entity references.
+            attribute_chars += sum(len(v) for v in attrs.values())
+            if attribute_chars > limits.max_entity_expansion:
+                raise UnsafeInput(
+                    f"Entity references in attributes expand beyond "
+                    f"{limits.max_entity_expansion:,} characters{where()}."
+                )
 
     def end(name: str) -> None:
         nonlocal depth
@@ -270,6 +351,8 @@ def check_rdfxml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.ExternalEntityRefHandler = external_ref
+    parser.StartDoctypeDeclHandler = lambda *args: doctype(True)
+    parser.EndDoctypeDeclHandler = lambda: doctype(False)
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:

@@ -1,26 +1,40 @@
 """Triples to a Snapshot: what SKOS says, what our profile adds, and what we cannot keep.
 
 Reading is lenient about real-world SKOS and strict about consistency. Every repair or
-loss is reported as an `Issue` naming the resource and the reason:
+loss is reported as an `Issue` naming the resource (concept, scheme or collection) and
+saying what was wrong and what was done; "error" means a SKOS integrity condition was
+broken (and repaired), "warning" means something was dropped, guessed or looks wrong.
 
-- labels: one prefLabel per language (S14; extra ones become altLabels), pref/alt/hidden
-  disjoint (S13; the more significant kind wins), literals only (S12); SKOS-XL labels are
-  dumbed down to plain labels (S55-S57);
+- labels: one prefLabel per language (S14: the first in the file stays, the others
+  become altLabels), pref/alt/hidden disjoint (S13: the more significant kind wins),
+  literals only (S12); SKOS-XL labels are dumbed down to plain labels (S55-S57) and
+  the label resources themselves are not kept; a property the file declares a
+  sub-property of a SKOS label property is read as that property (RDFS entailment);
+  untagged labels are kept and reported;
 - relations: broader/narrower and related are read in both directions and stored both
   ways; a related link that clashes with the hierarchy (S27) is dropped; exactMatch that
-  clashes with broadMatch or relatedMatch (S46) keeps the exactMatch;
-- classes: a resource typed both Concept and ConceptScheme or Collection (S9, S37) is
-  not read as a concept; an untyped resource used as a concept is typed by entailment;
-- anything else on a concept (an unknown property, a blank-node note) is reported as
-  not represented.
+  clashes with broadMatch or relatedMatch (S46) keeps the exactMatch; cycles, links to
+  concepts the file does not hold and shared prefLabels or notations are kept and
+  reported;
+- classes: subclasses the file declares (`rdfs:subClassOf skos:Concept`) count, and
+  ISO 25964's iso-thes:ConceptGroup and ThesaurusArray are collections (sub-classes of
+  skos:Collection), with iso-thes:subGroup/superGroup read as nesting; a resource typed
+  both Concept and ConceptScheme, Collection or skosxl:Label (S9, S37, S48) is not read
+  as a concept; an untyped resource used as a concept is typed by entailment;
+- values: dates must be real xsd:date or xsd:dateTime values; a note given as a resource
+  keeps its rdf:value; notations lose their datatype or language tag;
+- anything else on a concept, scheme or collection is reported as not represented.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD, Namespace
 
 from loaders.namespaces import (
     AIRT,
@@ -32,7 +46,6 @@ from loaders.namespaces import (
     SKOSXL,
 )
 from loaders.rdf_input import RDF_LANGSTRING, Lit, Node, Triple
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 from vocab.model import (
     Collection,
     Concept,
@@ -47,6 +60,8 @@ from vocab.model import (
     Status,
     canonical,
 )
+
+ISOTHES = Namespace("http://purl.org/iso25964/skos-thes#")
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,10 @@ def _s(term: object) -> str:
 TYPE = _s(RDF.type)
 CONCEPT, SCHEME = _s(SKOS.Concept), _s(SKOS.ConceptScheme)
 COLLECTION, ORDERED = _s(SKOS.Collection), _s(SKOS.OrderedCollection)
-SUBCLASS = _s(RDFS.subClassOf)
+GROUPS = {_s(ISOTHES.ConceptGroup), _s(ISOTHES.ThesaurusArray)}  # both ⊑ skos:Collection in iso-thes
+SUPER_GROUP, SUB_GROUP = _s(ISOTHES.superGroup), _s(ISOTHES.subGroup)
+XL_LABEL = _s(SKOSXL.Label)
+SUBCLASS, SUBPROPERTY, VALUE = _s(RDFS.subClassOf), _s(RDFS.subPropertyOf), _s(RDF.value)
 PREF, ALT, HIDDEN, ACRONYM = (_s(p) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, AIRT.acronym))
 XL_LABELS = {_s(SKOSXL.prefLabel): PREF, _s(SKOSXL.altLabel): ALT, _s(SKOSXL.hiddenLabel): HIDDEN}
 LITERAL_FORM = _s(SKOSXL.literalForm)
@@ -86,6 +104,7 @@ SOURCES = {_s(DCTERMS.source), _s(DC.source)}
 PAGES = {_s(FOAF.page), _s(FOAF.homepage), _s(RDFS.seeAlso)}
 DEPRECATED, REPLACED_BY, MERGED_INTO = _s(OWL.deprecated), _s(DCTERMS.isReplacedBy), _s(AIRT.mergedInto)
 CREATED, MODIFIED = _s(DCTERMS.created), _s(DCTERMS.modified)
+XSD_DATE, XSD_DATETIME = _s(XSD.date), _s(XSD.dateTime)
 NOTES = {_s(prop): kind for kind, prop in NOTE_PROPERTY.items()}
 MATCHES = {_s(prop): kind for kind, prop in MATCH_PROPERTY.items()}
 COMMUNITIES = {_s(prop): community for community, prop in COMMUNITY_PROPERTY.items()}
@@ -99,10 +118,45 @@ KNOWN_CONCEPT_PROPERTIES = (
 SCHEME_TITLE = (_s(DCTERMS.title), _s(DC.title), PREF, _s(RDFS.label))
 SCHEME_DESCRIPTION = (_s(DCTERMS.description), _s(DC.description), DEFINITION, _s(RDFS.comment))
 SCHEME_VERSION = (_s(OWL.versionInfo), _s(DCAT.version))
+SCHEME_LICENSE = (_s(DCTERMS.license), _s(DCTERMS.rights))
+SCHEME_PUBLISHER = (_s(DCTERMS.publisher), _s(DC.publisher))
+SCHEME_CREATOR = (_s(DCTERMS.creator), _s(DC.creator))
+SCHEME_LANGUAGE, HOMEPAGE = _s(DCTERMS.language), _s(FOAF.homepage)
+KNOWN_SCHEME_PROPERTIES = (
+    {TYPE, HAS_TOP, CREATED, MODIFIED, SCHEME_LANGUAGE, HOMEPAGE}
+    | set(SCHEME_TITLE) | set(SCHEME_DESCRIPTION) | set(SCHEME_VERSION)
+    | set(SCHEME_LICENSE) | set(SCHEME_PUBLISHER) | set(SCHEME_CREATOR)
+)
+COLLECTION_LABEL = (PREF, _s(RDFS.label), _s(DCTERMS.title))
+KNOWN_COLLECTION_PROPERTIES = {TYPE, DEFINITION, MEMBER, MEMBER_LIST, SUPER_GROUP, SUB_GROUP} | set(COLLECTION_LABEL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
-_KIND_RANK = {PREF: 0, ACRONYM: 1, ALT: 2, HIDDEN: 3}
 _LABEL_KIND = {PREF: LabelKind.PREF, ACRONYM: LabelKind.ACRONYM, ALT: LabelKind.ALT, HIDDEN: LabelKind.HIDDEN}
+_LABEL_NAME = {PREF: "prefLabel", ACRONYM: "acronym", ALT: "altLabel", HIDDEN: "hiddenLabel"}
+_PREFIXES = {
+    _s(SKOS): "skos", _s(SKOSXL): "skosxl", _s(DCTERMS): "dct", _s(DC): "dc", _s(OWL): "owl",
+    _s(RDF): "rdf", _s(RDFS): "rdfs", _s(FOAF): "foaf", _s(ISOTHES): "isothes", _s(AIRT): "airt",
+}
+
+
+def _name(iri: str) -> str:
+    """Return a well-known IRI as a CURIE (skos:prefLabel), any other as <iri>."""
+    for namespace, prefix in _PREFIXES.items():
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and local and not re.search(r"[/#]", local):
+            return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+def _few(items: Iterable[str], limit: int = 3) -> str:
+    """Return up to `limit` IRIs as <a>, <b> and N more."""
+    items = list(items)
+    shown = ", ".join(f"<{i}>" for i in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _quoted(t: LangText) -> str:
+    return f"'{t.text}'@{t.lang}" if t.lang else f"'{t.text}'"
 
 
 class _Graph:
@@ -143,16 +197,25 @@ class _Reader:
         self.source_name = source_name
         self.issues: list[Issue] = []
         self.ids: set[str] = set()
+        # a property the file declares a sub-property of a SKOS label property is read as it
+        self.label_subproperties = {
+            sub: label
+            for label in (PREF, ALT, HIDDEN)
+            for sub in self.descendants(SUBPROPERTY, label)
+            if sub not in KNOWN_CONCEPT_PROPERTIES
+        }
+        self.known_concept_properties = KNOWN_CONCEPT_PROPERTIES | set(self.label_subproperties)
 
     def report(self, severity: str, subject: str, reason: str) -> None:
         self.issues.append(Issue(severity, subject, reason))
 
     # --- classes -----------------------------------------------------------------
 
-    def subclasses_of(self, cls: str) -> set[str]:
-        found, frontier = {cls}, [cls]
+    def descendants(self, relation: str, root: str) -> set[str]:
+        """Return `root` and everything the file puts below it by `relation` (subClassOf, ...)."""
+        found, frontier = {root}, [root]
         while frontier:
-            for sub in self.g.subjects(SUBCLASS, frontier.pop()):
+            for sub in self.g.subjects(relation, frontier.pop()):
                 if sub not in found:
                     found.add(sub)
                     frontier.append(sub)
@@ -162,51 +225,74 @@ class _Reader:
         return [s for s in self.g.out if self.g.types(s) & classes]
 
     def read(self) -> ReadResult:
-        concept_classes = self.subclasses_of(CONCEPT)
-        collection_classes = self.subclasses_of(COLLECTION) | self.subclasses_of(ORDERED)
-        scheme_uris = self.instances({SCHEME})
+        concept_classes = self.descendants(SUBCLASS, CONCEPT)
+        collection_classes: set[str] = set()
+        for cls in {COLLECTION, ORDERED} | GROUPS:
+            collection_classes |= self.descendants(SUBCLASS, cls)
+        declared_schemes = self.instances({SCHEME})
+        scheme_uris = list(declared_schemes)
         for p in (IN_SCHEME, TOP_OF):
             for s in list(self.g.out):
                 scheme_uris += [o for o in self.g.iris(s, p) if o not in scheme_uris]
         scheme_uris += [s for s in self.g.out if self.g.values(s, HAS_TOP) and s not in scheme_uris]
-        collection_uris = [s for s in self.instances(collection_classes) if not s.startswith("_:")]
-        declared = self.instances(concept_classes)
-        concept_uris = self.concept_candidates(declared, set(scheme_uris), set(collection_uris))
+        scheme_uris = [uri for uri in scheme_uris if not uri.startswith("_:")]
+        collection_uris = sorted(s for s in self.instances(collection_classes) if not s.startswith("_:"))
+        concept_uris = sorted(self.concept_candidates(
+            self.instances(concept_classes), set(scheme_uris), set(collection_uris),
+            set(self.instances({XL_LABEL})), collection_classes,
+        ))
 
-        schemes = [self.scheme(uri) for uri in scheme_uris if not uri.startswith("_:")]
+        schemes = [self.scheme(uri) for uri in scheme_uris]
         if not schemes:
             uri = f"{self.base}/scheme"
-            self.report("warning", uri, "The file has no skos:ConceptScheme; one was created.")
+            self.report("warning", uri, f"The file declares no skos:ConceptScheme; created <{uri}> "
+                                        f"titled '{self.source_name}' and put every concept in it.")
             schemes = [Scheme(uri=uri, titles=(LangText(self.source_name, ""),))]
-        primary = schemes[0].uri
-        concepts = [self.concept(uri, primary) for uri in concept_uris]
+        primary = self.primary_scheme([s.uri for s in schemes], concept_uris)
+        concepts = [self.concept(uri, primary, several_schemes=len(schemes) > 1) for uri in concept_uris]
+        if not concepts:
+            self.report("warning", primary, "The file holds no skos:Concept; the vocabulary is empty.")
         concepts = self.check_relations(concepts)
-        collections = [self.collection(uri) for uri in collection_uris]
+        self.check_shared_values(concepts)
+        known = {c.uri for c in concepts} | set(collection_uris)
+        collections = [self.collection(uri, known) for uri in collection_uris]
         top = {s.uri: self.top_concepts(s.uri, concepts) for s in schemes}
-        return ReadResult(
-            Snapshot(tuple(schemes), tuple(concepts), tuple(collections), top), tuple(self.issues)
-        )
+        snapshot = Snapshot(tuple(schemes), tuple(concepts), tuple(collections), top)
+        return ReadResult(snapshot, tuple(self.issues))
 
-    def concept_candidates(self, declared: list[str], schemes: set[str], collections: set[str]) -> list[str]:
-        found = {uri: None for uri in declared}
+    def concept_candidates(
+        self, declared: list[str], schemes: set[str], collections: set[str], xl_labels: set[str],
+        collection_classes: set[str],
+    ) -> list[str]:
+        found = dict.fromkeys(declared)
+        not_concepts = schemes | collections | xl_labels
         for s, props in self.g.out.items():
-            entailed = s not in found and (
-                any(p in props for p in (IN_SCHEME, TOP_OF, PREF))
-                and any(p in props for p in RELATION_PROPERTIES | {IN_SCHEME, TOP_OF})
-            )
-            if entailed:
-                self.report("warning", s, "Not typed skos:Concept; read as one because it is used as one.")
+            if s in found or s in not_concepts or self.g.types(s) & (collection_classes | {SCHEME, XL_LABEL}):
+                continue
+            used = [p for p in props if p in RELATION_PROPERTIES | {IN_SCHEME, TOP_OF}]
+            if used and any(p in props for p in (IN_SCHEME, TOP_OF, PREF)):
+                how = ", ".join(sorted({_name(p) for p in used}))
+                self.report("warning", s, f"Not typed skos:Concept; read as a concept because it has {how}.")
                 found[s] = None
         result = []
         for uri in found:
             if uri.startswith("_:"):
                 self.report("warning", uri, "A blank-node concept cannot have a URI; it was skipped.")
-            elif uri in schemes or uri in collections:
-                clash = "ConceptScheme (S9)" if uri in schemes else "Collection (S37)"
-                self.report("error", uri, f"Typed both skos:Concept and skos:{clash}; not read as a concept.")
+            elif uri in not_concepts:
+                clash = ("skos:ConceptScheme (S9)" if uri in schemes
+                         else "skos:Collection (S37)" if uri in collections else "skosxl:Label (S48)")
+                self.report("error", uri, f"Typed both skos:Concept and {clash}; not read as a concept.")
             else:
                 result.append(uri)
         return result
+
+    def schemes_of(self, uri: str) -> list[str]:
+        return _unique(self.g.iris(uri, IN_SCHEME) + self.g.iris(uri, TOP_OF) + self.g.subjects(HAS_TOP, uri))
+
+    def primary_scheme(self, schemes: list[str], concepts: list[str]) -> str:
+        """Return the scheme most concepts are in (then the first declared): it takes the unplaced ones."""
+        used = Counter(s for uri in concepts for s in self.schemes_of(uri))
+        return min(schemes, key=lambda s: (-used[s], schemes.index(s)))
 
     # --- ids -----------------------------------------------------------------------
 
@@ -226,22 +312,39 @@ class _Reader:
 
     # --- literals ------------------------------------------------------------------
 
-    def texts(self, s: str, p: str) -> list[LangText]:
+    def texts(self, s: str, p: str, *, label: bool = False) -> list[LangText]:
+        """Return the texts of `s` `p`; labels must be plain literals (S12), notes may be rdf:value nodes."""
+        severity, ic = ("error", " (S12)") if label else ("warning", "")
         out = []
         for value in self.g.values(s, p):
             if isinstance(value, Lit):
                 if value.datatype and value.datatype != RDF_LANGSTRING:
-                    self.report("warning", s, f"<{p}> has a typed literal; kept as plain text.")
+                    self.report(severity, s, f"{_name(p)} is a typed literal{ic}; "
+                                             f"'{value.value[:40]}' ^^<{value.datatype}> was kept as plain text.")
                 out.append(LangText(value.value.strip(), value.lang))
+            elif not label and self.g.literals(value, VALUE):
+                forms = [LangText(v.value.strip(), v.lang) for v in self.g.literals(value, VALUE)]
+                dropped = sorted({_name(q) for q in self.g.out[value] if q not in (VALUE, TYPE)})
+                self.report("warning", s, f"{_name(p)} is a resource, not text; kept the rdf:value "
+                                          f"{', '.join(map(_quoted, forms))} of <{value}>"
+                                          + (f" and dropped its {', '.join(dropped)}." if dropped else "."))
+                out += forms
             else:
-                self.report("warning", s, f"<{p}> has a non-literal value {value}; not represented.")
+                self.report(severity, s, f"{_name(p)} is not a literal{ic}; the value <{value}> was dropped.")
         return out
 
     def date(self, s: str, p: str) -> str | None:
         for value in self.g.literals(s, p):
-            if _DATE.match(value.value.strip()):
-                return value.value.strip()
-            self.report("warning", s, f"<{p}> '{value.value[:40]}' is not an xsd:date or dateTime; dropped.")
+            text = value.value.strip()
+            problem = _date_problem(text)
+            if problem:
+                self.report("warning", s, f"Invalid date in {_name(p)}; '{text[:40]}' {problem}, so it was dropped.")
+                continue
+            if value.datatype in (XSD_DATE, XSD_DATETIME) and (value.datatype == XSD_DATETIME) != ("T" in text):
+                kept = "xsd:dateTime" if "T" in text else "xsd:date"
+                self.report("warning", s, f"Date with the wrong datatype in {_name(p)}; "
+                                          f"'{text}' is typed <{value.datatype}>, kept as an {kept}.")
+            return text
         return None
 
     # --- concepts ------------------------------------------------------------------
@@ -249,25 +352,29 @@ class _Reader:
     def labels(self, uri: str) -> tuple[Label, ...]:
         by_kind: dict[str, list[LangText]] = {PREF: [], ACRONYM: [], ALT: [], HIDDEN: []}
         for p in by_kind:
-            by_kind[p] = self.texts(uri, p)
-        for xl, plain in XL_LABELS.items():
-            for node in self.g.values(uri, xl):
-                if isinstance(node, str):
-                    forms = self.texts(node, LITERAL_FORM)
-                    if len(forms) != 1:
-                        self.report("error", uri, f"SKOS-XL label {node} has {len(forms)} literal forms (S52).")
-                    by_kind[plain] += [f for f in forms[:1] if f not in by_kind[plain]]
-        if len({t.lang for t in by_kind[PREF]}) < len(by_kind[PREF]):
-            seen: set[str] = set()
-            kept = []
-            for t in by_kind[PREF]:
-                if t.lang in seen:
-                    self.report("error", uri, f"Second prefLabel '{t.text}'@{t.lang or '-'} (S14); kept as an altLabel.")
-                    by_kind[ALT].append(t)
-                else:
-                    seen.add(t.lang)
-                    kept.append(t)
-            by_kind[PREF] = kept
+            by_kind[p] = self.texts(uri, p, label=True)
+        for sub, plain in self.label_subproperties.items():
+            for t in self.texts(uri, sub, label=True):
+                self.report("warning", uri, f"{_name(sub)} is declared a sub-property of {_name(plain)} in the file; "
+                                            f"its value {_quoted(t)} was read as a {_LABEL_NAME[plain]}.")
+                if t not in by_kind[plain]:
+                    by_kind[plain].append(t)
+        self.xl_labels(uri, by_kind)
+        first: dict[str, LangText] = {}
+        for t in list(by_kind[PREF]):
+            if t.lang not in first:
+                first[t.lang] = t
+                continue
+            by_kind[PREF].remove(t)
+            if t == first[t.lang]:  # the same text twice (e.g. once with trailing spaces)
+                continue
+            where = f"in '{t.lang}'" if t.lang else "without a language tag"
+            if t in by_kind[ALT]:
+                done = f"{_quoted(t)} is also an altLabel, so it was kept only as an altLabel"
+            else:
+                by_kind[ALT].append(t)
+                done = f"kept {_quoted(first[t.lang])} as the prefLabel and {_quoted(t)} as an altLabel"
+            self.report("error", uri, f"More than one prefLabel {where} (S14); {done}.")
         usage: dict[LangText, list[str]] = defaultdict(list)
         for prop, community in COMMUNITIES.items():
             for t in self.texts(uri, prop):
@@ -277,22 +384,61 @@ class _Reader:
         for p in (PREF, ACRONYM, ALT, HIDDEN):
             for t in by_kind[p]:
                 if not t.text:
-                    self.report("error", uri, f"Empty <{p}> label; dropped.")
+                    self.report("error", uri, f"Empty {_name(p)} label; dropped.")
                     continue
                 if t in placed:
                     if not (p == ALT and placed[t] == ACRONYM):  # acronyms are also altLabels
-                        self.report("error", uri, f"'{t.text}' is both <{placed[t]}> and <{p}> (S13); kept the first.")
+                        self.report("error", uri, f"A label is both a {_LABEL_NAME[placed[t]]} and a {_LABEL_NAME[p]} "
+                                                  f"(S13); {_quoted(t)} was kept only as the {_LABEL_NAME[placed[t]]}.")
                     continue
                 placed[t] = p
                 labels.append(Label(t.text, t.lang, _LABEL_KIND[p], tuple(usage.pop(t, ()))))
         for t in usage:
-            self.report("warning", uri, f"Community label '{t.text}' is none of the concept's labels; added as an altLabel.")
+            self.report("warning", uri, f"Community label {_quoted(t)} is none of the concept's labels; added as an altLabel.")
             labels.append(Label(t.text, t.lang, LabelKind.ALT, tuple(usage[t])))
         if not any(label.kind is LabelKind.PREF for label in labels):
-            self.report("warning", uri, "The concept has no prefLabel.")
+            self.report("warning", uri, "The concept has no prefLabel; it is shown by its id.")
+        untagged = [f"'{label.text}'" for label in labels if not label.lang]
+        if untagged:
+            self.report("warning", uri, f"Labels without a language tag (qSKOS oilt); kept untagged: {', '.join(untagged)}.")
         return tuple(labels)
 
-    def concept(self, uri: str, primary_scheme: str) -> Concept:
+    def xl_labels(self, uri: str, by_kind: dict[str, list[LangText]]) -> None:
+        """Dumb SKOS-XL labels down to plain ones (S55-S57), reporting what the label resources lose."""
+        read: list[str] = []
+        dropped: set[str] = set()
+        for xl, plain in XL_LABELS.items():
+            for node in self.g.values(uri, xl):
+                if isinstance(node, Lit) or node not in self.g.out:
+                    self.report("warning", uri, f"SKOS-XL label not described in the file; {_name(xl)} "
+                                                f"{node if isinstance(node, Lit) else f'<{node}>'} has no "
+                                                "skosxl:literalForm here, so it was dropped.")
+                    continue
+                forms = self.texts(node, LITERAL_FORM, label=True)
+                if len(forms) != 1:
+                    self.report("error", uri, f"SKOS-XL label <{node}> has {len(forms)} skosxl:literalForm values (S52); "
+                                              + (f"kept {_quoted(forms[0])}." if forms else "dropped."))
+                by_kind[plain] += [f for f in forms[:1] if f not in by_kind[plain]]
+                read.append(node)
+                dropped |= {_name(q) for q in self.g.out[node] if q not in (TYPE, LITERAL_FORM)}
+        if read:
+            self.report("warning", uri, f"SKOS-XL labels read as plain labels (S55-S57); the label resources "
+                                        f"{_few(read)} are not kept" + (f", nor their {', '.join(sorted(dropped))}." if dropped else "."))
+
+    def notations(self, uri: str) -> tuple[str, ...]:
+        out = []
+        for value in self.g.values(uri, NOTATION):
+            if not isinstance(value, Lit):
+                self.report("warning", uri, f"skos:notation is not a literal; <{value}> was dropped.")
+                continue
+            if value.lang or value.datatype:
+                what = f"language tag @{value.lang}" if value.lang else f"datatype <{value.datatype}>"
+                self.report("warning", uri, f"Notation qualifier not represented; kept '{value.value}' without its {what}.")
+            if value.value not in out:
+                out.append(value.value)
+        return tuple(out)
+
+    def concept(self, uri: str, primary_scheme: str, *, several_schemes: bool) -> Concept:
         g = self.g
         plain = self.texts(uri, PLAIN)
         definitions = [t for t in self.texts(uri, DEFINITION) if t not in plain]
@@ -311,16 +457,19 @@ class _Reader:
                     citations.append(LangText(value.value, value.lang))
                 elif not value.startswith("_:"):
                     sources.append(value)
-        schemes = _unique(g.iris(uri, IN_SCHEME) + g.iris(uri, TOP_OF) + g.subjects(HAS_TOP, uri))
+        schemes = self.schemes_of(uri)
         if not schemes:
             schemes = [primary_scheme]
+            if several_schemes:
+                self.report("warning", uri, f"In no skos:ConceptScheme; put in <{primary_scheme}>.")
         for p in self.g.out[uri]:
-            if p not in KNOWN_CONCEPT_PROPERTIES:
-                self.report("warning", uri, f"Property <{p}> is not represented; its values were dropped.")
+            if p not in self.known_concept_properties:
+                self.report("warning", uri, f"Property {_name(p)} is not represented; its values were dropped.")
             elif p in TRANSITIVE:
-                self.report("warning", uri, f"<{p}> is derived from skos:broader, not stored (SKOS-09).")
-        if any(p in self.g.out[uri] for p in PAGES - {_s(FOAF.page)}):
-            self.report("warning", uri, "foaf:homepage and rdfs:seeAlso are kept as foaf:page.")
+                self.report("warning", uri, f"{_name(p)} is derived from skos:broader, not stored (SKOS-09).")
+        for p in PAGES - {_s(FOAF.page)}:
+            for page in g.iris(uri, p):
+                self.report("warning", uri, f"{_name(p)} stored as foaf:page; <{page}> is kept as a page about the concept.")
         return Concept(
             id=self.new_id(uri, "terms"),
             uri=uri,
@@ -335,7 +484,7 @@ class _Reader:
             sources=tuple(_unique(sources)),
             citations=tuple(citations),
             pages=tuple(_unique(iri for p in PAGES for iri in g.iris(uri, p))),
-            notations=tuple(lit.value for lit in g.literals(uri, NOTATION)),
+            notations=self.notations(uri),
             in_schemes=tuple(schemes),
             **self.status(uri),
             created=self.date(uri, CREATED),
@@ -355,31 +504,74 @@ class _Reader:
         return {"status": Status.ACTIVE, "replaced_by": ()}
 
     def check_relations(self, concepts: list[Concept]) -> list[Concept]:
-        """Drop related links that clash with the hierarchy (S27) and exact/broad clashes (S46)."""
-        ancestors = _closure({c.uri: c.broader for c in concepts})
-        cyclic = sorted(uri for uri, up in ancestors.items() if uri in up)
-        for uri in cyclic:
-            self.report("warning", uri, "The concept is its own ancestor: the broader links form a cycle.")
+        """Drop related links that clash with the hierarchy (S27) and exact/broad clashes (S46).
+
+        Cycles and links to concepts the file does not hold are legal SKOS: kept, reported.
+        """
+        parents = {c.uri: c.broader for c in concepts}
+        ancestors = _closure(parents)
+        for uri in sorted(uri for uri, up in ancestors.items() if uri in up):
+            path = " → ".join(f"<{u}>" for u in _cycle(uri, parents))
+            self.report("warning", uri, f"Hierarchy cycle (qSKOS chr; SKOS allows it); skos:broader leads back "
+                                        f"to the concept: {path}. Kept as given.")
+        held = set(parents)
         out = []
         for c in concepts:
+            for prop, targets in ((BROADER, c.broader), (NARROWER, c.narrower), (RELATED, c.related)):
+                outside = [t for t in targets if t not in held]
+                if outside:
+                    self.report("warning", c.uri, f"{_name(prop)} points outside the file; {_few(outside)} "
+                                                  + ("is not a concept here, kept as a link" if len(outside) == 1
+                                                     else "are not concepts here, kept as links")
+                                                  + " without a label.")
             clashes = [r for r in c.related if r in ancestors.get(c.uri, ()) or c.uri in ancestors.get(r, ())]
             for r in clashes:
-                self.report("error", c.uri, f"Related to {r}, which is also its ancestor or descendant (S27); the related link was dropped.")
+                self.report("error", c.uri, f"skos:related clashes with the hierarchy (S27); <{r}> is also an "
+                                            "ancestor or descendant, so the related link was dropped.")
             exact = set(c.matches(MatchKind.EXACT))
             bad = [m for m in c.mappings if m.kind in (MatchKind.BROAD, MatchKind.NARROW, MatchKind.RELATED) and m.target in exact]
             for m in bad:
-                self.report("error", c.uri, f"exactMatch and {m.kind.value} to {m.target} (S46); kept exactMatch.")
+                self.report("error", c.uri, f"skos:exactMatch clashes with skos:{m.kind.value} (S46); both point to "
+                                            f"<{m.target}>, so the {m.kind.value} was dropped.")
             if clashes or bad:
                 c = replace(c, related=tuple(r for r in c.related if r not in clashes),
                              mappings=tuple(m for m in c.mappings if m not in bad))
             out.append(c)
         return out
 
+    def check_shared_values(self, concepts: list[Concept]) -> None:
+        """Report prefLabels (SKOS-12) and notations (qSKOS anr) that several concepts share."""
+        owners: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for c in concepts:
+            for label in c.labels_of(LabelKind.PREF):
+                owners[(label.text.casefold(), label.lang)].append(c.uri)
+        for c in concepts:
+            for label in c.labels_of(LabelKind.PREF):
+                others = [u for u in owners[(label.text.casefold(), label.lang)] if u != c.uri]
+                if others:
+                    self.report("warning", c.uri, f"Same prefLabel as another concept (SKOS-12); "
+                                                  f"{_quoted(LangText(label.text, label.lang))} is also the prefLabel of "
+                                                  f"{_few(others)}. Kept: a lookup of it answers with each of them.")
+        notations: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for c in concepts:
+            for scheme in c.in_schemes:
+                for n in c.notations:
+                    notations[(scheme, n)].append(c.uri)
+        for (scheme, n), uris in notations.items():
+            shared = uris if len(uris) > 1 else []
+            for uri in shared:
+                others = [u for u in uris if u != uri]
+                self.report("warning", uri, f"Notation shared within a scheme (qSKOS anr); '{n}' is also the "
+                                            f"notation of {_few(others)} in <{scheme}>. Kept.")
+
     def top_concepts(self, scheme: str, concepts: list[Concept]) -> tuple[str, ...]:
         uris = {c.uri for c in concepts}
-        asserted = _unique(
-            [o for o in self.g.iris(scheme, HAS_TOP) if o in uris] + [s for s in self.g.subjects(TOP_OF, scheme) if s in uris]
-        )
+        named = self.g.iris(scheme, HAS_TOP)
+        outside = [o for o in named if o not in uris]
+        if outside:
+            self.report("warning", scheme, f"skos:hasTopConcept points outside the file; {_few(outside)} "
+                                           f"{'is not a concept' if len(outside) == 1 else 'are not concepts'} here, ignored.")
+        asserted = _unique([o for o in named if o in uris] + [s for s in self.g.subjects(TOP_OF, scheme) if s in uris])
         if asserted:
             return tuple(asserted)
         return tuple(
@@ -393,32 +585,55 @@ class _Reader:
         for p in props:
             found = self.texts(s, p)
             if found:
-                return tuple(found)
+                # sorted: RDF has no order, and an export must read back to the same Scheme
+                return tuple(sorted(found, key=lambda t: (t.lang, t.text)))
         return ()
 
     def first_value(self, s: str, props: Iterable[str]) -> str | None:
         for p in props:
-            for v in self.g.values(s, p):
-                return v.value if isinstance(v, Lit) else v
+            values = sorted(v.value if isinstance(v, Lit) else v for v in self.g.values(s, p))
+            if len(values) > 1:
+                self.report("warning", s, f"{_name(p)} holds {len(values)} values, one is kept; "
+                                          f"kept '{values[0][:60]}', dropped {', '.join(repr(v[:60]) for v in values[1:])}.")
+            if values:
+                return values[0]
         return None
 
+    def all_values(self, s: str, props: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted({v.value if isinstance(v, Lit) else v for p in props for v in self.g.values(s, p)}))
+
+    def report_unknown(self, uri: str, known: set[str], what: str) -> None:
+        unknown = sorted(_name(p) for p in self.g.out.get(uri, {}) if p not in known)
+        if unknown:
+            self.report("warning", uri, f"{what} properties not represented; the values of {', '.join(unknown)} were dropped.")
+
     def scheme(self, uri: str) -> Scheme:
+        if uri not in self.g.out:
+            self.report("warning", uri, "Scheme not described in the file; it is named by skos:inScheme or "
+                                        "skos:topConceptOf only, so it was kept without a title.")
+        self.report_unknown(uri, KNOWN_SCHEME_PROPERTIES, "Scheme")
         return Scheme(
             uri=uri,
             titles=self.first_texts(uri, SCHEME_TITLE),
             descriptions=self.first_texts(uri, SCHEME_DESCRIPTION),
             version=self.first_value(uri, SCHEME_VERSION),
-            license=self.first_value(uri, (_s(DCTERMS.license), _s(DCTERMS.rights))),
-            publisher=self.first_value(uri, (_s(DCTERMS.publisher), _s(DC.publisher))),
-            creators=tuple(v.value if isinstance(v, Lit) else v for v in self.g.values(uri, _s(DCTERMS.creator))),
+            license=self.first_value(uri, SCHEME_LICENSE),
+            publisher=self.first_value(uri, SCHEME_PUBLISHER),
+            creators=self.all_values(uri, SCHEME_CREATOR),
             created=self.date(uri, CREATED),
             modified=self.date(uri, MODIFIED),
-            languages=tuple(v.value if isinstance(v, Lit) else v for v in self.g.values(uri, _s(DCTERMS.language))),
-            homepage=self.first_value(uri, (_s(FOAF.homepage),)),
+            languages=self.all_values(uri, (SCHEME_LANGUAGE,)),
+            homepage=self.first_value(uri, (HOMEPAGE,)),
         )
 
-    def collection(self, uri: str) -> Collection:
+    def collection(self, uri: str, known: set[str]) -> Collection:
         members = self.g.iris(uri, MEMBER)
+        nested = [m for m in self.g.subjects(SUPER_GROUP, uri) + self.g.iris(uri, SUB_GROUP) if not m.startswith("_:")]
+        added = _unique(m for m in nested if m not in members)
+        if added:
+            self.report("warning", uri, f"isothes:subGroup read as membership; {_few(added)} "
+                                        "added as members (nested groups).")
+            members += added
         ordered_members: list[str] = []
         for head in self.g.values(uri, MEMBER_LIST):
             node, seen = head, set()
@@ -427,16 +642,23 @@ class _Reader:
                 ordered_members += [m for m in self.g.iris(node, FIRST)]
                 rest = self.g.values(node, REST)
                 node = rest[0] if rest else NIL
-        missing = [m for m in ordered_members if m not in members]
+        missing = _unique(m for m in ordered_members if m not in members)
         if missing:
-            self.report("error", uri, f"{len(missing)} memberList items are not skos:member (S36); added as members.")
+            self.report("error", uri, f"skos:memberList items are not skos:member (S36); {_few(missing)} added as members.")
         ordered = ORDERED in self.g.types(uri) or bool(ordered_members)
+        all_members = _unique(ordered_members + members) if ordered else _unique(members)
+        outside = [m for m in all_members if m not in known]
+        if outside:
+            self.report("warning", uri, f"skos:member points outside the file; {_few(outside)} "
+                                        f"{'is not a concept or collection' if len(outside) == 1 else 'are not concepts or collections'} "
+                                        "here, kept as members.")
+        self.report_unknown(uri, KNOWN_COLLECTION_PROPERTIES, "Collection")
         return Collection(
             id=self.new_id(uri, "collections"),
             uri=uri,
-            labels=self.first_texts(uri, (PREF, _s(RDFS.label), _s(DCTERMS.title))),
-            definitions=tuple(self.texts(uri, DEFINITION)),
-            members=tuple(_unique(ordered_members + members)) if ordered else tuple(members),
+            labels=self.first_texts(uri, COLLECTION_LABEL),
+            definitions=tuple(sorted(self.texts(uri, DEFINITION), key=lambda t: (t.lang, t.text))),
+            members=tuple(all_members),
             ordered=ordered,
         )
 
@@ -449,6 +671,17 @@ def read_triples(triples: Iterable[Triple], *, base: str, source_name: str = "vo
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def _date_problem(text: str) -> str | None:
+    """Return why `text` is not an xsd:date or xsd:dateTime value, or None if it is one."""
+    if not _DATE.match(text):
+        return "is not written YYYY-MM-DD or YYYY-MM-DDThh:mm:ss"
+    try:
+        (datetime.fromisoformat if "T" in text else date.fromisoformat)(text)
+    except ValueError as exc:
+        return f"is not a calendar date ({exc})"
+    return None
 
 
 def _closure(parents: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
@@ -465,3 +698,21 @@ def _closure(parents: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
         result[node] = seen
     return result
 
+
+def _cycle(start: str, parents: dict[str, tuple[str, ...]]) -> list[str]:
+    """Return a shortest broader path from `start` back to itself: [start, ..., start]."""
+    came_from: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for up in parents.get(node, ()):
+            if up not in came_from:
+                came_from[up] = node
+                queue.append(up)
+        if start in came_from:
+            break
+    path, node = [start], came_from[start]
+    while node != start:
+        path.append(node)
+        node = came_from[node]
+    return [start, *reversed(path[1:]), start] if len(path) > 1 else [start, start]

@@ -72,3 +72,14 @@ def validate_source(
 
         findings += shacl_findings(result.snapshot)
     return result, findings
+
+
+def concept_homes(source: Path, *, base: str) -> dict[str, str]:
+    """Return which file (stem) of the source folder each concept is written in."""
+    concept_type = str(SKOS.Concept)
+    homes: dict[str, str] = {}
+    for path in source_files(source):
+        for s, p, o in parse_triples(path.read_bytes(), "ttl", base=base.rstrip("/") + "/"):
+            if o == concept_type and p.endswith("#type"):
+                homes.setdefault(s, path.stem)
+    return homes

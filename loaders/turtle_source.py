@@ -73,10 +73,14 @@ class _Writer:
         return [self.literal(t.text, t.lang) for t in items]
 
 
-def write_source(snapshot: Snapshot, *, base: str) -> dict[str, str]:
-    """Return the source files of `snapshot` in the house style: {file name: Turtle}."""
+def write_source(snapshot: Snapshot, *, base: str, homes: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the source files of `snapshot` in the house style: {file name: Turtle}.
+
+    `homes` maps concept URIs to the file (stem) they already live in, so reformatting never
+    moves a concept; other concepts go to the file of their first collection.
+    """
     w = _Writer(base)
-    home: dict[str, str] = {}
+    home: dict[str, str] = dict(homes or {})
     for collection in snapshot.collections:
         for member in collection.members:
             home.setdefault(member, collection.id)

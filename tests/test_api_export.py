@@ -21,6 +21,7 @@ def test_export_downloads_with_a_file_name_and_media_type(client: TestClient, fm
     assert response.headers["content-type"].startswith(FORMATS[fmt].media_type)
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment; filename=") and disposition.endswith(f'{FORMATS[fmt].extension}"')
+    assert response.content
 
 
 @pytest.mark.parametrize("fmt", list(PARSERS))

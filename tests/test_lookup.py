@@ -18,11 +18,21 @@ def test_the_glossary_has_39_acronym_forms() -> None:
     assert {"QA", "QC", "EI", "EIs", "UKIO"} <= set(ACRONYM_FORMS)
 
 
+SEED_CONCEPT = {a: e.name for e in GLOSSARY for a in (*e.acronyms, e.plural_of) if a}
+
+
 @pytest.mark.parametrize("acronym", ACRONYM_FORMS)
-def test_every_glossary_acronym_answers(shipped: Vocabulary, acronym: str) -> None:
+def test_every_glossary_acronym_answers_with_its_seed_concept(shipped: Vocabulary, acronym: str) -> None:
     result = shipped.lookup(acronym)
-    assert len(result.hits) == 1
     assert result.hits[0].tier in ("acronym", "alternative")
+    names = {shipped.record(h.row.id).concept.pref_label() for h in result.hits}
+    alt_names = {lb.text for h in result.hits for lb in shipped.record(h.row.id).concept.labels}
+    assert SEED_CONCEPT[acronym] in names | alt_names
+
+
+@pytest.mark.parametrize(("acronym", "senses"), [("EI", 2), ("GPAI", 2), ("CT", 2), ("CV", 2), ("DRL", 2), ("AIA", 2), ("CAD", 2), ("RT", 2)])
+def test_acronym_clashes_answer_every_sense(shipped: Vocabulary, acronym: str, senses: int) -> None:
+    assert len(shipped.lookup(acronym).hits) == senses
 
 
 @pytest.mark.parametrize("form", ["MHRA", "mhra", "Mhra", " MHRA ", "M.H.R.A."])

@@ -24,13 +24,16 @@ from loaders.glossary import glossary_snapshot, read_glossary
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import write_skos
 from loaders.skos_read import Issue
-from loaders.source import read_source, validate_source
+from loaders.source import concept_homes, read_source, validate_source
+from loaders.sssom import alignment_sssom
+from loaders.term_list import EXTENSIONS, read_term_list
 from loaders.turtle_source import write_source
 from vocab import text as text_out
 from vocab import views
 from vocab.build import source_files, stale_reason, write_store
 from vocab.config import Settings, settings_from_env
-from vocab.errors import NotFound, VocabError
+from vocab.errors import NotFound, UnsupportedFormat, VocabError
+from vocab.model import COMMUNITIES
 from vocab.vocabulary import Vocabulary
 
 app = typer.Typer(
@@ -171,6 +174,59 @@ def search(
 
 
 @app.command()
+def translate(
+    text: Annotated[str, typer.Argument(help="A term, e.g. recall.")],
+    to: Annotated[str, typer.Option("--to", help=f"Target community: {', '.join(COMMUNITIES)}.")],
+    source_community: Annotated[str | None, typer.Option("--from", help="The community the term comes from.")] = None,
+    db: DbOption = None, source: SourceOption = None, base_uri: BaseOption = None, json: JsonOption = False,
+) -> None:
+    """What another community calls a term (recall -> clinical: sensitivity), with false-friend warnings."""
+    from api.routes.align import translation_json, translation_text
+
+    vocabulary = _open(_settings(db=db, source=source, base_uri=base_uri))
+    translation = vocabulary.translate(text, to, source_community=source_community)
+    if json:
+        _emit(orjson.dumps(translation_json(translation, source_community), option=orjson.OPT_INDENT_2) + b"\n", None)
+    else:
+        _emit(translation_text(translation).encode(), None)
+    if not translation.result:
+        raise typer.Exit(1)
+
+
+@app.command()
+def align(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Terms: .txt (one a line), .csv or .json.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or sssom.")] = "csv",
+    output: OutOption = None,
+    community: Annotated[str | None, typer.Option(help="Whose words the terms are (resolves false friends).")] = "industry",
+    limit: Annotated[int, typer.Option(min=1, max=10, help="Candidates per term.")] = 3,
+    db: DbOption = None, source: SourceOption = None, base_uri: BaseOption = None,
+) -> None:
+    """Align a term list with the vocabulary: SKOS predicate, confidence, matched label, reason."""
+    from api.routes.align import alignment_csv, alignment_json
+
+    if format not in ("json", "csv", "sssom"):
+        raise UnsupportedFormat(f"Unknown format '{format}'; use one of: json, csv, sssom.")
+    settings = _settings(db=db, source=source, base_uri=base_uri)
+    vocabulary = _open(settings)
+    kind = EXTENSIONS.get(file.suffix.lower(), "txt")
+    terms = read_term_list(file.read_bytes(), kind)
+    with _progress() as bar:
+        task = bar.add_task("aligning", total=len(terms))
+        alignments = vocabulary.align(terms, community=community, limit=limit,
+                                      progress=lambda done, total: bar.update(task, completed=done))
+    if format == "sssom":
+        data = alignment_sssom(alignments, base=settings.base, set_id=f"{settings.base}/align#{file.stem}")
+    elif format == "json":
+        data = alignment_json(alignments, community)
+    else:
+        data = alignment_csv(alignments)
+    _emit(data, output)
+    counts = Counter(a.status for a in alignments)
+    err.print(f"{len(terms)} terms: " + ", ".join(f"{n} {status}" for status, n in counts.most_common()))
+
+
+@app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(WRITERS)}.")] = "ttl",
     output: OutOption = None,
@@ -268,7 +324,8 @@ def format_source(
     """Rewrite the Turtle source folder in the house style (one file per collection)."""
     settings = _settings(source=source, base_uri=base_uri)
     result = read_source(settings.source, base=settings.base)
-    files = write_source(result.snapshot, base=settings.base)
+    homes = concept_homes(settings.source, base=settings.base) if settings.source.is_dir() else None
+    files = write_source(result.snapshot, base=settings.base, homes=homes)
     folder = settings.source if settings.source.is_dir() else settings.source.parent
     changed = [name for name, text in files.items()
                if not (folder / name).exists() or (folder / name).read_text(encoding="utf-8") != text]

@@ -14,6 +14,7 @@ normalised words, for typo correction), `collections`, `members`, `schemes`, `me
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sqlite3
@@ -51,14 +52,12 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE schemes (uri TEXT PRIMARY KEY, position INTEGER NOT NULL, data TEXT NOT NULL,
                       top_concepts TEXT NOT NULL);
 CREATE TABLE concepts (
-    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, uri TEXT NOT NULL UNIQUE,
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL, uri TEXT NOT NULL,
     status TEXT NOT NULL, pref_label TEXT NOT NULL, sort_key TEXT NOT NULL,
     top_of TEXT, etag TEXT NOT NULL, data BLOB NOT NULL);
-CREATE INDEX concepts_sort ON concepts(sort_key);
 CREATE TABLE labels (
     concept INTEGER NOT NULL REFERENCES concepts(n), text TEXT NOT NULL, lang TEXT NOT NULL,
     kind INTEGER NOT NULL, usage TEXT NOT NULL, norm TEXT NOT NULL, key TEXT NOT NULL);
-CREATE INDEX labels_key ON labels(key);
 CREATE TABLE words (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE collections (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, uri TEXT NOT NULL UNIQUE,
                           data TEXT NOT NULL);
@@ -67,6 +66,13 @@ CREATE TABLE members (collection INTEGER NOT NULL REFERENCES collections(n),
 CREATE INDEX members_member ON members(member);
 CREATE VIRTUAL TABLE labels_fts USING fts5(
     norm, content='labels', content_rowid='rowid', tokenize='unicode61', prefix='2 3');
+"""
+# Created after the bulk inserts: one sort per index instead of a B-tree insert per row.
+_INDEXES = """
+CREATE UNIQUE INDEX concepts_id ON concepts(id);
+CREATE UNIQUE INDEX concepts_uri ON concepts(uri);
+CREATE INDEX concepts_sort ON concepts(sort_key);
+CREATE INDEX labels_key ON labels(key);
 """
 
 
@@ -113,6 +119,8 @@ def build_store(
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.unlink(missing_ok=True)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the build allocates millions of acyclic rows; collections only cost time
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -124,6 +132,8 @@ def build_store(
             conn.execute("PRAGMA journal_mode=DELETE")
         finally:
             conn.close()
+            if gc_was_enabled:
+                gc.enable()
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -162,17 +172,18 @@ def _write(
     )
     concept_rows, label_rows = [], []
     words: Counter[str] = Counter()
+    normalise = _WordwiseNormaliser()
     digest = hashlib.sha256()
     for n, concept in enumerate(snapshot.concepts, start=1):
         data = orjson.dumps(concept_to_dict(concept))
         digest.update(data)
         pref = concept.pref_label()
         concept_rows.append((
-            n, concept.id, concept.uri, concept.status.value, pref, normalise_label(pref),
+            n, concept.id, concept.uri, concept.status.value, pref, normalise(pref),
             tops.get(concept.uri), hashlib.sha1(data, usedforsecurity=False).hexdigest()[:16], data,
         ))
         for label in concept.labels:
-            norm = normalise_label(label.text)
+            norm = normalise(label.text)
             words.update(norm.split())
             label_rows.append((n, label.text, label.lang, KIND_CODES[label.kind],
                                ",".join(label.usage), norm, norm.replace(" ", "")))
@@ -186,6 +197,9 @@ def _write(
     if progress:
         progress("concepts", total, total)
         progress("search index", 0, 1)
+    for statement in _INDEXES.split(";"):
+        if statement.strip():
+            conn.execute(statement)
     conn.execute("INSERT INTO labels_fts(labels_fts) VALUES('rebuild')")
     conn.executemany("INSERT INTO words VALUES (?, ?)", words.items())
     for n, collection in enumerate(snapshot.collections, start=1):
@@ -208,6 +222,29 @@ def _write(
     )
     if progress:
         progress("search index", 1, 1)
+
+
+class _WordwiseNormaliser:
+    """`normalise_label`, remembered per whitespace-separated chunk of a label.
+
+    `normalise_label` works word by word (no rule looks across a space), so the key of a
+    label is the keys of its chunks joined by spaces. Labels of a large vocabulary reuse a
+    few thousand words, so this makes normalising 300k labels ~20x faster.
+    """
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        chunks = self.chunks
+        keys = []
+        for chunk in text.split():
+            key = chunks.get(chunk)
+            if key is None:
+                key = chunks[chunk] = normalise_label(chunk)
+            if key:
+                keys.append(key)
+        return " ".join(keys)
 
 
 class Store:
@@ -368,3 +405,10 @@ def _label_row(r: tuple[object, ...]) -> LabelRow:
 
 def is_active(row: LabelRow | ConceptRef) -> bool:
     return row.status == Status.ACTIVE.value
+
+
+def all_labels(store: Store, *, active_only: bool = True) -> list[LabelRow]:
+    """Return every label of every (active) concept, for in-memory indexes such as alignment."""
+    where = "WHERE c.status = 'active' " if active_only else ""
+    rows = store._conn().execute(_LABEL_SELECT + where + "ORDER BY l.concept, l.kind")
+    return [_label_row(r) for r in rows]

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from collections.abc import Callable
+
+from vocab.align import Aligner, Alignment, Translation
 from vocab.errors import InvalidInput, NotFound
 from vocab.lookup import LookupResult, lookup
-from vocab.model import COMMUNITIES, Collection, Concept, Scheme, Snapshot
+from vocab.model import COMMUNITIES, Collection, Concept, NoteKind, Scheme, Snapshot
 from vocab.search import SearchFilters, Searcher, SearchHit
 from vocab.store import ConceptRef, Store
 
@@ -35,6 +38,7 @@ class Vocabulary:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.searcher = Searcher(store)
+        self.aligner = Aligner(store)
         self._record = lru_cache(maxsize=4096)(self._load_record)
         self._fields = lru_cache(maxsize=4096)(self._load_fields)
         self._members = lru_cache(maxsize=64)(self._load_members)
@@ -135,3 +139,21 @@ class Vocabulary:
             if nested:
                 stack.extend(nested.members)
         return frozenset(members)
+
+    # --- alignment and translation -----------------------------------------------------
+
+    def align(
+        self, terms: list[str], *, community: str | None = "industry", limit: int = 3,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Alignment]:
+        """Return one Alignment per term (see `vocab.align`); raise InvalidInput for bad options."""
+        return self.aligner.align(terms, community=community, limit=limit, progress=progress)
+
+    def translate(self, term: str, to: str, *, source_community: str | None = None) -> Translation:
+        """Return what community `to` calls the concept `term` names, with false-friend warnings."""
+        return self.aligner.translate(term, to, source_community=source_community,
+                                      warnings_of=self.usage_warnings)
+
+    def usage_warnings(self, concept_id: str) -> list[str]:
+        concept = self.record(concept_id).concept
+        return [n.text for n in concept.notes if n.kind is NoteKind.WARNING]

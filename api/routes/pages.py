@@ -1,7 +1,9 @@
-"""HTML pages that are not a concept: home and about; plus health and the JSON-LD context."""
+"""HTML pages that are not a concept: home, A-Z, about, collections; plus health and the JSON-LD context."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 
 from fastapi import APIRouter, Request
@@ -11,27 +13,83 @@ from api.deps import BaseDep, VocabularyDep
 from api.templating import render
 from loaders.skos import ONTOLOGY_DIR
 from vocab.errors import NotFound
+from vocab.model import LabelKind, NoteKind
+from vocab.vocabulary import Vocabulary
 
 router = APIRouter()
+
+PAGE_CACHE = "public, max-age=300"
+RECENT_COUNT = 8
+EXAMPLE_SEARCHES = ("reccal", "MHRA", "ground truth", "CT", "auto-contouring")
+"""Shown under the home page's search box: a typo, an acronym, a phrase, an ambiguous acronym."""
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Figures and lists the home and A-Z pages show, computed once per released snapshot."""
+
+    stats: dict[str, int]
+    counts: dict[str, int]  # collection id -> number of active member concepts
+    letters: list[tuple[str, list[dict[str, object]]]]
+    recent: list[dict[str, str]] = field(default_factory=list)
+
+
+def _letter(label: str) -> str:
+    first = label[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+@lru_cache(maxsize=8)
+def overview(vocabulary: Vocabulary) -> Overview:
+    """Return the overview of a vocabulary (its store is immutable, so this is cached)."""
+    concepts = [c for c in vocabulary.store.concepts() if c.is_active]
+    by_uri = {c.uri: c for c in concepts}
+    stats = {
+        "concepts": len(concepts),
+        "acronyms": sum(len(c.acronyms) for c in concepts),
+        "synonyms": sum(len(c.labels_of(LabelKind.ALT)) for c in concepts),
+        "warnings": sum(any(n.kind is NoteKind.WARNING for n in c.notes) for c in concepts),
+    }
+    counts = {col.id: sum(uri in by_uri for uri in col.members) for col in vocabulary.collections()}
+    refs = vocabulary.store.concept_refs_sorted()
+    letters = [
+        (letter, [{"id": r.id, "label": r.pref_label, "acronyms": by_uri[r.uri].acronyms if r.uri in by_uri else ()}
+                  for r in group])
+        for letter, group in groupby(refs, key=lambda r: _letter(r.pref_label))
+    ]
+    dated = [(c.modified or c.created or "", "changed" if c.modified else "added", c) for c in concepts
+             if c.modified or c.created]
+    dated.sort(key=lambda item: item[0], reverse=True)
+    recent = [{"id": c.id, "label": c.pref_label(), "what": what, "date": date[:10]}
+              for date, what, c in dated[:RECENT_COUNT]]
+    return Overview(stats, counts, letters, recent)
+
+
+def _page(request: Request, name: str, **context: object) -> HTMLResponse:
+    return HTMLResponse(render(request.app.state.templates, name, **context),
+                        headers={"Cache-Control": PAGE_CACHE})
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
-    refs = vocabulary.store.concept_refs_sorted()
-    letters = [
-        (letter, list(group))
-        for letter, group in groupby(refs, key=lambda r: (r.pref_label[:1].upper() or "#") if r.pref_label[:1].isalpha() else "#")
-    ]
-    page = render(request.app.state.templates, "home.html", scheme=vocabulary.scheme,
-                  collections=vocabulary.collections(), letters=letters, count=len(refs), title=None)
-    return HTMLResponse(page)
+    view = overview(vocabulary)
+    return _page(request, "home.html", scheme=vocabulary.scheme, collections=vocabulary.collections(),
+                 stats=view.stats, counts=view.counts, letters=[letter for letter, _ in view.letters],
+                 recent=view.recent, digest=vocabulary.digest, examples=EXAMPLE_SEARCHES,
+                 title=None, home=True)
+
+
+@router.get("/a-z", response_class=HTMLResponse, include_in_schema=False)
+def a_to_z(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
+    view = overview(vocabulary)
+    return _page(request, "a-z.html", scheme=vocabulary.scheme, letters=view.letters,
+                 count=view.stats["concepts"], title="A–Z index", nav="a-z")
 
 
 @router.get("/about", response_class=HTMLResponse, include_in_schema=False)
 def about(request: Request, vocabulary: VocabularyDep, base: BaseDep) -> HTMLResponse:
-    page = render(request.app.state.templates, "about.html", scheme=vocabulary.scheme,
-                  count=vocabulary.store.count(), base=base, digest=vocabulary.digest, title="About")
-    return HTMLResponse(page)
+    return _page(request, "about.html", scheme=vocabulary.scheme, count=vocabulary.store.count(),
+                 base=base, digest=vocabulary.digest, title="About", nav="about")
 
 
 @router.get("/collections/{collection_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -40,9 +98,8 @@ def collection(collection_id: str, request: Request, vocabulary: VocabularyDep) 
     if found is None:
         raise NotFound(f"No collection has the id '{collection_id[:80]}'; see the home page for the list.")
     refs = sorted(vocabulary.refs(found.members).values(), key=lambda r: r.pref_label.casefold())
-    page = render(request.app.state.templates, "collection.html", scheme=vocabulary.scheme,
-                  collection=found, refs=refs, title=found.label())
-    return HTMLResponse(page)
+    return _page(request, "collection.html", scheme=vocabulary.scheme, collection=found, refs=refs,
+                 title=found.label())
 
 
 @router.get("/health", tags=["service"], summary="Liveness and the release being served")

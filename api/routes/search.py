@@ -11,8 +11,10 @@ from starlette.responses import Response
 from api.deps import Community, Limit, QueryText, VocabularyDep
 from api.headers import SEARCH_CACHE
 from api.negotiation import SEARCH_OFFERS, SEARCH_REPRESENTATIONS, choose, content_type
+from api.representations import search_results_view
 from api.templating import render
 from vocab import text as text_out
+from vocab.model import COMMUNITIES
 from vocab.views import search_json
 
 router = APIRouter(tags=["search"])
@@ -35,6 +37,8 @@ def search(
     fmt = format or choose(request.headers.get("accept", "").encode("latin-1"), SEARCH_OFFERS, "json")
     if fmt == "html":
         body = render(request.app.state.templates, "search.html", query=q, hits=hits,
+                      results=search_results_view(vocabulary, hits), community=community,
+                      collection=collection, communities=COMMUNITIES, limit=limit,
                       scheme=vocabulary.scheme, title=f"Search: {q}").encode()
     elif fmt == "txt":
         body = text_out.search_text(q, hits).encode()

@@ -1,0 +1,197 @@
+"""Definitions in other people's pages: the embed snippet, oEmbed, and tooltip data.
+
+- `GET /embed/{id}`: a self-contained, script-free HTML document of one definition, the
+  only route that may be framed (see `api.headers.FRAMEABLE`);
+- `GET /oembed?url=...`: the oEmbed 1.0 answer (type `rich`) for a concept URI, whose `html`
+  is the same snippet without the document around it;
+- `GET /define?term=...`: the JSON that `static/tooltips.js` turns into tooltips;
+- `GET /embedding`: how to use all three, with a live tooltip demo.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+from typing import Annotated, Any
+from urllib.parse import unquote, urlsplit
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from starlette.responses import HTMLResponse, Response
+
+from api.deps import BaseDep, VocabularyDep
+from api.errors import error_response
+from api.headers import TERM_CACHE
+from api.templating import render
+from vocab.errors import NotFound
+from vocab.model import Concept, Status, pick_text
+from vocab.vocabulary import ConceptRecord, Vocabulary
+
+router = APIRouter(tags=["embedding"])
+
+DEFAULT_WIDTH = 480
+"""oEmbed width when the consumer sets no maxwidth (px)."""
+CHARS_PER_PX = 1 / 8.0
+LINE_HEIGHT = 22
+PADDING = 24
+OEMBED_CACHE_AGE = 86400
+MAX_URL = 500
+
+Plain = Annotated[bool, Query(description="Also show the plain-language definition.")]
+
+
+def resolve(vocabulary: Vocabulary, concept_id: str) -> ConceptRecord:
+    """Return the record for an id, following a merge to the concept it moved to."""
+    record = vocabulary.record(concept_id)
+    if record.concept.status is Status.MERGED and record.concept.replaced_by:
+        target = vocabulary.refs(record.concept.replaced_by[:1]).get(record.concept.replaced_by[0])
+        if target:
+            return vocabulary.record(target.id)
+    return record
+
+
+def snippet_context(vocabulary: Vocabulary, concept: Concept, *, plain: bool, standalone: bool) -> dict[str, Any]:
+    """Return what `_embed_fragment.html` shows for one concept."""
+    replacements = vocabulary.refs(concept.replaced_by)
+    return {
+        "concept": concept,
+        "label": concept.pref_label(),
+        "acronym": next(iter(concept.acronyms), ""),
+        "definition": concept.definition(),
+        "plain": pick_text(concept.plain_definitions) if plain else "",
+        "sources": list(concept.sources) + list(concept.pages),
+        "citations": [c.text for c in concept.citations],
+        "replaced_by": [{"uri": r.uri, "label": r.pref_label} for r in replacements.values()],
+        "scheme": vocabulary.scheme,
+        "standalone": standalone,
+    }
+
+
+def _etag(vocabulary: Vocabulary, record: ConceptRecord, variant: str) -> str:
+    return f'"{vocabulary.digest[:8]}{record.etag}-{variant}"'
+
+
+@router.get("/embed/{concept_id}", response_class=HTMLResponse,
+            summary="A self-contained HTML snippet of a definition, for an iframe")
+def embed(concept_id: str, request: Request, vocabulary: VocabularyDep, plain: Plain = False) -> Response:
+    """Script-free, framable HTML: the term, its definition, its canonical link and source."""
+    record = resolve(vocabulary, concept_id)
+    context = snippet_context(vocabulary, record.concept, plain=plain, standalone=True)
+    page = render(request.app.state.templates, "embed.html", **context)
+    headers = {"Cache-Control": TERM_CACHE, "ETag": _etag(vocabulary, record, f"embed{int(plain)}"),
+               "Link": f'<{record.concept.uri}>; rel="canonical"'}
+    status = 410 if record.concept.status is Status.WITHDRAWN else 200
+    return HTMLResponse(page, status_code=status, headers=headers)
+
+
+def concept_id_from_url(url: str, bases: tuple[str, ...]) -> str | None:
+    """Return the concept id a term or embed URL names under one of `bases`, else None."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        return None
+    where = f"{parts.netloc}{parts.path}"
+    for base in bases:
+        root = base.split("://", 1)[-1].rstrip("/")
+        for prefix in (f"{root}/terms/", f"{root}/embed/"):
+            if where.startswith(prefix):
+                concept_id = unquote(where[len(prefix):])
+                stem, dot, ext = concept_id.rpartition(".")
+                return stem if dot and ext == "html" else concept_id
+    return None
+
+
+def snippet_size(context: dict[str, Any], maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
+    """Return (width, height) in px for the snippet, within maxwidth and maxheight (EMB-02)."""
+    width = min(DEFAULT_WIDTH, maxwidth) if maxwidth else DEFAULT_WIDTH
+    chars_per_line = max(1, int(width * CHARS_PER_PX))
+    texts = [context["label"], context["definition"], context["plain"], "Source: " + " ".join(context["sources"][:1])]
+    lines = sum(ceil(len(t) / chars_per_line) for t in texts if t)
+    height = PADDING + LINE_HEIGHT * max(lines, 2)
+    return width, min(height, maxheight) if maxheight else height
+
+
+@router.get("/oembed", summary="oEmbed 1.0 for a concept URI (type rich)")
+def oembed(
+    request: Request, vocabulary: VocabularyDep, base: BaseDep,
+    url: Annotated[str, Query(min_length=1, max_length=MAX_URL, description="A concept URI, {base}/terms/{id}.")],
+    maxwidth: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    maxheight: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    format: Annotated[str, Query(max_length=10, description="Only json is supported.")] = "json",
+    plain: Plain = False,
+) -> Response:
+    """The oEmbed answer: 404 for a URL that names no concept, 501 for a format other than json."""
+    if format != "json":
+        return error_response(501, "not_implemented", f"oEmbed format '{format[:10]}' is not supported; use format=json.")
+    concept_id = concept_id_from_url(url, (base, str(request.base_url)))
+    if concept_id is None:
+        raise NotFound(f"'{url[:100]}' is not a concept URI of this vocabulary; use {base}/terms/{{id}}.")
+    record = resolve(vocabulary, concept_id)
+    context = snippet_context(vocabulary, record.concept, plain=plain, standalone=False)
+    width, height = snippet_size(context, maxwidth, maxheight)
+    scheme = vocabulary.scheme
+    answer: dict[str, Any] = {
+        "version": "1.0",
+        "type": "rich",
+        "title": context["label"],
+        "provider_name": scheme.title(),
+        "provider_url": f"{base}/",
+        "cache_age": OEMBED_CACHE_AGE,
+        "html": render(request.app.state.templates, "_embed_fragment.html", **context).strip(),
+        "width": width,
+        "height": height,
+    }
+    if scheme.publisher:
+        answer["author_name"] = scheme.publisher
+    return Response(orjson.dumps(answer), media_type="application/json",
+                    headers={"Cache-Control": TERM_CACHE, "ETag": _etag(vocabulary, record, f"oembed{width}x{height}")})
+
+
+def sense_json(vocabulary: Vocabulary, concept: Concept) -> dict[str, Any]:
+    """Return the short description of a concept that a tooltip shows."""
+    replacements = vocabulary.refs(concept.replaced_by)
+    return {
+        "id": concept.id,
+        "uri": concept.uri,
+        "prefLabel": concept.pref_label(),
+        "acronym": list(concept.acronyms),
+        "definition": concept.definition(),
+        "plainDefinition": pick_text(concept.plain_definitions),
+        "field": list(vocabulary.fields(concept)),
+        "status": concept.status.value,
+        "replacedBy": [{"uri": r.uri, "id": r.id, "prefLabel": r.pref_label} for r in replacements.values()],
+    }
+
+
+def senses(vocabulary: Vocabulary, base: str, term: str) -> list[Concept]:
+    """Return the concepts `term` names: as an id or concept URI first, else by exact lookup."""
+    concept_id = concept_id_from_url(term, (base,)) or term.strip()
+    try:
+        return [resolve(vocabulary, concept_id).concept]
+    except NotFound:
+        pass
+    return [vocabulary.record(hit.row.id).concept for hit in vocabulary.lookup(term).hits]
+
+
+@router.get("/define", summary="Short definitions for tooltips: by term, acronym, id or URI")
+def define(
+    vocabulary: VocabularyDep, base: BaseDep,
+    term: Annotated[str, Query(min_length=1, max_length=200, description="A label, an acronym, an id or a concept URI.")],
+) -> Response:
+    """Every sense the term names (an ambiguous acronym has several), or 404."""
+    found = senses(vocabulary, base, term)
+    if not found:
+        raise NotFound(f"No term is named '{term[:80]}'; try /search?q= for the nearest ones.")
+    body = orjson.dumps({
+        "query": term,
+        "ambiguous": len(found) > 1,
+        "provider": vocabulary.scheme.title(),
+        "senses": [sense_json(vocabulary, c) for c in found],
+    })
+    return Response(body, media_type="application/json", headers={"Cache-Control": TERM_CACHE})
+
+
+@router.get("/embedding", response_class=HTMLResponse, include_in_schema=False)
+def embedding(request: Request, vocabulary: VocabularyDep, base: BaseDep) -> HTMLResponse:
+    """How to embed definitions, with a live tooltip demo."""
+    page = render(request.app.state.templates, "embedding.html", scheme=vocabulary.scheme, base=base,
+                  title="Embed definitions", nav="embedding")
+    return HTMLResponse(page, headers={"Cache-Control": "public, max-age=300"})
