@@ -6,6 +6,8 @@ then FastAPI with one router per resource. Nothing is built at import time.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from api.lookup_endpoint import FastPaths, LookupEndpoint
 from api.negotiation import LOOKUP_REPRESENTATIONS
 from api.routes import align, embed, export, pages, search, terms
 from api.templating import make_templates
+from api.workers import AlignWorkers
 from vocab.vocabulary import Vocabulary
 
 STATIC = Path(__file__).parent / "static"
@@ -28,7 +31,15 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> FastPaths:
     """Return the ASGI app serving `vocabulary`; concept URIs start with `base`."""
     base = (base or vocabulary.base).rstrip("/")
     scheme = vocabulary.scheme
+    workers = AlignWorkers(vocabulary)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        workers.close()
+
     api = FastAPI(
+        lifespan=lifespan,
         title=scheme.title(),
         version=scheme.version or vocabulary.digest[:8],
         description="A SKOS terminology service for AI in clinical imaging and radiotherapy.",
@@ -39,6 +50,7 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> FastPaths:
     api.state.base = base
     api.state.templates = make_templates()
     api.state.exports = {}
+    api.state.align_workers = workers
     errors.install(api)
     for router in (pages.router, terms.router, search.router, export.router, align.router, embed.router):
         api.include_router(router)

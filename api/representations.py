@@ -18,27 +18,55 @@ from vocab.model import COMMUNITIES, Concept, LabelKind, NoteKind, Scheme
 from vocab.views import concept_json
 from vocab.vocabulary import ConceptRecord, Vocabulary
 
-FORMAT_NAMES = {"json": "JSON", "jsonld": "JSON-LD", "ttl": "Turtle", "rdf": "RDF/XML",
-                "nt": "N-Triples", "txt": "Plain text"}
-MAPPING_NAMES = (("exactMatch", "Same as"), ("closeMatch", "Close to"), ("broadMatch", "Broader match"),
-                 ("narrowMatch", "Narrower match"), ("relatedMatch", "Related match"))
-VOCABULARIES = (("radlex.org", "RadLex"), ("wikidata.org", "Wikidata"), ("ncicb.nci.nih.gov", "NCIt"),
-                ("ncithesaurus", "NCIt"), ("evs.nci.nih.gov", "NCIt"), ("id.nlm.nih.gov/mesh", "MeSH"),
-                ("snomed.info", "SNOMED CT"), ("purl.obolibrary.org/obo/NCIT", "NCIt"),
-                ("loinc.org", "LOINC"), ("dbpedia.org", "DBpedia"))
+FORMAT_NAMES = {
+    "json": "JSON",
+    "jsonld": "JSON-LD",
+    "ttl": "Turtle",
+    "rdf": "RDF/XML",
+    "nt": "N-Triples",
+    "txt": "Plain text",
+}
+MAPPING_NAMES = (
+    ("exactMatch", "Same as"),
+    ("closeMatch", "Close to"),
+    ("broadMatch", "Broader match"),
+    ("narrowMatch", "Narrower match"),
+    ("relatedMatch", "Related match"),
+)
+VOCABULARIES = (
+    ("radlex.org", "RadLex"),
+    ("wikidata.org", "Wikidata"),
+    ("ncicb.nci.nih.gov", "NCIt"),
+    ("ncithesaurus", "NCIt"),
+    ("evs.nci.nih.gov", "NCIt"),
+    ("id.nlm.nih.gov/mesh", "MeSH"),
+    ("snomed.info", "SNOMED CT"),
+    ("purl.obolibrary.org/obo/NCIT", "NCIt"),
+    ("loinc.org", "LOINC"),
+    ("dbpedia.org", "DBpedia"),
+)
 BREADCRUMB_DEPTH = 8
+ALSO_CALLED = 4
 
 
 def render_concept(
-    vocabulary: Vocabulary, record: ConceptRecord, fmt: str, *, templates: Jinja2Templates,
+    vocabulary: Vocabulary,
+    record: ConceptRecord,
+    fmt: str,
+    *,
+    templates: Jinja2Templates,
     base: str,
 ) -> tuple[bytes, str]:
     """Return (body, media type) of a concept in representation `fmt`."""
     concept = record.concept
     if fmt == "json":
-        return orjson.dumps(concept_json(vocabulary, concept, record.top_of)), TERM_REPRESENTATIONS[fmt]
+        return orjson.dumps(concept_json(vocabulary, concept, record.top_of)), TERM_REPRESENTATIONS[
+            fmt
+        ]
     if fmt in RDF_FORMATS:
-        return serialise(concept_graph(concept, top_of=record.top_of), fmt), TERM_REPRESENTATIONS[fmt]
+        return serialise(concept_graph(concept, top_of=record.top_of), fmt), TERM_REPRESENTATIONS[
+            fmt
+        ]
     if fmt == "html":
         page = render(templates, "term.html", **term_page_context(vocabulary, record, base))
         return page.encode(), TERM_REPRESENTATIONS[fmt]
@@ -56,13 +84,17 @@ def term_page_context(vocabulary: Vocabulary, record: ConceptRecord, base: str) 
         "scheme": scheme,
         "fields": vocabulary.fields(concept),
         "base": base,
-        "formats": [(name, media) for name, media in TERM_REPRESENTATIONS.items() if name != "html"],
+        "formats": [
+            (name, media) for name, media in TERM_REPRESENTATIONS.items() if name != "html"
+        ],
         "format_names": FORMAT_NAMES,
         "title": concept.pref_label(),
         "description": concept.definition(),
         "breadcrumb": broader_path(vocabulary, concept),
         "by_community": labels_by_community(concept),
-        "mappings": [(name, [mapping_view(u) for u in data[key]]) for key, name in MAPPING_NAMES if data[key]],
+        "mappings": [
+            (name, [mapping_view(u) for u in data[key]]) for key, name in MAPPING_NAMES if data[key]
+        ],
         "citation": citation_text(concept, scheme),
         "bibtex": citation_bibtex(concept, scheme),
         "oembed_url": f"{base}/oembed?url={quote(concept.uri, safe='')}&format=json",
@@ -77,15 +109,19 @@ def embed_code(concept: Concept, base: str) -> str:
     """Return the iframe markup an author pastes to embed the definition."""
     title = html.escape(f"Definition of {concept.pref_label()}")
     src = f"{base}/embed/{quote(concept.id, safe='')}"
-    return (f'<iframe src="{src}" title="{title}" width="480" height="220" loading="lazy" '
-            'sandbox="allow-popups allow-popups-to-escape-sandbox"></iframe>')
+    return (
+        f'<iframe src="{src}" title="{title}" width="480" height="220" loading="lazy" '
+        'sandbox="allow-popups allow-popups-to-escape-sandbox"></iframe>'
+    )
 
 
 def tooltip_code(concept: Concept, base: str) -> str:
     """Return the markup that turns a word on any page into a definition tooltip."""
     term = html.escape(concept.id)
-    return (f'<script src="{base}/static/tooltips.js" defer></script>\n'
-            f'<dfn data-term="{term}">{html.escape(concept.pref_label())}</dfn>')
+    return (
+        f'<script src="{base}/static/tooltips.js" defer></script>\n'
+        f'<dfn data-term="{term}">{html.escape(concept.pref_label())}</dfn>'
+    )
 
 
 def broader_path(vocabulary: Vocabulary, concept: Concept) -> list[dict[str, str]]:
@@ -107,7 +143,11 @@ def labels_by_community(concept: Concept) -> list[tuple[str, list[str]]]:
     """Return, for each community that uses any label, the visible labels it uses."""
     out = []
     for community in COMMUNITIES:
-        used = [lb.text for lb in concept.labels if community in lb.usage and lb.kind is not LabelKind.HIDDEN]
+        used = [
+            lb.text
+            for lb in concept.labels
+            if community in lb.usage and lb.kind is not LabelKind.HIDDEN
+        ]
         if used:
             out.append((community, list(dict.fromkeys(used))))
     return out
@@ -126,7 +166,9 @@ def citation_text(concept: Concept, scheme: Scheme) -> str:
     version = f", version {scheme.version}" if scheme.version else ""
     date = f" ({scheme.modified})" if scheme.modified else ""
     publisher = f" {scheme.publisher}." if scheme.publisher else ""
-    return f"“{concept.pref_label()}”. In: {scheme.title()}{version}{date}.{publisher} {concept.uri}"
+    return (
+        f"“{concept.pref_label()}”. In: {scheme.title()}{version}{date}.{publisher} {concept.uri}"
+    )
 
 
 def _bib(text: str) -> str:
@@ -136,9 +178,15 @@ def _bib(text: str) -> str:
 def citation_bibtex(concept: Concept, scheme: Scheme) -> str:
     """Return a BibTeX-like entry for the concept (a @misc with the canonical URL)."""
     year = (scheme.modified or scheme.created or "")[:4]
-    fields = [("title", concept.pref_label()), ("booktitle", scheme.title()),
-              ("version", scheme.version or ""), ("publisher", scheme.publisher or ""),
-              ("year", year), ("url", concept.uri), ("note", "Definition in a SKOS vocabulary")]
+    fields = [
+        ("title", concept.pref_label()),
+        ("booktitle", scheme.title()),
+        ("version", scheme.version or ""),
+        ("publisher", scheme.publisher or ""),
+        ("year", year),
+        ("url", concept.uri),
+        ("note", "Definition in a SKOS vocabulary"),
+    ]
     key = "".join(ch for ch in f"airt-{concept.id}" if ch.isalnum() or ch in "-_:")
     body = ",\n".join(f"  {name} = {{{_bib(value)}}}" for name, value in fields if value)
     return f"@misc{{{key},\n{body}\n}}"
@@ -152,8 +200,12 @@ def defined_term(concept: Concept, scheme: Scheme, base: str) -> dict[str, Any]:
         "@id": concept.uri,
         "url": concept.uri,
         "name": concept.pref_label(),
-        "inDefinedTermSet": {"@type": "DefinedTermSet", "@id": scheme.uri, "name": scheme.title(),
-                             "url": f"{base}/"},
+        "inDefinedTermSet": {
+            "@type": "DefinedTermSet",
+            "@id": scheme.uri,
+            "name": scheme.title(),
+            "url": f"{base}/",
+        },
     }
     alternates = [lb.text for lb in concept.labels if lb.kind in (LabelKind.ALT, LabelKind.ACRONYM)]
     if alternates:
@@ -170,18 +222,23 @@ def search_results_view(vocabulary: Vocabulary, hits: list[Any]) -> list[dict[st
     for hit in hits:
         concept = vocabulary.record(hit.row.id).concept
         hidden = hit.row.kind is LabelKind.HIDDEN
-        results.append({
-            "id": hit.row.id,
-            "label": hit.row.pref_label,
-            "matched": hit.matched,
-            "shows_match": not hidden and hit.matched != hit.row.pref_label,
-            "kind": hit.row.kind.value,
-            "usage": [] if hidden else [u for u in hit.row.usage.split(",") if u],
-            "match_type": hit.match_type,
-            "status": hit.row.status,
-            "acronyms": concept.acronyms,
-            "definition": concept.definition(),
-            "fields": vocabulary.fields(concept),
-            "warnings": [n.text for n in concept.notes if n.kind is NoteKind.WARNING],
-        })
+        results.append(
+            {
+                "id": hit.row.id,
+                "label": hit.row.pref_label,
+                "matched": hit.matched,
+                "shows_match": not hidden and hit.matched != hit.row.pref_label,
+                "kind": hit.row.kind.value,
+                "usage": [] if hidden else [u for u in hit.row.usage.split(",") if u],
+                "match_type": hit.match_type,
+                "status": hit.row.status,
+                "acronyms": concept.acronyms,
+                "definition": concept.definition(),
+                "fields": vocabulary.fields(concept),
+                "warnings": [n.text for n in concept.notes if n.kind is NoteKind.WARNING],
+                "also": [
+                    (lb.text, lb.usage) for lb in concept.alt_labels if lb.text != hit.matched
+                ][:ALSO_CALLED],
+            }
+        )
     return results

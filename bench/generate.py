@@ -31,7 +31,7 @@ from bench.words import CONNECTIVES, DOMAIN_WORDS, HEAD_WORDS, MODIFIER_WORDS, V
 OUT = Path(__file__).resolve().parent / "out"
 CHUNK = 50_000  # concepts per file: about 20 MB of Turtle, well under the 64 MiB limit
 SEED = 20240611
-GENERATOR_VERSION = "1"  # bump when the output changes, so cached files are regenerated
+GENERATOR_VERSION = "3"  # bump when the output changes, so cached files are regenerated
 QUERIES_PER_KIND = 200
 LANG = "en-GB"
 
@@ -80,14 +80,50 @@ class Term:
     acronym: str
 
 
-class _Terms:
-    """Distinct multi-word terms; no two labels share a compact key."""
+def _name(rng: random.Random) -> str:
+    """Return a made-up proper name, such as 'Velmora' or 'Tasken'."""
+    onsets = (
+        "b",
+        "br",
+        "d",
+        "f",
+        "g",
+        "h",
+        "k",
+        "l",
+        "m",
+        "n",
+        "p",
+        "r",
+        "s",
+        "st",
+        "t",
+        "v",
+        "w",
+        "z",
+    )
+    vowels = ("a", "e", "i", "o", "u", "ae", "ei", "ou")
+    codas = ("", "n", "r", "l", "s", "k", "m", "th", "nd", "rt")
+    return "".join(
+        rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+        for _ in range(rng.randrange(2, 4))
+    ).capitalize()
 
-    def __init__(self, rng: random.Random) -> None:
+
+class _Terms:
+    """Distinct multi-word terms; no two labels share a compact key.
+
+    About one term in seven starts with a proper name (an eponym, a product or a trial),
+    drawn from a pool that grows with the vocabulary, so the number of distinct words
+    grows with its size as it does in real vocabularies.
+    """
+
+    def __init__(self, rng: random.Random, n: int) -> None:
         self.rng = rng
         self.mod = _Zipf(MODIFIER_WORDS, rng)
         self.head = _Zipf(HEAD_WORDS, rng)
         self.domain = _Zipf(DOMAIN_WORDS, rng)
+        self.names = _Zipf(list(dict.fromkeys(_name(rng) for _ in range(max(50, n // 10)))), rng)
         self.keys: set[str] = set()
 
     def _words(self, extra: int) -> list[str]:
@@ -103,10 +139,12 @@ class _Terms:
         else:
             words = [self.mod(), self.mod(), self.domain(), self.head()]
         words += [self.head() for _ in range(extra)]
+        if self.rng.random() < 0.15:
+            words.insert(0, self.names())
         return words if len(set(words)) == len(words) else []
 
     def _claim(self, text: str) -> bool:
-        key = text.replace(" ", "")
+        key = text.replace(" ", "").lower()
         if key in self.keys:
             return False
         self.keys.add(key)
@@ -153,19 +191,19 @@ def misspell(text: str, rng: random.Random) -> str:
     p = rng.randrange(1, max(2, len(w) - 1))
     kind = rng.randrange(4)
     if kind == 0 and p + 1 < len(w):
-        w = w[:p] + w[p + 1] + w[p] + w[p + 2:]
+        w = w[:p] + w[p + 1] + w[p] + w[p + 2 :]
     elif kind == 1:
-        w = w[:p] + w[p + 1:]
+        w = w[:p] + w[p + 1 :]
     elif kind == 2:
         w = w[:p] + w[p] + w[p:]
     else:
-        w = w[:p] + rng.choice([c for c in string.ascii_lowercase if c != w[p]]) + w[p + 1:]
+        w = w[:p] + rng.choice([c for c in string.ascii_lowercase if c != w[p]]) + w[p + 1 :]
     words[i] = w
     return " ".join(words)
 
 
 def _definition(rng: random.Random, terms: _Terms, pref: str) -> str:
-    article = "An" if pref[0] in "aeiou" else "A"
+    article = "An" if pref[0] in "aeiouAEIOU" else "A"
     return (
         f"{article} {pref} that is used in {terms.domain()} to {rng.choice(VERB_WORDS)} the "
         f"{terms.mod()} {terms.head()} of each {terms.mod()} {terms.head()}, as part of the "
@@ -175,18 +213,18 @@ def _definition(rng: random.Random, terms: _Terms, pref: str) -> str:
 
 def _scheme_turtle(n: int, seed: int) -> str:
     return PREFIXES + (
-        f'\n<scheme> a skos:ConceptScheme ;\n'
+        f"\n<scheme> a skos:ConceptScheme ;\n"
         f'    dct:title "Generated vocabulary of {n:,} concepts"@{LANG} ;\n'
         f'    dct:description "A synthetic SKOS vocabulary for benchmarks '
         f'(bench/generate.py, seed {seed})."@{LANG} ;\n'
-        f'    dct:license <https://creativecommons.org/licenses/by/4.0/> .\n'
+        f"    dct:license <https://creativecommons.org/licenses/by/4.0/> .\n"
     )
 
 
 def generate(n: int, folder: Path, *, seed: int = SEED) -> dict[str, object]:
     """Write a vocabulary of `n` concepts and its query set into `folder`; return the manifest."""
     rng = random.Random(seed * 1_000_003 + n)
-    terms = _Terms(rng)
+    terms = _Terms(rng, n)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.ttl"):
         old.unlink()
@@ -226,41 +264,55 @@ def generate(n: int, folder: Path, *, seed: int = SEED) -> dict[str, object]:
             out = []
     queries = make_queries([(t.pref, t.acronym) for t in sample], random.Random(seed + n))
     (folder / "queries.json").write_text(json.dumps(queries, indent=1), encoding="utf-8")
-    manifest = {"concepts": n, "triples": triples, "seed": seed, "version": GENERATOR_VERSION,
-                "files": len(list(folder.glob("*.ttl")))}
+    manifest = {
+        "concepts": n,
+        "triples": triples,
+        "seed": seed,
+        "version": GENERATOR_VERSION,
+        "files": len(list(folder.glob("*.ttl"))),
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
 
 
-def make_queries(terms: list[tuple[str, str]], rng: random.Random, k: int = QUERIES_PER_KIND) -> dict[str, list[str]]:
-    """Return queries by kind from (preferred label, acronym) pairs of a vocabulary.
+def make_queries(
+    terms: list[tuple[str, str]], rng: random.Random, k: int = QUERIES_PER_KIND
+) -> dict[str, list[list[str | None]]]:
+    """Return [query, preferred label it aims at (None for a miss)] pairs by kind.
 
-    Kinds: exact labels, acronyms, prefixes (a word and the start of the next), typo'd
-    labels, swapped word order, and misses (made-up words).
+    Kinds, from (preferred label, acronym) pairs of a vocabulary: exact labels, acronyms,
+    prefixes (the words and the start of the last one), typo'd labels, swapped word order,
+    and misses (made-up words).
     """
-    def pick(items: list[str]) -> list[str]:
-        items = [x for x in items if x]
+    labelled = [(p, a) for p, a in terms if p]
+    multi = [(p, a) for p, a in labelled if len(p.split()) >= 2] or labelled
+    with_acronym = [(p, a) for p, a in labelled if a]
+
+    def pick(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return [rng.choice(items) for _ in range(k)] if items else []
 
-    labels = [p for p, _ in terms]
-    multi = [p for p in labels if len(p.split()) >= 2] or labels
-    prefixes = []
-    for p in pick(multi):
-        words = p.split()
-        prefixes.append(" ".join(words[:-1]) + " " + words[-1][: max(2, len(words[-1]) // 2)])
+    def prefix(label: str) -> str:
+        words = label.split()
+        last = words[-1][: max(2, len(words[-1]) // 2)]
+        return " ".join([*words[:-1], last])
+
     letters = "bcdfghjklmnpqrstvwxz"
     misses = [
-        " ".join("".join(rng.choice(letters if j % 2 == 0 else "aeiouy") for j in range(rng.randrange(5, 9)))
-                 for _ in range(rng.randrange(1, 3)))
+        " ".join(
+            "".join(
+                rng.choice(letters if j % 2 == 0 else "aeiouy") for j in range(rng.randrange(5, 9))
+            )
+            for _ in range(rng.randrange(1, 3))
+        )
         for _ in range(k)
     ]
     return {
-        "exact": pick(labels),
-        "acronym": pick([a for _, a in terms]),
-        "prefix": prefixes,
-        "typo": [misspell(p, rng) for p in pick(labels)],
-        "swapped": [" ".join(reversed(p.split())) for p in pick(multi)],
-        "miss": misses,
+        "exact": [[p, p] for p, _ in pick(labelled)],
+        "acronym": [[a, p] for p, a in pick(with_acronym)],
+        "prefix": [[prefix(p), p] for p, _ in pick(multi)],
+        "typo": [[misspell(p, rng), p] for p, _ in pick(labelled)],
+        "swapped": [[" ".join(reversed(p.split())), p] for p, _ in pick(multi)],
+        "miss": [[m, None] for m in misses],
     }
 
 
@@ -287,8 +339,10 @@ def main() -> None:
         folder = args.out / f"vocab-{size_name(n)}"
         start = time.perf_counter()
         manifest = generate(n, folder, seed=args.seed)
-        print(f"{folder}: {manifest['concepts']:,} concepts, {manifest['triples']:,} triples, "
-              f"{manifest['files']} files in {time.perf_counter() - start:.1f} s")
+        print(
+            f"{folder}: {manifest['concepts']:,} concepts, {manifest['triples']:,} triples, "
+            f"{manifest['files']} files in {time.perf_counter() - start:.1f} s"
+        )
     print(f"reproduce: python -m bench.generate --sizes {args.sizes} --seed {args.seed}")
 
 

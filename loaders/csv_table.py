@@ -199,6 +199,7 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv") -> 
     except csv.Error as exc:
         raise ParseError(f"Not valid CSV: {exc}", line=reader.line_num) from None
     issues = [Issue("warning", "", f"Unknown column '{h}' was ignored.") for h in unknown]
+    source_name = _CONTROL.sub("", source_name)  # it titles the scheme; file names hold anything
     ids = _explicit_ids(rows)
     uris: dict[str, int] = {}
     concepts: list[Concept] = []
@@ -207,7 +208,9 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv") -> 
     for line, cells in rows:
         concept = _concept(cells, base, line, ids, issues)
         if concept.uri in uris:
-            raise ParseError(f"The uri '{concept.uri}' appears twice (lines {uris[concept.uri]} and {line}).", line=line)
+            raise ParseError(
+                f"The uri '{concept.uri}' appears twice (lines {uris[concept.uri]} and {line}).", line=line
+            )
         uris[concept.uri] = line
         concepts.append(concept)
         for uri in _split(cells.get("collections", "")):
@@ -234,10 +237,12 @@ def _check_cells(cells: dict[str, str], line: int) -> None:
     for column, value in cells.items():
         bad = _CONTROL.search(value) or _CONTROL.search(column)
         if bad:
-            raise ParseError(f"Column {column!r} holds a control character {bad.group()!r}; remove it.", line=line)
+            message = f"Column {column[:60]!r} holds a control character {bad.group()!r}; remove it."
+            raise ParseError(message, line=line)
     lang = cells.get("lang", "").strip()
     if lang and (len(lang) > 64 or not _LANG.match(lang)):
-        raise ParseError(f"Column 'lang': '{lang[:70]}' is not a language tag such as en-GB.", line=line)
+        message = f"Column 'lang': '{lang[:70]}' is not a language tag such as en-GB."
+        raise ParseError(message, line=line)
 
 
 def _safe_id(text: str) -> str:
@@ -250,13 +255,17 @@ def _explicit_ids(rows: list[tuple[int, dict[str, str]]]) -> set[str]:
     for line, cells in rows:
         given = cells.get("id", "").strip()
         if given in first:
-            raise ParseError(f"The id '{given}' appears twice (lines {first[given]} and {line}).", line=line)
+            raise ParseError(
+                f"The id '{given[:60]}' appears twice (lines {first[given]} and {line}).", line=line
+            )
         if given:
             first[given] = line
     return {given for given in first if _safe_id(given) == given}
 
 
-def _concept(cells: dict[str, str], base: str, line: int, ids: set[str], issues: list[Issue]) -> Concept:
+def _concept(
+    cells: dict[str, str], base: str, line: int, ids: set[str], issues: list[Issue]
+) -> Concept:
     lang = cells.get("lang", "").strip()
 
     def texts(column: str) -> list[tuple[str, str]]:
@@ -272,7 +281,8 @@ def _concept(cells: dict[str, str], base: str, line: int, ids: set[str], issues:
     def date(column: str) -> str | None:
         value = cells.get(column, "").strip()
         if value and not _DATE.match(value):
-            issues.append(Issue("warning", uri[0], f"'{column}' '{value[:40]}' is not an xsd:date or dateTime; dropped."))
+            reason = f"'{column}' '{value[:40]}' is not an xsd:date or dateTime; dropped."
+            issues.append(Issue("warning", uri[0], reason))
             return None
         return value or None
 
@@ -290,7 +300,8 @@ def _concept(cells: dict[str, str], base: str, line: int, ids: set[str], issues:
             concept_id = f"{candidate}-{n}"
         ids.add(concept_id)
         if given:
-            issues.append(Issue("warning", uri[0], f"The id '{given[:60]}' is not safe in a URL; it became '{concept_id}'."))
+            reason = f"The id '{given[:60]}' is not safe in a URL; it became '{concept_id}'."
+            issues.append(Issue("warning", uri[0], reason))
     usage: dict[tuple[str, str], list[str]] = {}
     for community, column in USAGE_COLUMNS.items():
         for item in texts(column):

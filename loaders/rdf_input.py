@@ -4,14 +4,19 @@ Every RDF file goes through `parse_triples`, which bounds what a hostile file ca
 before and while pyoxigraph parses it:
 
 - size: files over `Limits.max_bytes` are refused before parsing;
-- RDF/XML: an expat pass refuses external entities, parameter entities, nested or
-  oversized internal entities, entity expansion beyond `max_entity_expansion`, and
-  element nesting deeper than `max_depth` (pyoxigraph is quadratic on deep nesting);
+- RDF/XML: an expat pass refuses external entities, parameter entities, nested,
+  oversized or twice-declared internal entities, entity expansion (in text or in
+  attribute values) beyond `max_entity_expansion`, and element nesting deeper than
+  `max_depth` (pyoxigraph is quadratic on deep nesting); an external DTD is never read;
 - JSON-LD: every `@context` (nested, in arrays, scoped, `@import`) must be inline; a
   string context would name a remote or local document, which is never fetched or opened;
 - time: the parse is abandoned when it passes `max_seconds`;
-- content: IRIs must be absolute with a safe scheme and no spaces, quotes, angle
-  brackets, control or bidi characters; literals must not hold control characters.
+- content: IRIs (subjects, predicates, objects, datatypes) must be absolute with a safe
+  scheme and no spaces, quotes, angle brackets, control or bidi characters; literals
+  must not hold control characters; language tags are at most `max_lang_length` long;
+- memory: each distinct IRI is held once, and distinct IRIs may add up to at most
+  `max_iri_growth` characters per input byte (a long @prefix or @vocab repeated);
+- messages: parser errors quoting a huge token are cut to `max_message` characters.
 
 pyoxigraph itself never fetches anything, reports line and column, and parses deep
 Turtle nesting and long literals in linear time (rdflib does not; see
@@ -30,6 +35,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from vocab.build import paused_gc
 from vocab.errors import ParseError, TooLarge, UnsafeInput
 
 
@@ -110,7 +116,8 @@ def parse_triples(
         check_jsonld(data, limits)
     elif data.startswith(_UTF16_BOMS):
         raise ParseError("The file is UTF-16; save it as UTF-8 and import it again.")
-    return list(_parse(data, SYNTAXES[syntax], base, limits))
+    with paused_gc():  # millions of acyclic tuples: collections would only cost time
+        return list(_parse(data, SYNTAXES[syntax], base, limits))
 
 
 def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) -> list[Triple]:
@@ -141,7 +148,8 @@ def _shorten(message: str, limits: Limits) -> str:
     """Parser messages quote the token at fault, which may be megabytes long."""
     if len(message) <= limits.max_message:
         return message
-    return message[: limits.max_message] + f"... [{len(message) - limits.max_message:,} more characters]"
+    more = len(message) - limits.max_message
+    return f"{message[: limits.max_message]}... [{more:,} more characters]"
 
 
 class _Iris:
@@ -282,7 +290,8 @@ def check_rdfxml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
     def where() -> str:
-        return f" (line {parser.CurrentLineNumber}, column {parser.CurrentColumnNumber})"
+        # expat counts columns from 0; pyoxigraph, JSON and editors from 1
+        return f" (line {parser.CurrentLineNumber}, column {parser.CurrentColumnNumber + 1})"
 
     def entity_decl(name, is_parameter, value, base, system_id, public_id, notation):  # type: ignore[no-untyped-def]
         if is_parameter or value is None or system_id or public_id or notation:
@@ -359,7 +368,7 @@ def check_rdfxml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         raise ParseError(
             f"Not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}",
             line=exc.lineno,
-            column=exc.offset,
+            column=exc.offset + 1,
         ) from None
     if data.startswith(_UTF16_BOMS) or re.match(rb"<\?xml[^>]*encoding=[\"']utf-16", data, re.I):
         raise ParseError("The file is UTF-16; save it as UTF-8 and import it again.")

@@ -46,6 +46,7 @@ from loaders.namespaces import (
     SKOSXL,
 )
 from loaders.rdf_input import RDF_LANGSTRING, Lit, Node, Triple
+from vocab.build import paused_gc
 from vocab.model import (
     Collection,
     Concept,
@@ -86,11 +87,12 @@ def _s(term: object) -> str:
 TYPE = _s(RDF.type)
 CONCEPT, SCHEME = _s(SKOS.Concept), _s(SKOS.ConceptScheme)
 COLLECTION, ORDERED = _s(SKOS.Collection), _s(SKOS.OrderedCollection)
-GROUPS = {_s(ISOTHES.ConceptGroup), _s(ISOTHES.ThesaurusArray)}  # both ⊑ skos:Collection in iso-thes
+GROUPS = {_s(ISOTHES.ConceptGroup), _s(ISOTHES.ThesaurusArray)}  # iso-thes: ⊑ skos:Collection
 SUPER_GROUP, SUB_GROUP = _s(ISOTHES.superGroup), _s(ISOTHES.subGroup)
 XL_LABEL = _s(SKOSXL.Label)
 SUBCLASS, SUBPROPERTY, VALUE = _s(RDFS.subClassOf), _s(RDFS.subPropertyOf), _s(RDF.value)
-PREF, ALT, HIDDEN, ACRONYM = (_s(p) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, AIRT.acronym))
+PREF, ALT, HIDDEN = _s(SKOS.prefLabel), _s(SKOS.altLabel), _s(SKOS.hiddenLabel)
+ACRONYM = _s(AIRT.acronym)
 XL_LABELS = {_s(SKOSXL.prefLabel): PREF, _s(SKOSXL.altLabel): ALT, _s(SKOSXL.hiddenLabel): HIDDEN}
 LITERAL_FORM = _s(SKOSXL.literalForm)
 DEFINITION, PLAIN = _s(SKOS.definition), _s(AIRT.plainDefinition)
@@ -102,7 +104,8 @@ FIRST, REST, NIL = _s(RDF.first), _s(RDF.rest), _s(RDF.nil)
 NOTATION = _s(SKOS.notation)
 SOURCES = {_s(DCTERMS.source), _s(DC.source)}
 PAGES = {_s(FOAF.page), _s(FOAF.homepage), _s(RDFS.seeAlso)}
-DEPRECATED, REPLACED_BY, MERGED_INTO = _s(OWL.deprecated), _s(DCTERMS.isReplacedBy), _s(AIRT.mergedInto)
+DEPRECATED, REPLACED_BY = _s(OWL.deprecated), _s(DCTERMS.isReplacedBy)
+MERGED_INTO = _s(AIRT.mergedInto)
 CREATED, MODIFIED = _s(DCTERMS.created), _s(DCTERMS.modified)
 XSD_DATE, XSD_DATETIME = _s(XSD.date), _s(XSD.dateTime)
 NOTES = {_s(prop): kind for kind, prop in NOTE_PROPERTY.items()}
@@ -128,10 +131,14 @@ KNOWN_SCHEME_PROPERTIES = (
     | set(SCHEME_LICENSE) | set(SCHEME_PUBLISHER) | set(SCHEME_CREATOR)
 )
 COLLECTION_LABEL = (PREF, _s(RDFS.label), _s(DCTERMS.title))
-KNOWN_COLLECTION_PROPERTIES = {TYPE, DEFINITION, MEMBER, MEMBER_LIST, SUPER_GROUP, SUB_GROUP} | set(COLLECTION_LABEL)
+KNOWN_COLLECTION_PROPERTIES = (
+    {TYPE, DEFINITION, MEMBER, MEMBER_LIST, SUPER_GROUP, SUB_GROUP} | set(COLLECTION_LABEL)
+)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
-_LABEL_KIND = {PREF: LabelKind.PREF, ACRONYM: LabelKind.ACRONYM, ALT: LabelKind.ALT, HIDDEN: LabelKind.HIDDEN}
+_LABEL_KIND = {
+    PREF: LabelKind.PREF, ACRONYM: LabelKind.ACRONYM, ALT: LabelKind.ALT, HIDDEN: LabelKind.HIDDEN,
+}
 _LABEL_NAME = {PREF: "prefLabel", ACRONYM: "acronym", ALT: "altLabel", HIDDEN: "hiddenLabel"}
 _PREFIXES = {
     _s(SKOS): "skos", _s(SKOSXL): "skosxl", _s(DCTERMS): "dct", _s(DC): "dc", _s(OWL): "owl",
@@ -159,6 +166,13 @@ def _quoted(t: LangText) -> str:
     return f"'{t.text}'@{t.lang}" if t.lang else f"'{t.text}'"
 
 
+def _outside(items: list[str], noun: str = "concept", nouns: str = "concepts") -> str:
+    """Return '<a> is not a concept here' or '<a>, <b> are not concepts here'."""
+    if len(items) == 1:
+        return f"{_few(items)} is not a {noun} here"
+    return f"{_few(items)} are not {nouns} here"
+
+
 class _Graph:
     """Triples indexed by subject, with the inverse edges that SKOS reading needs."""
 
@@ -177,10 +191,12 @@ class _Graph:
         return props.get(p, []) if props else []
 
     def iris(self, s: str, p: str) -> list[str]:
-        return [o for o in self.values(s, p) if isinstance(o, str) and not o.startswith("_:")]
+        values = self.values(s, p)  # most (s, p) asked about are absent: skip the comprehension
+        return [o for o in values if isinstance(o, str) and not o.startswith("_:")] if values else []
 
     def literals(self, s: str, p: str) -> list[Lit]:
-        return [o for o in self.values(s, p) if isinstance(o, Lit)]
+        values = self.values(s, p)
+        return [o for o in values if isinstance(o, Lit)] if values else []
 
     def subjects(self, p: str, o: str) -> list[str]:
         found = self.inverse.get(o)
@@ -209,10 +225,13 @@ class _Reader:
     def report(self, severity: str, subject: str, reason: str) -> None:
         self.issues.append(Issue(severity, subject, reason))
 
+    def warn(self, subject: str, reason: str) -> None:
+        self.report("warning", subject, reason)
+
     # --- classes -----------------------------------------------------------------
 
     def descendants(self, relation: str, root: str) -> set[str]:
-        """Return `root` and everything the file puts below it by `relation` (subClassOf, ...)."""
+        """Return `root` and all the file puts below it by `relation` (rdfs:subClassOf, ...)."""
         found, frontier = {root}, [root]
         while frontier:
             for sub in self.g.subjects(relation, frontier.pop()):
@@ -229,29 +248,32 @@ class _Reader:
         collection_classes: set[str] = set()
         for cls in {COLLECTION, ORDERED} | GROUPS:
             collection_classes |= self.descendants(SUBCLASS, cls)
-        declared_schemes = self.instances({SCHEME})
-        scheme_uris = list(declared_schemes)
+        scheme_uris = self.instances({SCHEME})
         for p in (IN_SCHEME, TOP_OF):
             for s in list(self.g.out):
                 scheme_uris += [o for o in self.g.iris(s, p) if o not in scheme_uris]
         scheme_uris += [s for s in self.g.out if self.g.values(s, HAS_TOP) and s not in scheme_uris]
         scheme_uris = [uri for uri in scheme_uris if not uri.startswith("_:")]
-        collection_uris = sorted(s for s in self.instances(collection_classes) if not s.startswith("_:"))
+        collection_uris = sorted(
+            s for s in self.instances(collection_classes) if not s.startswith("_:")
+        )
+        not_concepts = {SCHEME, XL_LABEL} | collection_classes
         concept_uris = sorted(self.concept_candidates(
             self.instances(concept_classes), set(scheme_uris), set(collection_uris),
-            set(self.instances({XL_LABEL})), collection_classes,
+            set(self.instances({XL_LABEL})), not_concepts,
         ))
 
         schemes = [self.scheme(uri) for uri in scheme_uris]
         if not schemes:
             uri = f"{self.base}/scheme"
-            self.report("warning", uri, f"The file declares no skos:ConceptScheme; created <{uri}> "
-                                        f"titled '{self.source_name}' and put every concept in it.")
+            self.warn(uri, f"The file declares no skos:ConceptScheme; created <{uri}> titled "
+                           f"'{self.source_name}' and put every concept in it.")
             schemes = [Scheme(uri=uri, titles=(LangText(self.source_name, ""),))]
         primary = self.primary_scheme([s.uri for s in schemes], concept_uris)
-        concepts = [self.concept(uri, primary, several_schemes=len(schemes) > 1) for uri in concept_uris]
+        several = len(schemes) > 1
+        concepts = [self.concept(uri, primary, several_schemes=several) for uri in concept_uris]
         if not concepts:
-            self.report("warning", primary, "The file holds no skos:Concept; the vocabulary is empty.")
+            self.warn(primary, "The file holds no skos:Concept; the vocabulary is empty.")
         concepts = self.check_relations(concepts)
         self.check_shared_values(concepts)
         known = {c.uri for c in concepts} | set(collection_uris)
@@ -262,35 +284,38 @@ class _Reader:
 
     def concept_candidates(
         self, declared: list[str], schemes: set[str], collections: set[str], xl_labels: set[str],
-        collection_classes: set[str],
+        not_concept_classes: set[str],
     ) -> list[str]:
         found = dict.fromkeys(declared)
         not_concepts = schemes | collections | xl_labels
         for s, props in self.g.out.items():
-            if s in found or s in not_concepts or self.g.types(s) & (collection_classes | {SCHEME, XL_LABEL}):
+            if s in found or s in not_concepts or self.g.types(s) & not_concept_classes:
                 continue
             used = [p for p in props if p in RELATION_PROPERTIES | {IN_SCHEME, TOP_OF}]
             if used and any(p in props for p in (IN_SCHEME, TOP_OF, PREF)):
                 how = ", ".join(sorted({_name(p) for p in used}))
-                self.report("warning", s, f"Not typed skos:Concept; read as a concept because it has {how}.")
+                self.warn(s, f"Not typed skos:Concept; read as a concept because it has {how}.")
                 found[s] = None
         result = []
         for uri in found:
             if uri.startswith("_:"):
-                self.report("warning", uri, "A blank-node concept cannot have a URI; it was skipped.")
+                self.warn(uri, "A blank-node concept cannot have a URI; it was skipped.")
             elif uri in not_concepts:
                 clash = ("skos:ConceptScheme (S9)" if uri in schemes
-                         else "skos:Collection (S37)" if uri in collections else "skosxl:Label (S48)")
-                self.report("error", uri, f"Typed both skos:Concept and {clash}; not read as a concept.")
+                         else "skos:Collection (S37)" if uri in collections
+                         else "skosxl:Label (S48)")
+                self.report("error", uri, f"Typed both skos:Concept and {clash}; "
+                                          "not read as a concept.")
             else:
                 result.append(uri)
         return result
 
     def schemes_of(self, uri: str) -> list[str]:
-        return _unique(self.g.iris(uri, IN_SCHEME) + self.g.iris(uri, TOP_OF) + self.g.subjects(HAS_TOP, uri))
+        g = self.g
+        return _unique(g.iris(uri, IN_SCHEME) + g.iris(uri, TOP_OF) + g.subjects(HAS_TOP, uri))
 
     def primary_scheme(self, schemes: list[str], concepts: list[str]) -> str:
-        """Return the scheme most concepts are in (then the first declared): it takes the unplaced ones."""
+        """Return the scheme most concepts are in (else the first declared): it takes the rest."""
         used = Counter(s for uri in concepts for s in self.schemes_of(uri))
         return min(schemes, key=lambda s: (-used[s], schemes.index(s)))
 
@@ -313,24 +338,26 @@ class _Reader:
     # --- literals ------------------------------------------------------------------
 
     def texts(self, s: str, p: str, *, label: bool = False) -> list[LangText]:
-        """Return the texts of `s` `p`; labels must be plain literals (S12), notes may be rdf:value nodes."""
+        """Return the texts of `s` `p`: labels must be plain literals (S12), notes may be nodes
+        with an rdf:value."""
         severity, ic = ("error", " (S12)") if label else ("warning", "")
         out = []
         for value in self.g.values(s, p):
             if isinstance(value, Lit):
                 if value.datatype and value.datatype != RDF_LANGSTRING:
                     self.report(severity, s, f"{_name(p)} is a typed literal{ic}; "
-                                             f"'{value.value[:40]}' ^^<{value.datatype}> was kept as plain text.")
+                                             f"'{value.value[:40]}'^^<{value.datatype}> was kept "
+                                             "as plain text.")
                 out.append(LangText(value.value.strip(), value.lang))
             elif not label and self.g.literals(value, VALUE):
                 forms = [LangText(v.value.strip(), v.lang) for v in self.g.literals(value, VALUE)]
                 dropped = sorted({_name(q) for q in self.g.out[value] if q not in (VALUE, TYPE)})
-                self.report("warning", s, f"{_name(p)} is a resource, not text; kept the rdf:value "
-                                          f"{', '.join(map(_quoted, forms))} of <{value}>"
-                                          + (f" and dropped its {', '.join(dropped)}." if dropped else "."))
+                self.warn(s, f"{_name(p)} is a resource, not text; kept the rdf:value "
+                             f"{', '.join(map(_quoted, forms))} of <{value}>"
+                             + (f" and dropped its {', '.join(dropped)}." if dropped else "."))
                 out += forms
             else:
-                self.report(severity, s, f"{_name(p)} is not a literal{ic}; the value <{value}> was dropped.")
+                self.report(severity, s, f"{_name(p)} is not a literal{ic}; <{value}> was dropped.")
         return out
 
     def date(self, s: str, p: str) -> str | None:
@@ -338,12 +365,14 @@ class _Reader:
             text = value.value.strip()
             problem = _date_problem(text)
             if problem:
-                self.report("warning", s, f"Invalid date in {_name(p)}; '{text[:40]}' {problem}, so it was dropped.")
+                self.warn(s, f"Invalid date in {_name(p)}; '{text[:40]}' {problem}, "
+                             "so it was dropped.")
                 continue
-            if value.datatype in (XSD_DATE, XSD_DATETIME) and (value.datatype == XSD_DATETIME) != ("T" in text):
+            typed_datetime = value.datatype == XSD_DATETIME
+            if value.datatype in (XSD_DATE, XSD_DATETIME) and typed_datetime != ("T" in text):
                 kept = "xsd:dateTime" if "T" in text else "xsd:date"
-                self.report("warning", s, f"Date with the wrong datatype in {_name(p)}; "
-                                          f"'{text}' is typed <{value.datatype}>, kept as an {kept}.")
+                self.warn(s, f"Date with the wrong datatype in {_name(p)}; '{text}' is typed "
+                             f"<{value.datatype}>, kept as an {kept}.")
             return text
         return None
 
@@ -355,8 +384,8 @@ class _Reader:
             by_kind[p] = self.texts(uri, p, label=True)
         for sub, plain in self.label_subproperties.items():
             for t in self.texts(uri, sub, label=True):
-                self.report("warning", uri, f"{_name(sub)} is declared a sub-property of {_name(plain)} in the file; "
-                                            f"its value {_quoted(t)} was read as a {_LABEL_NAME[plain]}.")
+                self.warn(uri, f"{_name(sub)} is declared a sub-property of {_name(plain)} in the "
+                               f"file; its value {_quoted(t)} was read as a {_LABEL_NAME[plain]}.")
                 if t not in by_kind[plain]:
                     by_kind[plain].append(t)
         self.xl_labels(uri, by_kind)
@@ -373,7 +402,8 @@ class _Reader:
                 done = f"{_quoted(t)} is also an altLabel, so it was kept only as an altLabel"
             else:
                 by_kind[ALT].append(t)
-                done = f"kept {_quoted(first[t.lang])} as the prefLabel and {_quoted(t)} as an altLabel"
+                done = (f"kept {_quoted(first[t.lang])} as the prefLabel and {_quoted(t)} "
+                        "as an altLabel")
             self.report("error", uri, f"More than one prefLabel {where} (S14); {done}.")
         usage: dict[LangText, list[str]] = defaultdict(list)
         for prop, community in COMMUNITIES.items():
@@ -388,52 +418,60 @@ class _Reader:
                     continue
                 if t in placed:
                     if not (p == ALT and placed[t] == ACRONYM):  # acronyms are also altLabels
-                        self.report("error", uri, f"A label is both a {_LABEL_NAME[placed[t]]} and a {_LABEL_NAME[p]} "
-                                                  f"(S13); {_quoted(t)} was kept only as the {_LABEL_NAME[placed[t]]}.")
+                        first_kind = _LABEL_NAME[placed[t]]
+                        self.report("error", uri, f"A label is both a {first_kind} and a "
+                                                  f"{_LABEL_NAME[p]} (S13); {_quoted(t)} was kept "
+                                                  f"only as the {first_kind}.")
                     continue
                 placed[t] = p
                 labels.append(Label(t.text, t.lang, _LABEL_KIND[p], tuple(usage.pop(t, ()))))
         for t in usage:
-            self.report("warning", uri, f"Community label {_quoted(t)} is none of the concept's labels; added as an altLabel.")
+            self.warn(uri, f"Community label {_quoted(t)} is none of the concept's labels; "
+                           "added as an altLabel.")
             labels.append(Label(t.text, t.lang, LabelKind.ALT, tuple(usage[t])))
         if not any(label.kind is LabelKind.PREF for label in labels):
-            self.report("warning", uri, "The concept has no prefLabel; it is shown by its id.")
+            self.warn(uri, "The concept has no prefLabel; it is shown by its id.")
         untagged = [f"'{label.text}'" for label in labels if not label.lang]
         if untagged:
-            self.report("warning", uri, f"Labels without a language tag (qSKOS oilt); kept untagged: {', '.join(untagged)}.")
+            self.warn(uri, "Labels without a language tag (qSKOS oilt); kept untagged: "
+                           f"{', '.join(untagged)}.")
         return tuple(labels)
 
     def xl_labels(self, uri: str, by_kind: dict[str, list[LangText]]) -> None:
-        """Dumb SKOS-XL labels down to plain ones (S55-S57), reporting what the label resources lose."""
+        """Dumb SKOS-XL labels down to plain ones (S55-S57); report what the label nodes lose."""
         read: list[str] = []
         dropped: set[str] = set()
         for xl, plain in XL_LABELS.items():
             for node in self.g.values(uri, xl):
                 if isinstance(node, Lit) or node not in self.g.out:
-                    self.report("warning", uri, f"SKOS-XL label not described in the file; {_name(xl)} "
-                                                f"{node if isinstance(node, Lit) else f'<{node}>'} has no "
-                                                "skosxl:literalForm here, so it was dropped.")
+                    shown = f"'{node.value}'" if isinstance(node, Lit) else f"<{node}>"
+                    self.warn(uri, f"SKOS-XL label not described in the file; {_name(xl)} {shown} "
+                                   "has no skosxl:literalForm here, so it was dropped.")
                     continue
                 forms = self.texts(node, LITERAL_FORM, label=True)
                 if len(forms) != 1:
-                    self.report("error", uri, f"SKOS-XL label <{node}> has {len(forms)} skosxl:literalForm values (S52); "
-                                              + (f"kept {_quoted(forms[0])}." if forms else "dropped."))
+                    done = f"kept {_quoted(forms[0])}." if forms else "dropped."
+                    self.report("error", uri, f"SKOS-XL label <{node}> has {len(forms)} "
+                                              f"skosxl:literalForm values (S52); {done}")
                 by_kind[plain] += [f for f in forms[:1] if f not in by_kind[plain]]
                 read.append(node)
                 dropped |= {_name(q) for q in self.g.out[node] if q not in (TYPE, LITERAL_FORM)}
         if read:
-            self.report("warning", uri, f"SKOS-XL labels read as plain labels (S55-S57); the label resources "
-                                        f"{_few(read)} are not kept" + (f", nor their {', '.join(sorted(dropped))}." if dropped else "."))
+            lost = f", nor their {', '.join(sorted(dropped))}." if dropped else "."
+            self.warn(uri, "SKOS-XL labels read as plain labels (S55-S57); the label resources "
+                           f"{_few(read)} are not kept{lost}")
 
     def notations(self, uri: str) -> tuple[str, ...]:
         out = []
         for value in self.g.values(uri, NOTATION):
             if not isinstance(value, Lit):
-                self.report("warning", uri, f"skos:notation is not a literal; <{value}> was dropped.")
+                self.warn(uri, f"skos:notation is not a literal; <{value}> was dropped.")
                 continue
             if value.lang or value.datatype:
-                what = f"language tag @{value.lang}" if value.lang else f"datatype <{value.datatype}>"
-                self.report("warning", uri, f"Notation qualifier not represented; kept '{value.value}' without its {what}.")
+                what = (f"language tag @{value.lang}" if value.lang
+                        else f"datatype <{value.datatype}>")
+                self.warn(uri, f"Notation qualifier not represented; kept '{value.value}' without "
+                               f"its {what}.")
             if value.value not in out:
                 out.append(value.value)
         return tuple(out)
@@ -461,15 +499,17 @@ class _Reader:
         if not schemes:
             schemes = [primary_scheme]
             if several_schemes:
-                self.report("warning", uri, f"In no skos:ConceptScheme; put in <{primary_scheme}>.")
+                self.warn(uri, f"In no skos:ConceptScheme; put in <{primary_scheme}>.")
         for p in self.g.out[uri]:
             if p not in self.known_concept_properties:
-                self.report("warning", uri, f"Property {_name(p)} is not represented; its values were dropped.")
+                self.warn(uri, f"Property {_name(p)} is not represented; its values were dropped.")
             elif p in TRANSITIVE:
-                self.report("warning", uri, f"{_name(p)} is derived from skos:broader, not stored (SKOS-09).")
+                self.warn(uri, f"{_name(p)} is derived from skos:broader, not stored (SKOS-09).")
         for p in PAGES - {_s(FOAF.page)}:
             for page in g.iris(uri, p):
-                self.report("warning", uri, f"{_name(p)} stored as foaf:page; <{page}> is kept as a page about the concept.")
+                self.warn(uri, f"{_name(p)} stored as foaf:page; <{page}> is kept as a page "
+                               "about the concept.")
+        status, replaced_by = self.status(uri)
         return Concept(
             id=self.new_id(uri, "terms"),
             uri=uri,
@@ -486,22 +526,23 @@ class _Reader:
             pages=tuple(_unique(iri for p in PAGES for iri in g.iris(uri, p))),
             notations=self.notations(uri),
             in_schemes=tuple(schemes),
-            **self.status(uri),
+            status=status,
+            replaced_by=replaced_by,
             created=self.date(uri, CREATED),
             modified=self.date(uri, MODIFIED),
         )
 
-    def status(self, uri: str) -> dict[str, object]:
-        deprecated = any(v.value.strip().lower() in ("true", "1") for v in self.g.literals(uri, DEPRECATED))
+    def status(self, uri: str) -> tuple[Status, tuple[str, ...]]:
+        deprecated = any(
+            v.value.strip().lower() in ("true", "1") for v in self.g.literals(uri, DEPRECATED)
+        )
         merged = self.g.iris(uri, MERGED_INTO)
-        replaced = _unique(merged + self.g.iris(uri, REPLACED_BY))
+        replaced = tuple(_unique(merged + self.g.iris(uri, REPLACED_BY)))
         if merged:
-            return {"status": Status.MERGED, "replaced_by": tuple(replaced)}
+            return Status.MERGED, replaced
         if replaced:
-            return {"status": Status.DEPRECATED, "replaced_by": tuple(replaced)}
-        if deprecated:
-            return {"status": Status.WITHDRAWN, "replaced_by": ()}
-        return {"status": Status.ACTIVE, "replaced_by": ()}
+            return Status.DEPRECATED, replaced
+        return (Status.WITHDRAWN if deprecated else Status.ACTIVE), ()
 
     def check_relations(self, concepts: list[Concept]) -> list[Concept]:
         """Drop related links that clash with the hierarchy (S27) and exact/broad clashes (S46).
@@ -512,30 +553,32 @@ class _Reader:
         ancestors = _closure(parents)
         for uri in sorted(uri for uri, up in ancestors.items() if uri in up):
             path = " → ".join(f"<{u}>" for u in _cycle(uri, parents))
-            self.report("warning", uri, f"Hierarchy cycle (qSKOS chr; SKOS allows it); skos:broader leads back "
-                                        f"to the concept: {path}. Kept as given.")
-        held = set(parents)
+            self.warn(uri, "Hierarchy cycle (qSKOS chr; SKOS allows it); skos:broader leads back "
+                           f"to the concept: {path}. Kept as given.")
         out = []
         for c in concepts:
-            for prop, targets in ((BROADER, c.broader), (NARROWER, c.narrower), (RELATED, c.related)):
-                outside = [t for t in targets if t not in held]
+            links = ((BROADER, c.broader), (NARROWER, c.narrower), (RELATED, c.related))
+            for prop, targets in links:
+                outside = [t for t in targets if t not in parents]
                 if outside:
-                    self.report("warning", c.uri, f"{_name(prop)} points outside the file; {_few(outside)} "
-                                                  + ("is not a concept here, kept as a link" if len(outside) == 1
-                                                     else "are not concepts here, kept as links")
-                                                  + " without a label.")
-            clashes = [r for r in c.related if r in ancestors.get(c.uri, ()) or c.uri in ancestors.get(r, ())]
+                    self.warn(c.uri, f"{_name(prop)} points outside the file; "
+                                     f"{_outside(outside)}: kept, shown without a label.")
+            up = ancestors.get(c.uri, set())
+            clashes = [r for r in c.related if r in up or c.uri in ancestors.get(r, ())]
             for r in clashes:
-                self.report("error", c.uri, f"skos:related clashes with the hierarchy (S27); <{r}> is also an "
-                                            "ancestor or descendant, so the related link was dropped.")
+                self.report("error", c.uri, "skos:related clashes with the hierarchy (S27); "
+                                            f"<{r}> is also an ancestor or descendant, so the "
+                                            "related link was dropped.")
             exact = set(c.matches(MatchKind.EXACT))
-            bad = [m for m in c.mappings if m.kind in (MatchKind.BROAD, MatchKind.NARROW, MatchKind.RELATED) and m.target in exact]
+            clashing = (MatchKind.BROAD, MatchKind.NARROW, MatchKind.RELATED)
+            bad = [m for m in c.mappings if m.kind in clashing and m.target in exact]
             for m in bad:
-                self.report("error", c.uri, f"skos:exactMatch clashes with skos:{m.kind.value} (S46); both point to "
-                                            f"<{m.target}>, so the {m.kind.value} was dropped.")
+                self.report("error", c.uri, f"skos:exactMatch clashes with skos:{m.kind.value} "
+                                            f"(S46); both point to <{m.target}>, so the "
+                                            f"{m.kind.value} was dropped.")
             if clashes or bad:
                 c = replace(c, related=tuple(r for r in c.related if r not in clashes),
-                             mappings=tuple(m for m in c.mappings if m not in bad))
+                            mappings=tuple(m for m in c.mappings if m not in bad))
             out.append(c)
         return out
 
@@ -549,9 +592,10 @@ class _Reader:
             for label in c.labels_of(LabelKind.PREF):
                 others = [u for u in owners[(label.text.casefold(), label.lang)] if u != c.uri]
                 if others:
-                    self.report("warning", c.uri, f"Same prefLabel as another concept (SKOS-12); "
-                                                  f"{_quoted(LangText(label.text, label.lang))} is also the prefLabel of "
-                                                  f"{_few(others)}. Kept: a lookup of it answers with each of them.")
+                    text = _quoted(LangText(label.text, label.lang))
+                    self.warn(c.uri, f"Same prefLabel as another concept (SKOS-12); {text} is "
+                                     f"also the prefLabel of {_few(others)}. Kept: a lookup of "
+                                     "it answers with each of them.")
         notations: dict[tuple[str, str], list[str]] = defaultdict(list)
         for c in concepts:
             for scheme in c.in_schemes:
@@ -561,17 +605,18 @@ class _Reader:
             shared = uris if len(uris) > 1 else []
             for uri in shared:
                 others = [u for u in uris if u != uri]
-                self.report("warning", uri, f"Notation shared within a scheme (qSKOS anr); '{n}' is also the "
-                                            f"notation of {_few(others)} in <{scheme}>. Kept.")
+                self.warn(uri, f"Notation shared within a scheme (qSKOS anr); '{n}' is also the "
+                               f"notation of {_few(others)} in <{scheme}>. Kept.")
 
     def top_concepts(self, scheme: str, concepts: list[Concept]) -> tuple[str, ...]:
         uris = {c.uri for c in concepts}
         named = self.g.iris(scheme, HAS_TOP)
         outside = [o for o in named if o not in uris]
         if outside:
-            self.report("warning", scheme, f"skos:hasTopConcept points outside the file; {_few(outside)} "
-                                           f"{'is not a concept' if len(outside) == 1 else 'are not concepts'} here, ignored.")
-        asserted = _unique([o for o in named if o in uris] + [s for s in self.g.subjects(TOP_OF, scheme) if s in uris])
+            self.warn(scheme, "skos:hasTopConcept points outside the file; "
+                              f"{_outside(outside)}: ignored.")
+        tops = named + self.g.subjects(TOP_OF, scheme)
+        asserted = _unique(uri for uri in tops if uri in uris)
         if asserted:
             return tuple(asserted)
         return tuple(
@@ -593,24 +638,27 @@ class _Reader:
         for p in props:
             values = sorted(v.value if isinstance(v, Lit) else v for v in self.g.values(s, p))
             if len(values) > 1:
-                self.report("warning", s, f"{_name(p)} holds {len(values)} values, one is kept; "
-                                          f"kept '{values[0][:60]}', dropped {', '.join(repr(v[:60]) for v in values[1:])}.")
+                others = ", ".join(repr(v[:60]) for v in values[1:])
+                self.warn(s, f"{_name(p)} holds {len(values)} values, one is kept; kept "
+                             f"'{values[0][:60]}', dropped {others}.")
             if values:
                 return values[0]
         return None
 
     def all_values(self, s: str, props: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted({v.value if isinstance(v, Lit) else v for p in props for v in self.g.values(s, p)}))
+        found = {v.value if isinstance(v, Lit) else v for p in props for v in self.g.values(s, p)}
+        return tuple(sorted(found))
 
     def report_unknown(self, uri: str, known: set[str], what: str) -> None:
         unknown = sorted(_name(p) for p in self.g.out.get(uri, {}) if p not in known)
         if unknown:
-            self.report("warning", uri, f"{what} properties not represented; the values of {', '.join(unknown)} were dropped.")
+            self.warn(uri, f"{what} properties not represented; the values of "
+                           f"{', '.join(unknown)} were dropped.")
 
     def scheme(self, uri: str) -> Scheme:
         if uri not in self.g.out:
-            self.report("warning", uri, "Scheme not described in the file; it is named by skos:inScheme or "
-                                        "skos:topConceptOf only, so it was kept without a title.")
+            self.warn(uri, "Scheme not described in the file; it is only named by skos:inScheme "
+                           "or skos:topConceptOf, so it was kept without a title.")
         self.report_unknown(uri, KNOWN_SCHEME_PROPERTIES, "Scheme")
         return Scheme(
             uri=uri,
@@ -628,11 +676,11 @@ class _Reader:
 
     def collection(self, uri: str, known: set[str]) -> Collection:
         members = self.g.iris(uri, MEMBER)
-        nested = [m for m in self.g.subjects(SUPER_GROUP, uri) + self.g.iris(uri, SUB_GROUP) if not m.startswith("_:")]
-        added = _unique(m for m in nested if m not in members)
+        nested = self.g.subjects(SUPER_GROUP, uri) + self.g.iris(uri, SUB_GROUP)
+        added = _unique(m for m in nested if m not in members and not m.startswith("_:"))
         if added:
-            self.report("warning", uri, f"isothes:subGroup read as membership; {_few(added)} "
-                                        "added as members (nested groups).")
+            self.warn(uri, f"isothes:subGroup read as membership; {_few(added)} added as members "
+                           "(nested groups).")
             members += added
         ordered_members: list[str] = []
         for head in self.g.values(uri, MEMBER_LIST):
@@ -644,14 +692,14 @@ class _Reader:
                 node = rest[0] if rest else NIL
         missing = _unique(m for m in ordered_members if m not in members)
         if missing:
-            self.report("error", uri, f"skos:memberList items are not skos:member (S36); {_few(missing)} added as members.")
+            self.report("error", uri, "skos:memberList items are not skos:member (S36); "
+                                      f"{_few(missing)} added as members.")
         ordered = ORDERED in self.g.types(uri) or bool(ordered_members)
         all_members = _unique(ordered_members + members) if ordered else _unique(members)
         outside = [m for m in all_members if m not in known]
         if outside:
-            self.report("warning", uri, f"skos:member points outside the file; {_few(outside)} "
-                                        f"{'is not a concept or collection' if len(outside) == 1 else 'are not concepts or collections'} "
-                                        "here, kept as members.")
+            where = _outside(outside, "concept or collection", "concepts or collections")
+            self.warn(uri, f"skos:member points outside the file; {where}: kept in the collection.")
         self.report_unknown(uri, KNOWN_COLLECTION_PROPERTIES, "Collection")
         return Collection(
             id=self.new_id(uri, "collections"),
@@ -663,10 +711,14 @@ class _Reader:
         )
 
 
-def read_triples(triples: Iterable[Triple], *, base: str, source_name: str = "vocabulary") -> ReadResult:
-    """Return the Snapshot held by `triples` (in canonical order), with every repair or loss reported."""
-    result = _Reader(triples, base, source_name).read()
-    return ReadResult(canonical(result.snapshot), result.issues)
+def read_triples(
+    triples: Iterable[Triple], *, base: str, source_name: str = "vocabulary"
+) -> ReadResult:
+    """Return the Snapshot held by `triples` (in canonical order), with every repair or loss
+    reported."""
+    with paused_gc():  # a large file makes millions of acyclic objects; see vocab.build
+        result = _Reader(triples, base, source_name).read()
+        return ReadResult(canonical(result.snapshot), result.issues)
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -703,16 +755,14 @@ def _cycle(start: str, parents: dict[str, tuple[str, ...]]) -> list[str]:
     """Return a shortest broader path from `start` back to itself: [start, ..., start]."""
     came_from: dict[str, str] = {}
     queue = deque([start])
-    while queue:
+    while queue and start not in came_from:
         node = queue.popleft()
         for up in parents.get(node, ()):
             if up not in came_from:
                 came_from[up] = node
                 queue.append(up)
-        if start in came_from:
-            break
     path, node = [start], came_from[start]
     while node != start:
         path.append(node)
         node = came_from[node]
-    return [start, *reversed(path[1:]), start] if len(path) > 1 else [start, start]
+    return [start, *reversed(path[1:]), start]

@@ -117,7 +117,7 @@ def alignment_sssom(alignments: list[Alignment], *, base: str, set_id: str) -> b
     for a in alignments:
         if a.status == "invalid":
             continue
-        if not a.candidates:
+        if a.status == "unmapped" or not a.candidates:
             rows.append({
                 "subject_label": a.term, "subject_type": "rdfs literal", "predicate_id": "skos:exactMatch",
                 "object_id": "sssom:NoTermFound", "mapping_justification": "semapv:LexicalMatching",

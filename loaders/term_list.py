@@ -35,10 +35,10 @@ def read_term_list(data: bytes, kind: str) -> list[str]:
     """Return the terms in `data`; raise ParseError naming the line at fault, or TooLarge."""
     if len(data) > MAX_BYTES:
         raise TooLarge(f"The term list is {len(data):,} bytes; the limit is {MAX_BYTES:,}. Split it.")
-    if b"\x00" in data:
-        raise ParseError("The term list holds binary data (a NUL byte); send text.",
-                         line=data[: data.index(b"\x00")].count(b"\n") + 1)
     text = _decode(data)
+    if "\x00" in text:
+        raise ParseError("The term list holds binary data (a NUL character); send text.",
+                         line=text[: text.index("\x00")].count("\n") + 1)
     if kind == "json":
         terms = _json_terms(text)
     elif kind == "csv":

@@ -51,6 +51,7 @@ RELATED_FLOOR, RELATED_SPAN = 0.3, 0.2
 MAPPED_AT = 0.5  # a term whose best candidate is below this is reported unmapped
 SHOWN_FROM = 0.3  # candidates below this are not shown
 WORD_MATCH = 84  # rapidfuzz ratio at which two words count as the same word (a typo)
+MIN_FUZZY_WORD = 6  # shorter words must match exactly ("mode" is not "model")
 SAME_WORDS = 90  # token_sort_ratio at which a term and a label have the same words
 CANDIDATES_PER_TERM = 12  # labels compared word by word after the rapidfuzz screen
 SCREEN_CUTOFF = 55  # least token_set_ratio for a label to be screened in
@@ -62,7 +63,7 @@ PRODUCT_WORDS = frozenset({
     "software", "tool", "solution", "module", "platform", "app", "application", "product",
     "feature", "engine", "suite", "package", "powered", "based", "driven", "smart",
     "intelligent", "advanced", "cloud", "technology", "functionality", "function", "service",
-    "kit", "automated", "automatic", "auto", "ai", "ml", "dl", "tm", "pro", "plus", "new", "v2",
+    "kit", "ai", "ml", "dl", "tm", "pro", "plus", "new", "v2",
 })
 
 JUSTIFICATION = {
@@ -343,7 +344,11 @@ def _compare(norm: str, words: tuple[str, ...], label: _Label) -> Candidate | No
 
 
 def _has(word: str, words: Iterable[str]) -> bool:
-    return any(word == w or (len(word) > 3 and len(w) > 3 and fuzz.ratio(word, w) >= WORD_MATCH) for w in words)
+    """True if `word` is among `words`, allowing a typo in words of MIN_FUZZY_WORD letters or more."""
+    return any(
+        word == w or (min(len(word), len(w)) >= MIN_FUZZY_WORD and fuzz.ratio(word, w) >= WORD_MATCH)
+        for w in words
+    )
 
 
 def _matched(needles: Iterable[str], haystack: tuple[str, ...]) -> int:

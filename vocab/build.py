@@ -9,13 +9,33 @@ the curated source is edited.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from vocab.model import Snapshot
 from vocab.store import SCHEMA_VERSION, Progress, build_store
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a bulk step (parse, read or write a vocabulary).
+
+    Those steps allocate millions of tuples and frozen dataclasses that never form cycles,
+    and every collection walks all of them: a third of the build time at 100k concepts.
+    Reference counting still frees everything; collection resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def source_files(source: Path) -> list[Path]:
@@ -77,4 +97,5 @@ def write_store(
         "written_at": f"{time.time():.3f}",
         "source_digest": source_digest(source) if source_files(source) else "",
     }
-    build_store(db, snapshot, meta=meta, progress=progress)
+    with paused_gc():
+        build_store(db, snapshot, meta=meta, progress=progress)

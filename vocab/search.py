@@ -6,15 +6,17 @@ or prefix stage found anything:
 1. exact: the normalised compact key equals a label's (index lookup);
 2. prefix: a label's key starts with the query's (index range scan), or every query word
    starts a word of the label, in any order (FTS5 prefix query);
-3. fuzzy: each query word is corrected against the store's word list with rapidfuzz,
-   FTS5 finds labels holding the corrected words, and rapidfuzz ranks those few hundred
-   candidates; small stores also compare the whole query with every label.
+3. fuzzy: each query word is corrected against the words of visible labels with
+   rapidfuzz (most similar, then commonest); the corrected label is looked up by its key,
+   FTS5 finds labels holding the corrected words in any order, and rapidfuzz ranks those
+   few hundred candidates; small stores also compare the whole query with every label.
 
 Each hit says how it matched (`match_type`) and which label matched.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -37,13 +39,21 @@ EXACT_SCORES: dict[LabelKind, tuple[str, float]] = {
 PREFIX_BASE, PREFIX_SPAN = 0.6, 0.25  # key prefix: base + span * share of the label typed
 WORD_PREFIX_BASE, WORD_PREFIX_SPAN = 0.55, 0.25  # every query word starts a label word
 FUZZY_SCALE = 0.75  # fuzzy score = scale * similarity in [0, 1]
+WEAK_WORD_PREFIX = 0.68  # word-prefix hits below this ("F-scre" ~ "fluoroscopic screening") still try fuzzy
 FUZZY_CUTOFF = 70  # least rapidfuzz similarity (0-100) for a fuzzy hit
 WORD_CUTOFF = 75  # least similarity for correcting a query word
 WORD_CANDIDATES = 4  # corrections tried per query word
 MIN_FUZZY_WORD = 4  # shorter words are not corrected (typos in "CT" are other acronyms)
 CANDIDATE_LIMIT = 300  # labels read from an index per stage
+CORRECTED_KEY_WIDTH = 2  # best corrections per word combined into whole corrected labels
+CORRECTED_KEYS = 16  # corrected labels looked up by key, at most
 FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
 MATCH_ORDER = {"exact": 0, "acronym": 1, "synonym": 2, "prefix": 3, "fuzzy": 4}
+# Search stops after the exact stage once it fills the page, which is right only while
+# every later stage scores below every exact match:
+assert max(PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE) < min(
+    score for _, score in EXACT_SCORES.values()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +100,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._words: dict[int, list[str]] | None = None
         self._known: frozenset[str] = frozenset()
+        self._visible: dict[str, int] = {}
         self._keys: list[tuple[str, int]] | None = None
 
     def search(self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()) -> list[SearchHit]:
@@ -108,10 +119,13 @@ class Searcher:
                         best[row.concept] = hit
 
         consider(self.store.labels_with_key(key), _exact)
+        if len(best) >= limit:  # every prefix or fuzzy score is below every exact one
+            return sorted(best.values(), key=_rank)[:limit]
         consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), _prefix(key))
+        strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
         consider(self.store.labels_matching(_all_prefixes(words), CANDIDATE_LIMIT), _word_prefix(key))
-        if not best:
+        if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
         return sorted(best.values(), key=_rank)[:limit]
 
@@ -120,33 +134,48 @@ class Searcher:
     def _fuzzy_candidates(self, words: list[str], key: str) -> list[LabelRow]:
         self._load()
         groups = [self._corrections(w) for w in words]
-        groups = [g for g in groups if g]
         rows: list[LabelRow] = []
-        if groups:
+        if all(groups):  # the corrected label itself, found by its key (index lookups)
+            combos = itertools.product(*(g[:CORRECTED_KEY_WIDTH] for g in groups))
+            keys = itertools.islice(combos, CORRECTED_KEYS)
+            for corrected in dict.fromkeys("".join(combo) for combo in keys):
+                if corrected != key:
+                    rows += self.store.labels_with_key(corrected)
+        groups = [g for g in groups if g]
+        if groups:  # labels holding a correction of every word, in any order
             query = " AND ".join("(" + " OR ".join(f'"{w}"' for w in g) + ")" for g in groups)
-            rows = self.store.labels_matching(query, CANDIDATE_LIMIT)
-            if not rows and len(groups) > 1:  # any corrected word, rather than all of them
+            found = self.store.labels_matching(query, CANDIDATE_LIMIT)
+            if not found and len(groups) > 1:  # any corrected word, rather than all of them
                 query = " OR ".join(f'"{w}"' for g in groups for w in g)
-                rows = self.store.labels_matching(query, CANDIDATE_LIMIT)
+                found = self.store.labels_matching(query, CANDIDATE_LIMIT)
+            rows += found
         if self._keys is not None:
-            found = process.extract(
+            extracted = process.extract(
                 key, [k for k, _ in self._keys], scorer=fuzz.ratio,
                 score_cutoff=FUZZY_CUTOFF, limit=CANDIDATE_LIMIT // 10,
             )
-            rowids = [self._keys[i][1] for _, _, i in found]
+            rowids = [self._keys[i][1] for _, _, i in extracted]
             if rowids:
                 rows += self.store.labels_by_rowid(rowids)
         return rows
 
     def _corrections(self, word: str) -> list[str]:
-        if word in self._known or len(word) < MIN_FUZZY_WORD:
-            return [word] if word in self._known else []
+        """Return the words a query word may stand for: itself if a visible label holds it,
+        else the nearest such words (most similar, then commonest), after itself if only
+        hidden labels (known misspellings) hold it."""
+        visible = self._visible
+        if word in visible:
+            return [word]
+        itself = [word] if word in self._known else []
+        if len(word) < MIN_FUZZY_WORD:
+            return itself
         assert self._words is not None
         pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._words.get(n, ())]
         found = process.extract(
-            word, pool, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=WORD_CANDIDATES
+            word, pool, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=WORD_CANDIDATES * 4
         )
-        return [w for w, _, _ in found]
+        found.sort(key=lambda f: (-f[1], -visible[f[0]]))
+        return itself + [w for w, _, _ in found[:WORD_CANDIDATES]]
 
     def _load(self) -> None:
         if self._words is not None:
@@ -156,12 +185,16 @@ class Searcher:
                 return
             by_length: dict[int, list[str]] = defaultdict(list)
             known = []
-            for word, _ in self.store.words():
-                by_length[len(word)].append(word)
+            visible: dict[str, int] = {}
+            for word, _, in_visible in self.store.words():
                 known.append(word)
+                if in_visible:  # only words of visible labels correct a query word
+                    by_length[len(word)].append(word)
+                    visible[word] = in_visible
             if int(self.store.meta.get("labels", "0")) <= FULL_SCAN_MAX_LABELS:
                 self._keys = self.store.all_keys()
             self._known = frozenset(known)
+            self._visible = visible
             self._words = dict(by_length)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 
-import anyio.to_thread
 import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -91,6 +91,15 @@ def alignment_csv(alignments: list[Alignment]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def render_alignment(alignments: list[Alignment], fmt: str, *, community: str | None, base: str, set_id: str) -> bytes:
+    """Return the response body of an alignment in json, sssom or csv."""
+    if fmt == "sssom":
+        return alignment_sssom(alignments, base=base, set_id=set_id)
+    if fmt == "csv":
+        return alignment_csv(alignments)
+    return alignment_json(alignments, community)
+
+
 @router.post("/align", summary="Align a term list with the vocabulary", openapi_extra={"requestBody": ALIGN_BODY},
              responses={200: {"content": {m: {} for m in ALIGN_MEDIA.values()}}, 413: {}, 415: {}, 422: {}})
 async def align(
@@ -103,17 +112,12 @@ async def align(
     and its communities, and the reason; unmapped and ambiguous terms are reported as such."""
     kind = kind_of_media_type(request.headers.get("content-type"))
     terms = read_term_list(await read_body(request), kind)
-    alignments = await anyio.to_thread.run_sync(
-        lambda: vocabulary.align(terms, community=community, limit=limit)
-    )
     fmt = format or choose(request.headers.get("accept", "").encode("latin-1"), ALIGN_OFFERS, "json")
-    if fmt == "sssom":
-        set_id = f"{base}/align#{vocabulary.digest[:8]}-{abs(hash(tuple(terms))) % 10**10}"
-        body = alignment_sssom(alignments, base=base, set_id=set_id)
-    elif fmt == "csv":
-        body = alignment_csv(alignments)
-    else:
-        body = alignment_json(alignments, community)
+    digest = hashlib.sha256("\n".join(terms).encode()).hexdigest()[:12]
+    body = await request.app.state.align_workers.align(
+        terms, community=community, limit=limit, fmt=fmt, base=base,
+        set_id=f"{base}/align#{vocabulary.digest[:8]}-{digest}",
+    )
     return Response(body, media_type=content_type(ALIGN_MEDIA[fmt]), headers={"Cache-Control": "no-store"})
 
 

@@ -35,6 +35,7 @@ LINE_HEIGHT = 22
 PADDING = 24
 OEMBED_CACHE_AGE = 86400
 MAX_URL = 500
+EXAMPLE_TERM = "machine learning"
 
 Plain = Annotated[bool, Query(description="Also show the plain-language definition.")]
 
@@ -49,7 +50,9 @@ def resolve(vocabulary: Vocabulary, concept_id: str) -> ConceptRecord:
     return record
 
 
-def snippet_context(vocabulary: Vocabulary, concept: Concept, *, plain: bool, standalone: bool) -> dict[str, Any]:
+def snippet_context(
+    vocabulary: Vocabulary, concept: Concept, *, plain: bool, standalone: bool
+) -> dict[str, Any]:
     """Return what `_embed_fragment.html` shows for one concept."""
     replacements = vocabulary.refs(concept.replaced_by)
     return {
@@ -70,15 +73,23 @@ def _etag(vocabulary: Vocabulary, record: ConceptRecord, variant: str) -> str:
     return f'"{vocabulary.digest[:8]}{record.etag}-{variant}"'
 
 
-@router.get("/embed/{concept_id}", response_class=HTMLResponse,
-            summary="A self-contained HTML snippet of a definition, for an iframe")
-def embed(concept_id: str, request: Request, vocabulary: VocabularyDep, plain: Plain = False) -> Response:
+@router.get(
+    "/embed/{concept_id}",
+    response_class=HTMLResponse,
+    summary="A self-contained HTML snippet of a definition, for an iframe",
+)
+def embed(
+    concept_id: str, request: Request, vocabulary: VocabularyDep, plain: Plain = False
+) -> Response:
     """Script-free, framable HTML: the term, its definition, its canonical link and source."""
     record = resolve(vocabulary, concept_id)
     context = snippet_context(vocabulary, record.concept, plain=plain, standalone=True)
     page = render(request.app.state.templates, "embed.html", **context)
-    headers = {"Cache-Control": TERM_CACHE, "ETag": _etag(vocabulary, record, f"embed{int(plain)}"),
-               "Link": f'<{record.concept.uri}>; rel="canonical"'}
+    headers = {
+        "Cache-Control": TERM_CACHE,
+        "ETag": _etag(vocabulary, record, f"embed{int(plain)}"),
+        "Link": f'<{record.concept.uri}>; rel="canonical"',
+    }
     status = 410 if record.concept.status is Status.WITHDRAWN else 200
     return HTMLResponse(page, status_code=status, headers=headers)
 
@@ -93,17 +104,24 @@ def concept_id_from_url(url: str, bases: tuple[str, ...]) -> str | None:
         root = base.split("://", 1)[-1].rstrip("/")
         for prefix in (f"{root}/terms/", f"{root}/embed/"):
             if where.startswith(prefix):
-                concept_id = unquote(where[len(prefix):])
+                concept_id = unquote(where[len(prefix) :])
                 stem, dot, ext = concept_id.rpartition(".")
                 return stem if dot and ext == "html" else concept_id
     return None
 
 
-def snippet_size(context: dict[str, Any], maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
+def snippet_size(
+    context: dict[str, Any], maxwidth: int | None, maxheight: int | None
+) -> tuple[int, int]:
     """Return (width, height) in px for the snippet, within maxwidth and maxheight (EMB-02)."""
     width = min(DEFAULT_WIDTH, maxwidth) if maxwidth else DEFAULT_WIDTH
     chars_per_line = max(1, int(width * CHARS_PER_PX))
-    texts = [context["label"], context["definition"], context["plain"], "Source: " + " ".join(context["sources"][:1])]
+    texts = [
+        context["label"],
+        context["definition"],
+        context["plain"],
+        "Source: " + " ".join(context["sources"][:1]),
+    ]
     lines = sum(ceil(len(t) / chars_per_line) for t in texts if t)
     height = PADDING + LINE_HEIGHT * max(lines, 2)
     return width, min(height, maxheight) if maxheight else height
@@ -111,8 +129,13 @@ def snippet_size(context: dict[str, Any], maxwidth: int | None, maxheight: int |
 
 @router.get("/oembed", summary="oEmbed 1.0 for a concept URI (type rich)")
 def oembed(
-    request: Request, vocabulary: VocabularyDep, base: BaseDep,
-    url: Annotated[str, Query(min_length=1, max_length=MAX_URL, description="A concept URI, {base}/terms/{id}.")],
+    request: Request,
+    vocabulary: VocabularyDep,
+    base: BaseDep,
+    url: Annotated[
+        str,
+        Query(min_length=1, max_length=MAX_URL, description="A concept URI, {base}/terms/{id}."),
+    ],
     maxwidth: Annotated[int | None, Query(ge=1, le=10_000)] = None,
     maxheight: Annotated[int | None, Query(ge=1, le=10_000)] = None,
     format: Annotated[str, Query(max_length=10, description="Only json is supported.")] = "json",
@@ -120,10 +143,16 @@ def oembed(
 ) -> Response:
     """The oEmbed answer: 404 for a URL that names no concept, 501 for a format other than json."""
     if format != "json":
-        return error_response(501, "not_implemented", f"oEmbed format '{format[:10]}' is not supported; use format=json.")
+        return error_response(
+            501,
+            "not_implemented",
+            f"oEmbed format '{format[:10]}' is not supported; use format=json.",
+        )
     concept_id = concept_id_from_url(url, (base, str(request.base_url)))
     if concept_id is None:
-        raise NotFound(f"'{url[:100]}' is not a concept URI of this vocabulary; use {base}/terms/{{id}}.")
+        raise NotFound(
+            f"'{url[:100]}' is not a concept URI of this vocabulary; use {base}/terms/{{id}}."
+        )
     record = resolve(vocabulary, concept_id)
     context = snippet_context(vocabulary, record.concept, plain=plain, standalone=False)
     width, height = snippet_size(context, maxwidth, maxheight)
@@ -141,8 +170,14 @@ def oembed(
     }
     if scheme.publisher:
         answer["author_name"] = scheme.publisher
-    return Response(orjson.dumps(answer), media_type="application/json",
-                    headers={"Cache-Control": TERM_CACHE, "ETag": _etag(vocabulary, record, f"oembed{width}x{height}")})
+    return Response(
+        orjson.dumps(answer),
+        media_type="application/json",
+        headers={
+            "Cache-Control": TERM_CACHE,
+            "ETag": _etag(vocabulary, record, f"oembed{width}x{height}"),
+        },
+    )
 
 
 def sense_json(vocabulary: Vocabulary, concept: Concept) -> dict[str, Any]:
@@ -157,7 +192,9 @@ def sense_json(vocabulary: Vocabulary, concept: Concept) -> dict[str, Any]:
         "plainDefinition": pick_text(concept.plain_definitions),
         "field": list(vocabulary.fields(concept)),
         "status": concept.status.value,
-        "replacedBy": [{"uri": r.uri, "id": r.id, "prefLabel": r.pref_label} for r in replacements.values()],
+        "replacedBy": [
+            {"uri": r.uri, "id": r.id, "prefLabel": r.pref_label} for r in replacements.values()
+        ],
     }
 
 
@@ -173,25 +210,43 @@ def senses(vocabulary: Vocabulary, base: str, term: str) -> list[Concept]:
 
 @router.get("/define", summary="Short definitions for tooltips: by term, acronym, id or URI")
 def define(
-    vocabulary: VocabularyDep, base: BaseDep,
-    term: Annotated[str, Query(min_length=1, max_length=200, description="A label, an acronym, an id or a concept URI.")],
+    vocabulary: VocabularyDep,
+    base: BaseDep,
+    term: Annotated[
+        str,
+        Query(
+            min_length=1, max_length=200, description="A label, an acronym, an id or a concept URI."
+        ),
+    ],
 ) -> Response:
     """Every sense the term names (an ambiguous acronym has several), or 404."""
     found = senses(vocabulary, base, term)
     if not found:
         raise NotFound(f"No term is named '{term[:80]}'; try /search?q= for the nearest ones.")
-    body = orjson.dumps({
-        "query": term,
-        "ambiguous": len(found) > 1,
-        "provider": vocabulary.scheme.title(),
-        "senses": [sense_json(vocabulary, c) for c in found],
-    })
+    body = orjson.dumps(
+        {
+            "query": term,
+            "ambiguous": len(found) > 1,
+            "provider": vocabulary.scheme.title(),
+            "senses": [sense_json(vocabulary, c) for c in found],
+        }
+    )
     return Response(body, media_type="application/json", headers={"Cache-Control": TERM_CACHE})
 
 
 @router.get("/embedding", response_class=HTMLResponse, include_in_schema=False)
 def embedding(request: Request, vocabulary: VocabularyDep, base: BaseDep) -> HTMLResponse:
     """How to embed definitions, with a live tooltip demo."""
-    page = render(request.app.state.templates, "embedding.html", scheme=vocabulary.scheme, base=base,
-                  title="Embed definitions", nav="embedding")
+    hits = vocabulary.lookup(EXAMPLE_TERM).hits
+    example = hits[0].row if hits else next(iter(vocabulary.store.concept_refs_sorted()), None)
+    page = render(
+        request.app.state.templates,
+        "embedding.html",
+        scheme=vocabulary.scheme,
+        base=base,
+        example_id=example.id if example else "t0001",
+        example_label=example.pref_label if example else EXAMPLE_TERM,
+        title="Embed definitions",
+        nav="embedding",
+    )
     return HTMLResponse(page, headers={"Cache-Control": "public, max-age=300"})

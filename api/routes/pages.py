@@ -1,4 +1,4 @@
-"""HTML pages that are not a concept: home, A-Z, about, collections; plus health and the JSON-LD context."""
+"""HTML pages other than a concept's (home, A-Z, about, collections), health, the JSON-LD context."""
 
 from __future__ import annotations
 
@@ -53,62 +53,116 @@ def overview(vocabulary: Vocabulary) -> Overview:
     counts = {col.id: sum(uri in by_uri for uri in col.members) for col in vocabulary.collections()}
     refs = vocabulary.store.concept_refs_sorted()
     letters = [
-        (letter, [{"id": r.id, "label": r.pref_label, "acronyms": by_uri[r.uri].acronyms if r.uri in by_uri else ()}
-                  for r in group])
+        (
+            letter,
+            [
+                {
+                    "id": r.id,
+                    "label": r.pref_label,
+                    "acronyms": by_uri[r.uri].acronyms if r.uri in by_uri else (),
+                }
+                for r in group
+            ],
+        )
         for letter, group in groupby(refs, key=lambda r: _letter(r.pref_label))
     ]
-    dated = [(c.modified or c.created or "", "changed" if c.modified else "added", c) for c in concepts
-             if c.modified or c.created]
+    dated = [
+        (c.modified or c.created or "", "changed" if c.modified else "added", c)
+        for c in concepts
+        if c.modified or c.created
+    ]
     dated.sort(key=lambda item: item[0], reverse=True)
-    recent = [{"id": c.id, "label": c.pref_label(), "what": what, "date": date[:10]}
-              for date, what, c in dated[:RECENT_COUNT]]
+    recent = [
+        {"id": c.id, "label": c.pref_label(), "what": what, "date": date[:10]}
+        for date, what, c in dated[:RECENT_COUNT]
+    ]
     return Overview(stats, counts, letters, recent)
 
 
 def _page(request: Request, name: str, **context: object) -> HTMLResponse:
-    return HTMLResponse(render(request.app.state.templates, name, **context),
-                        headers={"Cache-Control": PAGE_CACHE})
+    return HTMLResponse(
+        render(request.app.state.templates, name, **context), headers={"Cache-Control": PAGE_CACHE}
+    )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
     view = overview(vocabulary)
-    return _page(request, "home.html", scheme=vocabulary.scheme, collections=vocabulary.collections(),
-                 stats=view.stats, counts=view.counts, letters=[letter for letter, _ in view.letters],
-                 recent=view.recent, digest=vocabulary.digest, examples=EXAMPLE_SEARCHES,
-                 title=None, home=True)
+    return _page(
+        request,
+        "home.html",
+        scheme=vocabulary.scheme,
+        collections=vocabulary.collections(),
+        stats=view.stats,
+        counts=view.counts,
+        letters=[letter for letter, _ in view.letters],
+        recent=view.recent,
+        digest=vocabulary.digest,
+        examples=EXAMPLE_SEARCHES,
+        title=None,
+        home=True,
+    )
 
 
 @router.get("/a-z", response_class=HTMLResponse, include_in_schema=False)
 def a_to_z(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
     view = overview(vocabulary)
-    return _page(request, "a-z.html", scheme=vocabulary.scheme, letters=view.letters,
-                 count=view.stats["concepts"], title="A–Z index", nav="a-z")
+    return _page(
+        request,
+        "a-z.html",
+        scheme=vocabulary.scheme,
+        letters=view.letters,
+        count=view.stats["concepts"],
+        title="A–Z index",
+        nav="a-z",
+    )
 
 
 @router.get("/about", response_class=HTMLResponse, include_in_schema=False)
 def about(request: Request, vocabulary: VocabularyDep, base: BaseDep) -> HTMLResponse:
-    return _page(request, "about.html", scheme=vocabulary.scheme, count=vocabulary.store.count(),
-                 base=base, digest=vocabulary.digest, title="About", nav="about")
+    return _page(
+        request,
+        "about.html",
+        scheme=vocabulary.scheme,
+        count=vocabulary.store.count(),
+        base=base,
+        digest=vocabulary.digest,
+        title="About",
+        nav="about",
+    )
 
 
 @router.get("/collections/{collection_id}", response_class=HTMLResponse, include_in_schema=False)
 def collection(collection_id: str, request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
     found = vocabulary.store.collection(collection_id)
     if found is None:
-        raise NotFound(f"No collection has the id '{collection_id[:80]}'; see the home page for the list.")
+        raise NotFound(
+            f"No collection has the id '{collection_id[:80]}'; see the home page for the list."
+        )
     refs = sorted(vocabulary.refs(found.members).values(), key=lambda r: r.pref_label.casefold())
-    return _page(request, "collection.html", scheme=vocabulary.scheme, collection=found, refs=refs,
-                 title=found.label())
+    return _page(
+        request,
+        "collection.html",
+        scheme=vocabulary.scheme,
+        collection=found,
+        refs=refs,
+        title=found.label(),
+    )
 
 
 @router.get("/health", tags=["service"], summary="Liveness and the release being served")
 def health(vocabulary: VocabularyDep) -> dict[str, object]:
-    return {"status": "ok", "concepts": vocabulary.store.count(), "release": vocabulary.digest,
-            "version": vocabulary.scheme.version}
+    return {
+        "status": "ok",
+        "concepts": vocabulary.store.count(),
+        "release": vocabulary.digest,
+        "version": vocabulary.scheme.version,
+    }
 
 
 @router.get("/context.jsonld", tags=["service"], summary="The JSON-LD context of our exports")
 def context() -> Response:
     body = (ONTOLOGY_DIR / "context.jsonld").read_bytes()
-    return Response(body, media_type="application/ld+json", headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        body, media_type="application/ld+json", headers={"Cache-Control": "public, max-age=86400"}
+    )

@@ -77,6 +77,9 @@
         label.textContent = s.prefLabel;
         detail.className = "suggestion-detail";
         var how = MATCHES[s.match_type] || s.match_type;
+        if (s.label === s.prefLabel && s.match_type === "synonym") {
+          how = "spelling corrected"; // a hidden label (a common misspelling) matched
+        }
         detail.textContent = s.label && s.label !== s.prefLabel ? "“" + s.label + "”, " + how : how;
         option.appendChild(label);
         option.appendChild(detail);

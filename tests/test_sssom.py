@@ -1,0 +1,138 @@
+"""SSSOM exports and alignment tables: valid for the `sssom` package and for our own checks
+of what it lets through (standards-checklist.md, SSSOM-01..12)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+CURIE = re.compile(r"^[A-Za-z_][\w.-]*:\S+$")
+JUSTIFICATIONS = {"semapv:LexicalMatching", "semapv:LexicalSimilarityThresholdMatching", "semapv:ManualMappingCuration"}
+TERMS = "Auto-segmentation\nrecall\nvalidation\nprecision\nDark mode\nCT\nLung nodule CADe\nsaliency maps\n"
+
+
+@pytest.fixture(scope="module")
+def export(client: TestClient) -> bytes:
+    return client.get("/export?format=sssom").content
+
+
+@pytest.fixture(scope="module")
+def aligned(client: TestClient) -> bytes:
+    response = client.post("/align?format=sssom", content=TERMS, headers={"Content-Type": "text/plain"})
+    assert response.status_code == 200
+    return response.content
+
+
+def split(data: bytes) -> tuple[dict[str, object], list[dict[str, str]]]:
+    text = data.decode("utf-8")
+    lines = text.split("\n")
+    meta = [line for line in lines if line.startswith("#")]
+    body = lines[len(meta):]
+    metadata = yaml.safe_load("\n".join(line[2:] for line in meta))
+    rows = list(csv.DictReader(io.StringIO("\n".join(body)), delimiter="\t"))
+    return metadata, rows
+
+
+@pytest.fixture(params=["export", "aligned"])
+def table(request: pytest.FixtureRequest) -> bytes:
+    data: bytes = request.getfixturevalue(request.param)
+    return data
+
+
+def test_the_sssom_package_validates_the_table(table: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "mappings.sssom.tsv"
+    path.write_bytes(table)
+    with warnings.catch_warnings():  # sssom 0.4.21 and its pandas use emit deprecation noise
+        warnings.simplefilter("ignore")
+        from sssom.parsers import parse_sssom_table
+        from sssom.validators import validate
+
+        mapping_set = parse_sssom_table(path)
+        validate(mapping_set, fail_on_error=True)
+    assert len(mapping_set.df) > 0
+
+
+def test_metadata_block_is_yaml_and_the_header_follows_at_once(table: bytes) -> None:
+    lines = table.decode().split("\n")
+    first_row = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    assert all(line.startswith("# ") for line in lines[:first_row])
+    assert lines[first_row].startswith("subject_id\t")
+    assert "" not in lines[:-1]
+
+
+def test_no_yaml_directives_tags_anchors_or_aliases(table: bytes) -> None:
+    meta = "\n".join(line for line in table.decode().split("\n") if line.startswith("#"))
+    assert not re.search(r"^#\s*%|![A-Za-z]|[&*][A-Za-z]", meta, re.M)
+
+
+def test_set_id_and_licence_are_http_uris(table: bytes) -> None:
+    metadata, _ = split(table)
+    assert str(metadata["mapping_set_id"]).startswith(("http://", "https://"))
+    assert str(metadata["license"]).startswith("https://")
+
+
+def test_every_row_has_the_required_slots_and_curie_identifiers(table: bytes) -> None:
+    metadata, rows = split(table)
+    prefixes = set(metadata["curie_map"])  # type: ignore[arg-type]
+    for row in rows:
+        for slot in ("predicate_id", "object_id", "mapping_justification"):
+            assert CURIE.match(row[slot]) and not row[slot].startswith("http"), (slot, row)
+            assert row[slot].split(":")[0] in prefixes
+        assert row["subject_id"] or (row["subject_type"] == "rdfs literal" and row["subject_label"])
+        assert row["mapping_justification"] in JUSTIFICATIONS
+        assert 0.0 <= float(row["confidence"] or 1) <= 1.0
+
+
+def test_encoding_is_utf8_without_bom_with_lf_line_ends(table: bytes) -> None:
+    assert not table.startswith(b"\xef\xbb\xbf")
+    assert b"\r" not in table
+
+
+def test_rows_are_in_canonical_order(table: bytes) -> None:
+    from loaders.sssom import COLUMNS
+
+    _, rows = split(table)
+    keys = [tuple(row[c] for c in COLUMNS) for row in rows]
+    assert keys == sorted(keys)
+
+
+def test_vocabulary_mappings_carry_community_synonyms_and_external_matches(export: bytes) -> None:
+    _, rows = split(export)
+    recall = [r for r in rows if r["subject_label"] == "recall"]
+    assert {r["subject_source"] for r in recall} >= {"airt:industry"}
+    assert all(r["object_label"] == "sensitivity" for r in recall)
+    assert any(r["object_id"].startswith("radlex:RID") for r in rows)
+
+
+def test_alignment_marks_unmapped_terms_no_term_found(aligned: bytes) -> None:
+    _, rows = split(aligned)
+    dark = [r for r in rows if r["subject_label"] == "Dark mode"]
+    assert [r["object_id"] for r in dark] == ["sssom:NoTermFound"]
+
+
+def test_values_with_tabs_quotes_and_newlines_are_quoted() -> None:
+    from loaders.sssom import write_sssom
+
+    data = write_sssom({"mapping_set_id": "http://x", "license": "https://y"},
+                       [{"subject_label": 'a "quoted"\tterm\nwith a newline', "predicate_id": "skos:exactMatch"}])
+    _, rows = split(data)
+    assert rows[0]["subject_label"] == 'a "quoted"\tterm\nwith a newline'
+
+
+def test_the_sssom_gate_can_fail_on_an_undeclared_prefix(export: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "bad.sssom.tsv"
+    path.write_bytes(export.replace(b"vocab:t0133", b"UNDECLARED:t0133"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from sssom.parsers import parse_sssom_table
+        from sssom.validators import validate
+
+        with pytest.raises(Exception, match="validation error"):
+            validate(parse_sssom_table(path), fail_on_error=True)
