@@ -14,6 +14,7 @@ from pathlib import Path
 
 import anyio.to_thread
 
+from loaders.term_list import write_alignment
 from vocab.vocabulary import Vocabulary
 
 IN_THREAD_BELOW = 200  # term lists shorter than this are aligned in a thread
@@ -28,10 +29,8 @@ def _open_in_worker(db: str) -> None:
 
 def _align(vocabulary: Vocabulary, terms: list[str], community: str | None, limit: int, fmt: str,
            base: str, set_id: str) -> bytes:
-    from api.routes.align import render_alignment
-
     alignments = vocabulary.align(terms, community=community, limit=limit)
-    return render_alignment(alignments, fmt, community=community, base=base, set_id=set_id)
+    return write_alignment(alignments, fmt, community=community, base=base, set_id=set_id)
 
 
 def _align_in_worker(terms: list[str], community: str | None, limit: int, fmt: str, base: str,

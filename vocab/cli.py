@@ -25,8 +25,7 @@ from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import write_skos
 from loaders.skos_read import Issue
 from loaders.source import concept_homes, read_source, validate_source
-from loaders.sssom import alignment_sssom
-from loaders.term_list import EXTENSIONS, read_term_list
+from loaders.term_list import ALIGNMENT_FORMATS, EXTENSIONS, read_term_list, write_alignment
 from loaders.turtle_source import write_source
 from vocab import text as text_out
 from vocab import views
@@ -181,14 +180,12 @@ def translate(
     db: DbOption = None, source: SourceOption = None, base_uri: BaseOption = None, json: JsonOption = False,
 ) -> None:
     """What another community calls a term (recall -> clinical: sensitivity), with false-friend warnings."""
-    from api.routes.align import translation_json, translation_text
-
     vocabulary = _open(_settings(db=db, source=source, base_uri=base_uri))
     translation = vocabulary.translate(text, to, source_community=source_community)
     if json:
-        _emit(orjson.dumps(translation_json(translation, source_community), option=orjson.OPT_INDENT_2) + b"\n", None)
+        _emit(orjson.dumps(views.translation_json(translation, source_community), option=orjson.OPT_INDENT_2) + b"\n", None)
     else:
-        _emit(translation_text(translation).encode(), None)
+        _emit(text_out.translation_text(translation).encode(), None)
     if not translation.result:
         raise typer.Exit(1)
 
@@ -203,10 +200,8 @@ def align(
     db: DbOption = None, source: SourceOption = None, base_uri: BaseOption = None,
 ) -> None:
     """Align a term list with the vocabulary: SKOS predicate, confidence, matched label, reason."""
-    from api.routes.align import alignment_csv, alignment_json
-
-    if format not in ("json", "csv", "sssom"):
-        raise UnsupportedFormat(f"Unknown format '{format}'; use one of: json, csv, sssom.")
+    if format not in ALIGNMENT_FORMATS:
+        raise UnsupportedFormat(f"Unknown format '{format}'; use one of: {', '.join(ALIGNMENT_FORMATS)}.")
     settings = _settings(db=db, source=source, base_uri=base_uri)
     vocabulary = _open(settings)
     kind = EXTENSIONS.get(file.suffix.lower(), "txt")
@@ -215,13 +210,8 @@ def align(
         task = bar.add_task("aligning", total=len(terms))
         alignments = vocabulary.align(terms, community=community, limit=limit,
                                       progress=lambda done, total: bar.update(task, completed=done))
-    if format == "sssom":
-        data = alignment_sssom(alignments, base=settings.base, set_id=f"{settings.base}/align#{file.stem}")
-    elif format == "json":
-        data = alignment_json(alignments, community)
-    else:
-        data = alignment_csv(alignments)
-    _emit(data, output)
+    _emit(write_alignment(alignments, format, community=community, base=settings.base,
+                          set_id=f"{settings.base}/align#{file.stem}"), output)
     counts = Counter(a.status for a in alignments)
     err.print(f"{len(terms)} terms: " + ", ".join(f"{n} {status}" for status, n in counts.most_common()))
 

@@ -10,6 +10,7 @@ import re
 import textwrap
 from urllib.parse import quote
 
+from vocab.align import Translation
 from vocab.lookup import LookupHit, LookupResult
 from vocab.model import Concept, LabelKind, NoteKind, Status
 from vocab.search import SearchHit
@@ -122,4 +123,17 @@ def search_text(query: str, hits: list[SearchHit]) -> str:
     for hit in hits:
         via = "" if hit.matched == hit.row.pref_label else f" (via {hit.matched})"
         lines.append(safe(f"{hit.row.pref_label}{via}  [{hit.match_type} {hit.score:.2f}]  <{hit.row.uri}>"))
+    return "\n".join(lines) + "\n"
+
+
+def translation_text(translation: Translation) -> str:
+    """Return a translation as lines: term → community: labels (concept, relationship) <URI>."""
+    if not translation.matches:
+        return safe(f'No concept is named "{translation.term}".') + "\n"
+    lines = []
+    for m in translation.matches:
+        labels = ", ".join(label for label, _ in m.labels)
+        lines.append(safe(f"{translation.term} → {translation.to}: {labels}  ({m.row.pref_label}, {m.relationship}) <{m.row.uri}>"))
+    if translation.warning:
+        lines.append(safe(f"Take care: {translation.warning}"))
     return "\n".join(lines) + "\n"

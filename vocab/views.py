@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vocab.align import Alignment, Translation, group_by_status
 from vocab.lookup import LookupHit, LookupResult
 from vocab.model import Concept, LabelKind, LangText, MatchKind, NoteKind
 from vocab.search import SearchHit
@@ -101,4 +102,48 @@ def lookup_json(vocabulary: Vocabulary, result: LookupResult) -> dict[str, Any]:
         "ambiguous": result.ambiguous,
         "results": [sense(h) for h in result.hits],
         "otherSenses": [sense(h) for h in result.other_senses],
+    }
+
+
+def candidates_json(alignment: Alignment) -> list[dict[str, Any]]:
+    return [
+        {
+            "uri": c.row.uri, "id": c.row.id, "prefLabel": c.row.pref_label,
+            "predicate": f"skos:{c.predicate.value}", "confidence": c.confidence,
+            "matched": c.matched, "usage": list(c.usage), "reason": c.reason,
+            "justification": c.justification,
+        }
+        for c in alignment.candidates
+    ]
+
+
+def alignment_json(alignments: list[Alignment], community: str | None) -> dict[str, Any]:
+    return {
+        "community": community,
+        "summary": {"terms": len(alignments), **group_by_status(alignments)},
+        "results": [
+            {"row": a.row, "term": a.term, "status": a.status, "note": a.note, "candidates": candidates_json(a)}
+            for a in alignments
+        ],
+    }
+
+
+def translation_json(translation: Translation, source: str | None) -> dict[str, Any]:
+    return {
+        "term": translation.term,
+        "to": translation.to,
+        "from": source,
+        "result": translation.result,
+        "warning": translation.warning,
+        "matches": [
+            {
+                "relationship": m.relationship,
+                "concept": {"uri": m.row.uri, "id": m.row.id, "prefLabel": m.row.pref_label},
+                "matched": m.row.pref_label if m.row.kind is LabelKind.HIDDEN else m.row.text,
+                "labels": [{"label": label, "usage": list(usage)} for label, usage in m.labels],
+                "confidence": m.confidence,
+                "note": m.note,
+            }
+            for m in translation.matches
+        ],
     }

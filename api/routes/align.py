@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Query, Request
@@ -11,11 +11,11 @@ from starlette.responses import Response
 
 from api.deps import BaseDep, Community, VocabularyDep
 from api.negotiation import choose, content_type
-from loaders.sssom import alignment_sssom
 from loaders.term_list import MAX_BYTES, kind_of_media_type, read_term_list
-from vocab.align import Alignment, Translation, group_by_status
 from vocab.errors import TooLarge
 from vocab.normalize import MAX_QUERY_LENGTH
+from vocab.text import translation_text
+from vocab.views import translation_json
 
 router = APIRouter(tags=["alignment"])
 
@@ -45,61 +45,6 @@ async def read_body(request: Request, limit: int = MAX_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-def candidate_json(alignment: Alignment) -> list[dict[str, Any]]:
-    return [
-        {
-            "uri": c.row.uri, "id": c.row.id, "prefLabel": c.row.pref_label,
-            "predicate": f"skos:{c.predicate.value}", "confidence": c.confidence,
-            "matched": c.matched, "usage": list(c.usage), "reason": c.reason,
-            "justification": c.justification,
-        }
-        for c in alignment.candidates
-    ]
-
-
-def alignment_json(alignments: list[Alignment], community: str | None) -> bytes:
-    return orjson.dumps({
-        "community": community,
-        "summary": {"terms": len(alignments), **group_by_status(alignments)},
-        "results": [
-            {"row": a.row, "term": a.term, "status": a.status, "note": a.note, "candidates": candidate_json(a)}
-            for a in alignments
-        ],
-    })
-
-
-def alignment_csv(alignments: list[Alignment]) -> bytes:
-    """One row per input term, best candidate first, ready for review in a spreadsheet."""
-    import csv
-    import io
-
-    from loaders.csv_table import spreadsheet_safe
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["row", "term", "status", "predicate", "concept", "prefLabel", "confidence",
-                     "matched", "usage", "reason", "other candidates", "note"])
-    for a in alignments:
-        best = a.best
-        others = "|".join(f"{c.row.pref_label} ({c.confidence:.2f})" for c in a.candidates if c is not best)
-        cells = [str(a.row), a.term, a.status,
-                 f"skos:{best.predicate.value}" if best else "", best.row.uri if best else "",
-                 best.row.pref_label if best else "", f"{best.confidence:.3f}" if best else "",
-                 best.matched if best else "", ",".join(best.usage) if best else "",
-                 best.reason if best else "", others, a.note]
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
-    return out.getvalue().encode("utf-8")
-
-
-def render_alignment(alignments: list[Alignment], fmt: str, *, community: str | None, base: str, set_id: str) -> bytes:
-    """Return the response body of an alignment in json, sssom or csv."""
-    if fmt == "sssom":
-        return alignment_sssom(alignments, base=base, set_id=set_id)
-    if fmt == "csv":
-        return alignment_csv(alignments)
-    return alignment_json(alignments, community)
-
-
 @router.post("/align", summary="Align a term list with the vocabulary", openapi_extra={"requestBody": ALIGN_BODY},
              responses={200: {"content": {m: {} for m in ALIGN_MEDIA.values()}}, 413: {}, 415: {}, 422: {}})
 async def align(
@@ -119,41 +64,6 @@ async def align(
         set_id=f"{base}/align#{vocabulary.digest[:8]}-{digest}",
     )
     return Response(body, media_type=content_type(ALIGN_MEDIA[fmt]), headers={"Cache-Control": "no-store"})
-
-
-def translation_json(translation: Translation, source: str | None) -> dict[str, Any]:
-    return {
-        "term": translation.term,
-        "to": translation.to,
-        "from": source,
-        "result": translation.result,
-        "warning": translation.warning,
-        "matches": [
-            {
-                "relationship": m.relationship,
-                "concept": {"uri": m.row.uri, "id": m.row.id, "prefLabel": m.row.pref_label},
-                "matched": m.row.pref_label if m.row.kind.value == "hidden" else m.row.text,
-                "labels": [{"label": label, "usage": list(usage)} for label, usage in m.labels],
-                "confidence": m.confidence,
-                "note": m.note,
-            }
-            for m in translation.matches
-        ],
-    }
-
-
-def translation_text(translation: Translation) -> str:
-    from vocab.text import safe
-
-    if not translation.matches:
-        return safe(f'No concept is named "{translation.term}".') + "\n"
-    lines = []
-    for m in translation.matches:
-        labels = ", ".join(label for label, _ in m.labels)
-        lines.append(safe(f"{translation.term} → {translation.to}: {labels}  ({m.row.pref_label}, {m.relationship}) <{m.row.uri}>"))
-    if translation.warning:
-        lines.append(safe(f"Take care: {translation.warning}"))
-    return "\n".join(lines) + "\n"
 
 
 @router.get("/translate", summary="What another community calls a term")
