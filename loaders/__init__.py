@@ -52,7 +52,7 @@ def _rdf(syntax: str) -> tuple[Reader, Writer]:
 
 
 def _read_csv(data: bytes, base: str, source_name: str, limits: Limits) -> ReadResult:
-    return read_csv(data, base=base, source_name=source_name)
+    return read_csv(data, base=base, source_name=source_name, max_bytes=limits.max_bytes)
 
 
 FORMATS: dict[str, Format] = {

@@ -157,10 +157,10 @@ def _row(c: Concept, top_of: str | None, collections: list[str]) -> dict[str, st
     return row
 
 
-def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv") -> ReadResult:
+def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv", max_bytes: int = MAX_BYTES) -> ReadResult:
     """Return the concepts of a CSV file; raise ParseError naming the line at fault."""
-    if len(data) > MAX_BYTES:
-        raise TooLarge(f"The CSV is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes.")
+    if len(data) > max_bytes:
+        raise TooLarge(f"The CSV is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError("The CSV is UTF-16; save it as UTF-8 (CSV UTF-8 in Excel).", line=1)
     if b"\x00" in data:

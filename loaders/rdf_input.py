@@ -258,9 +258,12 @@ def check_blank_node_depth(triples: list[Triple], max_depth: int) -> None:
         if s.startswith("_:") and isinstance(o, str) and o.startswith("_:"):
             children.setdefault(s, []).append(o)
             has_parent.add(o)
-    roots = [b for b in children if b not in has_parent] or list(children)[:1]
+    # Parentless nodes first; then any node left unseen (chains hanging off a cycle).
+    roots = [b for b in children if b not in has_parent] + list(children)
     seen: set[str] = set()
     for root in roots:
+        if root in seen:
+            continue
         stack = [(root, 1)]
         while stack:
             node, depth = stack.pop()

@@ -18,7 +18,7 @@ def shacl_findings(snapshot: Snapshot) -> list[Finding]:
     """Return one error per SHACL violation of the snapshot's export graph."""
     from pyshacl import validate  # imported here: heavy, and only `vocab validate` needs it
 
-    shapes = Graph().parse(SHAPES, format="turtle")
+    shapes = Graph().parse(data=SHAPES.read_bytes(), format="turtle")
     conforms, results, _ = validate(
         snapshot_graph(snapshot), shacl_graph=shapes, inference="none", allow_warnings=True
     )

@@ -210,7 +210,7 @@ class _Reader:
     def __init__(self, triples: Iterable[Triple], base: str, source_name: str) -> None:
         self.g = _Graph(triples)
         self.base = base.rstrip("/")
-        self.source_name = source_name
+        self.source_name = re.sub(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", source_name)
         self.issues: list[Issue] = []
         self.ids: set[str] = set()
         # a property the file declares a sub-property of a SKOS label property is read as it
@@ -324,7 +324,7 @@ class _Reader:
     def new_id(self, uri: str, segment: str) -> str:
         prefix = f"{self.base}/{segment}/"
         if uri.startswith(prefix) and not _ID_CHARS.search(uri[len(prefix):]):
-            candidate = uri[len(prefix):]
+            candidate = uri[len(prefix):].strip("-.") or "c"  # "." and ".." are not usable path segments
         else:
             local = re.split(r"[/#:]", uri.rstrip("/#"))[-1]
             candidate = _ID_CHARS.sub("-", local).strip("-.") or "c"

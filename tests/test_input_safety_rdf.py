@@ -698,3 +698,11 @@ def test_concepts_whose_ids_collide_after_sanitising_get_unique_ids() -> None:
         "http://f/y/caf\u00e9": "caf-2",
         "http://f/z/caf%C3%A9": "caf-C3-A9",
     }
+
+
+def test_a_deep_chain_hanging_off_a_blank_node_cycle_is_refused() -> None:
+    """Another component has a proper root; this one is all cycle and chain."""
+    chain = "".join(f"_:c{i} <http://e/p> _:c{i + 1} .\n" for i in range(1000))
+    data = f"_:r <http://e/p> _:s .\n_:c0 <http://e/p> _:c0 .\n{chain}".encode()
+    with pytest.raises(UnsafeInput, match="deeper than 128"):
+        parse_triples(data, "nt")

@@ -237,11 +237,11 @@ def _print_issues(issues: tuple[Issue, ...], verbose: bool) -> None:
     err.print(f"{len(issues)} issue(s):", markup=False)
     if verbose:
         for issue in issues:
-            err.print(f"  {issue.severity}: {issue.subject or '(file)'}: {issue.reason}", markup=False)
+            err.print(text_out.safe(f"  {issue.severity}: {issue.subject or '(file)'}: {issue.reason}"), markup=False)
         return
     for (severity, reason), n in counts.most_common(15):
         example = next(i.subject for i in issues if i.severity == severity and i.reason.startswith(reason))
-        err.print(f"  {severity} x{n}: {reason} (e.g. {example or 'the file'})", markup=False)
+        err.print(text_out.safe(f"  {severity} x{n}: {reason} (e.g. {example or 'the file'})"), markup=False)
     if len(counts) > 15:
         err.print(f"  ... {len(counts) - 15} more kinds; use --verbose to list every issue.")
 
@@ -295,7 +295,7 @@ def validate(
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     for f in errors + (warnings if verbose else []):
-        err.print(f"  {f.severity} [{f.check}] {f.subject}: {f.message}", markup=False)
+        err.print(text_out.safe(f"  {f.severity} [{f.check}] {f.subject}: {f.message}"), markup=False)
     if warnings and not verbose:
         counts = Counter(f.check for f in warnings)
         err.print("  warnings: " + ", ".join(f"{check} x{n}" for check, n in counts.most_common())
