@@ -1,4 +1,4 @@
-"""HTML pages other than a concept's (home, A-Z, about, collections), health, the JSON-LD context."""
+"""HTML pages other than a concept's (home, A-Z, about, collections); health; JSON-LD context."""
 
 from __future__ import annotations
 
