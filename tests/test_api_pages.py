@@ -72,3 +72,16 @@ def test_unknown_path_is_a_json_404(client: TestClient) -> None:
 def test_openapi_documents_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/lookup/{text}", "/terms/{concept_id}", "/search", "/suggest", "/export"} <= set(paths)
+
+
+@pytest.mark.parametrize("path", ["/terms/t9999", "/nowhere", "/search?q="])
+def test_browsers_get_an_html_error_page(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code in (404, 422)
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>" in response.text and "default-src 'none'" in response.headers["content-security-policy"]
+
+
+def test_error_pages_escape_the_path(client: TestClient) -> None:
+    response = client.get("/%3Cimg%20src=x%20onerror=alert(1)%3E", headers={"Accept": "text/html"})
+    assert "<img src=x" not in response.text

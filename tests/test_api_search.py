@@ -52,3 +52,14 @@ def test_suggest_completes_a_prefix(client: TestClient) -> None:
 def test_suggest_tolerates_typos(client: TestClient) -> None:
     data = client.get("/suggest?q=radiograhpers").json()
     assert any("Radiographers" in s["prefLabel"] for s in data["suggestions"])
+
+
+def test_suggestions_say_which_label_matched_and_who_uses_it(client: TestClient) -> None:
+    first = client.get("/suggest?q=recal").json()["suggestions"][0]
+    assert (first["label"], first["prefLabel"], first["kind"]) == ("recall", "sensitivity", "alt")
+    assert "industry" in first["usage"]
+
+
+def test_a_misspelling_suggestion_hides_the_misspelt_label(client: TestClient) -> None:
+    first = client.get("/suggest?q=reccal").json()["suggestions"][0]
+    assert (first["label"], first["kind"], first["usage"]) == ("sensitivity", "hidden", [])

@@ -56,7 +56,8 @@ def suggest(vocabulary: VocabularyDep, q: QueryText, limit: Annotated[int, Query
         "query": q,
         "suggestions": [
             {"label": h.matched, "prefLabel": h.row.pref_label, "id": h.row.id, "uri": h.row.uri,
-             "match_type": h.match_type}
+             "match_type": h.match_type, "kind": h.row.kind.value,
+             "usage": [] if h.row.kind.value == "hidden" else [u for u in h.row.usage.split(",") if u]}
             for h in hits
         ],
     })

@@ -77,8 +77,10 @@
         label.textContent = s.prefLabel;
         detail.className = "suggestion-detail";
         var how = MATCHES[s.match_type] || s.match_type;
-        if (s.label === s.prefLabel && s.match_type === "synonym") {
-          how = "spelling corrected"; // a hidden label (a common misspelling) matched
+        if (s.kind === "hidden") {
+          how = "spelling corrected"; // a common misspelling matched
+        } else if (s.usage && s.usage.length && s.label !== s.prefLabel) {
+          how += " (" + s.usage.join(", ") + ")"; // who uses the word that matched
         }
         detail.textContent = s.label && s.label !== s.prefLabel ? "“" + s.label + "”, " + how : how;
         option.appendChild(label);
