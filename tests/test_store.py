@@ -1,0 +1,98 @@
+"""The SQLite store: built in one transaction, replaced atomically, rebuilt only when stale."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from loaders.source import read_source
+from tests.conftest import BASE, FIXTURES, SOURCE
+from vocab.build import stale_reason, write_store
+from vocab.errors import StoreError
+from vocab.model import Concept, Label, LabelKind
+from vocab.store import Store
+
+LIFECYCLE = FIXTURES / "lifecycle.ttl"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    db = tmp_path / "vocab.db"
+    write_store(db, read_source(LIFECYCLE, base=BASE).snapshot, origin="test", source=LIFECYCLE, base=BASE)
+    return db
+
+
+def test_a_failed_build_leaves_the_previous_store_untouched(built: Path) -> None:
+    before = digest(built)
+    snapshot = read_source(LIFECYCLE, base=BASE).snapshot
+    clash = Concept(id="ct", uri=f"{BASE}/terms/other", labels=(Label("x", "en", LabelKind.PREF),))
+    broken = replace(snapshot, concepts=snapshot.concepts + (clash,))  # two concepts with one id
+    with pytest.raises(StoreError, match="Could not build"):
+        write_store(built, broken, origin="test", source=LIFECYCLE, base=BASE)
+    assert digest(built) == before
+    assert [p.name for p in built.parent.iterdir()] == [built.name]  # no scratch file left
+
+
+def test_readers_keep_the_old_file_while_a_new_one_replaces_it(built: Path) -> None:
+    store = Store(built)
+    count = store.count()
+    empty = replace(read_source(LIFECYCLE, base=BASE).snapshot, concepts=())
+    write_store(built, empty, origin="test", source=LIFECYCLE, base=BASE)
+    assert store.count() == count  # the open connection still reads the old file
+    assert Store(built).count() == 0
+
+
+def test_the_store_is_opened_read_only(built: Path) -> None:
+    store = Store(built)
+    with pytest.raises(sqlite3.OperationalError):
+        store._conn().execute("DELETE FROM concepts")
+
+
+def test_a_missing_or_foreign_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="vocab build"):
+        Store(tmp_path / "missing.db")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match="not a vocabulary store"):
+        Store(junk)
+
+
+def test_a_fresh_store_is_current(built: Path) -> None:
+    assert stale_reason(built, LIFECYCLE, BASE) is None
+
+
+def test_a_changed_source_makes_the_store_stale(built: Path, tmp_path: Path) -> None:
+    source = tmp_path / "source.ttl"
+    source.write_bytes(LIFECYCLE.read_bytes())
+    write_store(built, read_source(source, base=BASE).snapshot, origin="test", source=source, base=BASE)
+    assert stale_reason(built, source, BASE) is None
+    time.sleep(0.01)
+    source.write_text(source.read_text() + "\n# an edit\n")
+    assert "changed" in (stale_reason(built, source, BASE) or "")
+
+
+def test_touching_the_source_without_changing_it_keeps_the_store(built: Path, tmp_path: Path) -> None:
+    source = tmp_path / "source.ttl"
+    source.write_bytes(LIFECYCLE.read_bytes())
+    write_store(built, read_source(source, base=BASE).snapshot, origin="test", source=source, base=BASE)
+    later = time.time() + 60
+    os.utime(source, (later, later))
+    assert stale_reason(built, source, BASE) is None
+
+
+def test_another_base_uri_makes_the_store_stale(built: Path) -> None:
+    assert "base URI" in (stale_reason(built, LIFECYCLE, "https://vocab.example.org") or "")
+
+
+def test_a_missing_store_is_stale(tmp_path: Path) -> None:
+    assert "no store" in (stale_reason(tmp_path / "none.db", SOURCE, BASE) or "")
