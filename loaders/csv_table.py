@@ -146,12 +146,12 @@ def _row(c: Concept, top_of: str | None, collections: list[str]) -> dict[str, st
         "topConceptOf": top_of or "", "collections": _join(collections),
         "created": c.created or "", "modified": c.modified or "",
     }
-    for kind, column in LABEL_COLUMNS.items():
-        row[column] = texts((lb.text, lb.lang) for lb in c.labels_of(kind))
-    for kind, column in NOTE_COLUMNS.items():
-        row[column] = texts((n.text, n.lang) for n in c.notes if n.kind is kind)
-    for kind, column in MATCH_COLUMNS.items():
-        row[column] = _join(c.matches(kind))
+    for label_kind, column in LABEL_COLUMNS.items():
+        row[column] = texts((lb.text, lb.lang) for lb in c.labels_of(label_kind))
+    for note_kind, column in NOTE_COLUMNS.items():
+        row[column] = texts((n.text, n.lang) for n in c.notes if n.kind is note_kind)
+    for match_kind, column in MATCH_COLUMNS.items():
+        row[column] = _join(c.matches(match_kind))
     for community, column in USAGE_COLUMNS.items():
         row[column] = texts((lb.text, lb.lang) for lb in c.labels if community in lb.usage)
     return row

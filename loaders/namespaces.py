@@ -57,7 +57,7 @@ NOTE_PROPERTY: dict[NoteKind, URIRef] = {
 
 MATCH_PROPERTY: dict[MatchKind, URIRef] = {kind: SKOS[kind.value] for kind in MatchKind}
 
-PREFIXES: dict[str, Namespace | str] = {
+PREFIXES: dict[str, object] = {  # rdflib's closed namespaces are classes, ours a DefinedNamespace
     "skos": SKOS,
     "skosxl": SKOSXL,
     "dct": DCTERMS,

@@ -140,8 +140,8 @@ def _concept(w: _Writer, c: Concept) -> str:
     ]
     if c.status is not Status.ACTIVE:
         props.append(("owl:deprecated", ["true"]))
-        prop = "airt:mergedInto" if c.status is Status.MERGED else "dct:isReplacedBy"
-        props.append((prop, [w.iri(u) for u in c.replaced_by]))
+        replacement = "airt:mergedInto" if c.status is Status.MERGED else "dct:isReplacedBy"
+        props.append((replacement, [w.iri(u) for u in c.replaced_by]))
     props += [
         ("dct:created", [w.date(c.created)] if c.created else []),
         ("dct:modified", [w.date(c.modified)] if c.modified else []),

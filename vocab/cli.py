@@ -16,7 +16,7 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from loaders import FORMATS, READERS, WRITERS, get_format, read_file
 from loaders.csv_table import write_csv
@@ -73,7 +73,7 @@ def ensure_store(settings: Settings, *, force: bool = False) -> None:
     err.print(f"Building {settings.db} from {settings.source} ({reason}) ...")
     result = read_source(settings.source, base=settings.base)
     with _progress() as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def step(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

@@ -87,7 +87,8 @@ class Vocabulary:
 
     def fields(self, concept: Concept) -> tuple[str, ...]:
         """Return the field(s) a concept belongs to: its collections, else its broader concepts."""
-        return self._fields(concept.uri, concept.broader)  # type: ignore[no-any-return]
+        fields: tuple[str, ...] = self._fields(concept.uri, concept.broader)
+        return fields
 
     def _load_fields(self, uri: str, broader: tuple[str, ...]) -> tuple[str, ...]:
         collections = self.store.collections_of(uri)

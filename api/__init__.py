@@ -1,0 +1,1 @@
+"""HTTP only: create_app(), routes, content negotiation, templates and static files."""

@@ -1,0 +1,1 @@
+"""The core of the vocabulary service: model, store, lookup, search, alignment, quality, CLI."""
