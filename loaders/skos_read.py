@@ -61,6 +61,7 @@ from vocab.model import (
     Status,
     canonical,
 )
+from vocab.model import ancestors as closure
 
 ISOTHES = Namespace("http://purl.org/iso25964/skos-thes#")
 
@@ -550,7 +551,7 @@ class _Reader:
         Cycles and links to concepts the file does not hold are legal SKOS: kept, reported.
         """
         parents = {c.uri: c.broader for c in concepts}
-        ancestors = _closure(parents)
+        ancestors = closure(parents)
         for uri in sorted(uri for uri, up in ancestors.items() if uri in up):
             path = " → ".join(f"<{u}>" for u in _cycle(uri, parents))
             self.warn(uri, "Hierarchy cycle (qSKOS chr; SKOS allows it); skos:broader leads back "
@@ -734,21 +735,6 @@ def _date_problem(text: str) -> str | None:
     except ValueError as exc:
         return f"is not a calendar date ({exc})"
     return None
-
-
-def _closure(parents: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
-    """Return every node's ancestors (cycle-safe)."""
-    result: dict[str, set[str]] = {}
-    for node in parents:
-        seen: set[str] = set()
-        stack = list(parents.get(node, ()))
-        while stack:
-            up = stack.pop()
-            if up not in seen:
-                seen.add(up)
-                stack.extend(parents.get(up, ()))
-        result[node] = seen
-    return result
 
 
 def _cycle(start: str, parents: dict[str, tuple[str, ...]]) -> list[str]:

@@ -13,6 +13,7 @@ loaders build them, the store persists them, nothing mutates them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -205,6 +206,25 @@ class Snapshot:
     def scheme(self) -> Scheme:
         """The primary scheme (the first one)."""
         return self.schemes[0]
+
+
+def ancestors(parents: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    """Return every node's ancestors through `parents` (cycle-safe: a node in a cycle is its own).
+
+    >>> sorted(ancestors({"a": ["b"], "b": ["c"], "c": []})["a"])
+    ['b', 'c']
+    """
+    result: dict[str, set[str]] = {}
+    for node in parents:
+        seen: set[str] = set()
+        stack = list(parents.get(node, ()))
+        while stack:
+            up = stack.pop()
+            if up not in seen:
+                seen.add(up)
+                stack.extend(parents.get(up, ()))
+        result[node] = seen
+    return result
 
 
 def pick_text(texts: list[LangText] | tuple[LangText, ...], lang: str | None = None) -> str:

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from vocab.model import Concept, LabelKind, MatchKind, NoteKind, Snapshot, Status
+from vocab.model import Concept, LabelKind, MatchKind, NoteKind, Snapshot, Status, ancestors
 from vocab.normalize import normalise_label
 
 
@@ -64,17 +64,7 @@ def _ancestors(snapshot: Snapshot) -> dict[str, set[str]]:
     for c in snapshot.concepts:
         for child in c.narrower:
             parents.setdefault(child, set()).add(c.uri)
-    result: dict[str, set[str]] = {}
-    for node in parents:
-        seen: set[str] = set()
-        stack = list(parents[node])
-        while stack:
-            up = stack.pop()
-            if up not in seen:
-                seen.add(up)
-                stack.extend(parents.get(up, ()))
-        result[node] = seen
-    return result
+    return ancestors(parents)
 
 
 # --- errors: integrity conditions and profile ------------------------------------------
