@@ -15,7 +15,7 @@ from vocab.vocabulary import Vocabulary
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE = ROOT / "ontology" / "vocabulary"
-SEED = ROOT.parent / "shared" / "seeds" / "000_95c6dcd93f166210.txt"
+SEED = ROOT / "ontology" / "seed" / "glossary-2021.txt"  # the seed document's glossary section
 BASE = "http://127.0.0.1:8000"
 
 

@@ -1,6 +1,6 @@
 """Every Skosmos test vocabulary imports: read, stored, looked up, exported and re-imported.
 
-The 32 files in shared/external/skosmos-test-vocab-data/ (see its README) each exercise
+The 32 files in tests/fixtures/skosmos/ (from ../shared/external; see its README) each exercise
 an edge case of real-world SKOS. The tests parametrised over all files check that each
 one imports and that every report names its resource and a reason; the file-specific
 tests pin the reports and readings that matter. `python -m tests.test_external_vocabularies`
@@ -25,7 +25,7 @@ from vocab.build import write_store
 from vocab.model import Concept, Label, LabelKind, Status
 from vocab.vocabulary import Vocabulary
 
-DATA = ROOT.parent / "shared" / "external" / "skosmos-test-vocab-data"
+DATA = ROOT / "tests" / "fixtures" / "skosmos"  # vendored from ../shared/external (see its README)
 FILES = sorted(path.name for path in DATA.glob("*.ttl"))
 EMPTY = ("default_graph.ttl", "myns-ontology.ttl", "test-marc.ttl")  # ontology or scheme only
 WITH_CONCEPTS = [name for name in FILES if name not in EMPTY]
