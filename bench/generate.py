@@ -3,7 +3,8 @@
     python -m bench.generate --sizes 10k,100k,1M            # into bench/out/vocab-<size>/
 
 Each concept has a preferred label of two to four words drawn from `bench.words` (Zipf-like
-weights, so common words are common), an alternative label (the same term in another word
+weights, so common words are common; one in seven starts with a made-up proper name),
+an alternative label (the same term in another word
 order, as real synonyms often are), a hidden label (a misspelling), an acronym for most
 concepts, a definition, a notation for most, and one broader concept (a random earlier
 concept: a tree about ln(N) deep under N/1000 top concepts). Output is Turtle written with

@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -437,6 +438,9 @@ def main() -> None:
                 flush=True,
             )
 
+    if "http" not in skip and not shutil.which("wrk"):
+        print("HTTP throughput skipped: wrk is not installed (apt-get install -y wrk)", flush=True)
+        skip.add("http")
     if "http" not in skip:
         results["http"] = {}
         for v in served:

@@ -87,9 +87,9 @@ def server(command: list[str], env: dict[str, str], port: int, probe: str) -> It
             if status == 200:
                 break
             if process.poll() is not None:
-                raise RuntimeError(
-                    f"{' '.join(command)} exited: {process.stderr.read().decode()[-2000:]}"
-                )  # type: ignore[union-attr]
+                assert process.stderr is not None
+                errors = process.stderr.read().decode()[-2000:]
+                raise RuntimeError(f"{' '.join(command)} exited: {errors}")
             if time.perf_counter() - start > 60:
                 raise RuntimeError(f"{' '.join(command)} did not answer {probe} within 60 s")
             time.sleep(0.002)

@@ -192,8 +192,10 @@ class _Graph:
         return props.get(p, []) if props else []
 
     def iris(self, s: str, p: str) -> list[str]:
-        values = self.values(s, p)  # most (s, p) asked about are absent: skip the comprehension
-        return [o for o in values if isinstance(o, str) and not o.startswith("_:")] if values else []
+        values = self.values(s, p)
+        if not values:  # most (s, p) asked about are absent: skip the comprehension
+            return []
+        return [o for o in values if isinstance(o, str) and not o.startswith("_:")]
 
     def literals(self, s: str, p: str) -> list[Lit]:
         values = self.values(s, p)

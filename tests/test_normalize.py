@@ -77,3 +77,9 @@ def test_clean_query_strips_control_characters() -> None:
 def test_clean_query_rejects_empty_long_or_invalid_text(bad: str) -> None:
     with pytest.raises(InvalidInput):
         clean_query(bad)
+
+
+@pytest.mark.parametrize("text", ["00S", "00s", "1990s", "A1s"])
+def test_digits_before_an_s_are_not_a_plural_acronym_twice(text: str) -> None:
+    once = normalise_label(text)
+    assert normalise_label(once) == once

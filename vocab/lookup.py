@@ -75,7 +75,6 @@ def _tiered(rows: list[LabelRow]) -> tuple[tuple[LookupHit, ...], tuple[LookupHi
     hits = list(best.values())
     live = [h for h in hits if is_active(h.row)] or hits
     winning = live[0].tier
-    return (
-        tuple(h for h in live if h.tier == winning),
-        tuple(h for h in hits if h.tier != winning or h not in live),
-    )
+    chosen = tuple(h for h in live if h.tier == winning)
+    concepts = {h.row.concept for h in chosen}  # a set: an acronym may have hundreds of senses
+    return chosen, tuple(h for h in hits if h.row.concept not in concepts)

@@ -36,7 +36,7 @@ _FOLD_LETTERS = str.maketrans(
 )
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_ACRONYM_PLURAL = re.compile(r"^[A-Z0-9]{2,}s$")
+_ACRONYM_PLURAL = re.compile(r"^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{2,}s$")  # "CTs", "OARs"; not "00s"
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 # en-US spellings folded onto en-GB ones (whole words, singular forms).
