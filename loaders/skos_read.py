@@ -382,16 +382,19 @@ class _Reader:
     # --- concepts ------------------------------------------------------------------
 
     def labels(self, uri: str) -> tuple[Label, ...]:
+        props = self.g.out.get(uri, {})
         by_kind: dict[str, list[LangText]] = {PREF: [], ACRONYM: [], ALT: [], HIDDEN: []}
         for p in by_kind:
-            by_kind[p] = self.texts(uri, p, label=True)
+            if p in props:
+                by_kind[p] = self.texts(uri, p, label=True)
         for sub, plain in self.label_subproperties.items():
-            for t in self.texts(uri, sub, label=True):
+            for t in self.texts(uri, sub, label=True) if sub in props else ():
                 self.warn(uri, f"{_name(sub)} is declared a sub-property of {_name(plain)} in the "
                                f"file; its value {_quoted(t)} was read as a {_LABEL_NAME[plain]}.")
                 if t not in by_kind[plain]:
                     by_kind[plain].append(t)
-        self.xl_labels(uri, by_kind)
+        if any(xl in props for xl in XL_LABELS):
+            self.xl_labels(uri, by_kind)
         first: dict[str, LangText] = {}
         for t in list(by_kind[PREF]):
             if t.lang not in first:
@@ -410,7 +413,7 @@ class _Reader:
             self.report("error", uri, f"More than one prefLabel {where} (S14); {done}.")
         usage: dict[LangText, list[str]] = defaultdict(list)
         for prop, community in COMMUNITIES.items():
-            for t in self.texts(uri, prop):
+            for t in self.texts(uri, prop) if prop in props else ():
                 usage[t].append(community)
         labels: list[Label] = []
         placed: dict[LangText, str] = {}
@@ -481,18 +484,22 @@ class _Reader:
 
     def concept(self, uri: str, primary_scheme: str, *, several_schemes: bool) -> Concept:
         g = self.g
-        plain = self.texts(uri, PLAIN)
+        props = g.out.get(uri, {})  # ask only about the properties the concept has (speed)
+        plain = self.texts(uri, PLAIN) if PLAIN in props else []
         definitions = [t for t in self.texts(uri, DEFINITION) if t not in plain]
         notes = tuple(
-            Note(kind, t.text, t.lang) for p, kind in NOTES.items() for t in self.texts(uri, p)
+            Note(kind, t.text, t.lang)
+            for p, kind in NOTES.items() if p in props for t in self.texts(uri, p)
         )
         broader = _unique(g.iris(uri, BROADER) + g.subjects(NARROWER, uri))
         narrower = _unique(g.iris(uri, NARROWER) + g.subjects(BROADER, uri))
         related = _unique(g.iris(uri, RELATED) + g.subjects(RELATED, uri))
-        mappings = tuple(Mapping(kind, t) for p, kind in MATCHES.items() for t in g.iris(uri, p))
+        mappings = tuple(
+            Mapping(kind, t) for p, kind in MATCHES.items() if p in props for t in g.iris(uri, p)
+        )
         sources: list[str] = []
         citations: list[LangText] = []
-        for p in SOURCES:
+        for p in SOURCES & props.keys():
             for value in g.values(uri, p):
                 if isinstance(value, Lit):
                     citations.append(LangText(value.value, value.lang))
@@ -508,7 +515,7 @@ class _Reader:
                 self.warn(uri, f"Property {_name(p)} is not represented; its values were dropped.")
             elif p in TRANSITIVE:
                 self.warn(uri, f"{_name(p)} is derived from skos:broader, not stored (SKOS-09).")
-        for p in PAGES - {_s(FOAF.page)}:
+        for p in (PAGES - {_s(FOAF.page)}) & props.keys():
             for page in g.iris(uri, p):
                 self.warn(uri, f"{_name(p)} stored as foaf:page; <{page}> is kept as a page "
                                "about the concept.")
@@ -526,13 +533,13 @@ class _Reader:
             mappings=mappings,
             sources=tuple(_unique(sources)),
             citations=tuple(citations),
-            pages=tuple(_unique(iri for p in PAGES for iri in g.iris(uri, p))),
-            notations=self.notations(uri),
+            pages=tuple(_unique(iri for p in PAGES & props.keys() for iri in g.iris(uri, p))),
+            notations=self.notations(uri) if NOTATION in props else (),
             in_schemes=tuple(schemes),
             status=status,
             replaced_by=replaced_by,
-            created=self.date(uri, CREATED),
-            modified=self.date(uri, MODIFIED),
+            created=self.date(uri, CREATED) if CREATED in props else None,
+            modified=self.date(uri, MODIFIED) if MODIFIED in props else None,
         )
 
     def status(self, uri: str) -> tuple[Status, tuple[str, ...]]:

@@ -13,9 +13,12 @@ loaders build them, the store persists them, nothing mutates them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 COMMUNITIES: tuple[str, ...] = ("industry", "clinical", "regulatory", "academic", "patient")
 """The communities whose usage every label records."""
@@ -254,40 +257,52 @@ def canonical(snapshot: Snapshot) -> Snapshot:
 
     RDF has no order, so two serialisations of one graph can list labels, relations or
     concepts differently; readers return the canonical order so that equal graphs give
-    equal Snapshots. Only ordered collections (skos:memberList) keep their order.
+    equal Snapshots. Only ordered collections (skos:memberList) keep their order. Objects
+    already in order are kept as they are (a large vocabulary mostly is).
     """
-    kind_rank = {kind: i for i, kind in enumerate(LabelKind)}
-    community_rank = {c: i for i, c in enumerate(COMMUNITIES)}
-
-    def concept(c: Concept) -> Concept:
-        return replace(
-            c,
-            labels=tuple(sorted(
-                (replace(lb, usage=tuple(sorted(lb.usage, key=lambda u: community_rank.get(u, 99))))
-                 for lb in c.labels),
-                key=lambda lb: (kind_rank[lb.kind], lb.lang, lb.text),
-            )),
-            definitions=tuple(sorted(c.definitions, key=lambda t: (t.lang, t.text))),
-            plain_definitions=tuple(sorted(c.plain_definitions, key=lambda t: (t.lang, t.text))),
-            notes=tuple(sorted(c.notes, key=lambda n: (n.kind.value, n.lang, n.text))),
-            broader=tuple(sorted(c.broader)),
-            narrower=tuple(sorted(c.narrower)),
-            related=tuple(sorted(c.related)),
-            mappings=tuple(sorted(c.mappings, key=lambda m: (m.kind.value, m.target))),
-            sources=tuple(sorted(c.sources)),
-            citations=tuple(sorted(c.citations, key=lambda t: (t.lang, t.text))),
-            pages=tuple(sorted(c.pages)),
-            notations=tuple(sorted(c.notations)),
-            in_schemes=tuple(sorted(c.in_schemes)),
-            replaced_by=tuple(sorted(c.replaced_by)),
-        )
-
-    def collection(c: Collection) -> Collection:
-        return c if c.ordered else replace(c, members=tuple(sorted(c.members)))
-
     return Snapshot(
         schemes=tuple(sorted(snapshot.schemes, key=lambda s: s.uri)),
-        concepts=tuple(sorted((concept(c) for c in snapshot.concepts), key=lambda c: c.id)),
-        collections=tuple(sorted((collection(c) for c in snapshot.collections), key=lambda c: c.id)),
+        concepts=tuple(sorted((_canonical_concept(c) for c in snapshot.concepts), key=lambda c: c.id)),
+        collections=tuple(sorted(
+            (c if c.ordered else replace(c, members=tuple(sorted(c.members))) for c in snapshot.collections),
+            key=lambda c: c.id,
+        )),
         top_concepts={s: tuple(sorted(uris)) for s, uris in snapshot.top_concepts.items()},
     )
+
+
+_KIND_RANK = {kind: i for i, kind in enumerate(LabelKind)}
+_COMMUNITY_RANK = {c: i for i, c in enumerate(COMMUNITIES)}
+
+
+def _sorted(items: tuple[T, ...], key: Callable[[T], Any] | None = None) -> tuple[T, ...]:
+    ordered = tuple(sorted(items, key=key))  # type: ignore[type-var, arg-type]
+    return items if ordered == items else ordered
+
+
+def _canonical_label(label: Label) -> Label:
+    usage = _sorted(label.usage, key=lambda u: _COMMUNITY_RANK.get(u, 99))
+    return label if usage is label.usage else replace(label, usage=usage)
+
+
+def _canonical_concept(c: Concept) -> Concept:
+    by_text: Callable[[LangText], tuple[str, str]] = lambda t: (t.lang, t.text)
+    changes = {
+        "labels": _sorted(tuple(_canonical_label(lb) for lb in c.labels),
+                          key=lambda lb: (_KIND_RANK[lb.kind], lb.lang, lb.text)),
+        "definitions": _sorted(c.definitions, key=by_text),
+        "plain_definitions": _sorted(c.plain_definitions, key=by_text),
+        "notes": _sorted(c.notes, key=lambda n: (n.kind.value, n.lang, n.text)),
+        "broader": _sorted(c.broader),
+        "narrower": _sorted(c.narrower),
+        "related": _sorted(c.related),
+        "mappings": _sorted(c.mappings, key=lambda m: (m.kind.value, m.target)),
+        "sources": _sorted(c.sources),
+        "citations": _sorted(c.citations, key=by_text),
+        "pages": _sorted(c.pages),
+        "notations": _sorted(c.notations),
+        "in_schemes": _sorted(c.in_schemes),
+        "replaced_by": _sorted(c.replaced_by),
+    }
+    changed = {name: value for name, value in changes.items() if value != getattr(c, name)}
+    return replace(c, **changed) if changed else c
