@@ -10,12 +10,12 @@ from vocab.normalize import MAX_QUERY_LENGTH
 from vocab.vocabulary import Vocabulary
 
 
-def get_vocabulary(request: Request) -> Vocabulary:
+async def get_vocabulary(request: Request) -> Vocabulary:
     vocabulary: Vocabulary = request.app.state.vocabulary
     return vocabulary
 
 
-def get_base(request: Request) -> str:
+async def get_base(request: Request) -> str:
     base: str = request.app.state.base
     return base
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import html
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -49,6 +51,7 @@ BREADCRUMB_DEPTH = 8
 ALSO_CALLED = 4
 
 
+@lru_cache(maxsize=4096)
 def render_concept(
     vocabulary: Vocabulary,
     record: ConceptRecord,
@@ -57,7 +60,11 @@ def render_concept(
     templates: Jinja2Templates,
     base: str,
 ) -> tuple[bytes, str]:
-    """Return (body, media type) of a concept in representation `fmt`."""
+    """Return (body, media type) of a concept in representation `fmt`.
+
+    Cached: a store is an immutable snapshot, so a representation never changes while it
+    is served (a new release is a new Vocabulary, hence new cache keys).
+    """
     concept = record.concept
     if fmt == "json":
         return orjson.dumps(concept_json(vocabulary, concept, record.top_of)), TERM_REPRESENTATIONS[

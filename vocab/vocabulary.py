@@ -42,6 +42,7 @@ class Vocabulary:
         self._record = lru_cache(maxsize=4096)(self._load_record)
         self._fields = lru_cache(maxsize=4096)(self._load_fields)
         self._members = lru_cache(maxsize=64)(self._load_members)
+        self._search = lru_cache(maxsize=8192)(self._run_search)
 
     @classmethod
     def open(cls, path: str | Path) -> Vocabulary:
@@ -122,8 +123,12 @@ class Vocabulary:
             if members is None:
                 names = ", ".join(c.id for c in self.store.collections()) or "none"
                 raise InvalidInput(f"Unknown collection '{collection}'; use one of: {names}.")
-        filters = SearchFilters(community, members, lang, include_deprecated)
-        return self.searcher.search(text, limit=limit, filters=filters)
+        hits: tuple[SearchHit, ...] = self._search(text, limit, SearchFilters(community, members, lang, include_deprecated))
+        return list(hits)
+
+    def _run_search(self, text: str, limit: int, filters: SearchFilters) -> tuple[SearchHit, ...]:
+        # cached: the store is an immutable snapshot, and typing repeats the same prefixes
+        return tuple(self.searcher.search(text, limit=limit, filters=filters))
 
     def _load_members(self, collection_id: str) -> frozenset[str] | None:
         found = self.store.collection(collection_id)

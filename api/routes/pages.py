@@ -151,7 +151,7 @@ def collection(collection_id: str, request: Request, vocabulary: VocabularyDep) 
 
 
 @router.get("/health", tags=["service"], summary="Liveness and the release being served")
-def health(vocabulary: VocabularyDep) -> dict[str, object]:
+async def health(vocabulary: VocabularyDep) -> dict[str, object]:
     return {
         "status": "ok",
         "concepts": vocabulary.store.count(),

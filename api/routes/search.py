@@ -23,7 +23,7 @@ SearchFormat = Annotated[str | None, Query(pattern="^(json|html|txt)$", descript
 
 
 @router.get("/search", summary="Ranked search over every label")
-def search(
+async def search(
     request: Request, vocabulary: VocabularyDep, q: QueryText, limit: Limit = 10,
     community: Annotated[Community | None, Query(description="Only labels this community uses.")] = None,
     collection: Annotated[str | None, Query(max_length=100, description="Only concepts in this collection (id).")] = None,
@@ -49,7 +49,7 @@ def search(
 
 
 @router.get("/suggest", summary="Completions for search-as-you-type")
-def suggest(vocabulary: VocabularyDep, q: QueryText, limit: Annotated[int, Query(ge=1, le=20)] = 8) -> Response:
+async def suggest(vocabulary: VocabularyDep, q: QueryText, limit: Annotated[int, Query(ge=1, le=20)] = 8) -> Response:
     """The best few concepts for a partial or misspelt query, with the label that matched."""
     hits = vocabulary.search(q, limit=limit)
     body = orjson.dumps({

@@ -32,7 +32,7 @@ FORMAT_HELP = "Override Accept: " + ", ".join(TERM_REPRESENTATIONS)
         410: {"description": "The concept was withdrawn with no successor"},
     },
 )
-def term(
+async def term(
     concept_id: str, request: Request, vocabulary: VocabularyDep, base: BaseDep,
     format: Annotated[str | None, Query(description=FORMAT_HELP)] = None,
     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
