@@ -29,23 +29,82 @@ broken (and repaired), "warning" means something was dropped, guessed or looks w
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
 
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD, Namespace
-
-from loaders.namespaces import (
-    AIRT,
-    COMMUNITY_PROPERTY,
-    DC,
-    DCAT,
-    MATCH_PROPERTY,
-    NOTE_PROPERTY,
-    SKOSXL,
-)
 from loaders.rdf_input import RDF_LANGSTRING, Lit, Node, Triple
+from loaders.skos_checks import check_relations, check_shared_values
+from loaders.skos_terms import (
+    ACRONYM,
+    ALT,
+    BROADER,
+    COLLECTION,
+    COLLECTION_LABEL,
+    COMMUNITIES,
+    CONCEPT,
+    CREATED,
+    DEFINITION,
+    DEPRECATED,
+    FIRST,
+    FOAF_PAGE,
+    GROUPS,
+    HAS_TOP,
+    HIDDEN,
+    HOMEPAGE,
+    ID_CHARS,
+    IN_SCHEME,
+    KNOWN_COLLECTION_PROPERTIES,
+    KNOWN_CONCEPT_PROPERTIES,
+    KNOWN_SCHEME_PROPERTIES,
+    LABEL_KIND,
+    LABEL_NAME,
+    LITERAL_FORM,
+    MATCHES,
+    MEMBER,
+    MEMBER_LIST,
+    MERGED_INTO,
+    MODIFIED,
+    NARROWER,
+    NIL,
+    NOTATION,
+    NOTES,
+    ORDERED,
+    PAGES,
+    PLAIN,
+    PREF,
+    RELATED,
+    RELATION_PROPERTIES,
+    REPLACED_BY,
+    REST,
+    SCHEME,
+    SCHEME_CREATOR,
+    SCHEME_DESCRIPTION,
+    SCHEME_LANGUAGE,
+    SCHEME_LICENSE,
+    SCHEME_PUBLISHER,
+    SCHEME_TITLE,
+    SCHEME_VERSION,
+    SOURCES,
+    SUBCLASS,
+    SUBPROPERTY,
+    SUB_GROUP,
+    SUPER_GROUP,
+    TOP_OF,
+    TRANSITIVE,
+    TYPE,
+    VALUE,
+    XL_LABEL,
+    XL_LABELS,
+    XSD_DATE,
+    XSD_DATETIME,
+    date_problem,
+    few,
+    name,
+    not_here,
+    quoted,
+    unique,
+)
 from vocab.build import paused_gc
 from vocab.model import (
     Collection,
@@ -54,16 +113,12 @@ from vocab.model import (
     LabelKind,
     LangText,
     Mapping,
-    MatchKind,
     Note,
     Scheme,
     Snapshot,
     Status,
     canonical,
 )
-from vocab.model import ancestors as closure
-
-ISOTHES = Namespace("http://purl.org/iso25964/skos-thes#")
 
 
 @dataclass(frozen=True)
@@ -79,99 +134,6 @@ class Issue:
 class ReadResult:
     snapshot: Snapshot
     issues: tuple[Issue, ...]
-
-
-def _s(term: object) -> str:
-    return str(term)
-
-
-TYPE = _s(RDF.type)
-CONCEPT, SCHEME = _s(SKOS.Concept), _s(SKOS.ConceptScheme)
-COLLECTION, ORDERED = _s(SKOS.Collection), _s(SKOS.OrderedCollection)
-GROUPS = {_s(ISOTHES.ConceptGroup), _s(ISOTHES.ThesaurusArray)}  # iso-thes: ⊑ skos:Collection
-SUPER_GROUP, SUB_GROUP = _s(ISOTHES.superGroup), _s(ISOTHES.subGroup)
-XL_LABEL = _s(SKOSXL.Label)
-SUBCLASS, SUBPROPERTY, VALUE = _s(RDFS.subClassOf), _s(RDFS.subPropertyOf), _s(RDF.value)
-PREF, ALT, HIDDEN = _s(SKOS.prefLabel), _s(SKOS.altLabel), _s(SKOS.hiddenLabel)
-ACRONYM = _s(AIRT.acronym)
-XL_LABELS = {_s(SKOSXL.prefLabel): PREF, _s(SKOSXL.altLabel): ALT, _s(SKOSXL.hiddenLabel): HIDDEN}
-LITERAL_FORM = _s(SKOSXL.literalForm)
-DEFINITION, PLAIN = _s(SKOS.definition), _s(AIRT.plainDefinition)
-BROADER, NARROWER, RELATED = _s(SKOS.broader), _s(SKOS.narrower), _s(SKOS.related)
-TRANSITIVE = {_s(SKOS.broaderTransitive), _s(SKOS.narrowerTransitive)}
-IN_SCHEME, TOP_OF, HAS_TOP = _s(SKOS.inScheme), _s(SKOS.topConceptOf), _s(SKOS.hasTopConcept)
-MEMBER, MEMBER_LIST = _s(SKOS.member), _s(SKOS.memberList)
-FIRST, REST, NIL = _s(RDF.first), _s(RDF.rest), _s(RDF.nil)
-NOTATION = _s(SKOS.notation)
-SOURCES = {_s(DCTERMS.source), _s(DC.source)}
-PAGES = {_s(FOAF.page), _s(FOAF.homepage), _s(RDFS.seeAlso)}
-DEPRECATED, REPLACED_BY = _s(OWL.deprecated), _s(DCTERMS.isReplacedBy)
-MERGED_INTO = _s(AIRT.mergedInto)
-CREATED, MODIFIED = _s(DCTERMS.created), _s(DCTERMS.modified)
-XSD_DATE, XSD_DATETIME = _s(XSD.date), _s(XSD.dateTime)
-NOTES = {_s(prop): kind for kind, prop in NOTE_PROPERTY.items()}
-MATCHES = {_s(prop): kind for kind, prop in MATCH_PROPERTY.items()}
-COMMUNITIES = {_s(prop): community for community, prop in COMMUNITY_PROPERTY.items()}
-RELATION_PROPERTIES = {BROADER, NARROWER, RELATED} | TRANSITIVE | set(MATCHES)
-
-KNOWN_CONCEPT_PROPERTIES = (
-    {TYPE, PREF, ALT, HIDDEN, ACRONYM, DEFINITION, PLAIN, IN_SCHEME, TOP_OF, NOTATION}
-    | set(XL_LABELS) | RELATION_PROPERTIES | SOURCES | PAGES | set(NOTES) | set(COMMUNITIES)
-    | {DEPRECATED, REPLACED_BY, MERGED_INTO, CREATED, MODIFIED}
-)
-SCHEME_TITLE = (_s(DCTERMS.title), _s(DC.title), PREF, _s(RDFS.label))
-SCHEME_DESCRIPTION = (_s(DCTERMS.description), _s(DC.description), DEFINITION, _s(RDFS.comment))
-SCHEME_VERSION = (_s(OWL.versionInfo), _s(DCAT.version))
-SCHEME_LICENSE = (_s(DCTERMS.license), _s(DCTERMS.rights))
-SCHEME_PUBLISHER = (_s(DCTERMS.publisher), _s(DC.publisher))
-SCHEME_CREATOR = (_s(DCTERMS.creator), _s(DC.creator))
-SCHEME_LANGUAGE, HOMEPAGE = _s(DCTERMS.language), _s(FOAF.homepage)
-KNOWN_SCHEME_PROPERTIES = (
-    {TYPE, HAS_TOP, CREATED, MODIFIED, SCHEME_LANGUAGE, HOMEPAGE}
-    | set(SCHEME_TITLE) | set(SCHEME_DESCRIPTION) | set(SCHEME_VERSION)
-    | set(SCHEME_LICENSE) | set(SCHEME_PUBLISHER) | set(SCHEME_CREATOR)
-)
-COLLECTION_LABEL = (PREF, _s(RDFS.label), _s(DCTERMS.title))
-KNOWN_COLLECTION_PROPERTIES = (
-    {TYPE, DEFINITION, MEMBER, MEMBER_LIST, SUPER_GROUP, SUB_GROUP} | set(COLLECTION_LABEL)
-)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
-_ID_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
-_LABEL_KIND = {
-    PREF: LabelKind.PREF, ACRONYM: LabelKind.ACRONYM, ALT: LabelKind.ALT, HIDDEN: LabelKind.HIDDEN,
-}
-_LABEL_NAME = {PREF: "prefLabel", ACRONYM: "acronym", ALT: "altLabel", HIDDEN: "hiddenLabel"}
-_PREFIXES = {
-    _s(SKOS): "skos", _s(SKOSXL): "skosxl", _s(DCTERMS): "dct", _s(DC): "dc", _s(OWL): "owl",
-    _s(RDF): "rdf", _s(RDFS): "rdfs", _s(FOAF): "foaf", _s(ISOTHES): "isothes", _s(AIRT): "airt",
-}
-
-
-def _name(iri: str) -> str:
-    """Return a well-known IRI as a CURIE (skos:prefLabel), any other as <iri>."""
-    for namespace, prefix in _PREFIXES.items():
-        local = iri[len(namespace):]
-        if iri.startswith(namespace) and local and not re.search(r"[/#]", local):
-            return f"{prefix}:{local}"
-    return f"<{iri}>"
-
-
-def _few(items: Iterable[str], limit: int = 3) -> str:
-    """Return up to `limit` IRIs as <a>, <b> and N more."""
-    items = list(items)
-    shown = ", ".join(f"<{i}>" for i in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def _quoted(t: LangText) -> str:
-    return f"'{t.text}'@{t.lang}" if t.lang else f"'{t.text}'"
-
-
-def _outside(items: list[str], noun: str = "concept", nouns: str = "concepts") -> str:
-    """Return '<a> is not a concept here' or '<a>, <b> are not concepts here'."""
-    if len(items) == 1:
-        return f"{_few(items)} is not a {noun} here"
-    return f"{_few(items)} are not {nouns} here"
 
 
 class _Graph:
@@ -277,8 +239,8 @@ class _Reader:
         concepts = [self.concept(uri, primary, several_schemes=several) for uri in concept_uris]
         if not concepts:
             self.warn(primary, "The file holds no skos:Concept; the vocabulary is empty.")
-        concepts = self.check_relations(concepts)
-        self.check_shared_values(concepts)
+        concepts = check_relations(concepts, self.report)
+        check_shared_values(concepts, self.report)
         known = {c.uri for c in concepts} | set(collection_uris)
         collections = [self.collection(uri, known) for uri in collection_uris]
         top = {s.uri: self.top_concepts(s.uri, concepts) for s in schemes}
@@ -296,7 +258,7 @@ class _Reader:
                 continue
             used = [p for p in props if p in RELATION_PROPERTIES | {IN_SCHEME, TOP_OF}]
             if used and any(p in props for p in (IN_SCHEME, TOP_OF, PREF)):
-                how = ", ".join(sorted({_name(p) for p in used}))
+                how = ", ".join(sorted({name(p) for p in used}))
                 self.warn(s, f"Not typed skos:Concept; read as a concept because it has {how}.")
                 found[s] = None
         result = []
@@ -315,7 +277,7 @@ class _Reader:
 
     def schemes_of(self, uri: str) -> list[str]:
         g = self.g
-        return _unique(g.iris(uri, IN_SCHEME) + g.iris(uri, TOP_OF) + g.subjects(HAS_TOP, uri))
+        return unique(g.iris(uri, IN_SCHEME) + g.iris(uri, TOP_OF) + g.subjects(HAS_TOP, uri))
 
     def primary_scheme(self, schemes: list[str], concepts: list[str]) -> str:
         """Return the scheme most concepts are in (else the first declared): it takes the rest."""
@@ -326,11 +288,11 @@ class _Reader:
 
     def new_id(self, uri: str, segment: str) -> str:
         prefix = f"{self.base}/{segment}/"
-        if uri.startswith(prefix) and not _ID_CHARS.search(uri[len(prefix):]):
+        if uri.startswith(prefix) and not ID_CHARS.search(uri[len(prefix):]):
             candidate = uri[len(prefix):].strip("-.") or "c"  # "." and ".." are not usable path segments
         else:
             local = re.split(r"[/#:]", uri.rstrip("/#"))[-1]
-            candidate = _ID_CHARS.sub("-", local).strip("-.") or "c"
+            candidate = ID_CHARS.sub("-", local).strip("-.") or "c"
         unique, n = candidate, 1
         while unique in self.ids:
             n += 1
@@ -348,33 +310,33 @@ class _Reader:
         for value in self.g.values(s, p):
             if isinstance(value, Lit):
                 if value.datatype and value.datatype != RDF_LANGSTRING:
-                    self.report(severity, s, f"{_name(p)} is a typed literal{ic}; "
+                    self.report(severity, s, f"{name(p)} is a typed literal{ic}; "
                                              f"'{value.value[:40]}'^^<{value.datatype}> was kept "
                                              "as plain text.")
                 out.append(LangText(value.value.strip(), value.lang))
             elif not label and self.g.literals(value, VALUE):
                 forms = [LangText(v.value.strip(), v.lang) for v in self.g.literals(value, VALUE)]
-                dropped = sorted({_name(q) for q in self.g.out[value] if q not in (VALUE, TYPE)})
-                self.warn(s, f"{_name(p)} is a resource, not text; kept the rdf:value "
-                             f"{', '.join(map(_quoted, forms))} of <{value}>"
+                dropped = sorted({name(q) for q in self.g.out[value] if q not in (VALUE, TYPE)})
+                self.warn(s, f"{name(p)} is a resource, not text; kept the rdf:value "
+                             f"{', '.join(map(quoted, forms))} of <{value}>"
                              + (f" and dropped its {', '.join(dropped)}." if dropped else "."))
                 out += forms
             else:
-                self.report(severity, s, f"{_name(p)} is not a literal{ic}; <{value}> was dropped.")
+                self.report(severity, s, f"{name(p)} is not a literal{ic}; <{value}> was dropped.")
         return out
 
     def date(self, s: str, p: str) -> str | None:
         for value in self.g.literals(s, p):
             text = value.value.strip()
-            problem = _date_problem(text)
+            problem = date_problem(text)
             if problem:
-                self.warn(s, f"Invalid date in {_name(p)}; '{text[:40]}' {problem}, "
+                self.warn(s, f"Invalid date in {name(p)}; '{text[:40]}' {problem}, "
                              "so it was dropped.")
                 continue
             typed_datetime = value.datatype == XSD_DATETIME
             if value.datatype in (XSD_DATE, XSD_DATETIME) and typed_datetime != ("T" in text):
                 kept = "xsd:dateTime" if "T" in text else "xsd:date"
-                self.warn(s, f"Date with the wrong datatype in {_name(p)}; '{text}' is typed "
+                self.warn(s, f"Date with the wrong datatype in {name(p)}; '{text}' is typed "
                              f"<{value.datatype}>, kept as an {kept}.")
             return text
         return None
@@ -389,8 +351,8 @@ class _Reader:
                 by_kind[p] = self.texts(uri, p, label=True)
         for sub, plain in self.label_subproperties.items():
             for t in self.texts(uri, sub, label=True) if sub in props else ():
-                self.warn(uri, f"{_name(sub)} is declared a sub-property of {_name(plain)} in the "
-                               f"file; its value {_quoted(t)} was read as a {_LABEL_NAME[plain]}.")
+                self.warn(uri, f"{name(sub)} is declared a sub-property of {name(plain)} in the "
+                               f"file; its value {quoted(t)} was read as a {LABEL_NAME[plain]}.")
                 if t not in by_kind[plain]:
                     by_kind[plain].append(t)
         if any(xl in props for xl in XL_LABELS):
@@ -405,10 +367,10 @@ class _Reader:
                 continue
             where = f"in '{t.lang}'" if t.lang else "without a language tag"
             if t in by_kind[ALT]:
-                done = f"{_quoted(t)} is also an altLabel, so it was kept only as an altLabel"
+                done = f"{quoted(t)} is also an altLabel, so it was kept only as an altLabel"
             else:
                 by_kind[ALT].append(t)
-                done = (f"kept {_quoted(first[t.lang])} as the prefLabel and {_quoted(t)} "
+                done = (f"kept {quoted(first[t.lang])} as the prefLabel and {quoted(t)} "
                         "as an altLabel")
             self.report("error", uri, f"More than one prefLabel {where} (S14); {done}.")
         usage: dict[LangText, list[str]] = defaultdict(list)
@@ -420,19 +382,19 @@ class _Reader:
         for p in (PREF, ACRONYM, ALT, HIDDEN):
             for t in by_kind[p]:
                 if not t.text:
-                    self.report("error", uri, f"Empty {_name(p)} label; dropped.")
+                    self.report("error", uri, f"Empty {name(p)} label; dropped.")
                     continue
                 if t in placed:
                     if not (p == ALT and placed[t] == ACRONYM):  # acronyms are also altLabels
-                        first_kind = _LABEL_NAME[placed[t]]
+                        first_kind = LABEL_NAME[placed[t]]
                         self.report("error", uri, f"A label is both a {first_kind} and a "
-                                                  f"{_LABEL_NAME[p]} (S13); {_quoted(t)} was kept "
+                                                  f"{LABEL_NAME[p]} (S13); {quoted(t)} was kept "
                                                   f"only as the {first_kind}.")
                     continue
                 placed[t] = p
-                labels.append(Label(t.text, t.lang, _LABEL_KIND[p], tuple(usage.pop(t, ()))))
+                labels.append(Label(t.text, t.lang, LABEL_KIND[p], tuple(usage.pop(t, ()))))
         for t in usage:
-            self.warn(uri, f"Community label {_quoted(t)} is none of the concept's labels; "
+            self.warn(uri, f"Community label {quoted(t)} is none of the concept's labels; "
                            "added as an altLabel.")
             labels.append(Label(t.text, t.lang, LabelKind.ALT, tuple(usage[t])))
         if not any(label.kind is LabelKind.PREF for label in labels):
@@ -451,21 +413,21 @@ class _Reader:
             for node in self.g.values(uri, xl):
                 if isinstance(node, Lit) or node not in self.g.out:
                     shown = f"'{node.value}'" if isinstance(node, Lit) else f"<{node}>"
-                    self.warn(uri, f"SKOS-XL label not described in the file; {_name(xl)} {shown} "
+                    self.warn(uri, f"SKOS-XL label not described in the file; {name(xl)} {shown} "
                                    "has no skosxl:literalForm here, so it was dropped.")
                     continue
                 forms = self.texts(node, LITERAL_FORM, label=True)
                 if len(forms) != 1:
-                    done = f"kept {_quoted(forms[0])}." if forms else "dropped."
+                    done = f"kept {quoted(forms[0])}." if forms else "dropped."
                     self.report("error", uri, f"SKOS-XL label <{node}> has {len(forms)} "
                                               f"skosxl:literalForm values (S52); {done}")
                 by_kind[plain] += [f for f in forms[:1] if f not in by_kind[plain]]
                 read.append(node)
-                dropped |= {_name(q) for q in self.g.out[node] if q not in (TYPE, LITERAL_FORM)}
+                dropped |= {name(q) for q in self.g.out[node] if q not in (TYPE, LITERAL_FORM)}
         if read:
             lost = f", nor their {', '.join(sorted(dropped))}." if dropped else "."
             self.warn(uri, "SKOS-XL labels read as plain labels (S55-S57); the label resources "
-                           f"{_few(read)} are not kept{lost}")
+                           f"{few(read)} are not kept{lost}")
 
     def notations(self, uri: str) -> tuple[str, ...]:
         out = []
@@ -491,9 +453,9 @@ class _Reader:
             Note(kind, t.text, t.lang)
             for p, kind in NOTES.items() if p in props for t in self.texts(uri, p)
         )
-        broader = _unique(g.iris(uri, BROADER) + g.subjects(NARROWER, uri))
-        narrower = _unique(g.iris(uri, NARROWER) + g.subjects(BROADER, uri))
-        related = _unique(g.iris(uri, RELATED) + g.subjects(RELATED, uri))
+        broader = unique(g.iris(uri, BROADER) + g.subjects(NARROWER, uri))
+        narrower = unique(g.iris(uri, NARROWER) + g.subjects(BROADER, uri))
+        related = unique(g.iris(uri, RELATED) + g.subjects(RELATED, uri))
         mappings = tuple(
             Mapping(kind, t) for p, kind in MATCHES.items() if p in props for t in g.iris(uri, p)
         )
@@ -512,12 +474,12 @@ class _Reader:
                 self.warn(uri, f"In no skos:ConceptScheme; put in <{primary_scheme}>.")
         for p in self.g.out[uri]:
             if p not in self.known_concept_properties:
-                self.warn(uri, f"Property {_name(p)} is not represented; its values were dropped.")
+                self.warn(uri, f"Property {name(p)} is not represented; its values were dropped.")
             elif p in TRANSITIVE:
-                self.warn(uri, f"{_name(p)} is derived from skos:broader, not stored (SKOS-09).")
-        for p in (PAGES - {_s(FOAF.page)}) & props.keys():
+                self.warn(uri, f"{name(p)} is derived from skos:broader, not stored (SKOS-09).")
+        for p in (PAGES - {FOAF_PAGE}) & props.keys():
             for page in g.iris(uri, p):
-                self.warn(uri, f"{_name(p)} stored as foaf:page; <{page}> is kept as a page "
+                self.warn(uri, f"{name(p)} stored as foaf:page; <{page}> is kept as a page "
                                "about the concept.")
         status, replaced_by = self.status(uri)
         return Concept(
@@ -531,9 +493,9 @@ class _Reader:
             narrower=tuple(narrower),
             related=tuple(related),
             mappings=mappings,
-            sources=tuple(_unique(sources)),
+            sources=tuple(unique(sources)),
             citations=tuple(citations),
-            pages=tuple(_unique(iri for p in PAGES & props.keys() for iri in g.iris(uri, p))),
+            pages=tuple(unique(iri for p in PAGES & props.keys() for iri in g.iris(uri, p))),
             notations=self.notations(uri) if NOTATION in props else (),
             in_schemes=tuple(schemes),
             status=status,
@@ -547,76 +509,12 @@ class _Reader:
             v.value.strip().lower() in ("true", "1") for v in self.g.literals(uri, DEPRECATED)
         )
         merged = self.g.iris(uri, MERGED_INTO)
-        replaced = tuple(_unique(merged + self.g.iris(uri, REPLACED_BY)))
+        replaced = tuple(unique(merged + self.g.iris(uri, REPLACED_BY)))
         if merged:
             return Status.MERGED, replaced
         if replaced:
             return Status.DEPRECATED, replaced
         return (Status.WITHDRAWN if deprecated else Status.ACTIVE), ()
-
-    def check_relations(self, concepts: list[Concept]) -> list[Concept]:
-        """Drop related links that clash with the hierarchy (S27) and exact/broad clashes (S46).
-
-        Cycles and links to concepts the file does not hold are legal SKOS: kept, reported.
-        """
-        parents = {c.uri: c.broader for c in concepts}
-        ancestors = closure(parents)
-        for uri in sorted(uri for uri, up in ancestors.items() if uri in up):
-            path = " → ".join(f"<{u}>" for u in _cycle(uri, parents))
-            self.warn(uri, "Hierarchy cycle (qSKOS chr; SKOS allows it); skos:broader leads back "
-                           f"to the concept: {path}. Kept as given.")
-        out = []
-        for c in concepts:
-            links = ((BROADER, c.broader), (NARROWER, c.narrower), (RELATED, c.related))
-            for prop, targets in links:
-                outside = [t for t in targets if t not in parents]
-                if outside:
-                    self.warn(c.uri, f"{_name(prop)} points outside the file; "
-                                     f"{_outside(outside)}: kept, shown without a label.")
-            up = ancestors.get(c.uri, set())
-            clashes = [r for r in c.related if r in up or c.uri in ancestors.get(r, ())]
-            for r in clashes:
-                self.report("error", c.uri, "skos:related clashes with the hierarchy (S27); "
-                                            f"<{r}> is also an ancestor or descendant, so the "
-                                            "related link was dropped.")
-            exact = set(c.matches(MatchKind.EXACT))
-            clashing = (MatchKind.BROAD, MatchKind.NARROW, MatchKind.RELATED)
-            bad = [m for m in c.mappings if m.kind in clashing and m.target in exact]
-            for m in bad:
-                self.report("error", c.uri, f"skos:exactMatch clashes with skos:{m.kind.value} "
-                                            f"(S46); both point to <{m.target}>, so the "
-                                            f"{m.kind.value} was dropped.")
-            if clashes or bad:
-                c = replace(c, related=tuple(r for r in c.related if r not in clashes),
-                            mappings=tuple(m for m in c.mappings if m not in bad))
-            out.append(c)
-        return out
-
-    def check_shared_values(self, concepts: list[Concept]) -> None:
-        """Report prefLabels (SKOS-12) and notations (qSKOS anr) that several concepts share."""
-        owners: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for c in concepts:
-            for label in c.labels_of(LabelKind.PREF):
-                owners[(label.text.casefold(), label.lang)].append(c.uri)
-        for c in concepts:
-            for label in c.labels_of(LabelKind.PREF):
-                others = [u for u in owners[(label.text.casefold(), label.lang)] if u != c.uri]
-                if others:
-                    text = _quoted(LangText(label.text, label.lang))
-                    self.warn(c.uri, f"Same prefLabel as another concept (SKOS-12); {text} is "
-                                     f"also the prefLabel of {_few(others)}. Kept: a lookup of "
-                                     "it answers with each of them.")
-        notations: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for c in concepts:
-            for scheme in c.in_schemes:
-                for n in c.notations:
-                    notations[(scheme, n)].append(c.uri)
-        for (scheme, n), uris in notations.items():
-            shared = uris if len(uris) > 1 else []
-            for uri in shared:
-                others = [u for u in uris if u != uri]
-                self.warn(uri, f"Notation shared within a scheme (qSKOS anr); '{n}' is also the "
-                               f"notation of {_few(others)} in <{scheme}>. Kept.")
 
     def top_concepts(self, scheme: str, concepts: list[Concept]) -> tuple[str, ...]:
         uris = {c.uri for c in concepts}
@@ -624,9 +522,9 @@ class _Reader:
         outside = [o for o in named if o not in uris]
         if outside:
             self.warn(scheme, "skos:hasTopConcept points outside the file; "
-                              f"{_outside(outside)}: ignored.")
+                              f"{not_here(outside)}: ignored.")
         tops = named + self.g.subjects(TOP_OF, scheme)
-        asserted = _unique(uri for uri in tops if uri in uris)
+        asserted = unique(uri for uri in tops if uri in uris)
         if asserted:
             return tuple(asserted)
         return tuple(
@@ -649,7 +547,7 @@ class _Reader:
             values = sorted(v.value if isinstance(v, Lit) else v for v in self.g.values(s, p))
             if len(values) > 1:
                 others = ", ".join(repr(v[:60]) for v in values[1:])
-                self.warn(s, f"{_name(p)} holds {len(values)} values, one is kept; kept "
+                self.warn(s, f"{name(p)} holds {len(values)} values, one is kept; kept "
                              f"'{values[0][:60]}', dropped {others}.")
             if values:
                 return values[0]
@@ -660,7 +558,7 @@ class _Reader:
         return tuple(sorted(found))
 
     def report_unknown(self, uri: str, known: set[str], what: str) -> None:
-        unknown = sorted(_name(p) for p in self.g.out.get(uri, {}) if p not in known)
+        unknown = sorted(name(p) for p in self.g.out.get(uri, {}) if p not in known)
         if unknown:
             self.warn(uri, f"{what} properties not represented; the values of "
                            f"{', '.join(unknown)} were dropped.")
@@ -687,9 +585,9 @@ class _Reader:
     def collection(self, uri: str, known: set[str]) -> Collection:
         members = self.g.iris(uri, MEMBER)
         nested = self.g.subjects(SUPER_GROUP, uri) + self.g.iris(uri, SUB_GROUP)
-        added = _unique(m for m in nested if m not in members and not m.startswith("_:"))
+        added = unique(m for m in nested if m not in members and not m.startswith("_:"))
         if added:
-            self.warn(uri, f"isothes:subGroup read as membership; {_few(added)} added as members "
+            self.warn(uri, f"isothes:subGroup read as membership; {few(added)} added as members "
                            "(nested groups).")
             members += added
         ordered_members: list[str] = []
@@ -700,15 +598,15 @@ class _Reader:
                 ordered_members += [m for m in self.g.iris(node, FIRST)]
                 rest = self.g.values(node, REST)
                 node = rest[0] if rest else NIL
-        missing = _unique(m for m in ordered_members if m not in members)
+        missing = unique(m for m in ordered_members if m not in members)
         if missing:
             self.report("error", uri, "skos:memberList items are not skos:member (S36); "
-                                      f"{_few(missing)} added as members.")
+                                      f"{few(missing)} added as members.")
         ordered = ORDERED in self.g.types(uri) or bool(ordered_members)
-        all_members = _unique(ordered_members + members) if ordered else _unique(members)
+        all_members = unique(ordered_members + members) if ordered else unique(members)
         outside = [m for m in all_members if m not in known]
         if outside:
-            where = _outside(outside, "concept or collection", "concepts or collections")
+            where = not_here(outside, "concept or collection", "concepts or collections")
             self.warn(uri, f"skos:member points outside the file; {where}: kept in the collection.")
         self.report_unknown(uri, KNOWN_COLLECTION_PROPERTIES, "Collection")
         return Collection(
@@ -729,35 +627,3 @@ def read_triples(
     with paused_gc():  # a large file makes millions of acyclic objects; see vocab.build
         result = _Reader(triples, base, source_name).read()
         return ReadResult(canonical(result.snapshot), result.issues)
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
-def _date_problem(text: str) -> str | None:
-    """Return why `text` is not an xsd:date or xsd:dateTime value, or None if it is one."""
-    if not _DATE.match(text):
-        return "is not written YYYY-MM-DD or YYYY-MM-DDThh:mm:ss"
-    try:
-        (datetime.fromisoformat if "T" in text else date.fromisoformat)(text)
-    except ValueError as exc:
-        return f"is not a calendar date ({exc})"
-    return None
-
-
-def _cycle(start: str, parents: dict[str, tuple[str, ...]]) -> list[str]:
-    """Return a shortest broader path from `start` back to itself: [start, ..., start]."""
-    came_from: dict[str, str] = {}
-    queue = deque([start])
-    while queue and start not in came_from:
-        node = queue.popleft()
-        for up in parents.get(node, ()):
-            if up not in came_from:
-                came_from[up] = node
-                queue.append(up)
-    path, node = [start], came_from[start]
-    while node != start:
-        path.append(node)
-        node = came_from[node]
-    return [start, *reversed(path[1:]), start]

@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 from vocab.errors import InvalidInput
 from vocab.model import COMMUNITIES, LabelKind, MatchKind
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
-from vocab.store import LabelRow, Store, all_labels
+from vocab.store import LabelRow, Store
 
 # --- confidence policy ------------------------------------------------------------------
 EXACT_CONFIDENCE: dict[LabelKind, float] = {
@@ -171,7 +171,7 @@ class Aligner:
         with self._lock:
             if self._labels is None:
                 labels = []
-                for row in all_labels(self.store):
+                for row in self.store.all_labels():
                     label = _Label(row, row.norm, content_words(row.norm))
                     labels.append(label)
                     self._by_key.setdefault(row.norm.replace(" ", ""), []).append(label)

@@ -13,7 +13,8 @@ loaders build them, the store persists them, nothing mutates them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections import abc
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -211,7 +212,7 @@ class Snapshot:
         return self.schemes[0]
 
 
-def ancestors(parents: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+def ancestors(parents: abc.Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
     """Return every node's ancestors through `parents` (cycle-safe: a node in a cycle is its own).
 
     >>> sorted(ancestors({"a": ["b"], "b": ["c"], "c": []})["a"])
@@ -305,4 +306,4 @@ def _canonical_concept(c: Concept) -> Concept:
         "replaced_by": _sorted(c.replaced_by),
     }
     changed = {name: value for name, value in changes.items() if value != getattr(c, name)}
-    return replace(c, **changed) if changed else c
+    return replace(c, **changed) if changed else c  # type: ignore[arg-type]

@@ -358,10 +358,6 @@ class Store:
             return None
         return concept_from_dict(orjson.loads(row[0])), row[1], row[2]
 
-    def concept_id_for_uri(self, uri: str) -> str | None:
-        row = self._conn().execute("SELECT id FROM concepts WHERE uri = ?", (uri,)).fetchone()
-        return row[0] if row else None
-
     def refs(self, uris: list[str] | tuple[str, ...]) -> dict[str, ConceptRef]:
         """Return id, label and status for the URIs that name concepts in this store."""
         if not uris:
@@ -425,8 +421,11 @@ class Store:
         rows = self._conn().execute(_LABEL_SELECT + f"WHERE l.rowid IN ({marks})", tuple(rowids))
         return [_label_row(r) for r in rows]
 
-    def labels_of(self, n: int) -> list[LabelRow]:
-        return [_label_row(r) for r in self._conn().execute(_LABEL_SELECT + "WHERE l.concept = ?", (n,))]
+    def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
+        """Return every label of every (active) concept, for in-memory indexes such as alignment."""
+        where = "WHERE c.status = 'active' " if active_only else ""
+        rows = self._conn().execute(_LABEL_SELECT + where + "ORDER BY l.concept, l.kind")
+        return [_label_row(r) for r in rows]
 
     # --- schemes and collections ------------------------------------------------------
 
@@ -475,9 +474,3 @@ def _label_row(r: tuple[object, ...]) -> LabelRow:
 def is_active(row: LabelRow | ConceptRef) -> bool:
     return row.status == Status.ACTIVE.value
 
-
-def all_labels(store: Store, *, active_only: bool = True) -> list[LabelRow]:
-    """Return every label of every (active) concept, for in-memory indexes such as alignment."""
-    where = "WHERE c.status = 'active' " if active_only else ""
-    rows = store._conn().execute(_LABEL_SELECT + where + "ORDER BY l.concept, l.kind")
-    return [_label_row(r) for r in rows]
