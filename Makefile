@@ -31,6 +31,7 @@ test: dev
 	$(BIN)/python -m pytest
 
 lint: dev
+	$(BIN)/ruff format --check vocab api loaders tests bench
 	$(BIN)/ruff check vocab api loaders tests bench
 	$(BIN)/mypy vocab loaders
 

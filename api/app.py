@@ -52,7 +52,14 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> FastPaths:
     api.state.exports = {}
     api.state.align_workers = workers
     errors.install(api)
-    for router in (pages.router, terms.router, search.router, export.router, align.router, embed.router):
+    for router in (
+        pages.router,
+        terms.router,
+        search.router,
+        export.router,
+        align.router,
+        embed.router,
+    ):
         api.include_router(router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
@@ -65,7 +72,9 @@ def _openapi(api: FastAPI) -> dict[str, Any]:
     """The generated schema, plus `/lookup/{text}`, which a bare ASGI handler serves."""
     if api.openapi_schema:
         return api.openapi_schema
-    schema = get_openapi(title=api.title, version=api.version, description=api.description, routes=api.routes)
+    schema = get_openapi(
+        title=api.title, version=api.version, description=api.description, routes=api.routes
+    )
     schema["paths"]["/lookup/{text}"] = {
         "get": {
             "tags": ["lookup"],
@@ -77,12 +86,24 @@ def _openapi(api: FastAPI) -> dict[str, Any]:
                 "is a 404 listing the nearest terms."
             ),
             "parameters": [
-                {"name": "text", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 200}},
-                {"name": "format", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": list(LOOKUP_REPRESENTATIONS)}},
+                {
+                    "name": "text",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 200},
+                },
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": list(LOOKUP_REPRESENTATIONS)},
+                },
             ],
             "responses": {
-                "200": {"description": "One or more senses", "content": {m: {} for m in LOOKUP_REPRESENTATIONS.values()}},
+                "200": {
+                    "description": "One or more senses",
+                    "content": {m: {} for m in LOOKUP_REPRESENTATIONS.values()},
+                },
                 "303": {"description": "Browsers are sent to the concept or search page"},
                 "404": {"description": "No match; the body lists the nearest terms"},
                 "422": {"description": "Empty, over-long or invalid text"},

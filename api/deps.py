@@ -22,6 +22,8 @@ async def get_base(request: Request) -> str:
 
 VocabularyDep = Annotated[Vocabulary, Depends(get_vocabulary)]
 BaseDep = Annotated[str, Depends(get_base)]
-QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="The text to search for.")]
+QueryText = Annotated[
+    str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="The text to search for.")
+]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many results (1-100).")]
 Community = Literal["industry", "clinical", "regulatory", "academic", "patient"]

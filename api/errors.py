@@ -43,20 +43,35 @@ def status_of(exc: VocabError) -> int:
     return next((status for cls, status in STATUS.items() if isinstance(exc, cls)), 400)
 
 
-HEADINGS = {400: "That request could not be read", 404: "Not found", 405: "Not allowed",
-            410: "Gone", 413: "Too large", 422: "Please check the request", 503: "Try again shortly"}
+HEADINGS = {
+    400: "That request could not be read",
+    404: "Not found",
+    405: "Not allowed",
+    410: "Gone",
+    413: "Too large",
+    422: "Please check the request",
+    503: "Try again shortly",
+}
 ERROR_OFFERS = (("json", "application/json"), ("html", "text/html"))
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None,
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
     request: Request | None = None,
 ) -> Response:
     """A JSON error body, or an HTML page when a browser asked (Accept prefers text/html)."""
     if request is not None and _wants_html(request):
-        page = render(request.app.state.templates, "error.html", scheme=request.app.state.vocabulary.scheme,
-                      title=HEADINGS.get(status, "Error"), heading=HEADINGS.get(status, "Something went wrong"),
-                      message=message)
+        page = render(
+            request.app.state.templates,
+            "error.html",
+            scheme=request.app.state.vocabulary.scheme,
+            title=HEADINGS.get(status, "Error"),
+            heading=HEADINGS.get(status, "Something went wrong"),
+            message=message,
+        )
         return HTMLResponse(page, status_code=status, headers=headers)
     body = orjson.dumps({"error": {"code": code, "message": message}})
     return Response(body, status_code=status, media_type="application/json", headers=headers)
@@ -80,18 +95,31 @@ def install(app: FastAPI) -> None:
         for e in exc.errors():
             where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
             problems.append(f"{where or 'request'}: {e.get('msg', 'invalid')}")
-        return error_response(422, "invalid_input", "; ".join(problems) or "Invalid request.", request=request)
+        return error_response(
+            422, "invalid_input", "; ".join(problems) or "Invalid request.", request=request
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        messages = {404: f"Nothing at {request.url.path[:200]}; see /docs for the API.",
-                    405: f"{request.method} is not allowed on {request.url.path[:200]}."}
+        messages = {
+            404: f"Nothing at {request.url.path[:200]}; see /docs for the API.",
+            405: f"{request.method} is not allowed on {request.url.path[:200]}.",
+        }
         message = messages.get(exc.status_code, str(exc.detail))
-        return error_response(exc.status_code, "http_error", message, headers=getattr(exc, "headers", None),
-                              request=request)
+        return error_response(
+            exc.status_code,
+            "http_error",
+            message,
+            headers=getattr(exc, "headers", None),
+            request=request,
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.",
-                              request=request)
+        return error_response(
+            500,
+            "internal_error",
+            "Something went wrong on our side; it has been logged.",
+            request=request,
+        )

@@ -21,7 +21,9 @@ from typing import Any
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
+]
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,7 +63,12 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -81,7 +88,9 @@ class SecurityHeaders:
                 out = list(message.get("headers", [])) + extra
                 content_type = next((v for k, v in out if k == b"content-type"), b"")
                 if content_type.startswith(b"text/html"):
-                    out.append((b"content-security-policy", (FRAMEABLE_CSP if frameable else CSP).encode()))
+                    out.append(
+                        (b"content-security-policy", (FRAMEABLE_CSP if frameable else CSP).encode())
+                    )
                     if not frameable:
                         out.append((b"x-frame-options", b"DENY"))
                 message["headers"] = out
@@ -97,10 +106,18 @@ async def preflight(send: Callable[[Message], Awaitable[None]], requested: str, 
     allowed = cors_applies(requested.upper(), path)
     headers = list(COMMON)
     if allowed:
-        headers += CORS + [
-            (b"access-control-allow-methods", b"GET, HEAD, OPTIONS, POST" if requested.upper() == "POST" else b"GET, HEAD, OPTIONS"),
+        headers += [
+            *CORS,
+            (
+                b"access-control-allow-methods",
+                b"GET, HEAD, OPTIONS, POST"
+                if requested.upper() == "POST"
+                else b"GET, HEAD, OPTIONS",
+            ),
             (b"access-control-allow-headers", b"Accept, Content-Type, If-None-Match"),
             (b"access-control-max-age", b"86400"),
         ]
-    await send({"type": "http.response.start", "status": 204 if allowed else 403, "headers": headers})
+    await send(
+        {"type": "http.response.start", "status": 204 if allowed else 403, "headers": headers}
+    )
     await send({"type": "http.response.body", "body": b""})

@@ -50,8 +50,13 @@ class LookupEndpoint:
         self.cache: OrderedDict[tuple[str, bytes, str], Answer] = OrderedDict()
         self.tag = vocabulary.digest[:12]
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
-        text = scope["path"][len(PREFIX):]
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        text = scope["path"][len(PREFIX) :]
         query = scope["query_string"]
         accept = b""
         if_none_match = b""
@@ -69,19 +74,33 @@ class LookupEndpoint:
             if len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)
         if if_none_match and answer.status == 200 and answer.etag in if_none_match:
-            await send({"type": "http.response.start", "status": 304,
-                        "headers": [h for h in answer.headers if h[0] != b"content-type"]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [h for h in answer.headers if h[0] != b"content-type"],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
-        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
-        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else answer.body})
+        await send(
+            {"type": "http.response.start", "status": answer.status, "headers": answer.headers}
+        )
+        await send(
+            {
+                "type": "http.response.body",
+                "body": b"" if scope["method"] == "HEAD" else answer.body,
+            }
+        )
 
     def render(self, text: str, variant: str) -> Answer:
         """Return the complete answer for one lookup in one representation."""
         try:
             result = self.vocabulary.lookup(text)
         except VocabError as exc:
-            return self._answer(422, "json", orjson.dumps({"error": {"code": exc.code, "message": exc.message}}))
+            return self._answer(
+                422, "json", orjson.dumps({"error": {"code": exc.code, "message": exc.message}})
+            )
         if variant == "html":
             if len(result.hits) == 1:
                 location = f"/terms/{quote(result.hits[0].row.id)}"
@@ -91,26 +110,39 @@ class LookupEndpoint:
         if not result.hits:
             suggestions = self.vocabulary.suggestions(text)
             if variant == "json":
-                body = orjson.dumps({
-                    "error": {"code": "not_found", "message": f"No term matches '{result.query}'."},
-                    "query": result.query,
-                    "suggestions": [views.hit_json(h) for h in suggestions],
-                })
+                body = orjson.dumps(
+                    {
+                        "error": {
+                            "code": "not_found",
+                            "message": f"No term matches '{result.query}'.",
+                        },
+                        "query": result.query,
+                        "suggestions": [views.hit_json(h) for h in suggestions],
+                    }
+                )
             else:
-                body = text_out.not_found_text(result.query, suggestions, f"{self.base}/search").encode()
+                body = text_out.not_found_text(
+                    result.query, suggestions, f"{self.base}/search"
+                ).encode()
             return self._answer(404, variant, body)
         if variant == "json":
-            return self._answer(200, "json", orjson.dumps(views.lookup_json(self.vocabulary, result)))
+            return self._answer(
+                200, "json", orjson.dumps(views.lookup_json(self.vocabulary, result))
+            )
         return self._answer(200, "txt", text_out.lookup_text(self.vocabulary, result).encode())
 
-    def _answer(self, status: int, variant: str, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> Answer:
+    def _answer(
+        self, status: int, variant: str, body: bytes, extra: list[tuple[bytes, bytes]] | None = None
+    ) -> Answer:
         etag = f'"{self.tag}-{zlib.crc32(body):08x}-{variant}"'.encode()
         headers = [
             (b"content-type", content_type(LOOKUP_REPRESENTATIONS[variant]).encode()),
             (b"vary", b"Accept"),
             (b"cache-control", LOOKUP_CACHE),
             (b"etag", etag),
-            *COMMON, *CORS, *(extra or []),
+            *COMMON,
+            *CORS,
+            *(extra or []),
         ]
         return Answer(status, headers, body, etag)
 
@@ -129,9 +161,18 @@ class FastPaths:
         self.app = app
         self.lookup = lookup
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
-        if (scope["type"] == "http" and scope["method"] in ("GET", "HEAD")
-                and scope["path"].startswith(PREFIX) and len(scope["path"]) > len(PREFIX)):
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and scope["path"].startswith(PREFIX)
+            and len(scope["path"]) > len(PREFIX)
+        ):
             await self.lookup(scope, receive, send)
         else:
             await self.app(scope, receive, send)

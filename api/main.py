@@ -1,6 +1,6 @@
 """The only place that opens the real store: `app_from_env()` for uvicorn's factory mode.
 
-    uvicorn --factory api.main:app_from_env      (after `vocab build`)
+uvicorn --factory api.main:app_from_env      (after `vocab build`)
 """
 
 from __future__ import annotations

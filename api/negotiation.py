@@ -21,8 +21,16 @@ TERM_REPRESENTATIONS: dict[str, str] = {
 }
 """Representations of a concept URI, by ?format= name, with their media types."""
 
-LOOKUP_REPRESENTATIONS: dict[str, str] = {"txt": "text/plain", "json": "application/json", "html": "text/html"}
-SEARCH_REPRESENTATIONS: dict[str, str] = {"json": "application/json", "html": "text/html", "txt": "text/plain"}
+LOOKUP_REPRESENTATIONS: dict[str, str] = {
+    "txt": "text/plain",
+    "json": "application/json",
+    "html": "text/html",
+}
+SEARCH_REPRESENTATIONS: dict[str, str] = {
+    "json": "application/json",
+    "html": "text/html",
+    "txt": "text/plain",
+}
 Offers = tuple[tuple[str, str], ...]
 TERM_OFFERS: Offers = tuple(TERM_REPRESENTATIONS.items())
 LOOKUP_OFFERS: Offers = tuple(LOOKUP_REPRESENTATIONS.items())

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import html
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlsplit
 

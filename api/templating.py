@@ -20,7 +20,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 def safe_href(iri: object) -> str:
     """Return the IRI if it is http(s), else '' (so javascript:, data: never become links)."""
     text = str(iri or "")
-    return text if text.startswith(("http://", "https://", "/")) and not text.startswith("//") else ""
+    return (
+        text if text.startswith(("http://", "https://", "/")) and not text.startswith("//") else ""
+    )
 
 
 def make_templates() -> Jinja2Templates:

@@ -27,14 +27,22 @@ def _open_in_worker(db: str) -> None:
     _worker_vocabulary = Vocabulary.open(db)
 
 
-def _align(vocabulary: Vocabulary, terms: list[str], community: str | None, limit: int, fmt: str,
-           base: str, set_id: str) -> bytes:
+def _align(
+    vocabulary: Vocabulary,
+    terms: list[str],
+    community: str | None,
+    limit: int,
+    fmt: str,
+    base: str,
+    set_id: str,
+) -> bytes:
     alignments = vocabulary.align(terms, community=community, limit=limit)
     return write_alignment(alignments, fmt, community=community, base=base, set_id=set_id)
 
 
-def _align_in_worker(terms: list[str], community: str | None, limit: int, fmt: str, base: str,
-                     set_id: str) -> bytes:
+def _align_in_worker(
+    terms: list[str], community: str | None, limit: int, fmt: str, base: str, set_id: str
+) -> bytes:
     assert _worker_vocabulary is not None
     return _align(_worker_vocabulary, terms, community, limit, fmt, base, set_id)
 
@@ -49,20 +57,32 @@ class AlignWorkers:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_open_in_worker, initargs=(str(Path(self.vocabulary.store.path).resolve()),),
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_open_in_worker,
+                initargs=(str(Path(self.vocabulary.store.path).resolve()),),
             )
         return self._pool
 
-    async def align(self, terms: list[str], *, community: str | None, limit: int, fmt: str, base: str,
-                    set_id: str) -> bytes:
+    async def align(
+        self,
+        terms: list[str],
+        *,
+        community: str | None,
+        limit: int,
+        fmt: str,
+        base: str,
+        set_id: str,
+    ) -> bytes:
         """Return the rendered alignment of `terms`, computed where it costs the event loop least."""
         if len(terms) < IN_THREAD_BELOW:
             return await anyio.to_thread.run_sync(
                 lambda: _align(self.vocabulary, terms, community, limit, fmt, base, set_id)
             )
         self.vocabulary.align(terms[:0], community=community)  # validate options here, cheaply
-        future = self._executor().submit(_align_in_worker, terms, community, limit, fmt, base, set_id)
+        future = self._executor().submit(
+            _align_in_worker, terms, community, limit, fmt, base, set_id
+        )
         return await anyio.to_thread.run_sync(future.result)
 
     def close(self) -> None:

@@ -60,10 +60,18 @@ class Quality:
 
 
 def load_cases(path: Path = TEST_SET) -> list[Case]:
-    rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    rows = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     reader = csv.DictReader(rows, delimiter="\t")
     return [
-        Case(r["term"], frozenset() if r["expected"] == "-" else frozenset(r["expected"].split("|")), r["predicate"])
+        Case(
+            r["term"],
+            frozenset() if r["expected"] == "-" else frozenset(r["expected"].split("|")),
+            r["predicate"],
+        )
         for r in reader
     ]
 
@@ -82,7 +90,9 @@ def evaluate(vocabulary, cases: list[Case]) -> Quality:  # type: ignore[no-untyp
                 quality.kept_unmapped += 1
         if best is None:
             if case.expected:
-                quality.mistakes.append(f"missed      {case.term!r} -> {sorted(case.expected)} ({result.status})")
+                quality.mistakes.append(
+                    f"missed      {case.term!r} -> {sorted(case.expected)} ({result.status})"
+                )
             continue
         quality.answered += 1
         right = best.row.id in case.expected
@@ -109,8 +119,10 @@ def report(quality: Quality) -> str:
     ]
     for band in BANDS:
         hits = quality.bands.get(band, [])
-        lines.append(f"confidence [{band[0]:.1f}, {min(band[1], 1.0):.1f}): {len(hits):3d} answers, "
-                     f"{quality.band_accuracy(band):.1%} right")
+        lines.append(
+            f"confidence [{band[0]:.1f}, {min(band[1], 1.0):.1f}): {len(hits):3d} answers, "
+            f"{quality.band_accuracy(band):.1%} right"
+        )
     return "\n".join(lines)
 
 
@@ -124,7 +136,7 @@ def variants(cases: list[Case], n: int, seed: int = 7) -> list[str]:
         roll = rng.random()
         if roll < 0.25 and len(term) > 5:
             i = rng.randrange(1, len(term) - 1)
-            term = term[:i] + term[i + 1] + term[i] + term[i + 2:]
+            term = term[:i] + term[i + 1] + term[i] + term[i + 2 :]
         elif roll < 0.45:
             term = f"{term} {rng.choice(words)}"
         elif roll < 0.6:
@@ -141,7 +153,9 @@ def speed(vocabulary, cases: list[Case], n: int = 10_000) -> float:  # type: ign
     return time.perf_counter() - start
 
 
-def lookup_latency_during_alignment(db: Path, cases: list[Case], n: int = 10_000) -> tuple[list[float], list[float]]:
+def lookup_latency_during_alignment(
+    db: Path, cases: list[Case], n: int = 10_000
+) -> tuple[list[float], list[float]]:
     """Return lookup latencies (ms) over HTTP without and with a 10k-term alignment running."""
     import httpx
 
@@ -151,9 +165,23 @@ def lookup_latency_during_alignment(db: Path, cases: list[Case], n: int = 10_000
     import subprocess
 
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:app_from_env", "--port", str(port),
-         "--loop", "uvloop", "--http", "httptools", "--log-level", "warning"],
-        env={"VOCAB_DB": str(db), "PATH": "/usr/bin:/bin"}, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "api.main:app_from_env",
+            "--port",
+            str(port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--log-level",
+            "warning",
+        ],
+        env={"VOCAB_DB": str(db), "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -185,7 +213,9 @@ def lookup_latency_during_alignment(db: Path, cases: list[Case], n: int = 10_000
         busy: list[float] = []
         worker = threading.Thread(target=lambda: busy.extend(probe(4.0)))
         worker.start()
-        httpx.post(f"{base}/align", content=body, headers={"Content-Type": "text/plain"}, timeout=120)
+        httpx.post(
+            f"{base}/align", content=body, headers={"Content-Type": "text/plain"}, timeout=120
+        )
         worker.join()
         return idle, busy
     finally:
@@ -194,12 +224,18 @@ def lookup_latency_during_alignment(db: Path, cases: list[Case], n: int = 10_000
 
 
 def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100)[int(p) - 1] if len(values) > 1 else (values or [0.0])[0]
+    return (
+        statistics.quantiles(values, n=100)[int(p) - 1] if len(values) > 1 else (values or [0.0])[0]
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--no-http", action="store_true", help="skip the lookup-latency-under-load run")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--no-http", action="store_true", help="skip the lookup-latency-under-load run"
+    )
     parser.add_argument("--mistakes", action="store_true", help="list every wrong or missed term")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -218,10 +254,14 @@ def main() -> None:
         print(f"\nAligning 10,000 terms in process: {seconds:.2f} s")
         if not args.no_http:
             idle, busy = lookup_latency_during_alignment(db, cases)
-            print(f"Lookup over HTTP, idle: p50 {percentile(idle, 50):.2f} ms, p99 {percentile(idle, 99):.2f} ms "
-                  f"({len(idle)} requests)")
-            print(f"Lookup over HTTP during a 10,000-term POST /align: p50 {percentile(busy, 50):.2f} ms, "
-                  f"p99 {percentile(busy, 99):.2f} ms, max {max(busy):.2f} ms ({len(busy)} requests)")
+            print(
+                f"Lookup over HTTP, idle: p50 {percentile(idle, 50):.2f} ms, p99 {percentile(idle, 99):.2f} ms "
+                f"({len(idle)} requests)"
+            )
+            print(
+                f"Lookup over HTTP during a 10,000-term POST /align: p50 {percentile(busy, 50):.2f} ms, "
+                f"p99 {percentile(busy, 99):.2f} ms, max {max(busy):.2f} ms ({len(busy)} requests)"
+            )
     print("\nReproduce: python -m bench.alignment")
 
 

@@ -59,12 +59,31 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("ttl", "Turtle", "text/turtle", ".ttl", *_rdf("ttl"), aliases=("turtle",)),
-        Format("rdf", "RDF/XML", "application/rdf+xml", ".rdf", *_rdf("rdf"), aliases=("xml", "owl")),
-        Format("jsonld", "JSON-LD", "application/ld+json", ".jsonld", *_rdf("jsonld"), aliases=("json-ld",)),
-        Format("nt", "N-Triples", "application/n-triples", ".nt", *_rdf("nt"), aliases=("ntriples",)),
+        Format(
+            "rdf", "RDF/XML", "application/rdf+xml", ".rdf", *_rdf("rdf"), aliases=("xml", "owl")
+        ),
+        Format(
+            "jsonld",
+            "JSON-LD",
+            "application/ld+json",
+            ".jsonld",
+            *_rdf("jsonld"),
+            aliases=("json-ld",),
+        ),
+        Format(
+            "nt", "N-Triples", "application/n-triples", ".nt", *_rdf("nt"), aliases=("ntriples",)
+        ),
         Format("csv", "CSV", "text/csv", ".csv", _read_csv, write_csv, rdf=False),
-        Format("sssom", "SSSOM/TSV", "text/tab-separated-values", ".sssom.tsv", None, vocabulary_sssom,
-               aliases=("tsv",), rdf=False),
+        Format(
+            "sssom",
+            "SSSOM/TSV",
+            "text/tab-separated-values",
+            ".sssom.tsv",
+            None,
+            vocabulary_sssom,
+            aliases=("tsv",),
+            rdf=False,
+        ),
     )
 }
 READERS: dict[str, Reader] = {name: f.read for name, f in FORMATS.items() if f.read}
@@ -94,15 +113,27 @@ def format_for_path(path: Path) -> Format:
     )
 
 
-def read_file(path: Path, *, fmt: Format | None = None, base: str, limits: Limits = DEFAULT_LIMITS) -> ReadResult:
+def read_file(
+    path: Path, *, fmt: Format | None = None, base: str, limits: Limits = DEFAULT_LIMITS
+) -> ReadResult:
     """Return the Snapshot in a file of any registered format."""
     fmt = fmt or format_for_path(path)
     if fmt.read is None:
-        raise UnsupportedFormat(f"{fmt.label} files cannot be imported; use one of: {', '.join(READERS)}.")
+        raise UnsupportedFormat(
+            f"{fmt.label} files cannot be imported; use one of: {', '.join(READERS)}."
+        )
     return fmt.read(path.read_bytes(), base, path.name, limits)
 
 
 __all__ = [
-    "FORMATS", "RDF_FORMATS", "READERS", "WRITERS", "Format", "Issue", "ReadResult",
-    "format_for_path", "get_format", "read_file",
+    "FORMATS",
+    "RDF_FORMATS",
+    "READERS",
+    "WRITERS",
+    "Format",
+    "Issue",
+    "ReadResult",
+    "format_for_path",
+    "get_format",
+    "read_file",
 ]

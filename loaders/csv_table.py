@@ -43,17 +43,39 @@ from vocab.model import (
     canonical,
 )
 
-LABEL_COLUMNS = {LabelKind.PREF: "prefLabel", LabelKind.ACRONYM: "acronym",
-                 LabelKind.ALT: "altLabel", LabelKind.HIDDEN: "hiddenLabel"}
+LABEL_COLUMNS = {
+    LabelKind.PREF: "prefLabel",
+    LabelKind.ACRONYM: "acronym",
+    LabelKind.ALT: "altLabel",
+    LabelKind.HIDDEN: "hiddenLabel",
+}
 NOTE_COLUMNS = {kind: kind.value for kind in NoteKind}
 MATCH_COLUMNS = {kind: kind.value for kind in MatchKind}
 USAGE_COLUMNS = {c: f"{c}Labels" for c in COMMUNITIES}
 COLUMNS: tuple[str, ...] = (
-    "uri", "id", "status", "replacedBy", "lang",
-    *LABEL_COLUMNS.values(), "definition", "plainDefinition", *NOTE_COLUMNS.values(),
-    "broader", "narrower", "related", *MATCH_COLUMNS.values(),
-    "source", "citation", "page", "notation", "inScheme", "topConceptOf", "collections",
-    *USAGE_COLUMNS.values(), "created", "modified",
+    "uri",
+    "id",
+    "status",
+    "replacedBy",
+    "lang",
+    *LABEL_COLUMNS.values(),
+    "definition",
+    "plainDefinition",
+    *NOTE_COLUMNS.values(),
+    "broader",
+    "narrower",
+    "related",
+    *MATCH_COLUMNS.values(),
+    "source",
+    "citation",
+    "page",
+    "notation",
+    "inScheme",
+    "topConceptOf",
+    "collections",
+    *USAGE_COLUMNS.values(),
+    "created",
+    "modified",
 )
 REQUIRED = ("uri", "prefLabel")
 MAX_FIELD = 131_072
@@ -136,15 +158,25 @@ def _row(c: Concept, top_of: str | None, collections: list[str]) -> dict[str, st
         return _join(_tagged(text, item_lang, lang) for text, item_lang in items)
 
     row = {
-        "uri": c.uri, "id": c.id, "status": c.status.value, "replacedBy": _join(c.replaced_by),
+        "uri": c.uri,
+        "id": c.id,
+        "status": c.status.value,
+        "replacedBy": _join(c.replaced_by),
         "lang": lang,
         "definition": texts((t.text, t.lang) for t in c.definitions),
         "plainDefinition": texts((t.text, t.lang) for t in c.plain_definitions),
-        "broader": _join(c.broader), "narrower": _join(c.narrower), "related": _join(c.related),
-        "source": _join(c.sources), "citation": texts((t.text, t.lang) for t in c.citations),
-        "page": _join(c.pages), "notation": _join(c.notations), "inScheme": _join(c.in_schemes),
-        "topConceptOf": top_of or "", "collections": _join(collections),
-        "created": c.created or "", "modified": c.modified or "",
+        "broader": _join(c.broader),
+        "narrower": _join(c.narrower),
+        "related": _join(c.related),
+        "source": _join(c.sources),
+        "citation": texts((t.text, t.lang) for t in c.citations),
+        "page": _join(c.pages),
+        "notation": _join(c.notations),
+        "inScheme": _join(c.in_schemes),
+        "topConceptOf": top_of or "",
+        "collections": _join(collections),
+        "created": c.created or "",
+        "modified": c.modified or "",
     }
     for label_kind, column in LABEL_COLUMNS.items():
         row[column] = texts((lb.text, lb.lang) for lb in c.labels_of(label_kind))
@@ -157,7 +189,9 @@ def _row(c: Concept, top_of: str | None, collections: list[str]) -> dict[str, st
     return row
 
 
-def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv", max_bytes: int = MAX_BYTES) -> ReadResult:
+def read_csv(
+    data: bytes, *, base: str, source_name: str = "vocabulary.csv", max_bytes: int = MAX_BYTES
+) -> ReadResult:
     """Return the concepts of a CSV file; raise ParseError naming the line at fault."""
     if len(data) > max_bytes:
         raise TooLarge(f"The CSV is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
@@ -170,7 +204,9 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv", max
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ParseError("The CSV is not UTF-8; save it as UTF-8 (CSV UTF-8 in Excel).", line=line) from None
+        raise ParseError(
+            "The CSV is not UTF-8; save it as UTF-8 (CSV UTF-8 in Excel).", line=line
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     csv.field_size_limit(MAX_FIELD)
     try:
@@ -184,7 +220,10 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv", max
             raise ParseError(f"Duplicate columns: {', '.join(duplicates)}.", line=1)
         missing = [c for c in REQUIRED if c not in header]
         if missing:
-            raise ParseError(f"Missing required columns: {', '.join(missing)}; expected: {', '.join(COLUMNS)}.", line=1)
+            raise ParseError(
+                f"Missing required columns: {', '.join(missing)}; expected: {', '.join(COLUMNS)}.",
+                line=1,
+            )
         unknown = [h for h in header if h not in COLUMNS]
         rows: list[tuple[int, dict[str, str]]] = []
         for row in reader:
@@ -192,7 +231,9 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv", max
                 continue
             line = reader.line_num
             if len(row) != len(header):
-                raise ParseError(f"The row has {len(row)} cells; the header has {len(header)}.", line=line)
+                raise ParseError(
+                    f"The row has {len(row)} cells; the header has {len(header)}.", line=line
+                )
             cells = {h: _unsafe(v) for h, v in zip(header, row, strict=True) if h in COLUMNS}
             _check_cells(cells, line)
             rows.append((line, cells))
@@ -209,7 +250,8 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv", max
         concept = _concept(cells, base, line, ids, issues)
         if concept.uri in uris:
             raise ParseError(
-                f"The uri '{concept.uri}' appears twice (lines {uris[concept.uri]} and {line}).", line=line
+                f"The uri '{concept.uri}' appears twice (lines {uris[concept.uri]} and {line}).",
+                line=line,
             )
         uris[concept.uri] = line
         concepts.append(concept)
@@ -219,15 +261,17 @@ def read_csv(data: bytes, *, base: str, source_name: str = "vocabulary.csv", max
             tops.setdefault(cells["topConceptOf"], []).append(concept.uri)
     schemes = sorted({s for c in concepts for s in c.in_schemes}) or [f"{base.rstrip('/')}/scheme"]
     return ReadResult(
-        canonical(Snapshot(
-            schemes=tuple(Scheme(uri=s, titles=(LangText(source_name, ""),)) for s in schemes),
-            concepts=tuple(concepts),
-            collections=tuple(
-                Collection(id=uri.rstrip("/").rsplit("/", 1)[-1], uri=uri, members=tuple(m))
-                for uri, m in members.items()
-            ),
-            top_concepts={s: tuple(tops.get(s, ())) for s in schemes},
-        )),
+        canonical(
+            Snapshot(
+                schemes=tuple(Scheme(uri=s, titles=(LangText(source_name, ""),)) for s in schemes),
+                concepts=tuple(concepts),
+                collections=tuple(
+                    Collection(id=uri.rstrip("/").rsplit("/", 1)[-1], uri=uri, members=tuple(m))
+                    for uri, m in members.items()
+                ),
+                top_concepts={s: tuple(tops.get(s, ())) for s in schemes},
+            )
+        ),
         tuple(issues),
     )
 
@@ -237,7 +281,9 @@ def _check_cells(cells: dict[str, str], line: int) -> None:
     for column, value in cells.items():
         bad = _CONTROL.search(value) or _CONTROL.search(column)
         if bad:
-            message = f"Column {column[:60]!r} holds a control character {bad.group()!r}; remove it."
+            message = (
+                f"Column {column[:60]!r} holds a control character {bad.group()!r}; remove it."
+            )
             raise ParseError(message, line=line)
     lang = cells.get("lang", "").strip()
     if lang and (len(lang) > 64 or not _LANG.match(lang)):
@@ -308,7 +354,8 @@ def _concept(
             usage.setdefault(item, []).append(community)
     labels = tuple(
         Label(text, item_lang, kind, tuple(usage.get((text, item_lang), ())))
-        for kind, column in LABEL_COLUMNS.items() for text, item_lang in texts(column)
+        for kind, column in LABEL_COLUMNS.items()
+        for text, item_lang in texts(column)
     )
     if not any(lb.kind is LabelKind.PREF for lb in labels):
         raise ParseError("The row has no prefLabel.", line=line)
@@ -316,7 +363,8 @@ def _concept(
         status = Status(cells.get("status", "") or "active")
     except ValueError:
         raise ParseError(
-            f"Unknown status '{cells.get('status')}'; use one of: {', '.join(s.value for s in Status)}.", line=line
+            f"Unknown status '{cells.get('status')}'; use one of: {', '.join(s.value for s in Status)}.",
+            line=line,
         ) from None
     return Concept(
         id=concept_id,
@@ -324,11 +372,15 @@ def _concept(
         labels=labels,
         definitions=tuple(LangText(t, lg) for t, lg in texts("definition")),
         plain_definitions=tuple(LangText(t, lg) for t, lg in texts("plainDefinition")),
-        notes=tuple(Note(kind, t, lg) for kind, column in NOTE_COLUMNS.items() for t, lg in texts(column)),
+        notes=tuple(
+            Note(kind, t, lg) for kind, column in NOTE_COLUMNS.items() for t, lg in texts(column)
+        ),
         broader=iris("broader"),
         narrower=iris("narrower"),
         related=iris("related"),
-        mappings=tuple(Mapping(kind, t) for kind, column in MATCH_COLUMNS.items() for t in iris(column)),
+        mappings=tuple(
+            Mapping(kind, t) for kind, column in MATCH_COLUMNS.items() for t in iris(column)
+        ),
         sources=iris("source"),
         citations=tuple(LangText(t, lg) for t, lg in texts("citation")),
         pages=iris("page"),

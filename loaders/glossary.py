@@ -28,7 +28,23 @@ from vocab.normalize import compact_key
 SECTION_TITLE = "Glossary of Terms"
 _ENTRY = re.compile(r"^(?P<before>[^()]+?)\s*\((?P<acronym>[^()]+)\)\s*(?P<after>.*)$")
 _URL = re.compile(r"^https?://\S+$")
-_HOST_NOISE = {"www", "org", "uk", "co", "ac", "com", "int", "eu", "gov", "net", "ai", "scot", "wales", "http", "https"}
+_HOST_NOISE = {
+    "www",
+    "org",
+    "uk",
+    "co",
+    "ac",
+    "com",
+    "int",
+    "eu",
+    "gov",
+    "net",
+    "ai",
+    "scot",
+    "wales",
+    "http",
+    "https",
+}
 MIN_MATCH = 40.0  # least alignment score for pairing an address with an entry
 
 
@@ -81,10 +97,14 @@ def _entries(raw: str) -> list[GlossaryEntry]:
         return [GlossaryEntry(name=raw, acronyms=())]
     name = " ".join(f"{match['before']} {match['after']}".split())
     acronym = match["acronym"].strip()
-    if " and " in acronym and " and " in name:  # "quality assurance and quality control (QA and QC)"
+    if (
+        " and " in acronym and " and " in name
+    ):  # "quality assurance and quality control (QA and QC)"
         names, acronyms = name.split(" and "), acronym.split(" and ")
         if len(names) == len(acronyms):
-            return [GlossaryEntry(n.strip(), (a.strip(),)) for n, a in zip(names, acronyms, strict=True)]
+            return [
+                GlossaryEntry(n.strip(), (a.strip(),)) for n, a in zip(names, acronyms, strict=True)
+            ]
     if re.fullmatch(r"[A-Z]{2,}s", acronym):  # "EIs": a plural acronym
         return [GlossaryEntry(name, (acronym[:-1],), plural_of=acronym)]
     return [GlossaryEntry(name, (acronym,))]
@@ -139,7 +159,11 @@ def _attach_urls(entries: list[GlossaryEntry], urls: list[str]) -> list[Glossary
             paired[j - 1] = urls[i - 1]
             i -= 1
         j -= 1
-    weak = [(entries[k].name, url) for k, url in paired.items() if match_score(entries[k], url) < MIN_MATCH]
+    weak = [
+        (entries[k].name, url)
+        for k, url in paired.items()
+        if match_score(entries[k], url) < MIN_MATCH
+    ]
     if weak:
         raise ParseError(f"Could not pair these addresses with glossary entries: {weak}")
     return [

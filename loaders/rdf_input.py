@@ -385,7 +385,9 @@ def check_jsonld(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         raise UnsafeInput(f"JSON nests deeper than {limits.max_depth} levels.") from None
     except (UnicodeDecodeError, ValueError) as exc:
         line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-        raise ParseError(f"Not valid JSON: {getattr(exc, 'msg', exc)}", line=line, column=column) from None
+        raise ParseError(
+            f"Not valid JSON: {getattr(exc, 'msg', exc)}", line=line, column=column
+        ) from None
     stack: list[tuple[object, int, bool]] = [(document, 1, False)]
     while stack:
         node, depth, in_context = stack.pop()
@@ -420,4 +422,6 @@ def _check_text(text: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ParseError("The JSON holds a lone surrogate (\\ud800-\\udfff); fix the text.") from None
+        raise ParseError(
+            "The JSON holds a lone surrogate (\\ud800-\\udfff); fix the text."
+        ) from None

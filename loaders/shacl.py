@@ -34,4 +34,3 @@ def _violations(results: Graph) -> Iterator[Finding]:
         message = results.value(result, SH.resultMessage)
         where = f" ({path.n3(results.namespace_manager)})" if isinstance(path, URIRef) else ""
         yield Finding("shacl", "error", str(focus), f"{message}{where}")
-

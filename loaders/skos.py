@@ -38,7 +38,11 @@ __all__ = ["Issue", "ReadResult", "concept_graph", "read_skos", "snapshot_graph"
 
 
 def read_skos(
-    data: bytes, syntax: str, *, base: str, source_name: str = "vocabulary",
+    data: bytes,
+    syntax: str,
+    *,
+    base: str,
+    source_name: str = "vocabulary",
     limits: Limits = DEFAULT_LIMITS,
 ) -> ReadResult:
     """Return the Snapshot in `data` and the issues found; raise ParseError if unreadable.
@@ -57,9 +61,13 @@ def write_skos(snapshot: Snapshot, syntax: str) -> bytes:
 def serialise(graph: Graph, syntax: str) -> bytes:
     """Return `graph` in one of the RDF syntaxes; JSON-LD is compacted with our context."""
     if syntax not in RDFLIB_FORMAT:
-        raise UnsupportedFormat(f"Unknown RDF format '{syntax}'; use one of: {', '.join(RDFLIB_FORMAT)}.")
+        raise UnsupportedFormat(
+            f"Unknown RDF format '{syntax}'; use one of: {', '.join(RDFLIB_FORMAT)}."
+        )
     if syntax == "jsonld":
-        return graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True, encoding="utf-8")
+        return graph.serialize(
+            format="json-ld", context=jsonld_context(), auto_compact=True, encoding="utf-8"
+        )
     return graph.serialize(format=RDFLIB_FORMAT[syntax], encoding="utf-8")
 
 
@@ -158,7 +166,11 @@ def add_concept(graph: Graph, concept: Concept, *, top_of: str | None = None) ->
         graph.add((s, SKOS.definition, _text(t)))
     for note in concept.notes:
         graph.add((s, NOTE_PROPERTY[note.kind], Literal(note.text, lang=note.lang or None)))
-    for prop, targets in ((SKOS.broader, concept.broader), (SKOS.narrower, concept.narrower), (SKOS.related, concept.related)):
+    for prop, targets in (
+        (SKOS.broader, concept.broader),
+        (SKOS.narrower, concept.narrower),
+        (SKOS.related, concept.related),
+    ):
         for target in targets:
             graph.add((s, prop, URIRef(target)))
     for mapping in concept.mappings:

@@ -24,34 +24,54 @@ def check_relations(concepts: list[Concept], report: Report) -> list[Concept]:
     ancestors = closure(parents)
     for uri in sorted(uri for uri, up in ancestors.items() if uri in up):
         path = " → ".join(f"<{u}>" for u in cycle(uri, parents))
-        report("warning", uri, "Hierarchy cycle (qSKOS chr; SKOS allows it); skos:broader leads back "
-                       f"to the concept: {path}. Kept as given.")
+        report(
+            "warning",
+            uri,
+            "Hierarchy cycle (qSKOS chr; SKOS allows it); skos:broader leads back "
+            f"to the concept: {path}. Kept as given.",
+        )
     out = []
     for c in concepts:
         links = ((BROADER, c.broader), (NARROWER, c.narrower), (RELATED, c.related))
         for prop, targets in links:
             outside = [t for t in targets if t not in parents]
             if outside:
-                report("warning", c.uri, f"{name(prop)} points outside the file; "
-                                 f"{not_here(outside)}: kept, shown without a label.")
+                report(
+                    "warning",
+                    c.uri,
+                    f"{name(prop)} points outside the file; "
+                    f"{not_here(outside)}: kept, shown without a label.",
+                )
         up = ancestors.get(c.uri, set())
         clashes = [r for r in c.related if r in up or c.uri in ancestors.get(r, ())]
         for r in clashes:
-            report("error", c.uri, "skos:related clashes with the hierarchy (S27); "
-                                        f"<{r}> is also an ancestor or descendant, so the "
-                                        "related link was dropped.")
+            report(
+                "error",
+                c.uri,
+                "skos:related clashes with the hierarchy (S27); "
+                f"<{r}> is also an ancestor or descendant, so the "
+                "related link was dropped.",
+            )
         exact = set(c.matches(MatchKind.EXACT))
         clashing = (MatchKind.BROAD, MatchKind.NARROW, MatchKind.RELATED)
         bad = [m for m in c.mappings if m.kind in clashing and m.target in exact]
         for m in bad:
-            report("error", c.uri, f"skos:exactMatch clashes with skos:{m.kind.value} "
-                                        f"(S46); both point to <{m.target}>, so the "
-                                        f"{m.kind.value} was dropped.")
+            report(
+                "error",
+                c.uri,
+                f"skos:exactMatch clashes with skos:{m.kind.value} "
+                f"(S46); both point to <{m.target}>, so the "
+                f"{m.kind.value} was dropped.",
+            )
         if clashes or bad:
-            c = replace(c, related=tuple(r for r in c.related if r not in clashes),
-                        mappings=tuple(m for m in c.mappings if m not in bad))
+            c = replace(
+                c,
+                related=tuple(r for r in c.related if r not in clashes),
+                mappings=tuple(m for m in c.mappings if m not in bad),
+            )
         out.append(c)
     return out
+
 
 def check_shared_values(concepts: list[Concept], report: Report) -> None:
     """Report prefLabels (SKOS-12) and notations (qSKOS anr) that several concepts share."""
@@ -64,9 +84,13 @@ def check_shared_values(concepts: list[Concept], report: Report) -> None:
             others = [u for u in owners[(label.text.casefold(), label.lang)] if u != c.uri]
             if others:
                 text = quoted(LangText(label.text, label.lang))
-                report("warning", c.uri, f"Same prefLabel as another concept (SKOS-12); {text} is "
-                                 f"also the prefLabel of {few(others)}. Kept: a lookup of "
-                                 "it answers with each of them.")
+                report(
+                    "warning",
+                    c.uri,
+                    f"Same prefLabel as another concept (SKOS-12); {text} is "
+                    f"also the prefLabel of {few(others)}. Kept: a lookup of "
+                    "it answers with each of them.",
+                )
     notations: dict[tuple[str, str], list[str]] = defaultdict(list)
     for c in concepts:
         for scheme in c.in_schemes:
@@ -76,8 +100,12 @@ def check_shared_values(concepts: list[Concept], report: Report) -> None:
         shared = uris if len(uris) > 1 else []
         for uri in shared:
             others = [u for u in uris if u != uri]
-            report("warning", uri, f"Notation shared within a scheme (qSKOS anr); '{n}' is also the "
-                           f"notation of {few(others)} in <{scheme}>. Kept.")
+            report(
+                "warning",
+                uri,
+                f"Notation shared within a scheme (qSKOS anr); '{n}' is also the "
+                f"notation of {few(others)} in <{scheme}>. Kept.",
+            )
 
 
 def cycle(start: str, parents: dict[str, tuple[str, ...]]) -> list[str]:

@@ -86,9 +86,9 @@ from loaders.skos_terms import (
     SCHEME_TITLE,
     SCHEME_VERSION,
     SOURCES,
+    SUB_GROUP,
     SUBCLASS,
     SUBPROPERTY,
-    SUB_GROUP,
     SUPER_GROUP,
     TOP_OF,
     TRANSITIVE,
@@ -175,7 +175,9 @@ class _Reader:
     def __init__(self, triples: Iterable[Triple], base: str, source_name: str) -> None:
         self.g = _Graph(triples)
         self.base = base.rstrip("/")
-        self.source_name = re.sub(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", source_name)
+        self.source_name = re.sub(
+            r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", source_name
+        )
         self.issues: list[Issue] = []
         self.ids: set[str] = set()
         # a property the file declares a sub-property of a SKOS label property is read as it
@@ -223,16 +225,24 @@ class _Reader:
             s for s in self.instances(collection_classes) if not s.startswith("_:")
         )
         not_concepts = {SCHEME, XL_LABEL} | collection_classes
-        concept_uris = sorted(self.concept_candidates(
-            self.instances(concept_classes), set(scheme_uris), set(collection_uris),
-            set(self.instances({XL_LABEL})), not_concepts,
-        ))
+        concept_uris = sorted(
+            self.concept_candidates(
+                self.instances(concept_classes),
+                set(scheme_uris),
+                set(collection_uris),
+                set(self.instances({XL_LABEL})),
+                not_concepts,
+            )
+        )
 
         schemes = [self.scheme(uri) for uri in scheme_uris]
         if not schemes:
             uri = f"{self.base}/scheme"
-            self.warn(uri, f"The file declares no skos:ConceptScheme; created <{uri}> titled "
-                           f"'{self.source_name}' and put every concept in it.")
+            self.warn(
+                uri,
+                f"The file declares no skos:ConceptScheme; created <{uri}> titled "
+                f"'{self.source_name}' and put every concept in it.",
+            )
             schemes = [Scheme(uri=uri, titles=(LangText(self.source_name, ""),))]
         primary = self.primary_scheme([s.uri for s in schemes], concept_uris)
         several = len(schemes) > 1
@@ -248,7 +258,11 @@ class _Reader:
         return ReadResult(snapshot, tuple(self.issues))
 
     def concept_candidates(
-        self, declared: list[str], schemes: set[str], collections: set[str], xl_labels: set[str],
+        self,
+        declared: list[str],
+        schemes: set[str],
+        collections: set[str],
+        xl_labels: set[str],
         not_concept_classes: set[str],
     ) -> list[str]:
         found = dict.fromkeys(declared)
@@ -266,11 +280,16 @@ class _Reader:
             if uri.startswith("_:"):
                 self.warn(uri, "A blank-node concept cannot have a URI; it was skipped.")
             elif uri in not_concepts:
-                clash = ("skos:ConceptScheme (S9)" if uri in schemes
-                         else "skos:Collection (S37)" if uri in collections
-                         else "skosxl:Label (S48)")
-                self.report("error", uri, f"Typed both skos:Concept and {clash}; "
-                                          "not read as a concept.")
+                clash = (
+                    "skos:ConceptScheme (S9)"
+                    if uri in schemes
+                    else "skos:Collection (S37)"
+                    if uri in collections
+                    else "skosxl:Label (S48)"
+                )
+                self.report(
+                    "error", uri, f"Typed both skos:Concept and {clash}; not read as a concept."
+                )
             else:
                 result.append(uri)
         return result
@@ -288,8 +307,10 @@ class _Reader:
 
     def new_id(self, uri: str, segment: str) -> str:
         prefix = f"{self.base}/{segment}/"
-        if uri.startswith(prefix) and not ID_CHARS.search(uri[len(prefix):]):
-            candidate = uri[len(prefix):].strip("-.") or "c"  # "." and ".." are not usable path segments
+        if uri.startswith(prefix) and not ID_CHARS.search(uri[len(prefix) :]):
+            candidate = (
+                uri[len(prefix) :].strip("-.") or "c"
+            )  # "." and ".." are not usable path segments
         else:
             local = re.split(r"[/#:]", uri.rstrip("/#"))[-1]
             candidate = ID_CHARS.sub("-", local).strip("-.") or "c"
@@ -310,16 +331,23 @@ class _Reader:
         for value in self.g.values(s, p):
             if isinstance(value, Lit):
                 if value.datatype and value.datatype != RDF_LANGSTRING:
-                    self.report(severity, s, f"{name(p)} is a typed literal{ic}; "
-                                             f"'{value.value[:40]}'^^<{value.datatype}> was kept "
-                                             "as plain text.")
+                    self.report(
+                        severity,
+                        s,
+                        f"{name(p)} is a typed literal{ic}; "
+                        f"'{value.value[:40]}'^^<{value.datatype}> was kept "
+                        "as plain text.",
+                    )
                 out.append(LangText(value.value.strip(), value.lang))
             elif not label and self.g.literals(value, VALUE):
                 forms = [LangText(v.value.strip(), v.lang) for v in self.g.literals(value, VALUE)]
                 dropped = sorted({name(q) for q in self.g.out[value] if q not in (VALUE, TYPE)})
-                self.warn(s, f"{name(p)} is a resource, not text; kept the rdf:value "
-                             f"{', '.join(map(quoted, forms))} of <{value}>"
-                             + (f" and dropped its {', '.join(dropped)}." if dropped else "."))
+                self.warn(
+                    s,
+                    f"{name(p)} is a resource, not text; kept the rdf:value "
+                    f"{', '.join(map(quoted, forms))} of <{value}>"
+                    + (f" and dropped its {', '.join(dropped)}." if dropped else "."),
+                )
                 out += forms
             else:
                 self.report(severity, s, f"{name(p)} is not a literal{ic}; <{value}> was dropped.")
@@ -330,14 +358,18 @@ class _Reader:
             text = value.value.strip()
             problem = date_problem(text)
             if problem:
-                self.warn(s, f"Invalid date in {name(p)}; '{text[:40]}' {problem}, "
-                             "so it was dropped.")
+                self.warn(
+                    s, f"Invalid date in {name(p)}; '{text[:40]}' {problem}, so it was dropped."
+                )
                 continue
             typed_datetime = value.datatype == XSD_DATETIME
             if value.datatype in (XSD_DATE, XSD_DATETIME) and typed_datetime != ("T" in text):
                 kept = "xsd:dateTime" if "T" in text else "xsd:date"
-                self.warn(s, f"Date with the wrong datatype in {name(p)}; '{text}' is typed "
-                             f"<{value.datatype}>, kept as an {kept}.")
+                self.warn(
+                    s,
+                    f"Date with the wrong datatype in {name(p)}; '{text}' is typed "
+                    f"<{value.datatype}>, kept as an {kept}.",
+                )
             return text
         return None
 
@@ -351,8 +383,11 @@ class _Reader:
                 by_kind[p] = self.texts(uri, p, label=True)
         for sub, plain in self.label_subproperties.items():
             for t in self.texts(uri, sub, label=True) if sub in props else ():
-                self.warn(uri, f"{name(sub)} is declared a sub-property of {name(plain)} in the "
-                               f"file; its value {quoted(t)} was read as a {LABEL_NAME[plain]}.")
+                self.warn(
+                    uri,
+                    f"{name(sub)} is declared a sub-property of {name(plain)} in the "
+                    f"file; its value {quoted(t)} was read as a {LABEL_NAME[plain]}.",
+                )
                 if t not in by_kind[plain]:
                     by_kind[plain].append(t)
         if any(xl in props for xl in XL_LABELS):
@@ -370,8 +405,9 @@ class _Reader:
                 done = f"{quoted(t)} is also an altLabel, so it was kept only as an altLabel"
             else:
                 by_kind[ALT].append(t)
-                done = (f"kept {quoted(first[t.lang])} as the prefLabel and {quoted(t)} "
-                        "as an altLabel")
+                done = (
+                    f"kept {quoted(first[t.lang])} as the prefLabel and {quoted(t)} as an altLabel"
+                )
             self.report("error", uri, f"More than one prefLabel {where} (S14); {done}.")
         usage: dict[LangText, list[str]] = defaultdict(list)
         for prop, community in COMMUNITIES.items():
@@ -387,22 +423,32 @@ class _Reader:
                 if t in placed:
                     if not (p == ALT and placed[t] == ACRONYM):  # acronyms are also altLabels
                         first_kind = LABEL_NAME[placed[t]]
-                        self.report("error", uri, f"A label is both a {first_kind} and a "
-                                                  f"{LABEL_NAME[p]} (S13); {quoted(t)} was kept "
-                                                  f"only as the {first_kind}.")
+                        self.report(
+                            "error",
+                            uri,
+                            f"A label is both a {first_kind} and a "
+                            f"{LABEL_NAME[p]} (S13); {quoted(t)} was kept "
+                            f"only as the {first_kind}.",
+                        )
                     continue
                 placed[t] = p
                 labels.append(Label(t.text, t.lang, LABEL_KIND[p], tuple(usage.pop(t, ()))))
         for t in usage:
-            self.warn(uri, f"Community label {quoted(t)} is none of the concept's labels; "
-                           "added as an altLabel.")
+            self.warn(
+                uri,
+                f"Community label {quoted(t)} is none of the concept's labels; "
+                "added as an altLabel.",
+            )
             labels.append(Label(t.text, t.lang, LabelKind.ALT, tuple(usage[t])))
         if not any(label.kind is LabelKind.PREF for label in labels):
             self.warn(uri, "The concept has no prefLabel; it is shown by its id.")
         untagged = [f"'{label.text}'" for label in labels if not label.lang]
         if untagged:
-            self.warn(uri, "Labels without a language tag (qSKOS oilt); kept untagged: "
-                           f"{', '.join(untagged)}.")
+            self.warn(
+                uri,
+                "Labels without a language tag (qSKOS oilt); kept untagged: "
+                f"{', '.join(untagged)}.",
+            )
         return tuple(labels)
 
     def xl_labels(self, uri: str, by_kind: dict[str, list[LangText]]) -> None:
@@ -413,21 +459,31 @@ class _Reader:
             for node in self.g.values(uri, xl):
                 if isinstance(node, Lit) or node not in self.g.out:
                     shown = f"'{node.value}'" if isinstance(node, Lit) else f"<{node}>"
-                    self.warn(uri, f"SKOS-XL label not described in the file; {name(xl)} {shown} "
-                                   "has no skosxl:literalForm here, so it was dropped.")
+                    self.warn(
+                        uri,
+                        f"SKOS-XL label not described in the file; {name(xl)} {shown} "
+                        "has no skosxl:literalForm here, so it was dropped.",
+                    )
                     continue
                 forms = self.texts(node, LITERAL_FORM, label=True)
                 if len(forms) != 1:
                     done = f"kept {quoted(forms[0])}." if forms else "dropped."
-                    self.report("error", uri, f"SKOS-XL label <{node}> has {len(forms)} "
-                                              f"skosxl:literalForm values (S52); {done}")
+                    self.report(
+                        "error",
+                        uri,
+                        f"SKOS-XL label <{node}> has {len(forms)} "
+                        f"skosxl:literalForm values (S52); {done}",
+                    )
                 by_kind[plain] += [f for f in forms[:1] if f not in by_kind[plain]]
                 read.append(node)
                 dropped |= {name(q) for q in self.g.out[node] if q not in (TYPE, LITERAL_FORM)}
         if read:
             lost = f", nor their {', '.join(sorted(dropped))}." if dropped else "."
-            self.warn(uri, "SKOS-XL labels read as plain labels (S55-S57); the label resources "
-                           f"{few(read)} are not kept{lost}")
+            self.warn(
+                uri,
+                "SKOS-XL labels read as plain labels (S55-S57); the label resources "
+                f"{few(read)} are not kept{lost}",
+            )
 
     def notations(self, uri: str) -> tuple[str, ...]:
         out = []
@@ -436,10 +492,13 @@ class _Reader:
                 self.warn(uri, f"skos:notation is not a literal; <{value}> was dropped.")
                 continue
             if value.lang or value.datatype:
-                what = (f"language tag @{value.lang}" if value.lang
-                        else f"datatype <{value.datatype}>")
-                self.warn(uri, f"Notation qualifier not represented; kept '{value.value}' without "
-                               f"its {what}.")
+                what = (
+                    f"language tag @{value.lang}" if value.lang else f"datatype <{value.datatype}>"
+                )
+                self.warn(
+                    uri,
+                    f"Notation qualifier not represented; kept '{value.value}' without its {what}.",
+                )
             if value.value not in out:
                 out.append(value.value)
         return tuple(out)
@@ -451,7 +510,9 @@ class _Reader:
         definitions = [t for t in self.texts(uri, DEFINITION) if t not in plain]
         notes = tuple(
             Note(kind, t.text, t.lang)
-            for p, kind in NOTES.items() if p in props for t in self.texts(uri, p)
+            for p, kind in NOTES.items()
+            if p in props
+            for t in self.texts(uri, p)
         )
         broader = unique(g.iris(uri, BROADER) + g.subjects(NARROWER, uri))
         narrower = unique(g.iris(uri, NARROWER) + g.subjects(BROADER, uri))
@@ -479,8 +540,10 @@ class _Reader:
                 self.warn(uri, f"{name(p)} is derived from skos:broader, not stored (SKOS-09).")
         for p in (PAGES - {FOAF_PAGE}) & props.keys():
             for page in g.iris(uri, p):
-                self.warn(uri, f"{name(p)} stored as foaf:page; <{page}> is kept as a page "
-                               "about the concept.")
+                self.warn(
+                    uri,
+                    f"{name(p)} stored as foaf:page; <{page}> is kept as a page about the concept.",
+                )
         status, replaced_by = self.status(uri)
         return Concept(
             id=self.new_id(uri, "terms"),
@@ -521,14 +584,16 @@ class _Reader:
         named = self.g.iris(scheme, HAS_TOP)
         outside = [o for o in named if o not in uris]
         if outside:
-            self.warn(scheme, "skos:hasTopConcept points outside the file; "
-                              f"{not_here(outside)}: ignored.")
+            self.warn(
+                scheme, f"skos:hasTopConcept points outside the file; {not_here(outside)}: ignored."
+            )
         tops = named + self.g.subjects(TOP_OF, scheme)
         asserted = unique(uri for uri in tops if uri in uris)
         if asserted:
             return tuple(asserted)
         return tuple(
-            c.uri for c in concepts
+            c.uri
+            for c in concepts
             if scheme in c.in_schemes and c.is_active and not any(b in uris for b in c.broader)
         )
 
@@ -547,8 +612,11 @@ class _Reader:
             values = sorted(v.value if isinstance(v, Lit) else v for v in self.g.values(s, p))
             if len(values) > 1:
                 others = ", ".join(repr(v[:60]) for v in values[1:])
-                self.warn(s, f"{name(p)} holds {len(values)} values, one is kept; kept "
-                             f"'{values[0][:60]}', dropped {others}.")
+                self.warn(
+                    s,
+                    f"{name(p)} holds {len(values)} values, one is kept; kept "
+                    f"'{values[0][:60]}', dropped {others}.",
+                )
             if values:
                 return values[0]
         return None
@@ -560,13 +628,19 @@ class _Reader:
     def report_unknown(self, uri: str, known: set[str], what: str) -> None:
         unknown = sorted(name(p) for p in self.g.out.get(uri, {}) if p not in known)
         if unknown:
-            self.warn(uri, f"{what} properties not represented; the values of "
-                           f"{', '.join(unknown)} were dropped.")
+            self.warn(
+                uri,
+                f"{what} properties not represented; the values of "
+                f"{', '.join(unknown)} were dropped.",
+            )
 
     def scheme(self, uri: str) -> Scheme:
         if uri not in self.g.out:
-            self.warn(uri, "Scheme not described in the file; it is only named by skos:inScheme "
-                           "or skos:topConceptOf, so it was kept without a title.")
+            self.warn(
+                uri,
+                "Scheme not described in the file; it is only named by skos:inScheme "
+                "or skos:topConceptOf, so it was kept without a title.",
+            )
         self.report_unknown(uri, KNOWN_SCHEME_PROPERTIES, "Scheme")
         return Scheme(
             uri=uri,
@@ -587,8 +661,11 @@ class _Reader:
         nested = self.g.subjects(SUPER_GROUP, uri) + self.g.iris(uri, SUB_GROUP)
         added = unique(m for m in nested if m not in members and not m.startswith("_:"))
         if added:
-            self.warn(uri, f"isothes:subGroup read as membership; {few(added)} added as members "
-                           "(nested groups).")
+            self.warn(
+                uri,
+                f"isothes:subGroup read as membership; {few(added)} added as members "
+                "(nested groups).",
+            )
             members += added
         ordered_members: list[str] = []
         for head in self.g.values(uri, MEMBER_LIST):
@@ -600,8 +677,12 @@ class _Reader:
                 node = rest[0] if rest else NIL
         missing = unique(m for m in ordered_members if m not in members)
         if missing:
-            self.report("error", uri, "skos:memberList items are not skos:member (S36); "
-                                      f"{few(missing)} added as members.")
+            self.report(
+                "error",
+                uri,
+                "skos:memberList items are not skos:member (S36); "
+                f"{few(missing)} added as members.",
+            )
         ordered = ORDERED in self.g.types(uri) or bool(ordered_members)
         all_members = unique(ordered_members + members) if ordered else unique(members)
         outside = [m for m in all_members if m not in known]

@@ -58,7 +58,12 @@ RELATION_PROPERTIES = {BROADER, NARROWER, RELATED} | TRANSITIVE | set(MATCHES)
 
 KNOWN_CONCEPT_PROPERTIES = (
     {TYPE, PREF, ALT, HIDDEN, ACRONYM, DEFINITION, PLAIN, IN_SCHEME, TOP_OF, NOTATION}
-    | set(XL_LABELS) | RELATION_PROPERTIES | SOURCES | PAGES | set(NOTES) | set(COMMUNITIES)
+    | set(XL_LABELS)
+    | RELATION_PROPERTIES
+    | SOURCES
+    | PAGES
+    | set(NOTES)
+    | set(COMMUNITIES)
     | {DEPRECATED, REPLACED_BY, MERGED_INTO, CREATED, MODIFIED}
 )
 SCHEME_TITLE = (_s(DCTERMS.title), _s(DC.title), PREF, _s(RDFS.label))
@@ -70,29 +75,44 @@ SCHEME_CREATOR = (_s(DCTERMS.creator), _s(DC.creator))
 SCHEME_LANGUAGE, HOMEPAGE = _s(DCTERMS.language), _s(FOAF.homepage)
 KNOWN_SCHEME_PROPERTIES = (
     {TYPE, HAS_TOP, CREATED, MODIFIED, SCHEME_LANGUAGE, HOMEPAGE}
-    | set(SCHEME_TITLE) | set(SCHEME_DESCRIPTION) | set(SCHEME_VERSION)
-    | set(SCHEME_LICENSE) | set(SCHEME_PUBLISHER) | set(SCHEME_CREATOR)
+    | set(SCHEME_TITLE)
+    | set(SCHEME_DESCRIPTION)
+    | set(SCHEME_VERSION)
+    | set(SCHEME_LICENSE)
+    | set(SCHEME_PUBLISHER)
+    | set(SCHEME_CREATOR)
 )
 COLLECTION_LABEL = (PREF, _s(RDFS.label), _s(DCTERMS.title))
-KNOWN_COLLECTION_PROPERTIES = (
-    {TYPE, DEFINITION, MEMBER, MEMBER_LIST, SUPER_GROUP, SUB_GROUP} | set(COLLECTION_LABEL)
+KNOWN_COLLECTION_PROPERTIES = {TYPE, DEFINITION, MEMBER, MEMBER_LIST, SUPER_GROUP, SUB_GROUP} | set(
+    COLLECTION_LABEL
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 ID_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
 LABEL_KIND = {
-    PREF: LabelKind.PREF, ACRONYM: LabelKind.ACRONYM, ALT: LabelKind.ALT, HIDDEN: LabelKind.HIDDEN,
+    PREF: LabelKind.PREF,
+    ACRONYM: LabelKind.ACRONYM,
+    ALT: LabelKind.ALT,
+    HIDDEN: LabelKind.HIDDEN,
 }
 LABEL_NAME = {PREF: "prefLabel", ACRONYM: "acronym", ALT: "altLabel", HIDDEN: "hiddenLabel"}
 _PREFIXES = {
-    _s(SKOS): "skos", _s(SKOSXL): "skosxl", _s(DCTERMS): "dct", _s(DC): "dc", _s(OWL): "owl",
-    _s(RDF): "rdf", _s(RDFS): "rdfs", _s(FOAF): "foaf", _s(ISOTHES): "isothes", _s(AIRT): "airt",
+    _s(SKOS): "skos",
+    _s(SKOSXL): "skosxl",
+    _s(DCTERMS): "dct",
+    _s(DC): "dc",
+    _s(OWL): "owl",
+    _s(RDF): "rdf",
+    _s(RDFS): "rdfs",
+    _s(FOAF): "foaf",
+    _s(ISOTHES): "isothes",
+    _s(AIRT): "airt",
 }
 
 
 def name(iri: str) -> str:
     """Return a well-known IRI as a CURIE (skos:prefLabel), any other as <iri>."""
     for namespace, prefix in _PREFIXES.items():
-        local = iri[len(namespace):]
+        local = iri[len(namespace) :]
         if iri.startswith(namespace) and local and not re.search(r"[/#]", local):
             return f"{prefix}:{local}"
     return f"<{iri}>"

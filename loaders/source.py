@@ -50,7 +50,13 @@ def undefined_skos_terms(triples: list[Triple]) -> list[Issue]:
     for s, p, o in triples:
         for term in (p, o):
             if isinstance(term, str) and term.startswith(namespace) and term not in SKOS_TERMS:
-                found.append(Issue("error", s, f"<{term}> is not a SKOS term (a typo, or a deprecated SKOS Core term)."))
+                found.append(
+                    Issue(
+                        "error",
+                        s,
+                        f"<{term}> is not a SKOS term (a typo, or a deprecated SKOS Core term).",
+                    )
+                )
     return found
 
 

@@ -25,9 +25,18 @@ from vocab.model import LabelKind, Snapshot
 SSSOM_VERSION = "1.0"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 COLUMNS: tuple[str, ...] = (
-    "subject_id", "subject_label", "subject_type", "subject_source", "predicate_id",
-    "object_id", "object_label", "mapping_justification", "confidence", "match_string",
-    "object_match_field", "comment",
+    "subject_id",
+    "subject_label",
+    "subject_type",
+    "subject_source",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+    "confidence",
+    "match_string",
+    "object_match_field",
+    "comment",
 )
 BUILTIN_PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -43,8 +52,10 @@ KNOWN_PREFIXES = {
     "airt": "https://w3id.org/airt/ns#",
 }
 MATCH_FIELD = {
-    LabelKind.PREF: "skos:prefLabel", LabelKind.ACRONYM: "skos:altLabel",
-    LabelKind.ALT: "skos:altLabel", LabelKind.HIDDEN: "skos:hiddenLabel",
+    LabelKind.PREF: "skos:prefLabel",
+    LabelKind.ACRONYM: "skos:altLabel",
+    LabelKind.ALT: "skos:altLabel",
+    LabelKind.HIDDEN: "skos:hiddenLabel",
 }
 _PREFIX_NAME = re.compile(r"[^A-Za-z0-9_]")
 
@@ -58,12 +69,14 @@ class CurieMap:
 
     def curie(self, iri: str) -> str:
         for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
-            local = iri[len(namespace):]
+            local = iri[len(namespace) :]
             if iri.startswith(namespace) and local and re.fullmatch(r"[\w.\-~]+", local):
                 self.used.add(prefix)
                 return f"{prefix}:{local}"
         namespace, local = _split(iri)
-        prefix = _PREFIX_NAME.sub("", namespace.split("//")[-1].split("/")[0].split(".")[-2:][0]) or "ns"
+        prefix = (
+            _PREFIX_NAME.sub("", namespace.split("//")[-1].split("/")[0].split(".")[-2:][0]) or "ns"
+        )
         while prefix in self.prefixes and self.prefixes[prefix] != namespace:
             prefix += "x"
         self.prefixes[prefix] = namespace
@@ -77,7 +90,7 @@ class CurieMap:
 
 def _split(iri: str) -> tuple[str, str]:
     cut = max(iri.rfind("/"), iri.rfind("#"))
-    local = re.sub(r"[^\w.\-~]", "_", iri[cut + 1:]) or "x"
+    local = re.sub(r"[^\w.\-~]", "_", iri[cut + 1 :]) or "x"
     return iri[: cut + 1], local
 
 
@@ -98,7 +111,9 @@ def write_sssom(metadata: dict[str, object], rows: Iterable[dict[str, str]]) -> 
     return ("\n".join(lines) + "\n" + body.getvalue()).encode("utf-8")
 
 
-def _metadata(mapping_set_id: str, title: str, curies: CurieMap, **extra: object) -> dict[str, object]:
+def _metadata(
+    mapping_set_id: str, title: str, curies: CurieMap, **extra: object
+) -> dict[str, object]:
     return {
         "curie_map": curies.declared(),
         "mapping_set_id": mapping_set_id,
@@ -118,25 +133,44 @@ def alignment_sssom(alignments: list[Alignment], *, base: str, set_id: str) -> b
         if a.status == "invalid":
             continue
         if a.status == "unmapped" or not a.candidates:
-            rows.append({
-                "subject_label": a.term, "subject_type": "rdfs literal", "predicate_id": "skos:exactMatch",
-                "object_id": "sssom:NoTermFound", "mapping_justification": "semapv:LexicalMatching",
-                "confidence": "0.0", "comment": f"row {a.row}: {a.status}. {a.note}".strip(),
-            })
+            rows.append(
+                {
+                    "subject_label": a.term,
+                    "subject_type": "rdfs literal",
+                    "predicate_id": "skos:exactMatch",
+                    "object_id": "sssom:NoTermFound",
+                    "mapping_justification": "semapv:LexicalMatching",
+                    "confidence": "0.0",
+                    "comment": f"row {a.row}: {a.status}. {a.note}".strip(),
+                }
+            )
             continue
         for c in a.candidates:
-            rows.append({
-                "subject_label": a.term, "subject_type": "rdfs literal",
-                "predicate_id": f"skos:{c.predicate.value}", "object_id": curies.curie(c.row.uri),
-                "object_label": c.row.pref_label, "mapping_justification": c.justification,
-                "confidence": f"{c.confidence:.3f}", "match_string": c.matched,
-                "object_match_field": MATCH_FIELD[c.row.kind],
-                "comment": f"row {a.row}: {a.status}; {c.reason}"
-                           + (f"; used by {', '.join(c.usage)}" if c.usage else "")
-                           + (f". {a.note}" if a.note else ""),
-            })
-    return write_sssom(_metadata(set_id, "Alignment of a term list with the shared vocabulary", curies,
-                                 mapping_tool="airt-vocab align"), rows)
+            rows.append(
+                {
+                    "subject_label": a.term,
+                    "subject_type": "rdfs literal",
+                    "predicate_id": f"skos:{c.predicate.value}",
+                    "object_id": curies.curie(c.row.uri),
+                    "object_label": c.row.pref_label,
+                    "mapping_justification": c.justification,
+                    "confidence": f"{c.confidence:.3f}",
+                    "match_string": c.matched,
+                    "object_match_field": MATCH_FIELD[c.row.kind],
+                    "comment": f"row {a.row}: {a.status}; {c.reason}"
+                    + (f"; used by {', '.join(c.usage)}" if c.usage else "")
+                    + (f". {a.note}" if a.note else ""),
+                }
+            )
+    return write_sssom(
+        _metadata(
+            set_id,
+            "Alignment of a term list with the shared vocabulary",
+            curies,
+            mapping_tool="airt-vocab align",
+        ),
+        rows,
+    )
 
 
 def vocabulary_sssom(snapshot: Snapshot) -> bytes:
@@ -155,20 +189,38 @@ def vocabulary_sssom(snapshot: Snapshot) -> bytes:
                 continue
             for community in label.usage:
                 curies.used.add("airt")
-                rows.append({
-                    "subject_label": label.text, "subject_type": "rdfs literal",
-                    "subject_source": f"airt:{community}", "predicate_id": "skos:exactMatch",
-                    "object_id": subject, "object_label": pref,
-                    "mapping_justification": "semapv:ManualMappingCuration", "confidence": "1.0",
-                    "object_match_field": MATCH_FIELD[label.kind],
-                    "comment": f"{label.kind.value} label used by the {community} community",
-                })
+                rows.append(
+                    {
+                        "subject_label": label.text,
+                        "subject_type": "rdfs literal",
+                        "subject_source": f"airt:{community}",
+                        "predicate_id": "skos:exactMatch",
+                        "object_id": subject,
+                        "object_label": pref,
+                        "mapping_justification": "semapv:ManualMappingCuration",
+                        "confidence": "1.0",
+                        "object_match_field": MATCH_FIELD[label.kind],
+                        "comment": f"{label.kind.value} label used by the {community} community",
+                    }
+                )
         for mapping in concept.mappings:
-            rows.append({
-                "subject_id": subject, "subject_label": pref,
-                "predicate_id": f"skos:{mapping.kind.value}", "object_id": curies.curie(mapping.target),
-                "mapping_justification": "semapv:ManualMappingCuration", "confidence": "1.0",
-            })
+            rows.append(
+                {
+                    "subject_id": subject,
+                    "subject_label": pref,
+                    "predicate_id": f"skos:{mapping.kind.value}",
+                    "object_id": curies.curie(mapping.target),
+                    "mapping_justification": "semapv:ManualMappingCuration",
+                    "confidence": "1.0",
+                }
+            )
     extra = {"mapping_set_version": scheme.version} if scheme.version else {}
-    return write_sssom(_metadata(f"{_split(scheme.uri)[0]}export?format=sssom",
-                                 f"Mappings of {scheme.title()}", curies, **extra), rows)
+    return write_sssom(
+        _metadata(
+            f"{_split(scheme.uri)[0]}export?format=sssom",
+            f"Mappings of {scheme.title()}",
+            curies,
+            **extra,
+        ),
+        rows,
+    )

@@ -41,11 +41,15 @@ def kind_of_media_type(media_type: str | None) -> str:
 def read_term_list(data: bytes, kind: str) -> list[str]:
     """Return the terms in `data`; raise ParseError naming the line at fault, or TooLarge."""
     if len(data) > MAX_BYTES:
-        raise TooLarge(f"The term list is {len(data):,} bytes; the limit is {MAX_BYTES:,}. Split it.")
+        raise TooLarge(
+            f"The term list is {len(data):,} bytes; the limit is {MAX_BYTES:,}. Split it."
+        )
     text = _decode(data)
     if "\x00" in text:
-        raise ParseError("The term list holds binary data (a NUL character); send text.",
-                         line=text[: text.index("\x00")].count("\n") + 1)
+        raise ParseError(
+            "The term list holds binary data (a NUL character); send text.",
+            line=text[: text.index("\x00")].count("\n") + 1,
+        )
     if kind == "json":
         terms = _json_terms(text)
     elif kind == "csv":
@@ -55,7 +59,9 @@ def read_term_list(data: bytes, kind: str) -> list[str]:
     if not terms:
         raise ParseError("The term list is empty; send one term a line, or a JSON list.")
     if len(terms) > MAX_TERMS:
-        raise TooLarge(f"{len(terms):,} terms; the limit is {MAX_TERMS:,} a request. Split the list.")
+        raise TooLarge(
+            f"{len(terms):,} terms; the limit is {MAX_TERMS:,} a request. Split the list."
+        )
     return terms
 
 
@@ -69,15 +75,20 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ParseError("The term list is not UTF-8; save it as UTF-8 and send it again.", line=line) from None
+        raise ParseError(
+            "The term list is not UTF-8; save it as UTF-8 and send it again.", line=line
+        ) from None
 
 
 def _json_terms(text: str) -> list[str]:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise ParseError(f"Not valid JSON: {getattr(exc, 'msg', exc)}",
-                         line=getattr(exc, "lineno", None), column=getattr(exc, "colno", None)) from None
+        raise ParseError(
+            f"Not valid JSON: {getattr(exc, 'msg', exc)}",
+            line=getattr(exc, "lineno", None),
+            column=getattr(exc, "colno", None),
+        ) from None
     items = document.get("terms") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise ParseError('Send a JSON object {"terms": ["...", ...]} or a JSON list of strings.')
@@ -93,7 +104,9 @@ def _json_terms(text: str) -> list[str]:
 
 def _csv_terms(text: str) -> list[str]:
     try:
-        rows = [row for row in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in row)]
+        rows = [
+            row for row in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in row)
+        ]
     except csv.Error as exc:
         raise ParseError(f"Not valid CSV: {exc}") from None
     if not rows:
@@ -105,7 +118,9 @@ def _csv_terms(text: str) -> list[str]:
     return [row[column] for row in rows[1:] if len(row) > column and row[column].strip()]
 
 
-def write_alignment(alignments: list[Alignment], fmt: str, *, community: str | None, base: str, set_id: str) -> bytes:
+def write_alignment(
+    alignments: list[Alignment], fmt: str, *, community: str | None, base: str, set_id: str
+) -> bytes:
     """Return an alignment as json, sssom or csv bytes."""
     if fmt == "sssom":
         return alignment_sssom(alignments, base=base, set_id=set_id)
@@ -113,22 +128,49 @@ def write_alignment(alignments: list[Alignment], fmt: str, *, community: str | N
         return alignment_csv(alignments)
     if fmt == "json":
         return orjson.dumps(alignment_json(alignments, community))
-    raise UnsupportedFormat(f"Unknown format '{fmt[:20]}'; use one of: {', '.join(ALIGNMENT_FORMATS)}.")
+    raise UnsupportedFormat(
+        f"Unknown format '{fmt[:20]}'; use one of: {', '.join(ALIGNMENT_FORMATS)}."
+    )
 
 
 def alignment_csv(alignments: list[Alignment]) -> bytes:
     """One row per input term, best candidate first, ready for review in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["row", "term", "status", "predicate", "concept", "prefLabel", "confidence",
-                     "matched", "usage", "reason", "other candidates", "note"])
+    writer.writerow(
+        [
+            "row",
+            "term",
+            "status",
+            "predicate",
+            "concept",
+            "prefLabel",
+            "confidence",
+            "matched",
+            "usage",
+            "reason",
+            "other candidates",
+            "note",
+        ]
+    )
     for a in alignments:
         best = a.best
-        others = "|".join(f"{c.row.pref_label} ({c.confidence:.2f})" for c in a.candidates if c is not best)
-        cells = [str(a.row), a.term, a.status,
-                 f"skos:{best.predicate.value}" if best else "", best.row.uri if best else "",
-                 best.row.pref_label if best else "", f"{best.confidence:.3f}" if best else "",
-                 best.matched if best else "", ",".join(best.usage) if best else "",
-                 best.reason if best else "", others, a.note]
+        others = "|".join(
+            f"{c.row.pref_label} ({c.confidence:.2f})" for c in a.candidates if c is not best
+        )
+        cells = [
+            str(a.row),
+            a.term,
+            a.status,
+            f"skos:{best.predicate.value}" if best else "",
+            best.row.uri if best else "",
+            best.row.pref_label if best else "",
+            f"{best.confidence:.3f}" if best else "",
+            best.matched if best else "",
+            ",".join(best.usage) if best else "",
+            best.reason if best else "",
+            others,
+            a.note,
+        ]
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue().encode("utf-8")

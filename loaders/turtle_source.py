@@ -18,7 +18,16 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from loaders.namespaces import AIRT, COMMUNITY_PROPERTY, NOTE_PROPERTY
-from vocab.model import Collection, Concept, LabelKind, LangText, MatchKind, Scheme, Snapshot, Status
+from vocab.model import (
+    Collection,
+    Concept,
+    LabelKind,
+    LangText,
+    MatchKind,
+    Scheme,
+    Snapshot,
+    Status,
+)
 
 PREFIXES = """\
 @prefix :     <terms/> .
@@ -43,9 +52,9 @@ class _Writer:
 
     def iri(self, uri: str) -> str:
         if uri.startswith(self.base):
-            local = uri[len(self.base):]
+            local = uri[len(self.base) :]
             for prefix, path in ((":", "terms/"), ("col:", "collections/")):
-                rest = local[len(path):]
+                rest = local[len(path) :]
                 if local.startswith(path) and rest.replace("-", "").replace("_", "").isalnum():
                     return prefix + rest
             return f"<{local}>"
@@ -73,7 +82,9 @@ class _Writer:
         return [self.literal(t.text, t.lang) for t in items]
 
 
-def write_source(snapshot: Snapshot, *, base: str, homes: dict[str, str] | None = None) -> dict[str, str]:
+def write_source(
+    snapshot: Snapshot, *, base: str, homes: dict[str, str] | None = None
+) -> dict[str, str]:
     """Return the source files of `snapshot` in the house style: {file name: Turtle}.
 
     `homes` maps concept URIs to the file (stem) they already live in, so reformatting never
@@ -98,18 +109,22 @@ def _scheme(w: _Writer, s: Scheme) -> str:
             return []
         return [w.iri(value)] if value.startswith(("http://", "https://")) else [w.literal(value)]
 
-    return w.block(w.iri(s.uri), "skos:ConceptScheme", [
-        ("dct:title", w.texts(s.titles)),
-        ("dct:description", w.texts(s.descriptions)),
-        ("owl:versionInfo", [w.literal(s.version)] if s.version else []),
-        ("dct:license", ref(s.license)),
-        ("dct:publisher", ref(s.publisher)),
-        ("dct:creator", [v for c in s.creators for v in ref(c)]),
-        ("dct:language", [w.literal(lang) for lang in s.languages]),
-        ("foaf:homepage", ref(s.homepage)),
-        ("dct:created", [w.date(s.created)] if s.created else []),
-        ("dct:modified", [w.date(s.modified)] if s.modified else []),
-    ])
+    return w.block(
+        w.iri(s.uri),
+        "skos:ConceptScheme",
+        [
+            ("dct:title", w.texts(s.titles)),
+            ("dct:description", w.texts(s.descriptions)),
+            ("owl:versionInfo", [w.literal(s.version)] if s.version else []),
+            ("dct:license", ref(s.license)),
+            ("dct:publisher", ref(s.publisher)),
+            ("dct:creator", [v for c in s.creators for v in ref(c)]),
+            ("dct:language", [w.literal(lang) for lang in s.languages]),
+            ("foaf:homepage", ref(s.homepage)),
+            ("dct:created", [w.date(s.created)] if s.created else []),
+            ("dct:modified", [w.date(s.modified)] if s.modified else []),
+        ],
+    )
 
 
 def _concept(w: _Writer, c: Concept) -> str:
@@ -123,7 +138,12 @@ def _concept(w: _Writer, c: Concept) -> str:
         ("skos:hiddenLabel", labels(LabelKind.HIDDEN)),
     ]
     for community, prop in COMMUNITY_PROPERTY.items():
-        props.append((_qname(prop), [w.literal(lb.text, lb.lang) for lb in c.labels if community in lb.usage]))
+        props.append(
+            (
+                _qname(prop),
+                [w.literal(lb.text, lb.lang) for lb in c.labels if community in lb.usage],
+            )
+        )
     props += [
         ("skos:definition", w.texts(c.definitions)),
         ("airt:plainDefinition", w.texts(c.plain_definitions)),
@@ -152,13 +172,17 @@ def _concept(w: _Writer, c: Concept) -> str:
 def _qname(prop: URIRef) -> str:
     for prefix, namespace in (("airt", str(AIRT)), ("skos", str(SKOS))):
         if prop.startswith(namespace):
-            return f"{prefix}:{prop[len(namespace):]}"
+            return f"{prefix}:{prop[len(namespace) :]}"
     raise ValueError(f"No prefix for {prop}")
 
 
 def _collection(w: _Writer, c: Collection) -> str:
-    return w.block(w.iri(c.uri), "skos:OrderedCollection" if c.ordered else "skos:Collection", [
-        ("skos:prefLabel", w.texts(c.labels)),
-        ("skos:definition", w.texts(c.definitions)),
-        ("skos:member", [w.iri(m) for m in c.members]),
-    ])
+    return w.block(
+        w.iri(c.uri),
+        "skos:OrderedCollection" if c.ordered else "skos:Collection",
+        [
+            ("skos:prefLabel", w.texts(c.labels)),
+            ("skos:definition", w.texts(c.definitions)),
+            ("skos:member", [w.iri(m) for m in c.members]),
+        ],
+    )

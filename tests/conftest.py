@@ -40,7 +40,9 @@ def client(shipped: Vocabulary) -> TestClient:
 @pytest.fixture(scope="session")
 def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> Vocabulary:
     """A tiny vocabulary with active, deprecated, merged and withdrawn concepts."""
-    return build_vocabulary(FIXTURES / "lifecycle.ttl", tmp_path_factory.mktemp("lifecycle") / "v.db")
+    return build_vocabulary(
+        FIXTURES / "lifecycle.ttl", tmp_path_factory.mktemp("lifecycle") / "v.db"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,9 @@ from vocab.model import MatchKind
 from vocab.vocabulary import Vocabulary
 
 
-def best(vocabulary: Vocabulary, term: str, community: str | None = "industry") -> tuple[str, str, str]:
+def best(
+    vocabulary: Vocabulary, term: str, community: str | None = "industry"
+) -> tuple[str, str, str]:
     result = vocabulary.align([term], community=community)[0]
     assert result.best is not None, result
     return result.best.row.pref_label, result.best.predicate.value, result.status
@@ -29,7 +31,9 @@ def best(vocabulary: Vocabulary, term: str, community: str | None = "industry") 
         ("Deep-learning based CT reconstruction", "deep learning reconstruction", "broadMatch"),
     ],
 )
-def test_terms_map_with_the_right_predicate(shipped: Vocabulary, term: str, label: str, predicate: str) -> None:
+def test_terms_map_with_the_right_predicate(
+    shipped: Vocabulary, term: str, label: str, predicate: str
+) -> None:
     assert best(shipped, term)[:2] == (label, predicate)
 
 
@@ -49,7 +53,10 @@ def test_a_false_friend_is_resolved_by_the_callers_community(shipped: Vocabulary
 def test_an_unresolved_ambiguity_lists_every_sense(shipped: Vocabulary) -> None:
     result = shipped.align(["CT"], community=None)[0]
     assert result.status == "ambiguous"
-    assert {c.row.pref_label for c in result.candidates} == {"computed tomography", "clinical trial"}
+    assert {c.row.pref_label for c in result.candidates} == {
+        "computed tomography",
+        "clinical trial",
+    }
 
 
 def test_each_candidate_says_what_matched_who_uses_it_and_why(shipped: Vocabulary) -> None:
@@ -78,11 +85,18 @@ def test_unknown_community_is_refused(shipped: Vocabulary) -> None:
         shipped.align(["recall"], community="vendors")
 
 
-@pytest.mark.parametrize(("term", "to", "label"), [("recall", "clinical", "sensitivity"),
-                                                   ("sensitivity", "industry", "recall"),
-                                                   ("PPV", "industry", "precision"),
-                                                   ("auto-segmentation", "clinical", "auto-contouring")])
-def test_translate_gives_the_communitys_label(shipped: Vocabulary, term: str, to: str, label: str) -> None:
+@pytest.mark.parametrize(
+    ("term", "to", "label"),
+    [
+        ("recall", "clinical", "sensitivity"),
+        ("sensitivity", "industry", "recall"),
+        ("PPV", "industry", "precision"),
+        ("auto-segmentation", "clinical", "auto-contouring"),
+    ],
+)
+def test_translate_gives_the_communitys_label(
+    shipped: Vocabulary, term: str, to: str, label: str
+) -> None:
     translation = shipped.translate(term, to)
     assert translation.result
     assert label in [text for text, _ in translation.matches[0].labels]
@@ -117,9 +131,13 @@ def test_alignment_quality_meets_the_bar_on_our_test_set(shipped: Vocabulary) ->
 
 def test_mapped_threshold_separates_answers_from_non_answers(shipped: Vocabulary) -> None:
     for result in shipped.align(["recall", "dark mode"]):
-        assert (result.best is not None) == bool(result.candidates and result.candidates[0].confidence >= MAPPED_AT)
+        assert (result.best is not None) == bool(
+            result.candidates and result.candidates[0].confidence >= MAPPED_AT
+        )
 
 
 def test_predicates_are_skos_mapping_properties(shipped: Vocabulary) -> None:
-    predicates = {c.predicate for r in shipped.align([c.term for c in load_cases()]) for c in r.candidates}
+    predicates = {
+        c.predicate for r in shipped.align([c.term for c in load_cases()]) for c in r.candidates
+    }
     assert predicates <= set(MatchKind)

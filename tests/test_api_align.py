@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 from api.workers import IN_THREAD_BELOW
 
 
-def post(client: TestClient, body: bytes | str, content_type: str = "text/plain", query: str = "") -> object:
+def post(
+    client: TestClient, body: bytes | str, content_type: str = "text/plain", query: str = ""
+) -> object:
     return client.post(f"/align{query}", content=body, headers={"Content-Type": content_type})
 
 
@@ -20,13 +22,23 @@ def test_plain_text_one_term_a_line(client: TestClient) -> None:
     assert data["summary"] == {"terms": 2, "mapped": 2}
     first = data["results"][0]
     assert first["candidates"][0]["prefLabel"] == "auto-contouring"
-    assert set(first["candidates"][0]) >= {"uri", "predicate", "confidence", "matched", "usage", "reason", "justification"}
+    assert set(first["candidates"][0]) >= {
+        "uri",
+        "predicate",
+        "confidence",
+        "matched",
+        "usage",
+        "reason",
+        "justification",
+    }
 
 
 def test_json_body(client: TestClient) -> None:
     response = post(client, '{"terms": ["recall", {"term": "AUROC"}]}', "application/json")
     assert [r["candidates"][0]["prefLabel"] for r in response.json()["results"]] == [  # type: ignore[attr-defined]
-        "sensitivity", "area under the ROC curve"]
+        "sensitivity",
+        "area under the ROC curve",
+    ]
 
 
 def test_csv_body_uses_the_term_column(client: TestClient) -> None:
@@ -43,7 +55,11 @@ def test_csv_output_is_one_spreadsheet_safe_row_per_term(client: TestClient) -> 
 
 
 def test_accept_header_chooses_sssom(client: TestClient) -> None:
-    response = client.post("/align", content="recall\n", headers={"Content-Type": "text/plain", "Accept": "text/tab-separated-values"})
+    response = client.post(
+        "/align",
+        content="recall\n",
+        headers={"Content-Type": "text/plain", "Accept": "text/tab-separated-values"},
+    )
     assert response.headers["content-type"].startswith("text/tab-separated-values")
     assert response.text.startswith("# curie_map:")
 
@@ -69,7 +85,9 @@ def test_duplicates_and_bad_rows_are_noted_per_row(client: TestClient) -> None:
         (b"x" * (10 * 1024 * 1024), "text/plain", 413),
     ],
 )
-def test_bad_bodies_get_a_clear_4xx(client: TestClient, body: bytes, content_type: str, status: int) -> None:
+def test_bad_bodies_get_a_clear_4xx(
+    client: TestClient, body: bytes, content_type: str, status: int
+) -> None:
     response = client.post("/align", content=body, headers={"Content-Type": content_type})
     assert response.status_code == status
     assert response.json()["error"]["message"]
@@ -117,6 +135,14 @@ def test_translate_as_plain_text(client: TestClient) -> None:
     assert text.startswith("recall → clinical: sensitivity")
 
 
-@pytest.mark.parametrize("query", ["term=recall&to=vendors", "to=clinical", "term=&to=clinical", "term=recall&to=clinical&from=x"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "term=recall&to=vendors",
+        "to=clinical",
+        "term=&to=clinical",
+        "term=recall&to=clinical&from=x",
+    ],
+)
 def test_translate_bad_parameters_are_422(client: TestClient, query: str) -> None:
     assert client.get(f"/translate?{query}").status_code == 422

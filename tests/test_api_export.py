@@ -20,13 +20,18 @@ def test_export_downloads_with_a_file_name_and_media_type(client: TestClient, fm
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(FORMATS[fmt].media_type)
     disposition = response.headers["content-disposition"]
-    assert disposition.startswith("attachment; filename=") and disposition.endswith(f'{FORMATS[fmt].extension}"')
+    assert disposition.startswith("attachment; filename=") and disposition.endswith(
+        f'{FORMATS[fmt].extension}"'
+    )
     assert response.content
 
 
 @pytest.mark.parametrize("fmt", list(PARSERS))
 def test_rdf_exports_parse(client: TestClient, fmt: str) -> None:
-    assert len(Graph().parse(data=client.get(f"/export?format={fmt}").content, format=PARSERS[fmt])) > 500
+    assert (
+        len(Graph().parse(data=client.get(f"/export?format={fmt}").content, format=PARSERS[fmt]))
+        > 500
+    )
 
 
 def test_csv_export_is_announced_with_a_header_row(client: TestClient) -> None:

@@ -18,8 +18,16 @@ def test_curl_gets_one_readable_line_first(client: TestClient) -> None:
     assert f"URI: {BASE}/terms/t0019" in lines
 
 
-@pytest.mark.parametrize("text", ["mhra", "MHRA", "m.h.r.a", "Medicines and Healthcare products Regulatory Agency",
-                                  "medicines & healthcare products regulatory agency"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mhra",
+        "MHRA",
+        "m.h.r.a",
+        "Medicines and Healthcare products Regulatory Agency",
+        "medicines & healthcare products regulatory agency",
+    ],
+)
 def test_lookup_is_insensitive_to_case_and_punctuation(client: TestClient, text: str) -> None:
     assert client.get(f"/lookup/{text}").text.startswith("MHRA — ")
 

@@ -17,7 +17,9 @@ def test_html_pages_send_a_strict_content_security_policy(client: TestClient, pa
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-@pytest.mark.parametrize("path", ["/lookup/MHRA", "/terms/t0019", "/search?q=ai", "/export?format=ttl", "/health"])
+@pytest.mark.parametrize(
+    "path", ["/lookup/MHRA", "/terms/t0019", "/search?q=ai", "/export?format=ttl", "/health"]
+)
 def test_every_response_has_nosniff_and_public_cors(client: TestClient, path: str) -> None:
     response = client.get(path, headers={"Origin": "https://evil.example"})
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -26,26 +28,46 @@ def test_every_response_has_nosniff_and_public_cors(client: TestClient, path: st
 
 
 def test_preflight_for_a_public_read_is_allowed(client: TestClient) -> None:
-    response = client.options("/terms/t0019", headers={"Origin": "https://a.example", "Access-Control-Request-Method": "GET"})
+    response = client.options(
+        "/terms/t0019",
+        headers={"Origin": "https://a.example", "Access-Control-Request-Method": "GET"},
+    )
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == "*"
 
 
 def test_preflight_for_a_write_is_refused(client: TestClient) -> None:
-    response = client.options("/terms/t0019", headers={"Origin": "https://a.example", "Access-Control-Request-Method": "DELETE"})
+    response = client.options(
+        "/terms/t0019",
+        headers={"Origin": "https://a.example", "Access-Control-Request-Method": "DELETE"},
+    )
     assert response.status_code == 403
     assert "access-control-allow-origin" not in response.headers
 
 
 def test_term_page_shows_every_section(client: TestClient) -> None:
     page = client.get("/terms/t0018", headers={"Accept": "text/html"}).text
-    for section in ("Definition", "In plain words", "Names and who uses them", "Related concepts",
-                    "Sources", "Link to this term", 'value="http://127.0.0.1:8000/terms/t0018"'):
+    for section in (
+        "Definition",
+        "In plain words",
+        "Names and who uses them",
+        "Related concepts",
+        "Sources",
+        "Link to this term",
+        'value="http://127.0.0.1:8000/terms/t0018"',
+    ):
         assert section in page
 
 
-@pytest.mark.parametrize("fmt,media", [("ttl", "text/turtle"), ("rdf", "application/rdf+xml"),
-                                       ("jsonld", "application/ld+json"), ("nt", "application/n-triples")])
+@pytest.mark.parametrize(
+    "fmt,media",
+    [
+        ("ttl", "text/turtle"),
+        ("rdf", "application/rdf+xml"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+    ],
+)
 def test_term_page_links_its_rdf_alternates(client: TestClient, fmt: str, media: str) -> None:
     page = client.get("/terms/t0019", headers={"Accept": "text/html"}).text
     assert f'<link rel="alternate" type="{media}" href="/terms/t0019.{fmt}">' in page
@@ -79,7 +101,10 @@ def test_browsers_get_an_html_error_page(client: TestClient, path: str) -> None:
     response = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code in (404, 422)
     assert response.headers["content-type"].startswith("text/html")
-    assert "<h1>" in response.text and "default-src 'none'" in response.headers["content-security-policy"]
+    assert (
+        "<h1>" in response.text
+        and "default-src 'none'" in response.headers["content-security-policy"]
+    )
 
 
 def test_error_pages_escape_the_path(client: TestClient) -> None:

@@ -19,7 +19,9 @@ def test_search_limit_is_respected(client: TestClient) -> None:
     assert len(client.get("/search?q=r&limit=3").json()["results"]) <= 3
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=1000000", "limit=-1", "limit=abc", "community=vendors", "lang=%20x"])
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=1000000", "limit=-1", "limit=abc", "community=vendors", "lang=%20x"]
+)
 def test_bad_parameters_are_a_422_saying_what_is_wrong(client: TestClient, query: str) -> None:
     response = client.get(f"/search?q=ai&{query}")
     assert response.status_code == 422

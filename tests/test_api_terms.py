@@ -21,33 +21,57 @@ RDF_TYPES = {
 
 
 @pytest.mark.parametrize(("accept", "parser"), RDF_TYPES.items())
-def test_rdf_representations_parse_and_describe_the_concept(client: TestClient, accept: str, parser: str) -> None:
+def test_rdf_representations_parse_and_describe_the_concept(
+    client: TestClient, accept: str, parser: str
+) -> None:
     response = client.get("/terms/t0019", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(accept)
     graph = Graph().parse(data=response.content, format=parser)
     assert (URIRef(MHRA), RDF.type, SKOS.Concept) in graph
-    assert (URIRef(MHRA), SKOS.prefLabel, Literal("Medicines and Healthcare products Regulatory Agency", lang="en-GB")) in graph
+    assert (
+        URIRef(MHRA),
+        SKOS.prefLabel,
+        Literal("Medicines and Healthcare products Regulatory Agency", lang="en-GB"),
+    ) in graph
 
 
 @pytest.mark.parametrize(
     ("accept", "media"),
-    [("text/html", "text/html"), ("application/json", "application/json"), ("*/*", "text/plain"),
-     ("", "text/plain"), ("image/png", "text/plain"), ("text/plain", "text/plain"),
-     ("text/html;q=0.1, text/turtle", "text/turtle"), ("text/turtle;q=0, text/html", "text/html"),
-     ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html")],
+    [
+        ("text/html", "text/html"),
+        ("application/json", "application/json"),
+        ("*/*", "text/plain"),
+        ("", "text/plain"),
+        ("image/png", "text/plain"),
+        ("text/plain", "text/plain"),
+        ("text/html;q=0.1, text/turtle", "text/turtle"),
+        ("text/turtle;q=0, text/html", "text/html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+    ],
 )
-def test_accept_header_chooses_the_representation(client: TestClient, accept: str, media: str) -> None:
+def test_accept_header_chooses_the_representation(
+    client: TestClient, accept: str, media: str
+) -> None:
     response = client.get("/terms/t0019", headers={"Accept": accept})
     assert response.headers["content-type"].startswith(media)
 
 
 @pytest.mark.parametrize(
     ("fmt", "media"),
-    [("html", "text/html"), ("json", "application/json"), ("jsonld", "application/ld+json"),
-     ("ttl", "text/turtle"), ("rdf", "application/rdf+xml"), ("nt", "application/n-triples"), ("txt", "text/plain")],
+    [
+        ("html", "text/html"),
+        ("json", "application/json"),
+        ("jsonld", "application/ld+json"),
+        ("ttl", "text/turtle"),
+        ("rdf", "application/rdf+xml"),
+        ("nt", "application/n-triples"),
+        ("txt", "text/plain"),
+    ],
 )
-def test_format_parameter_and_extension_override_accept(client: TestClient, fmt: str, media: str) -> None:
+def test_format_parameter_and_extension_override_accept(
+    client: TestClient, fmt: str, media: str
+) -> None:
     by_param = client.get(f"/terms/t0019?format={fmt}", headers={"Accept": "text/html"})
     by_extension = client.get(f"/terms/t0019.{fmt}", headers={"Accept": "text/html"})
     assert by_param.headers["content-type"].startswith(media)
@@ -62,8 +86,21 @@ def test_unknown_format_is_a_400_listing_the_choices(client: TestClient) -> None
 
 def test_json_has_the_contract_keys(client: TestClient) -> None:
     data = client.get("/terms/t0018", headers={"Accept": "application/json"}).json()
-    for key in ("uri", "id", "prefLabel", "altLabel", "hiddenLabel", "acronym", "definition", "broader",
-                "narrower", "related", "exactMatch", "closeMatch", "status"):
+    for key in (
+        "uri",
+        "id",
+        "prefLabel",
+        "altLabel",
+        "hiddenLabel",
+        "acronym",
+        "definition",
+        "broader",
+        "narrower",
+        "related",
+        "exactMatch",
+        "closeMatch",
+        "status",
+    ):
         assert key in data
     assert data["prefLabel"] == {"en-GB": "machine learning"}
     assert data["acronym"] == ["ML"]
@@ -84,7 +121,9 @@ def test_jsonld_carries_an_inline_context(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["html", "json", "ttl", "txt"])
-def test_responses_vary_on_accept_and_carry_etag_and_cache_control(client: TestClient, fmt: str) -> None:
+def test_responses_vary_on_accept_and_carry_etag_and_cache_control(
+    client: TestClient, fmt: str
+) -> None:
     response = client.get(f"/terms/t0019?format={fmt}")
     assert response.headers["vary"] == "Accept"
     assert response.headers["etag"].startswith('"')
@@ -93,14 +132,19 @@ def test_responses_vary_on_accept_and_carry_etag_and_cache_control(client: TestC
 
 
 def test_each_representation_has_its_own_etag(client: TestClient) -> None:
-    tags = {client.get(f"/terms/t0019?format={f}").headers["etag"] for f in ("html", "json", "ttl", "nt")}
+    tags = {
+        client.get(f"/terms/t0019?format={f}").headers["etag"]
+        for f in ("html", "json", "ttl", "nt")
+    }
     assert len(tags) == 4
 
 
 @pytest.mark.parametrize("header", ["{etag}", "W/{etag}", '"other", {etag}', "*"])
 def test_matching_if_none_match_gives_304_without_a_body(client: TestClient, header: str) -> None:
     etag = client.get("/terms/t0019?format=ttl").headers["etag"]
-    response = client.get("/terms/t0019?format=ttl", headers={"If-None-Match": header.format(etag=etag)})
+    response = client.get(
+        "/terms/t0019?format=ttl", headers={"If-None-Match": header.format(etag=etag)}
+    )
     assert response.status_code == 304
     assert response.content == b""
     assert response.headers["etag"] == etag
@@ -163,7 +207,9 @@ def test_base_uri_is_configurable(tmp_path) -> None:  # type: ignore[no-untyped-
     from api.app import create_app
     from tests.conftest import FIXTURES, build_vocabulary
 
-    vocabulary = build_vocabulary(FIXTURES / "lifecycle.ttl", tmp_path / "v.db", base="https://vocab.example.org")
+    vocabulary = build_vocabulary(
+        FIXTURES / "lifecycle.ttl", tmp_path / "v.db", base="https://vocab.example.org"
+    )
     client = TestClient(create_app(vocabulary))
     data = client.get("/terms/ct?format=json").json()
     assert data["uri"] == "https://vocab.example.org/terms/ct"

@@ -18,9 +18,14 @@ from rdflib.compare import isomorphic
 from tests.conftest import FIXTURES, SEED, SOURCE
 
 
-def vocab(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def vocab(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "vocab", *args], capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "vocab", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, **(env or {})},
     )
 
@@ -48,7 +53,10 @@ def test_build_reports_what_it_built(db: Path) -> None:
 def test_lookup_prints_acronym_and_label_first(db: Path) -> None:
     result = vocab("lookup", "MHRA", *store_args(db))
     assert result.returncode == 0
-    assert result.stdout.splitlines()[0] == "MHRA — Medicines and Healthcare products Regulatory Agency"
+    assert (
+        result.stdout.splitlines()[0]
+        == "MHRA — Medicines and Healthcare products Regulatory Agency"
+    )
 
 
 def test_lookup_without_a_match_exits_1_with_suggestions_on_stderr(db: Path) -> None:
@@ -76,7 +84,20 @@ def test_export_import_export_round_trips(db: Path, tmp_path: Path) -> None:
     imported = vocab("import", str(first), "--db", str(other), "--source", str(tmp_path / "none"))
     assert imported.returncode == 0, imported.stderr
     second = tmp_path / "second.nt"
-    assert vocab("export", "-f", "nt", "-o", str(second), "--db", str(other), "--source", str(tmp_path / "none")).returncode == 0
+    assert (
+        vocab(
+            "export",
+            "-f",
+            "nt",
+            "-o",
+            str(second),
+            "--db",
+            str(other),
+            "--source",
+            str(tmp_path / "none"),
+        ).returncode
+        == 0
+    )
     assert isomorphic(Graph().parse(first, format="nt"), Graph().parse(second, format="nt"))
 
 
@@ -84,13 +105,19 @@ def test_export_import_export_round_trips(db: Path, tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("broken.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b", "line 2"),
-        ("broken.rdf", "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n<oops></rdf:RDF>", "line 2"),
+        (
+            "broken.rdf",
+            "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n<oops></rdf:RDF>",
+            "line 2",
+        ),
         ("broken.jsonld", '{"@id": "http://e/a",\n "http://e/p": [1,}', "line 2"),
         ("broken.csv", "uri,prefLabel\nhttp://e/a\n", "line 2"),
         ("vocab.xlsx", "not a vocabulary", "one of: ttl, rdf, jsonld, nt, csv"),
     ],
 )
-def test_a_bad_file_is_refused_whole_and_the_store_is_untouched(db: Path, tmp_path: Path, name: str, content: str, message: str) -> None:
+def test_a_bad_file_is_refused_whole_and_the_store_is_untouched(
+    db: Path, tmp_path: Path, name: str, content: str, message: str
+) -> None:
     before = digest(db)
     bad = tmp_path / name
     bad.write_text(content)
@@ -118,7 +145,7 @@ def test_validate_fails_with_the_evidence(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text(
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-        "<terms/a> a skos:Concept ; skos:prefLabel \"one\"@en, \"two\"@en .\n"
+        '<terms/a> a skos:Concept ; skos:prefLabel "one"@en, "two"@en .\n'
     )
     result = vocab("validate", "--source", str(bad))
     assert result.returncode == 1
@@ -145,14 +172,28 @@ def test_serve_builds_the_store_and_answers_lookups(tmp_path: Path) -> None:
     port = _free_port()
     db = tmp_path / "served.db"
     process = subprocess.Popen(
-        [sys.executable, "-m", "vocab", "serve", "--port", str(port), "--db", str(db), "--source", str(SOURCE)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "vocab",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            "--source",
+            str(SOURCE),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lookup/MHRA", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/lookup/MHRA", timeout=2
+                ) as response:
                     body = response.read().decode()
                 break
             except OSError:

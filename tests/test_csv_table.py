@@ -11,18 +11,37 @@ from loaders.csv_table import COLUMNS, read_csv, write_csv
 from tests.conftest import BASE
 from vocab.model import Concept, Label, LabelKind, LangText, Scheme, Snapshot
 
-FORMULAS = ['=HYPERLINK("http://x","click")', "+1", "@SUM(A1)", "-2+3", "\t=1+1", "\r=1", "'=already quoted"]
+FORMULAS = [
+    '=HYPERLINK("http://x","click")',
+    "+1",
+    "@SUM(A1)",
+    "-2+3",
+    "\t=1+1",
+    "\r=1",
+    "'=already quoted",
+]
 
 
 def snapshot_of(*concepts: Concept) -> Snapshot:
-    return Snapshot(schemes=(Scheme(uri=f"{BASE}/scheme"),), concepts=concepts,
-                    top_concepts={f"{BASE}/scheme": ()})
+    return Snapshot(
+        schemes=(Scheme(uri=f"{BASE}/scheme"),),
+        concepts=concepts,
+        top_concepts={f"{BASE}/scheme": ()},
+    )
 
 
 def concept(pref: str, *, alt: tuple[str, ...] = (), definition: str = "A definition.") -> Concept:
-    labels = (Label(pref, "en-GB", LabelKind.PREF),) + tuple(Label(a, "en-GB", LabelKind.ALT) for a in alt)
-    return Concept(id="c1", uri=f"{BASE}/terms/c1", labels=labels,
-                   definitions=(LangText(definition, "en-GB"),), in_schemes=(f"{BASE}/scheme",))
+    labels = (
+        Label(pref, "en-GB", LabelKind.PREF),
+        *tuple(Label(a, "en-GB", LabelKind.ALT) for a in alt),
+    )
+    return Concept(
+        id="c1",
+        uri=f"{BASE}/terms/c1",
+        labels=labels,
+        definitions=(LangText(definition, "en-GB"),),
+        in_schemes=(f"{BASE}/scheme",),
+    )
 
 
 def cells(data: bytes) -> list[list[str]]:
@@ -54,8 +73,19 @@ def test_raw_export_leaves_cells_unchanged(formula: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [*FORMULAS, 'quote " inside', "comma, inside", "line\r\nbreak", "pipe | inside", "back\\slash",
-     "ends with @en", "trailing at@", "‏עברית RTL", "\ufeffBOM-like start", "-3 dB point"],
+    [
+        *FORMULAS,
+        'quote " inside',
+        "comma, inside",
+        "line\r\nbreak",
+        "pipe | inside",
+        "back\\slash",
+        "ends with @en",
+        "trailing at@",
+        "‏עברית RTL",
+        "\ufeffBOM-like start",
+        "-3 dB point",
+    ],
 )
 def test_awkward_text_round_trips(text: str) -> None:
     original = snapshot_of(concept("scanner", alt=(text,), definition=text))
@@ -70,7 +100,7 @@ def test_multi_valued_cells_join_with_a_pipe() -> None:
 
 def test_labels_in_another_language_carry_their_tag() -> None:
     c = concept("scanner")
-    c = Concept(**{**c.__dict__, "labels": c.labels + (Label("Scanner", "de", LabelKind.ALT),)})
+    c = Concept(**{**c.__dict__, "labels": (*c.labels, Label("Scanner", "de", LabelKind.ALT))})
     rows = cells(write_csv(snapshot_of(c)))
     assert rows[1][COLUMNS.index("altLabel")] == "Scanner@de"
     assert read_csv(write_csv(snapshot_of(c)), base=BASE).snapshot.concepts == (c,)

@@ -25,11 +25,15 @@ def paths(client) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_every_documented_route_is_in_the_readme(paths: list[str]) -> None:
-    missing = [p for p in paths if re.sub(r"\{\w+\}", "{", p).split("{")[0].rstrip("/") + "" not in README]
+    missing = [
+        p for p in paths if re.sub(r"\{\w+\}", "{", p).split("{")[0].rstrip("/") + "" not in README
+    ]
     assert missing == []
 
 
-@pytest.mark.parametrize("command", sorted(c.name or c.callback.__name__ for c in cli.registered_commands))
+@pytest.mark.parametrize(
+    "command", sorted(c.name or c.callback.__name__ for c in cli.registered_commands)
+)
 def test_every_cli_command_is_in_the_readme(command: str) -> None:
     assert f"vocab {command}" in README
 
@@ -40,4 +44,3 @@ def test_readme_has_the_two_quick_start_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
-

@@ -20,16 +20,25 @@ def test_the_seed_has_38_concepts_from_37_entries() -> None:
 
 def test_qa_and_qc_are_two_concepts() -> None:
     assert [(e.name, e.acronyms) for e in ENTRIES if e.acronyms in (("QA",), ("QC",))] == [
-        ("quality assurance", ("QA",)), ("quality control", ("QC",))]
+        ("quality assurance", ("QA",)),
+        ("quality control", ("QC",)),
+    ]
 
 
 def test_eis_is_the_plural_of_ei() -> None:
     entry = next(e for e in ENTRIES if e.plural_of)
-    assert (entry.name, entry.acronyms, entry.plural_of) == ("education institution", ("EI",), "EIs")
+    assert (entry.name, entry.acronyms, entry.plural_of) == (
+        "education institution",
+        ("EI",),
+        "EIs",
+    )
 
 
 def test_an_acronym_inside_the_name_is_read() -> None:
-    assert GlossaryEntry("UK Imaging and Oncology Congress", ("UKIO",), "https://www.ukio.org.uk/") in ENTRIES
+    assert (
+        GlossaryEntry("UK Imaging and Oncology Congress", ("UKIO",), "https://www.ukio.org.uk/")
+        in ENTRIES
+    )
 
 
 def test_all_28_web_addresses_are_paired_with_their_bodies() -> None:
@@ -42,7 +51,9 @@ def test_all_28_web_addresses_are_paired_with_their_bodies() -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.acronyms[0])
-def test_every_seed_entry_is_in_the_curated_vocabulary(shipped: Vocabulary, entry: GlossaryEntry) -> None:
+def test_every_seed_entry_is_in_the_curated_vocabulary(
+    shipped: Vocabulary, entry: GlossaryEntry
+) -> None:
     by_name = shipped.lookup(entry.name).hits
     by_acronym = shipped.lookup(entry.acronyms[0]).hits
     same = {h.row.id for h in by_name} & {h.row.id for h in by_acronym}

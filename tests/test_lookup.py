@@ -10,7 +10,9 @@ from vocab.lookup import LOOKUP_TIERS
 from vocab.vocabulary import Vocabulary
 
 GLOSSARY = read_glossary(SEED.read_text(encoding="utf-8"))
-ACRONYM_FORMS = sorted({a for e in GLOSSARY for a in e.acronyms} | {e.plural_of for e in GLOSSARY if e.plural_of})
+ACRONYM_FORMS = sorted(
+    {a for e in GLOSSARY for a in e.acronyms} | {e.plural_of for e in GLOSSARY if e.plural_of}
+)
 
 
 def test_the_glossary_has_39_acronym_forms() -> None:
@@ -22,7 +24,9 @@ SEED_CONCEPT = {a: e.name for e in GLOSSARY for a in (*e.acronyms, e.plural_of) 
 
 
 @pytest.mark.parametrize("acronym", ACRONYM_FORMS)
-def test_every_glossary_acronym_answers_with_its_seed_concept(shipped: Vocabulary, acronym: str) -> None:
+def test_every_glossary_acronym_answers_with_its_seed_concept(
+    shipped: Vocabulary, acronym: str
+) -> None:
     result = shipped.lookup(acronym)
     assert result.hits[0].tier in ("acronym", "alternative")
     names = {shipped.record(h.row.id).concept.pref_label() for h in result.hits}
@@ -30,20 +34,30 @@ def test_every_glossary_acronym_answers_with_its_seed_concept(shipped: Vocabular
     assert SEED_CONCEPT[acronym] in names | alt_names
 
 
-@pytest.mark.parametrize(("acronym", "senses"), [("EI", 2), ("GPAI", 2), ("CT", 2), ("CV", 2), ("DRL", 2), ("AIA", 2), ("CAD", 2), ("RT", 2)])
+@pytest.mark.parametrize(
+    ("acronym", "senses"),
+    [("EI", 2), ("GPAI", 2), ("CT", 2), ("CV", 2), ("DRL", 2), ("AIA", 2), ("CAD", 2), ("RT", 2)],
+)
 def test_acronym_clashes_answer_every_sense(shipped: Vocabulary, acronym: str, senses: int) -> None:
     assert len(shipped.lookup(acronym).hits) == senses
 
 
 @pytest.mark.parametrize("form", ["MHRA", "mhra", "Mhra", " MHRA ", "M.H.R.A."])
 def test_lookup_ignores_case_spacing_and_punctuation(shipped: Vocabulary, form: str) -> None:
-    assert shipped.lookup(form).hits[0].row.pref_label == "Medicines and Healthcare products Regulatory Agency"
+    assert (
+        shipped.lookup(form).hits[0].row.pref_label
+        == "Medicines and Healthcare products Regulatory Agency"
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "tier"),
-    [("computed tomography", "preferred"), ("CT", "acronym"), ("tumour size", "alternative"),
-     ("tumour volumme", "hidden")],
+    [
+        ("computed tomography", "preferred"),
+        ("CT", "acronym"),
+        ("tumour size", "alternative"),
+        ("tumour volumme", "hidden"),
+    ],
 )
 def test_each_tier_answers_its_kind_of_label(lifecycle: Vocabulary, text: str, tier: str) -> None:
     assert lifecycle.lookup(text).hits[0].tier == tier

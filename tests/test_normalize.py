@@ -47,13 +47,20 @@ def test_spelling_and_form_variants_share_a_key(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("auto-contouring", "autocontouring"), ("IR(ME)R", "IRMER"), ("X-ray", "x ray"), ("U-Net", "UNet")],
+    [
+        ("auto-contouring", "autocontouring"),
+        ("IR(ME)R", "IRMER"),
+        ("X-ray", "x ray"),
+        ("U-Net", "UNet"),
+    ],
 )
 def test_compact_key_ignores_hyphens_and_spacing(a: str, b: str) -> None:
     assert compact_key(a) == compact_key(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("dose", "does"), ("case", "cas"), ("bias", "bia"), ("class", "clas")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("dose", "does"), ("case", "cas"), ("bias", "bia"), ("class", "clas")]
+)
 def test_different_words_keep_different_keys(a: str, b: str) -> None:
     assert normalise_label(a) != normalise_label(b)
 

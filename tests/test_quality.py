@@ -25,20 +25,32 @@ def messages(name: str) -> str:
 
 @pytest.mark.parametrize(
     ("fixture", "check"),
-    [("chr", "chr"), ("dup", "dup"), ("def", "def"), ("src", "src"), ("rrc", "rrc"),
-     ("link", "link"), ("dep", "dep")],
+    [
+        ("chr", "chr"),
+        ("dup", "dup"),
+        ("def", "def"),
+        ("src", "src"),
+        ("rrc", "rrc"),
+        ("link", "link"),
+        ("dep", "dep"),
+    ],
 )
 def test_each_error_check_finds_its_problem(fixture: str, check: str) -> None:
     assert ("error", check) in findings(fixture)
 
 
-@pytest.mark.parametrize(("fixture", "evidence"), [("rc", "S27"), ("mc", "S46"), ("usr", "not a SKOS term")])
+@pytest.mark.parametrize(
+    ("fixture", "evidence"), [("rc", "S27"), ("mc", "S46"), ("usr", "not a SKOS term")]
+)
 def test_integrity_clashes_are_errors_with_the_evidence(fixture: str, evidence: str) -> None:
     assert ("error", "read") in findings(fixture)
     assert evidence in messages(fixture)
 
 
-@pytest.mark.parametrize(("fixture", "check"), [("ol", "ol"), ("hr", "hr"), ("oc", "oc"), ("oilt", "oilt"), ("var", "var")])
+@pytest.mark.parametrize(
+    ("fixture", "check"),
+    [("ol", "ol"), ("hr", "hr"), ("oc", "oc"), ("oilt", "oilt"), ("var", "var")],
+)
 def test_each_warning_check_finds_its_problem(fixture: str, check: str) -> None:
     found = findings(fixture)
     assert ("warning", check) in found

@@ -31,7 +31,9 @@ def test_export_import_export_gives_an_isomorphic_graph(shipped: Vocabulary, fmt
     first = WRITERS[fmt](shipped.snapshot())
     second = WRITERS[fmt](reimport(shipped.snapshot(), fmt))
     parser = RDFLIB_PARSER[fmt]
-    assert isomorphic(Graph().parse(data=first, format=parser), Graph().parse(data=second, format=parser))
+    assert isomorphic(
+        Graph().parse(data=first, format=parser), Graph().parse(data=second, format=parser)
+    )
 
 
 @pytest.mark.parametrize("fmt", sorted(set(READERS) & set(WRITERS)))
@@ -41,15 +43,24 @@ def test_import_of_an_export_gives_back_the_same_concepts(shipped: Vocabulary, f
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS)
-def test_rdf_exports_keep_scheme_collections_and_top_concepts(lifecycle: Vocabulary, fmt: str) -> None:
+def test_rdf_exports_keep_scheme_collections_and_top_concepts(
+    lifecycle: Vocabulary, fmt: str
+) -> None:
     original = lifecycle.snapshot()
     again = reimport(original, fmt)
     assert (again.schemes, again.collections, again.top_concepts) == (
-        original.schemes, original.collections, original.top_concepts)
+        original.schemes,
+        original.collections,
+        original.top_concepts,
+    )
 
 
 def test_formats_are_registered_once_with_media_types() -> None:
     assert set(READERS) == {"ttl", "rdf", "jsonld", "nt", "csv"}
     assert set(WRITERS) == set(READERS) | {"sssom"}
     assert {FORMATS[f].media_type for f in RDF_FORMATS} == {
-        "text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples"}
+        "text/turtle",
+        "application/rdf+xml",
+        "application/ld+json",
+        "application/n-triples",
+    }

@@ -19,7 +19,11 @@ def top(vocabulary: Vocabulary, query: str, **filters: object) -> tuple[str, str
     [
         ("machine learning", "machine learning", "exact"),
         ("ML", "machine learning", "acronym"),
-        ("Medicines & Healthcare products Regulatory Agency", "Medicines and Healthcare products Regulatory Agency", "exact"),
+        (
+            "Medicines & Healthcare products Regulatory Agency",
+            "Medicines and Healthcare products Regulatory Agency",
+            "exact",
+        ),
         ("Health Education England", "NHS England Workforce, Training and Education", "synonym"),
         ("East Midlands Imaging Network", "East Midlands Radiology Consortium", "synonym"),
         ("machine lea", "machine learning", "prefix"),
@@ -32,7 +36,9 @@ def top(vocabulary: Vocabulary, query: str, **filters: object) -> tuple[str, str
         ("radiographers society", "Society of Radiographers", "prefix"),
     ],
 )
-def test_search_finds_the_concept_and_says_how(shipped: Vocabulary, query: str, label: str, match_type: str) -> None:
+def test_search_finds_the_concept_and_says_how(
+    shipped: Vocabulary, query: str, label: str, match_type: str
+) -> None:
     assert top(shipped, query) == (label, match_type)
 
 
@@ -55,7 +61,9 @@ def test_fuzzy_stage_is_skipped_when_a_prefix_answers(shipped: Vocabulary) -> No
 
 def test_deprecated_concepts_are_left_out_unless_asked_for(lifecycle: Vocabulary) -> None:
     assert lifecycle.search("old scanner name") == []
-    assert lifecycle.search("old scanner name", include_deprecated=True)[0].row.status == "deprecated"
+    assert (
+        lifecycle.search("old scanner name", include_deprecated=True)[0].row.status == "deprecated"
+    )
 
 
 def test_hidden_labels_are_never_shown_as_the_match(lifecycle: Vocabulary) -> None:
@@ -78,12 +86,30 @@ def test_language_filter(lifecycle: Vocabulary) -> None:
     assert lifecycle.search("tumor volume", lang="fr") == []
 
 
-@pytest.mark.parametrize("query", ['neural"', "AND", "*", "NEAR(", '"unterminated', "a OR b NOT", "label:neural", "%_%", "'; DROP TABLE labels; --"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'neural"',
+        "AND",
+        "*",
+        "NEAR(",
+        '"unterminated',
+        "a OR b NOT",
+        "label:neural",
+        "%_%",
+        "'; DROP TABLE labels; --",
+    ],
+)
 def test_query_syntax_is_treated_as_text(shipped: Vocabulary, query: str) -> None:
     assert isinstance(shipped.search(query), list)
 
 
-@pytest.mark.parametrize(("kwargs", "word"), [({"community": "vendors"}, "community"), ({"collection": "nope"}, "collection")])
-def test_unknown_filters_say_what_is_allowed(shipped: Vocabulary, kwargs: dict[str, str], word: str) -> None:
+@pytest.mark.parametrize(
+    ("kwargs", "word"),
+    [({"community": "vendors"}, "community"), ({"collection": "nope"}, "collection")],
+)
+def test_unknown_filters_say_what_is_allowed(
+    shipped: Vocabulary, kwargs: dict[str, str], word: str
+) -> None:
     with pytest.raises(InvalidInput, match=f"Unknown {word}"):
         shipped.search("ai", **kwargs)  # type: ignore[arg-type]

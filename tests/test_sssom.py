@@ -14,7 +14,11 @@ import yaml
 from fastapi.testclient import TestClient
 
 CURIE = re.compile(r"^[A-Za-z_][\w.-]*:\S+$")
-JUSTIFICATIONS = {"semapv:LexicalMatching", "semapv:LexicalSimilarityThresholdMatching", "semapv:ManualMappingCuration"}
+JUSTIFICATIONS = {
+    "semapv:LexicalMatching",
+    "semapv:LexicalSimilarityThresholdMatching",
+    "semapv:ManualMappingCuration",
+}
 TERMS = "Auto-segmentation\nrecall\nvalidation\nprecision\nDark mode\nCT\nLung nodule CADe\nsaliency maps\n"
 
 
@@ -25,7 +29,9 @@ def export(client: TestClient) -> bytes:
 
 @pytest.fixture(scope="module")
 def aligned(client: TestClient) -> bytes:
-    response = client.post("/align?format=sssom", content=TERMS, headers={"Content-Type": "text/plain"})
+    response = client.post(
+        "/align?format=sssom", content=TERMS, headers={"Content-Type": "text/plain"}
+    )
     assert response.status_code == 200
     return response.content
 
@@ -34,7 +40,7 @@ def split(data: bytes) -> tuple[dict[str, object], list[dict[str, str]]]:
     text = data.decode("utf-8")
     lines = text.split("\n")
     meta = [line for line in lines if line.startswith("#")]
-    body = lines[len(meta):]
+    body = lines[len(meta) :]
     metadata = yaml.safe_load("\n".join(line[2:] for line in meta))
     rows = list(csv.DictReader(io.StringIO("\n".join(body)), delimiter="\t"))
     return metadata, rows
@@ -120,8 +126,10 @@ def test_alignment_marks_unmapped_terms_no_term_found(aligned: bytes) -> None:
 def test_values_with_tabs_quotes_and_newlines_are_quoted() -> None:
     from loaders.sssom import write_sssom
 
-    data = write_sssom({"mapping_set_id": "http://x", "license": "https://y"},
-                       [{"subject_label": 'a "quoted"\tterm\nwith a newline', "predicate_id": "skos:exactMatch"}])
+    data = write_sssom(
+        {"mapping_set_id": "http://x", "license": "https://y"},
+        [{"subject_label": 'a "quoted"\tterm\nwith a newline', "predicate_id": "skos:exactMatch"}],
+    )
     _, rows = split(data)
     assert rows[0]["subject_label"] == 'a "quoted"\tterm\nwith a newline'
 

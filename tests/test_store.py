@@ -28,7 +28,9 @@ def digest(path: Path) -> str:
 @pytest.fixture
 def built(tmp_path: Path) -> Path:
     db = tmp_path / "vocab.db"
-    write_store(db, read_source(LIFECYCLE, base=BASE).snapshot, origin="test", source=LIFECYCLE, base=BASE)
+    write_store(
+        db, read_source(LIFECYCLE, base=BASE).snapshot, origin="test", source=LIFECYCLE, base=BASE
+    )
     return db
 
 
@@ -36,7 +38,7 @@ def test_a_failed_build_leaves_the_previous_store_untouched(built: Path) -> None
     before = digest(built)
     snapshot = read_source(LIFECYCLE, base=BASE).snapshot
     clash = Concept(id="ct", uri=f"{BASE}/terms/other", labels=(Label("x", "en", LabelKind.PREF),))
-    broken = replace(snapshot, concepts=snapshot.concepts + (clash,))  # two concepts with one id
+    broken = replace(snapshot, concepts=(*snapshot.concepts, clash))  # two concepts with one id
     with pytest.raises(StoreError, match="Could not build"):
         write_store(built, broken, origin="test", source=LIFECYCLE, base=BASE)
     assert digest(built) == before
@@ -74,17 +76,23 @@ def test_a_fresh_store_is_current(built: Path) -> None:
 def test_a_changed_source_makes_the_store_stale(built: Path, tmp_path: Path) -> None:
     source = tmp_path / "source.ttl"
     source.write_bytes(LIFECYCLE.read_bytes())
-    write_store(built, read_source(source, base=BASE).snapshot, origin="test", source=source, base=BASE)
+    write_store(
+        built, read_source(source, base=BASE).snapshot, origin="test", source=source, base=BASE
+    )
     assert stale_reason(built, source, BASE) is None
     time.sleep(0.01)
     source.write_text(source.read_text() + "\n# an edit\n")
     assert "changed" in (stale_reason(built, source, BASE) or "")
 
 
-def test_touching_the_source_without_changing_it_keeps_the_store(built: Path, tmp_path: Path) -> None:
+def test_touching_the_source_without_changing_it_keeps_the_store(
+    built: Path, tmp_path: Path
+) -> None:
     source = tmp_path / "source.ttl"
     source.write_bytes(LIFECYCLE.read_bytes())
-    write_store(built, read_source(source, base=BASE).snapshot, origin="test", source=source, base=BASE)
+    write_store(
+        built, read_source(source, base=BASE).snapshot, origin="test", source=source, base=BASE
+    )
     later = time.time() + 60
     os.utime(source, (later, later))
     assert stale_reason(built, source, BASE) is None

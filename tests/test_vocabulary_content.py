@@ -23,8 +23,16 @@ from vocab.model import Concept, LabelKind
 
 SHARED = ROOT.parent / "shared"
 SHINGLE_HASHES = FIXTURES / "source-shingles.txt"
-COLLECTIONS = {"organisations", "ai-methods", "data", "evaluation", "regulation", "imaging-practice",
-               "radiotherapy-practice", "ethics-people"}
+COLLECTIONS = {
+    "organisations",
+    "ai-methods",
+    "data",
+    "evaluation",
+    "regulation",
+    "imaging-practice",
+    "radiotherapy-practice",
+    "ethics-people",
+}
 IDS = [c.id for c in ACTIVE]
 BY_ID = {c.id: c for c in ACTIVE}
 SHINGLE = 8  # words in a row that may not be shared with a source document
@@ -32,7 +40,7 @@ SHINGLE = 8  # words in a row that may not be shared with a source document
 
 def shingles(text: str, n: int = SHINGLE) -> set[str]:
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def fingerprint(shingle: str) -> str:
@@ -80,7 +88,9 @@ def test_every_concept_is_complete(concept_id: str) -> None:
     assert [lb.lang for lb in c.labels_of(LabelKind.PREF)] == ["en-GB"]
     assert c.definition("en-GB") and c.plain_definitions
     assert any(s.startswith(("https://", "http://")) for s in c.sources)
-    assert all(lb.usage for lb in c.labels if lb.kind is not LabelKind.HIDDEN), "every shown label names its communities"
+    assert all(lb.usage for lb in c.labels if lb.kind is not LabelKind.HIDDEN), (
+        "every shown label names its communities"
+    )
 
 
 @pytest.mark.parametrize("concept_id", IDS)
@@ -88,11 +98,16 @@ def test_definitions_are_written_in_our_own_words(concept_id: str) -> None:
     c = BY_ID[concept_id]
     texts = [t.text for t in c.definitions + c.plain_definitions]
     shared = {s for t in texts for s in shingles(t) if fingerprint(s) in SOURCE_FINGERPRINTS}
-    assert shared == set(), f"{SHINGLE} or more words in a row taken from a source: {sorted(shared)[:3]}"
+    assert shared == set(), (
+        f"{SHINGLE} or more words in a row taken from a source: {sorted(shared)[:3]}"
+    )
 
 
 def test_the_fingerprints_would_catch_a_copied_sentence() -> None:
-    copied = "Definition: " + "the society of radiographers sor is a professional body and membership organisation"
+    copied = (
+        "Definition: "
+        + "the society of radiographers sor is a professional body and membership organisation"
+    )
     assert any(fingerprint(s) in SOURCE_FINGERPRINTS for s in shingles(copied))
 
 

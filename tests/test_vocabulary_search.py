@@ -11,8 +11,8 @@ from collections import defaultdict
 
 import pytest
 
-from tests.conftest import BASE, SOURCE
 from loaders.source import read_source
+from tests.conftest import BASE, SOURCE
 from vocab.model import Concept, LabelKind
 from vocab.normalize import compact_key
 from vocab.vocabulary import Vocabulary
@@ -29,7 +29,8 @@ AMBIGUOUS_LABELS = sorted(key for key, owners in _OWNERS.items() if len(owners) 
 def labels() -> list[tuple[str, str, str]]:
     return [
         (c.id, label.text, label.kind.value)
-        for c in ACTIVE for label in c.labels
+        for c in ACTIVE
+        for label in c.labels
         if compact_key(label.text) not in AMBIGUOUS_LABELS
     ]
 
@@ -39,9 +40,9 @@ def typo_variants(text: str) -> list[str]:
     letters = [i for i, ch in enumerate(text) if ch.isalpha()]
     drop = letters[len(letters) // 2]
     swap = letters[len(letters) // 3]
-    variants = [text[:drop] + text[drop + 1:]]
+    variants = [text[:drop] + text[drop + 1 :]]
     if swap + 1 < len(text) and text[swap + 1].isalpha() and text[swap] != text[swap + 1]:
-        variants.append(text[:swap] + text[swap + 1] + text[swap] + text[swap + 2:])
+        variants.append(text[:swap] + text[swap + 1] + text[swap] + text[swap + 2 :])
     return variants
 
 
@@ -49,12 +50,17 @@ def typos() -> list[tuple[str, str, str]]:
     cases = []
     for c in ACTIVE:
         for label in c.labels:
-            if label.kind not in (LabelKind.PREF, LabelKind.ALT) or sum(ch.isalpha() for ch in label.text) < 6:
+            if (
+                label.kind not in (LabelKind.PREF, LabelKind.ALT)
+                or sum(ch.isalpha() for ch in label.text) < 6
+            ):
                 continue
             if compact_key(label.text) in AMBIGUOUS_LABELS:
                 continue
             for variant in typo_variants(label.text):
-                if compact_key(variant) not in _OWNERS:  # a typo that is another real label is not a typo
+                if (
+                    compact_key(variant) not in _OWNERS
+                ):  # a typo that is another real label is not a typo
                     cases.append((c.id, label.text, variant))
     return cases
 
@@ -71,17 +77,25 @@ def test_shared_labels_are_the_documented_false_friends() -> None:
 
 
 @pytest.mark.parametrize(("concept_id", "text", "kind"), labels())
-def test_every_label_finds_its_concept_first(shipped: Vocabulary, concept_id: str, text: str, kind: str) -> None:
+def test_every_label_finds_its_concept_first(
+    shipped: Vocabulary, concept_id: str, text: str, kind: str
+) -> None:
     assert shipped.search(text)[0].row.id == concept_id
 
 
 @pytest.mark.parametrize(("concept_id", "label", "variant"), typos())
-def test_one_typo_variants_find_their_concept_first(shipped: Vocabulary, concept_id: str, label: str, variant: str) -> None:
+def test_one_typo_variants_find_their_concept_first(
+    shipped: Vocabulary, concept_id: str, label: str, variant: str
+) -> None:
     hits = shipped.search(variant)
-    assert hits and hits[0].row.id == concept_id, [(h.row.id, h.row.pref_label, h.score) for h in hits[:3]]
+    assert hits and hits[0].row.id == concept_id, [
+        (h.row.id, h.row.pref_label, h.score) for h in hits[:3]
+    ]
 
 
 @pytest.mark.parametrize("key", AMBIGUOUS_LABELS)
 def test_ambiguous_labels_answer_every_sense_in_lookup(shipped: Vocabulary, key: str) -> None:
-    hits = {h.row.id for h in shipped.lookup(key).hits} | {h.row.id for h in shipped.lookup(key).other_senses}
+    hits = {h.row.id for h in shipped.lookup(key).hits} | {
+        h.row.id for h in shipped.lookup(key).other_senses
+    }
     assert hits == _OWNERS[key]

@@ -38,7 +38,10 @@ from vocab.store import LabelRow, Store
 
 # --- confidence policy ------------------------------------------------------------------
 EXACT_CONFIDENCE: dict[LabelKind, float] = {
-    LabelKind.PREF: 0.98, LabelKind.ALT: 0.96, LabelKind.ACRONYM: 0.93, LabelKind.HIDDEN: 0.92,
+    LabelKind.PREF: 0.98,
+    LabelKind.ALT: 0.96,
+    LabelKind.ACRONYM: 0.93,
+    LabelKind.HIDDEN: 0.92,
 }
 PRODUCT_WORDS_CONFIDENCE = 0.86  # exact once product words are dropped: closeMatch
 COMMUNITY_RESOLVED_CONFIDENCE = 0.82  # a false friend resolved by the caller's community
@@ -58,13 +61,63 @@ SCREEN_CUTOFF = 55  # least token_set_ratio for a label to be screened in
 MAX_TERMS = 10_000
 CANDIDATE_LIMIT = 3
 
-STOPWORDS = frozenset({"of", "the", "and", "for", "in", "a", "an", "to", "with", "on", "by", "or", "from", "at", "as", "via", "per"})
-PRODUCT_WORDS = frozenset({
-    "software", "tool", "solution", "module", "platform", "app", "application", "product",
-    "feature", "engine", "suite", "package", "powered", "based", "driven", "smart",
-    "intelligent", "advanced", "cloud", "technology", "functionality", "function", "service",
-    "kit", "ai", "ml", "dl", "tm", "pro", "plus", "new", "v2",
-})
+STOPWORDS = frozenset(
+    {
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "a",
+        "an",
+        "to",
+        "with",
+        "on",
+        "by",
+        "or",
+        "from",
+        "at",
+        "as",
+        "via",
+        "per",
+    }
+)
+PRODUCT_WORDS = frozenset(
+    {
+        "software",
+        "tool",
+        "solution",
+        "module",
+        "platform",
+        "app",
+        "application",
+        "product",
+        "feature",
+        "engine",
+        "suite",
+        "package",
+        "powered",
+        "based",
+        "driven",
+        "smart",
+        "intelligent",
+        "advanced",
+        "cloud",
+        "technology",
+        "functionality",
+        "function",
+        "service",
+        "kit",
+        "ai",
+        "ml",
+        "dl",
+        "tm",
+        "pro",
+        "plus",
+        "new",
+        "v2",
+    }
+)
 
 JUSTIFICATION = {
     "lexical match": "semapv:LexicalMatching",
@@ -88,7 +141,11 @@ class Candidate:
 
     @property
     def usage(self) -> tuple[str, ...]:
-        return () if self.row.kind is LabelKind.HIDDEN else tuple(u for u in self.row.usage.split(",") if u)
+        return (
+            ()
+            if self.row.kind is LabelKind.HIDDEN
+            else tuple(u for u in self.row.usage.split(",") if u)
+        )
 
     @property
     def justification(self) -> str:
@@ -107,7 +164,11 @@ class Alignment:
 
     @property
     def best(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates and self.status in ("mapped", "duplicate") else None
+        return (
+            self.candidates[0]
+            if self.candidates and self.status in ("mapped", "duplicate")
+            else None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +179,7 @@ class _Label:
 
 
 # --- translation between communities --------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Translation:
@@ -136,7 +198,9 @@ class Translation:
 @dataclass(frozen=True)
 class TranslationMatch:
     row: LabelRow  # how the input term was recognised (its concept and label)
-    labels: tuple[tuple[str, tuple[str, ...]], ...]  # (label, communities) the target community uses
+    labels: tuple[
+        tuple[str, tuple[str, ...]], ...
+    ]  # (label, communities) the target community uses
     relationship: str  # FHIR ConceptMap relationship
     confidence: float
     note: str = ""
@@ -181,14 +245,22 @@ class Aligner:
             return self._labels
 
     def align(
-        self, terms: list[str], *, community: str | None = "industry", limit: int = CANDIDATE_LIMIT,
+        self,
+        terms: list[str],
+        *,
+        community: str | None = "industry",
+        limit: int = CANDIDATE_LIMIT,
         progress: Callable[[int, int], None] | None = None,
     ) -> list[Alignment]:
         """Return one Alignment per input term, in input order. Raises InvalidInput for bad options."""
         if community is not None and community not in COMMUNITIES:
-            raise InvalidInput(f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}.")
+            raise InvalidInput(
+                f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}."
+            )
         if len(terms) > MAX_TERMS:
-            raise InvalidInput(f"{len(terms):,} terms; the limit is {MAX_TERMS:,} a request. Split the list.")
+            raise InvalidInput(
+                f"{len(terms):,} terms; the limit is {MAX_TERMS:,} a request. Split the list."
+            )
         self._index()
         seen: dict[str, int] = {}
         out: list[Alignment] = []
@@ -199,7 +271,12 @@ class Aligner:
         return out
 
     def _align_one(
-        self, n: int, term: str, community: str | None, limit: int, seen: dict[str, int],
+        self,
+        n: int,
+        term: str,
+        community: str | None,
+        limit: int,
+        seen: dict[str, int],
         done: list[Alignment],
     ) -> Alignment:
         try:
@@ -211,18 +288,30 @@ class Aligner:
             return Alignment(n, text, "invalid", note="The term has no letters or digits.")
         if norm in seen:
             first = done[seen[norm] - 1]
-            return Alignment(n, text, "duplicate", first.candidates, note=f"Same term as row {seen[norm]}.")
+            return Alignment(
+                n, text, "duplicate", first.candidates, note=f"Same term as row {seen[norm]}."
+            )
         seen[norm] = n
         candidates, status = self.candidates(norm, community)
         shown = tuple(c for c in candidates if c.confidence >= SHOWN_FROM)[:limit]
         if status == "ambiguous":
-            return Alignment(n, text, status, shown, note="Several concepts carry this label; check which is meant.")
+            return Alignment(
+                n,
+                text,
+                status,
+                shown,
+                note="Several concepts carry this label; check which is meant.",
+            )
         if not shown or shown[0].confidence < MAPPED_AT:
             return Alignment(n, text, "unmapped", shown, note="No concept matches closely enough.")
         return Alignment(n, text, "mapped", shown)
 
     def translate(
-        self, term: str, to: str, *, source_community: str | None = None,
+        self,
+        term: str,
+        to: str,
+        *,
+        source_community: str | None = None,
         warnings_of: Callable[[str], list[str]] = lambda concept_id: [],
     ) -> Translation:
         """Return what community `to` calls the concept(s) `term` names, with any false-friend warning.
@@ -233,7 +322,9 @@ class Aligner:
         """
         for community in (to, source_community):
             if community is not None and community not in COMMUNITIES:
-                raise InvalidInput(f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}.")
+                raise InvalidInput(
+                    f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}."
+                )
         text = clean_query(term)
         self._index()
         candidates, status = self.candidates(normalise_label(text), source_community)
@@ -242,18 +333,34 @@ class Aligner:
         notes: list[str] = []
         for candidate in candidates:
             labels = self._community_labels(candidate.row.concept, to)
-            note = "" if labels else f"No label is recorded as {to} usage; the preferred label is given."
-            matches.append(TranslationMatch(
-                candidate.row, labels or ((candidate.row.pref_label, ()),),
-                FHIR_RELATIONSHIP[candidate.predicate], candidate.confidence, note,
-            ))
+            note = (
+                ""
+                if labels
+                else f"No label is recorded as {to} usage; the preferred label is given."
+            )
+            matches.append(
+                TranslationMatch(
+                    candidate.row,
+                    labels or ((candidate.row.pref_label, ()),),
+                    FHIR_RELATIONSHIP[candidate.predicate],
+                    candidate.confidence,
+                    note,
+                )
+            )
             notes += warnings_of(candidate.row.id)
         if len({c.row.id for c in candidates}) > 1:
-            senses = "; ".join(f"{c.row.pref_label} ({', '.join(c.usage) or 'no community recorded'})" for c in candidates)
-            notes.insert(0, f"'{text}' names different concepts in different communities: {senses}.")
+            senses = "; ".join(
+                f"{c.row.pref_label} ({', '.join(c.usage) or 'no community recorded'})"
+                for c in candidates
+            )
+            notes.insert(
+                0, f"'{text}' names different concepts in different communities: {senses}."
+            )
         return Translation(text, to, tuple(matches), " ".join(dict.fromkeys(notes)) or None)
 
-    def _community_labels(self, concept: int, community: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    def _community_labels(
+        self, concept: int, community: str
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
         rank = {LabelKind.PREF: 0, LabelKind.ALT: 1, LabelKind.ACRONYM: 2}
         found = []
         for label in self._by_concept.get(concept, ()):
@@ -273,7 +380,15 @@ class Aligner:
             stripped = self._by_key.get("".join(core))
             if stripped:
                 found, status = self._exact(stripped, community)
-                scaled = [_scaled(c, PRODUCT_WORDS_CONFIDENCE / EXACT_CONFIDENCE[LabelKind.PREF], MatchKind.CLOSE, "synonym") for c in found]
+                scaled = [
+                    _scaled(
+                        c,
+                        PRODUCT_WORDS_CONFIDENCE / EXACT_CONFIDENCE[LabelKind.PREF],
+                        MatchKind.CLOSE,
+                        "synonym",
+                    )
+                    for c in found
+                ]
                 return scaled, status
         return self._similar(norm, community), "mapped"
 
@@ -282,24 +397,48 @@ class Aligner:
         rank = {LabelKind.PREF: 0, LabelKind.ACRONYM: 1, LabelKind.ALT: 2, LabelKind.HIDDEN: 3}
         for label in sorted(labels, key=lambda lb: rank[lb.row.kind]):
             best.setdefault(label.row.id, label)
+
         def reason(label: _Label) -> str:
-            return "lexical match" if label.row.kind in (LabelKind.PREF, LabelKind.ACRONYM) else "synonym"
+            return (
+                "lexical match"
+                if label.row.kind in (LabelKind.PREF, LabelKind.ACRONYM)
+                else "synonym"
+            )
+
         if len(best) == 1:
             label = next(iter(best.values()))
-            return [Candidate(label.row, MatchKind.EXACT, EXACT_CONFIDENCE[label.row.kind], reason(label))], "mapped"
+            return [
+                Candidate(
+                    label.row, MatchKind.EXACT, EXACT_CONFIDENCE[label.row.kind], reason(label)
+                )
+            ], "mapped"
         senses = list(best.values())
         ours = [s for s in senses if community and community in s.row.usage.split(",")]
         if len(ours) == 1:
             chosen = ours[0]
             others = [s for s in senses if s is not chosen]
-            return ([Candidate(chosen.row, MatchKind.EXACT, COMMUNITY_RESOLVED_CONFIDENCE, reason(chosen))]
-                    + [Candidate(s.row, MatchKind.EXACT, OTHER_SENSE_CONFIDENCE, reason(s)) for s in others]), "mapped"
-        return [Candidate(s.row, MatchKind.EXACT, AMBIGUOUS_CONFIDENCE, reason(s)) for s in senses], "ambiguous"
+            return (
+                [
+                    Candidate(
+                        chosen.row, MatchKind.EXACT, COMMUNITY_RESOLVED_CONFIDENCE, reason(chosen)
+                    )
+                ]
+                + [
+                    Candidate(s.row, MatchKind.EXACT, OTHER_SENSE_CONFIDENCE, reason(s))
+                    for s in others
+                ]
+            ), "mapped"
+        return [
+            Candidate(s.row, MatchKind.EXACT, AMBIGUOUS_CONFIDENCE, reason(s)) for s in senses
+        ], "ambiguous"
 
     def _similar(self, norm: str, community: str | None) -> list[Candidate]:
         labels = self._index()
         screened = process.extract(
-            norm, self._norms, scorer=fuzz.token_set_ratio, score_cutoff=SCREEN_CUTOFF,
+            norm,
+            self._norms,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=SCREEN_CUTOFF,
             limit=CANDIDATES_PER_TERM,
         )
         words = content_words(norm) or tuple(norm.split())
@@ -330,7 +469,9 @@ def _compare(norm: str, words: tuple[str, ...], label: _Label) -> Candidate | No
     extra = [w for w in words if not _has(w, label_words)]
     if label_share == 1 and extra:
         if all(w in PRODUCT_WORDS for w in extra):
-            return Candidate(label.row, MatchKind.CLOSE, PRODUCT_WORDS_CONFIDENCE - 0.06, "lexical similarity")
+            return Candidate(
+                label.row, MatchKind.CLOSE, PRODUCT_WORDS_CONFIDENCE - 0.06, "lexical similarity"
+            )
         confidence = BROAD_FLOOR + BROAD_SPAN * term_share
         return Candidate(label.row, MatchKind.BROAD, round(confidence, 3), "lexical similarity")
     if term_share == 1 and label_share < 1:
@@ -346,7 +487,8 @@ def _compare(norm: str, words: tuple[str, ...], label: _Label) -> Candidate | No
 def _has(word: str, words: Iterable[str]) -> bool:
     """True if `word` is among `words`, allowing a typo in words of MIN_FUZZY_WORD letters or more."""
     return any(
-        word == w or (min(len(word), len(w)) >= MIN_FUZZY_WORD and fuzz.ratio(word, w) >= WORD_MATCH)
+        word == w
+        or (min(len(word), len(w)) >= MIN_FUZZY_WORD and fuzz.ratio(word, w) >= WORD_MATCH)
         for w in words
     )
 
@@ -356,7 +498,9 @@ def _matched(needles: Iterable[str], haystack: tuple[str, ...]) -> int:
 
 
 def _scaled(candidate: Candidate, factor: float, predicate: MatchKind, reason: str) -> Candidate:
-    return Candidate(candidate.row, predicate, round(min(0.99, candidate.confidence * factor), 3), reason)
+    return Candidate(
+        candidate.row, predicate, round(min(0.99, candidate.confidence * factor), 3), reason
+    )
 
 
 def group_by_status(alignments: list[Alignment]) -> dict[str, int]:

@@ -87,7 +87,12 @@ def stale_reason(db: Path, source: Path, base: str) -> str | None:
 
 
 def write_store(
-    db: Path, snapshot: Snapshot, *, origin: str, source: Path, base: str,
+    db: Path,
+    snapshot: Snapshot,
+    *,
+    origin: str,
+    source: Path,
+    base: str,
     progress: Progress | None = None,
 ) -> None:
     """Build the store for `snapshot`, recording its origin and the current source digest."""

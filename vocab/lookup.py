@@ -67,7 +67,9 @@ def lookup(store: Store, text: str) -> LookupResult:
 def _tiered(rows: list[LabelRow]) -> tuple[tuple[LookupHit, ...], tuple[LookupHit, ...]]:
     best: dict[int, LookupHit] = {}
     rank = {kind: i for i, (_, kind) in enumerate(LOOKUP_TIERS)}
-    for row in sorted(rows, key=lambda r: (rank[r.kind], not is_active(r), r.pref_label.casefold())):
+    for row in sorted(
+        rows, key=lambda r: (rank[r.kind], not is_active(r), r.pref_label.casefold())
+    ):
         if row.concept not in best:
             best[row.concept] = LookupHit(row, TIER_OF_KIND[row.kind])
     if not best:

@@ -133,9 +133,12 @@ class Concept:
 
     def pref_label(self, lang: str | None = None) -> str:
         """Return the preferred label in `lang`, else in the first preferred language."""
-        return pick_text(
-            [LangText(label.text, label.lang) for label in self.labels_of(LabelKind.PREF)], lang
-        ) or self.id
+        return (
+            pick_text(
+                [LangText(label.text, label.lang) for label in self.labels_of(LabelKind.PREF)], lang
+            )
+            or self.id
+        )
 
     def definition(self, lang: str | None = None) -> str:
         """Return the definition in `lang` or the first preferred language ('' if none)."""
@@ -263,11 +266,18 @@ def canonical(snapshot: Snapshot) -> Snapshot:
     """
     return Snapshot(
         schemes=tuple(sorted(snapshot.schemes, key=lambda s: s.uri)),
-        concepts=tuple(sorted((_canonical_concept(c) for c in snapshot.concepts), key=lambda c: c.id)),
-        collections=tuple(sorted(
-            (c if c.ordered else replace(c, members=tuple(sorted(c.members))) for c in snapshot.collections),
-            key=lambda c: c.id,
-        )),
+        concepts=tuple(
+            sorted((_canonical_concept(c) for c in snapshot.concepts), key=lambda c: c.id)
+        ),
+        collections=tuple(
+            sorted(
+                (
+                    c if c.ordered else replace(c, members=tuple(sorted(c.members)))
+                    for c in snapshot.collections
+                ),
+                key=lambda c: c.id,
+            )
+        ),
         top_concepts={s: tuple(sorted(uris)) for s, uris in snapshot.top_concepts.items()},
     )
 
@@ -286,20 +296,25 @@ def _canonical_label(label: Label) -> Label:
     return label if usage is label.usage else replace(label, usage=usage)
 
 
+def _by_text(t: LangText) -> tuple[str, str]:
+    return (t.lang, t.text)
+
+
 def _canonical_concept(c: Concept) -> Concept:
-    by_text: Callable[[LangText], tuple[str, str]] = lambda t: (t.lang, t.text)
     changes = {
-        "labels": _sorted(tuple(_canonical_label(lb) for lb in c.labels),
-                          key=lambda lb: (_KIND_RANK[lb.kind], lb.lang, lb.text)),
-        "definitions": _sorted(c.definitions, key=by_text),
-        "plain_definitions": _sorted(c.plain_definitions, key=by_text),
+        "labels": _sorted(
+            tuple(_canonical_label(lb) for lb in c.labels),
+            key=lambda lb: (_KIND_RANK[lb.kind], lb.lang, lb.text),
+        ),
+        "definitions": _sorted(c.definitions, key=_by_text),
+        "plain_definitions": _sorted(c.plain_definitions, key=_by_text),
         "notes": _sorted(c.notes, key=lambda n: (n.kind.value, n.lang, n.text)),
         "broader": _sorted(c.broader),
         "narrower": _sorted(c.narrower),
         "related": _sorted(c.related),
         "mappings": _sorted(c.mappings, key=lambda m: (m.kind.value, m.target)),
         "sources": _sorted(c.sources),
-        "citations": _sorted(c.citations, key=by_text),
+        "citations": _sorted(c.citations, key=_by_text),
         "pages": _sorted(c.pages),
         "notations": _sorted(c.notations),
         "in_schemes": _sorted(c.in_schemes),

@@ -25,9 +25,18 @@ MAX_QUERY_LENGTH = 200
 
 # Invisible characters that change nothing a reader sees: zero-width, bidi controls, soft hyphen.
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A)),
+    [
+        173,
+        8203,
+        8204,
+        8205,
+        8206,
+        8207,
+        8288,
+        65279,
+        *list(range(8234, 8239)),
+        *list(range(8294, 8298)),
+    ],
     None,
 )
 # Letters that NFKD does not decompose into a base letter plus a mark.
@@ -41,52 +50,135 @@ _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 # en-US spellings folded onto en-GB ones (whole words, singular forms).
 _US_TO_GB: dict[str, str] = {
-    "tumor": "tumour", "color": "colour", "behavior": "behaviour", "favor": "favour",
-    "labor": "labour", "honor": "honour", "humor": "humour", "neighbor": "neighbour",
-    "rumor": "rumour", "vapor": "vapour", "odor": "odour", "harbor": "harbour",
-    "center": "centre", "fiber": "fibre", "liter": "litre", "theater": "theatre",
-    "millimeter": "millimetre", "centimeter": "centimetre", "program": "programme",
-    "catalog": "catalogue", "analog": "analogue", "dialog": "dialogue",
-    "licence": "license", "defense": "defence", "offense": "offence", "practise": "practice",
-    "gray": "grey", "aging": "ageing", "judgment": "judgement",
-    "acknowledgment": "acknowledgement", "artifact": "artefact", "modeling": "modelling",
-    "modeled": "modelled", "modeler": "modeller", "labeling": "labelling",
-    "labeled": "labelled", "traveling": "travelling", "traveled": "travelled",
-    "canceled": "cancelled", "canceling": "cancelling", "signaling": "signalling",
-    "counseling": "counselling", "fueled": "fuelled", "leveled": "levelled",
-    "channeling": "channelling", "enroll": "enrol", "enrollment": "enrolment",
-    "fulfill": "fulfil", "fulfillment": "fulfilment", "skillful": "skilful", "mold": "mould",
-    "aluminum": "aluminium", "cozy": "cosy", "plow": "plough", "draft": "draught",
-    "check": "check", "esthetic": "aesthetic", "maneuver": "manoeuvre",
+    "tumor": "tumour",
+    "color": "colour",
+    "behavior": "behaviour",
+    "favor": "favour",
+    "labor": "labour",
+    "honor": "honour",
+    "humor": "humour",
+    "neighbor": "neighbour",
+    "rumor": "rumour",
+    "vapor": "vapour",
+    "odor": "odour",
+    "harbor": "harbour",
+    "center": "centre",
+    "fiber": "fibre",
+    "liter": "litre",
+    "theater": "theatre",
+    "millimeter": "millimetre",
+    "centimeter": "centimetre",
+    "program": "programme",
+    "catalog": "catalogue",
+    "analog": "analogue",
+    "dialog": "dialogue",
+    "licence": "license",
+    "defense": "defence",
+    "offense": "offence",
+    "practise": "practice",
+    "gray": "grey",
+    "aging": "ageing",
+    "judgment": "judgement",
+    "acknowledgment": "acknowledgement",
+    "artifact": "artefact",
+    "modeling": "modelling",
+    "modeled": "modelled",
+    "modeler": "modeller",
+    "labeling": "labelling",
+    "labeled": "labelled",
+    "traveling": "travelling",
+    "traveled": "travelled",
+    "canceled": "cancelled",
+    "canceling": "cancelling",
+    "signaling": "signalling",
+    "counseling": "counselling",
+    "fueled": "fuelled",
+    "leveled": "levelled",
+    "channeling": "channelling",
+    "enroll": "enrol",
+    "enrollment": "enrolment",
+    "fulfill": "fulfil",
+    "fulfillment": "fulfilment",
+    "skillful": "skilful",
+    "mold": "mould",
+    "aluminum": "aluminium",
+    "cozy": "cosy",
+    "plow": "plough",
+    "draft": "draught",
+    "check": "check",
+    "esthetic": "aesthetic",
+    "maneuver": "manoeuvre",
 }
 # Where en-GB writes ae/oe and en-US writes e: word starts, distinctive stems, -aemia.
 _AE_OE_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("hemo", "haemo"), ("hema", "haema"), ("anesth", "anaesth"), ("anem", "anaem"),
-    ("estrog", "oestrog"), ("estrad", "oestrad"), ("fetus", "foetus"), ("fetal", "foetal"),
-    ("cesarean", "caesarean"), ("cesium", "caesium"), ("archeo", "archaeo"),
-    ("etiol", "aetiol"), ("fecal", "faecal"),
+    ("hemo", "haemo"),
+    ("hema", "haema"),
+    ("anesth", "anaesth"),
+    ("anem", "anaem"),
+    ("estrog", "oestrog"),
+    ("estrad", "oestrad"),
+    ("fetus", "foetus"),
+    ("fetal", "foetal"),
+    ("cesarean", "caesarean"),
+    ("cesium", "caesium"),
+    ("archeo", "archaeo"),
+    ("etiol", "aetiol"),
+    ("fecal", "faecal"),
 )
 _AE_OE_STEMS: tuple[tuple[str, str], ...] = (
-    ("pediat", "paediat"), ("orthoped", "orthopaed"), ("encycloped", "encyclopaed"),
-    ("esophag", "oesophag"), ("edema", "oedema"), ("gynec", "gynaec"), ("ischem", "ischaem"),
-    ("diarrhea", "diarrhoea"), ("dyspnea", "dyspnoea"), ("apnea", "apnoea"),
+    ("pediat", "paediat"),
+    ("orthoped", "orthopaed"),
+    ("encycloped", "encyclopaed"),
+    ("esophag", "oesophag"),
+    ("edema", "oedema"),
+    ("gynec", "gynaec"),
+    ("ischem", "ischaem"),
+    ("diarrhea", "diarrhoea"),
+    ("dyspnea", "dyspnoea"),
+    ("apnea", "apnoea"),
 )
 _IZE = re.compile(r"^(\w{3,}?)(i|y)z(e|es|ed|er|ers|ing|ation|ations|able)$")
 
 # Plurals that the suffix rules would get wrong.
 _IRREGULAR_PLURALS: dict[str, str] = {
-    "analyses": "analysis", "diagnoses": "diagnosis", "prognoses": "prognosis",
-    "hypotheses": "hypothesis", "metastases": "metastasis", "syntheses": "synthesis",
-    "biases": "bias", "atlases": "atlas", "indices": "index", "matrices": "matrix",
-    "vertices": "vertex", "appendices": "appendix", "apices": "apex", "cortices": "cortex",
-    "criteria": "criterion", "phenomena": "phenomenon", "ganglia": "ganglion",
-    "women": "woman", "men": "man", "children": "child", "feet": "foot", "teeth": "tooth",
-    "radii": "radius", "foci": "focus", "nuclei": "nucleus", "stimuli": "stimulus",
-    "bronchi": "bronchus", "emboli": "embolus", "thrombi": "thrombus", "calculi": "calculus",
-    "vertebrae": "vertebra", "maxillae": "maxilla", "bacteria": "bacterium",
+    "analyses": "analysis",
+    "diagnoses": "diagnosis",
+    "prognoses": "prognosis",
+    "hypotheses": "hypothesis",
+    "metastases": "metastasis",
+    "syntheses": "synthesis",
+    "biases": "bias",
+    "atlases": "atlas",
+    "indices": "index",
+    "matrices": "matrix",
+    "vertices": "vertex",
+    "appendices": "appendix",
+    "apices": "apex",
+    "cortices": "cortex",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "ganglia": "ganglion",
+    "women": "woman",
+    "men": "man",
+    "children": "child",
+    "feet": "foot",
+    "teeth": "tooth",
+    "radii": "radius",
+    "foci": "focus",
+    "nuclei": "nucleus",
+    "stimuli": "stimulus",
+    "bronchi": "bronchus",
+    "emboli": "embolus",
+    "thrombi": "thrombus",
+    "calculi": "calculus",
+    "vertebrae": "vertebra",
+    "maxillae": "maxilla",
+    "bacteria": "bacterium",
 }
 _KEEP_FINAL_S = ("ss", "us", "is")
-_WORDS_ENDING_IN_AS = frozenset({"bias", "atlas", "pancreas", "gas", "canvas", "alias", "has", "was"})
+_WORDS_ENDING_IN_AS = frozenset(
+    {"bias", "atlas", "pancreas", "gas", "canvas", "alias", "has", "was"}
+)
 
 
 def clean_query(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> str:
@@ -99,8 +191,7 @@ def clean_query(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidInput(
-            "The query holds text that is not valid Unicode (a lone surrogate); "
-            "send it as UTF-8."
+            "The query holds text that is not valid Unicode (a lone surrogate); send it as UTF-8."
         ) from None
     cleaned = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch == " ")
     cleaned = " ".join(cleaned.split())

@@ -69,6 +69,7 @@ def _ancestors(snapshot: Snapshot) -> dict[str, set[str]]:
 
 # --- errors: integrity conditions and profile ------------------------------------------
 
+
 def ipl_one_pref_label_per_language(s: Snapshot) -> Iterator[tuple[str, str]]:
     for c in s.concepts:
         langs = [lb.lang for lb in c.labels_of(LabelKind.PREF)]
@@ -95,7 +96,10 @@ def dlv_disjoint_labels(s: Snapshot) -> Iterator[tuple[str, str]]:
         for lb in c.labels:
             key = (lb.text, lb.lang)
             if key in seen and seen[key] is not lb.kind:
-                yield c.uri, f"'{lb.text}' is both a {seen[key].value} and a {lb.kind.value} label (SKOS S13)."
+                yield (
+                    c.uri,
+                    f"'{lb.text}' is both a {seen[key].value} and a {lb.kind.value} label (SKOS S13).",
+                )
             seen.setdefault(key, lb.kind)
 
 
@@ -114,12 +118,15 @@ def dup_pref_labels(s: Snapshot) -> Iterator[tuple[str, str]]:
             owners[(normalise_label(lb.text), lb.lang)].append(c.uri)
     for (label, lang), uris in owners.items():
         if len(uris) > 1:
-            yield uris[0], f"Preferred label '{label}'@{lang} is shared with {', '.join(uris[1:])}; tell them apart."
+            yield (
+                uris[0],
+                f"Preferred label '{label}'@{lang} is shared with {', '.join(uris[1:])}; tell them apart.",
+            )
 
 
 def chr_cyclic_hierarchy(s: Snapshot) -> Iterator[tuple[str, str]]:
-    for uri, ancestors in _ancestors(s).items():
-        if uri in ancestors:
+    for uri, above in _ancestors(s).items():
+        if uri in above:
             yield uri, "The concept is its own ancestor: its broader links form a cycle."
 
 
@@ -128,7 +135,10 @@ def rc_relation_clash(s: Snapshot) -> Iterator[tuple[str, str]]:
     for c in s.concepts:
         for r in c.related:
             if r in ancestors.get(c.uri, ()) or c.uri in ancestors.get(r, ()):
-                yield c.uri, f"Related to {r}, which is also above or below it in the hierarchy (SKOS S27)."
+                yield (
+                    c.uri,
+                    f"Related to {r}, which is also above or below it in the hierarchy (SKOS S27).",
+                )
 
 
 def rrc_reflexive_relation(s: Snapshot) -> Iterator[tuple[str, str]]:
@@ -172,12 +182,16 @@ def profile_replacement(s: Snapshot) -> Iterator[tuple[str, str]]:
     for c in s.concepts:
         for target in c.replaced_by:
             if target in known and known[target].status is not Status.ACTIVE:
-                yield c.uri, f"Replaced by {target}, which is itself not active; point to the live concept."
+                yield (
+                    c.uri,
+                    f"Replaced by {target}, which is itself not active; point to the live concept.",
+                )
         if c.status is Status.WITHDRAWN and not any(n.kind is NoteKind.HISTORY for n in c.notes):
             yield c.uri, "Withdrawn without a skos:historyNote explaining why."
 
 
 # --- warnings: qSKOS quality heuristics --------------------------------------------------
+
 
 def oc_orphan_concepts(s: Snapshot) -> Iterator[tuple[str, str]]:
     for c in _active(s):
@@ -193,7 +207,10 @@ def ol_overlapping_labels(s: Snapshot) -> Iterator[tuple[str, str]]:
             owners[(lb.text.casefold(), lb.lang)].add(c.uri)
     for (label, lang), uris in owners.items():
         if len(uris) > 1 and not uris <= warned:
-            yield sorted(uris)[0], f"Label '{label}'@{lang} is shared by {len(uris)} concepts without a usage warning: {', '.join(sorted(uris))}."
+            yield (
+                sorted(uris)[0],
+                f"Label '{label}'@{lang} is shared by {len(uris)} concepts without a usage warning: {', '.join(sorted(uris))}.",
+            )
 
 
 def hr_hierarchical_redundancy(s: Snapshot) -> Iterator[tuple[str, str]]:

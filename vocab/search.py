@@ -39,7 +39,9 @@ EXACT_SCORES: dict[LabelKind, tuple[str, float]] = {
 PREFIX_BASE, PREFIX_SPAN = 0.6, 0.25  # key prefix: base + span * share of the label typed
 WORD_PREFIX_BASE, WORD_PREFIX_SPAN = 0.55, 0.25  # every query word starts a label word
 FUZZY_SCALE = 0.75  # fuzzy score = scale * similarity in [0, 1]
-WEAK_WORD_PREFIX = 0.68  # word-prefix hits below this ("F-scre" ~ "fluoroscopic screening") still try fuzzy
+WEAK_WORD_PREFIX = (
+    0.68  # word-prefix hits below this ("F-scre" ~ "fluoroscopic screening") still try fuzzy
+)
 FUZZY_CUTOFF = 70  # least rapidfuzz similarity (0-100) for a fuzzy hit
 WORD_CUTOFF = 75  # least similarity for correcting a query word
 WORD_CANDIDATES = 4  # corrections tried per query word
@@ -103,7 +105,9 @@ class Searcher:
         self._visible: dict[str, int] = {}
         self._keys: list[tuple[str, int]] | None = None
 
-    def search(self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()) -> list[SearchHit]:
+    def search(
+        self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()
+    ) -> list[SearchHit]:
         """Return up to `limit` hits, best first. Raises InvalidInput for a bad query."""
         norm = normalise_label(clean_query(text))
         key = norm.replace(" ", "")
@@ -124,7 +128,9 @@ class Searcher:
         consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), _prefix(key))
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
-        consider(self.store.labels_matching(_all_prefixes(words), CANDIDATE_LIMIT), _word_prefix(key))
+        consider(
+            self.store.labels_matching(_all_prefixes(words), CANDIDATE_LIMIT), _word_prefix(key)
+        )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
         return sorted(best.values(), key=_rank)[:limit]
@@ -151,8 +157,11 @@ class Searcher:
             rows += found
         if self._keys is not None:
             extracted = process.extract(
-                key, [k for k, _ in self._keys], scorer=fuzz.ratio,
-                score_cutoff=FUZZY_CUTOFF, limit=CANDIDATE_LIMIT // 10,
+                key,
+                [k for k, _ in self._keys],
+                scorer=fuzz.ratio,
+                score_cutoff=FUZZY_CUTOFF,
+                limit=CANDIDATE_LIMIT // 10,
             )
             rowids = [self._keys[i][1] for _, _, i in extracted]
             if rowids:
@@ -199,7 +208,12 @@ class Searcher:
 
 
 def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
-    return (-round(hit.score, 4), MATCH_ORDER[hit.match_type], len(hit.row.text), hit.row.pref_label.casefold())
+    return (
+        -round(hit.score, 4),
+        MATCH_ORDER[hit.match_type],
+        len(hit.row.text),
+        hit.row.pref_label.casefold(),
+    )
 
 
 def _exact(row: LabelRow) -> SearchHit:
@@ -213,22 +227,33 @@ def _share(key: str, row: LabelRow) -> float:
 
 def _prefix(key: str) -> Scorer:
     def score(row: LabelRow) -> SearchHit:
-        return SearchHit(row, "prefix", PREFIX_BASE + PREFIX_SPAN * _share(key, row) - _hidden_penalty(row))
+        return SearchHit(
+            row, "prefix", PREFIX_BASE + PREFIX_SPAN * _share(key, row) - _hidden_penalty(row)
+        )
+
     return score
 
 
 def _word_prefix(key: str) -> Scorer:
     def score(row: LabelRow) -> SearchHit:
-        return SearchHit(row, "prefix", WORD_PREFIX_BASE + WORD_PREFIX_SPAN * _share(key, row) - _hidden_penalty(row))
+        return SearchHit(
+            row,
+            "prefix",
+            WORD_PREFIX_BASE + WORD_PREFIX_SPAN * _share(key, row) - _hidden_penalty(row),
+        )
+
     return score
 
 
 def _fuzzy(norm: str, words: list[str]) -> Scorer:
     def score(row: LabelRow) -> SearchHit | None:
-        similarity = max(fuzz.ratio(norm, row.norm), _word_similarity(words, row.norm.split())) / 100
+        similarity = (
+            max(fuzz.ratio(norm, row.norm), _word_similarity(words, row.norm.split())) / 100
+        )
         if similarity * 100 < FUZZY_CUTOFF:
             return None
         return SearchHit(row, "fuzzy", FUZZY_SCALE * similarity - _hidden_penalty(row))
+
     return score
 
 
@@ -236,7 +261,9 @@ def _word_similarity(query_words: list[str], label_words: list[str]) -> float:
     """Mean best similarity of each query word to a label word, scaled by label coverage."""
     if not query_words or not label_words:
         return 0.0
-    best = [max(fuzz.ratio(q, w, processor=default_process) for w in label_words) for q in query_words]
+    best = [
+        max(fuzz.ratio(q, w, processor=default_process) for w in label_words) for q in query_words
+    ]
     coverage = min(1.0, len(query_words) / len(label_words))
     return sum(best) / len(best) * (0.7 + 0.3 * coverage)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -44,7 +44,10 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = "4"
 KIND_CODES: dict[LabelKind, int] = {
-    LabelKind.PREF: 0, LabelKind.ACRONYM: 1, LabelKind.ALT: 2, LabelKind.HIDDEN: 3,
+    LabelKind.PREF: 0,
+    LabelKind.ACRONYM: 1,
+    LabelKind.ALT: 2,
+    LabelKind.HIDDEN: 3,
 }
 KINDS_BY_CODE: dict[int, LabelKind] = {code: kind for kind, code in KIND_CODES.items()}
 
@@ -163,16 +166,23 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def _write(
-    db: sqlite_utils.Database, conn: sqlite3.Connection, snapshot: Snapshot,
-    meta: dict[str, str], progress: Progress | None,
+    db: sqlite_utils.Database,
+    conn: sqlite3.Connection,
+    snapshot: Snapshot,
+    meta: dict[str, str],
+    progress: Progress | None,
 ) -> None:
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)  # not executescript(): it would COMMIT the open transaction
     total = len(snapshot.concepts)
     db.table("schemes").insert_all(
-        {"uri": s.uri, "position": i, "data": orjson.dumps(scheme_to_dict(s)).decode(),
-         "top_concepts": orjson.dumps(list(snapshot.top_concepts.get(s.uri, ()))).decode()}
+        {
+            "uri": s.uri,
+            "position": i,
+            "data": orjson.dumps(scheme_to_dict(s)).decode(),
+            "top_concepts": orjson.dumps(list(snapshot.top_concepts.get(s.uri, ()))).decode(),
+        }
         for i, s in enumerate(snapshot.schemes)
     )
     normalise = _WordwiseNormaliser()
@@ -198,7 +208,12 @@ def _write(
     for n, collection in enumerate(snapshot.collections, start=1):
         conn.execute(
             "INSERT INTO collections VALUES (?,?,?,?)",
-            (n, collection.id, collection.uri, orjson.dumps(collection_to_dict(collection)).decode()),
+            (
+                n,
+                collection.id,
+                collection.uri,
+                orjson.dumps(collection_to_dict(collection)).decode(),
+            ),
         )
         conn.executemany(
             "INSERT INTO members VALUES (?,?,?)",
@@ -209,9 +224,16 @@ def _write(
     for c in snapshot.collections:
         digest.update(orjson.dumps(collection_to_dict(c)))
     db.table("meta").insert_all(
-        [{"key": k, "value": v} for k, v in
-         {**meta, "schema_version": SCHEMA_VERSION, "digest": digest.hexdigest()[:20],
-          "concepts": str(total), "labels": str(len(label_rows))}.items()]
+        [
+            {"key": k, "value": v}
+            for k, v in {
+                **meta,
+                "schema_version": SCHEMA_VERSION,
+                "digest": digest.hexdigest()[:20],
+                "concepts": str(total),
+                "labels": str(len(label_rows)),
+            }.items()
+        ]
     )
     if progress:
         progress("concepts", total, total)
@@ -254,13 +276,24 @@ def _label_rows(
     for n, concept in enumerate(concepts, start=1):
         for label in concept.labels:
             norm = normalise(label.text)
-            append((n, label.text, label.lang, KIND_CODES[label.kind], ",".join(label.usage),
-                    norm, norm.replace(" ", "")))
+            append(
+                (
+                    n,
+                    label.text,
+                    label.lang,
+                    KIND_CODES[label.kind],
+                    ",".join(label.usage),
+                    norm,
+                    norm.replace(" ", ""),
+                )
+            )
     return rows
 
 
 def _concept_rows(
-    snapshot: Snapshot, normalise: Callable[[str], str], digest: hashlib._Hash,
+    snapshot: Snapshot,
+    normalise: Callable[[str], str],
+    digest: hashlib._Hash,
     progress: Progress | None,
 ) -> list[tuple[object, ...]]:
     """Return one `concepts` row per concept, adding its JSON to the snapshot digest."""
@@ -271,10 +304,19 @@ def _concept_rows(
         data = orjson.dumps(concept_to_dict(concept))
         digest.update(data)
         pref = concept.pref_label()
-        rows.append((
-            n, concept.id, concept.uri, concept.status.value, pref, normalise(pref),
-            tops.get(concept.uri), hashlib.sha1(data, usedforsecurity=False).hexdigest()[:16], data,
-        ))
+        rows.append(
+            (
+                n,
+                concept.id,
+                concept.uri,
+                concept.status.value,
+                pref,
+                normalise(pref),
+                tops.get(concept.uri),
+                hashlib.sha1(data, usedforsecurity=False).hexdigest()[:16],
+                data,
+            )
+        )
         if progress and n % 5000 == 0:
             progress("concepts", n, total)
     return rows
@@ -351,9 +393,11 @@ class Store:
 
     def concept(self, concept_id: str) -> tuple[Concept, str, str | None] | None:
         """Return (concept, etag, top_of) for an id, or None."""
-        row = self._conn().execute(
-            "SELECT data, etag, top_of FROM concepts WHERE id = ?", (concept_id,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT data, etag, top_of FROM concepts WHERE id = ?", (concept_id,))
+            .fetchone()
+        )
         if row is None:
             return None
         return concept_from_dict(orjson.loads(row[0])), row[1], row[2]
@@ -402,7 +446,8 @@ class Store:
     def labels_matching(self, fts_query: str, limit: int) -> list[LabelRow]:
         """Return up to `limit` labels matching an FTS5 query built by `vocab.search`."""
         rows = self._conn().execute(
-            _LABEL_SELECT + "WHERE l.rowid IN (SELECT rowid FROM labels_fts WHERE labels_fts MATCH ? "
+            _LABEL_SELECT
+            + "WHERE l.rowid IN (SELECT rowid FROM labels_fts WHERE labels_fts MATCH ? "
             "LIMIT ?)",
             (fts_query, limit),
         )
@@ -450,9 +495,11 @@ class Store:
         return [collection_from_dict(orjson.loads(data)) for (data,) in rows]
 
     def collection(self, collection_id: str) -> Collection | None:
-        row = self._conn().execute(
-            "SELECT data FROM collections WHERE id = ?", (collection_id,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT data FROM collections WHERE id = ?", (collection_id,))
+            .fetchone()
+        )
         return collection_from_dict(orjson.loads(row[0])) if row else None
 
     def snapshot(self) -> Snapshot:
@@ -465,12 +512,10 @@ class Store:
         )
 
 
-def _label_row(r: tuple[object, ...]) -> LabelRow:
-    return LabelRow(
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], KINDS_BY_CODE[r[7]], r[8], r[9]  # type: ignore[arg-type,index]
-    )
+def _label_row(r: tuple[Any, ...]) -> LabelRow:
+    """A row of _LABEL_SELECT: concept, id, uri, pref_label, status, text, lang, kind, usage, norm."""
+    return LabelRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], KINDS_BY_CODE[r[7]], r[8], r[9])
 
 
 def is_active(row: LabelRow | ConceptRef) -> bool:
     return row.status == Status.ACTIVE.value
-

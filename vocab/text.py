@@ -26,7 +26,9 @@ def safe(text: str) -> str:
 
 
 def _wrap(text: str, indent: str = "") -> list[str]:
-    return textwrap.wrap(safe(text), WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
+    return textwrap.wrap(safe(text), WIDTH, initial_indent=indent, subsequent_indent=indent) or [
+        indent
+    ]
 
 
 def _acronym(hit: LookupHit, concept: Concept) -> str:
@@ -122,7 +124,9 @@ def search_text(query: str, hits: list[SearchHit]) -> str:
     lines = []
     for hit in hits:
         via = "" if hit.matched == hit.row.pref_label else f" (via {hit.matched})"
-        lines.append(safe(f"{hit.row.pref_label}{via}  [{hit.match_type} {hit.score:.2f}]  <{hit.row.uri}>"))
+        lines.append(
+            safe(f"{hit.row.pref_label}{via}  [{hit.match_type} {hit.score:.2f}]  <{hit.row.uri}>")
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -133,7 +137,11 @@ def translation_text(translation: Translation) -> str:
     lines = []
     for m in translation.matches:
         labels = ", ".join(label for label, _ in m.labels)
-        lines.append(safe(f"{translation.term} → {translation.to}: {labels}  ({m.row.pref_label}, {m.relationship}) <{m.row.uri}>"))
+        lines.append(
+            safe(
+                f"{translation.term} → {translation.to}: {labels}  ({m.row.pref_label}, {m.relationship}) <{m.row.uri}>"
+            )
+        )
     if translation.warning:
         lines.append(safe(f"Take care: {translation.warning}"))
     return "\n".join(lines) + "\n"

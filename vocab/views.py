@@ -24,13 +24,18 @@ def _ref(uri: str, refs: dict[str, ConceptRef]) -> dict[str, Any]:
     return {"uri": uri, "id": ref.id if ref else None, "prefLabel": ref.pref_label if ref else None}
 
 
-def concept_json(vocabulary: Vocabulary, concept: Concept, top_of: str | None = None) -> dict[str, Any]:
+def concept_json(
+    vocabulary: Vocabulary, concept: Concept, top_of: str | None = None
+) -> dict[str, Any]:
     """Return the JSON of a concept: labels with their communities, relations with labels."""
     linked = concept.broader + concept.narrower + concept.related + concept.replaced_by
     refs = vocabulary.refs(linked)
 
     def labels(kind: LabelKind) -> list[dict[str, Any]]:
-        return [{"label": lb.text, "lang": lb.lang, "usage": list(lb.usage)} for lb in concept.labels_of(kind)]
+        return [
+            {"label": lb.text, "lang": lb.lang, "usage": list(lb.usage)}
+            for lb in concept.labels_of(kind)
+        ]
 
     return {
         "uri": concept.uri,
@@ -41,12 +46,19 @@ def concept_json(vocabulary: Vocabulary, concept: Concept, top_of: str | None = 
         "acronym": list(concept.acronyms),
         "labels": [
             {"label": lb.text, "lang": lb.lang, "type": lb.kind.value, "usage": list(lb.usage)}
-            for lb in concept.labels if lb.kind is not LabelKind.HIDDEN
+            for lb in concept.labels
+            if lb.kind is not LabelKind.HIDDEN
         ],
         "definition": _lang_map(concept.definitions),
         "plainDefinition": _lang_map(concept.plain_definitions),
-        "usageWarning": _lang_map(tuple(LangText(n.text, n.lang) for n in concept.notes if n.kind is NoteKind.WARNING)),
-        "notes": [{"type": n.kind.value, "text": n.text, "lang": n.lang} for n in concept.notes if n.kind is not NoteKind.WARNING],
+        "usageWarning": _lang_map(
+            tuple(LangText(n.text, n.lang) for n in concept.notes if n.kind is NoteKind.WARNING)
+        ),
+        "notes": [
+            {"type": n.kind.value, "text": n.text, "lang": n.lang}
+            for n in concept.notes
+            if n.kind is not NoteKind.WARNING
+        ],
         "broader": [_ref(u, refs) for u in concept.broader],
         "narrower": [_ref(u, refs) for u in concept.narrower],
         "related": [_ref(u, refs) for u in concept.related],
@@ -59,7 +71,8 @@ def concept_json(vocabulary: Vocabulary, concept: Concept, top_of: str | None = 
         "inScheme": list(concept.in_schemes),
         "topConceptOf": top_of,
         "collections": [
-            {"uri": c.uri, "id": c.id, "prefLabel": c.label()} for c in vocabulary.collections_of(concept)
+            {"uri": c.uri, "id": c.id, "prefLabel": c.label()}
+            for c in vocabulary.collections_of(concept)
         ],
         "created": concept.created,
         "modified": concept.modified,
@@ -75,8 +88,15 @@ def search_json(query: str, hits: list[SearchHit]) -> dict[str, Any]:
     return {
         "query": query,
         "results": [
-            {**hit_json(h), "match_type": h.match_type, "score": round(h.score, 3),
-             "status": h.row.status, "usage": [u for u in h.row.usage.split(",") if u] if h.row.kind is not LabelKind.HIDDEN else []}
+            {
+                **hit_json(h),
+                "match_type": h.match_type,
+                "score": round(h.score, 3),
+                "status": h.row.status,
+                "usage": [u for u in h.row.usage.split(",") if u]
+                if h.row.kind is not LabelKind.HIDDEN
+                else [],
+            }
             for h in hits
         ],
     }
@@ -92,9 +112,13 @@ def lookup_json(vocabulary: Vocabulary, result: LookupResult) -> dict[str, Any]:
             "acronym": list(concept.acronyms),
             "definition": concept.definition(),
             "field": list(vocabulary.fields(concept)),
-            "usage": [u for u in hit.row.usage.split(",") if u] if hit.row.kind is not LabelKind.HIDDEN else [],
+            "usage": [u for u in hit.row.usage.split(",") if u]
+            if hit.row.kind is not LabelKind.HIDDEN
+            else [],
             "status": concept.status.value,
-            "replacedBy": [_ref(u, vocabulary.refs(concept.replaced_by)) for u in concept.replaced_by],
+            "replacedBy": [
+                _ref(u, vocabulary.refs(concept.replaced_by)) for u in concept.replaced_by
+            ],
         }
 
     return {
@@ -108,9 +132,14 @@ def lookup_json(vocabulary: Vocabulary, result: LookupResult) -> dict[str, Any]:
 def candidates_json(alignment: Alignment) -> list[dict[str, Any]]:
     return [
         {
-            "uri": c.row.uri, "id": c.row.id, "prefLabel": c.row.pref_label,
-            "predicate": f"skos:{c.predicate.value}", "confidence": c.confidence,
-            "matched": c.matched, "usage": list(c.usage), "reason": c.reason,
+            "uri": c.row.uri,
+            "id": c.row.id,
+            "prefLabel": c.row.pref_label,
+            "predicate": f"skos:{c.predicate.value}",
+            "confidence": c.confidence,
+            "matched": c.matched,
+            "usage": list(c.usage),
+            "reason": c.reason,
             "justification": c.justification,
         }
         for c in alignment.candidates
@@ -122,7 +151,13 @@ def alignment_json(alignments: list[Alignment], community: str | None) -> dict[s
         "community": community,
         "summary": {"terms": len(alignments), **group_by_status(alignments)},
         "results": [
-            {"row": a.row, "term": a.term, "status": a.status, "note": a.note, "candidates": candidates_json(a)}
+            {
+                "row": a.row,
+                "term": a.term,
+                "status": a.status,
+                "note": a.note,
+                "candidates": candidates_json(a),
+            }
             for a in alignments
         ],
     }

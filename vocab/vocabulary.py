@@ -7,17 +7,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from collections.abc import Callable
 
 from vocab.align import Aligner, Alignment, Translation
 from vocab.errors import InvalidInput, NotFound
 from vocab.lookup import LookupResult, lookup
 from vocab.model import COMMUNITIES, Collection, Concept, NoteKind, Scheme, Snapshot
-from vocab.search import SearchFilters, Searcher, SearchHit
+from vocab.search import Searcher, SearchFilters, SearchHit
 from vocab.store import ConceptRef, Store
 
 SUGGESTION_COUNT = 5
@@ -76,7 +75,9 @@ class Vocabulary:
         """Return the concept with this id; raise NotFound naming the id."""
         found: ConceptRecord | None = self._record(concept_id)
         if found is None:
-            raise NotFound(f"No concept has the id '{concept_id[:80]}'; search for the term instead.")
+            raise NotFound(
+                f"No concept has the id '{concept_id[:80]}'; search for the term instead."
+            )
         return found
 
     def _load_record(self, concept_id: str) -> ConceptRecord | None:
@@ -111,19 +112,29 @@ class Vocabulary:
         return self.search(text, limit=SUGGESTION_COUNT)
 
     def search(
-        self, text: str, *, limit: int = 10, community: str | None = None,
-        collection: str | None = None, lang: str | None = None, include_deprecated: bool = False,
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        community: str | None = None,
+        collection: str | None = None,
+        lang: str | None = None,
+        include_deprecated: bool = False,
     ) -> list[SearchHit]:
         """Return ranked hits for `text`; raise InvalidInput for a bad query or filter."""
         if community and community not in COMMUNITIES:
-            raise InvalidInput(f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}.")
+            raise InvalidInput(
+                f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}."
+            )
         members = None
         if collection:
             members = self._members(collection)
             if members is None:
                 names = ", ".join(c.id for c in self.store.collections()) or "none"
                 raise InvalidInput(f"Unknown collection '{collection}'; use one of: {names}.")
-        hits: tuple[SearchHit, ...] = self._search(text, limit, SearchFilters(community, members, lang, include_deprecated))
+        hits: tuple[SearchHit, ...] = self._search(
+            text, limit, SearchFilters(community, members, lang, include_deprecated)
+        )
         return list(hits)
 
     def _run_search(self, text: str, limit: int, filters: SearchFilters) -> tuple[SearchHit, ...]:
@@ -149,7 +160,11 @@ class Vocabulary:
     # --- alignment and translation -----------------------------------------------------
 
     def align(
-        self, terms: list[str], *, community: str | None = "industry", limit: int = 3,
+        self,
+        terms: list[str],
+        *,
+        community: str | None = "industry",
+        limit: int = 3,
         progress: Callable[[int, int], None] | None = None,
     ) -> list[Alignment]:
         """Return one Alignment per term (see `vocab.align`); raise InvalidInput for bad options."""
@@ -157,8 +172,9 @@ class Vocabulary:
 
     def translate(self, term: str, to: str, *, source_community: str | None = None) -> Translation:
         """Return what community `to` calls the concept `term` names, with false-friend warnings."""
-        return self.aligner.translate(term, to, source_community=source_community,
-                                      warnings_of=self.usage_warnings)
+        return self.aligner.translate(
+            term, to, source_community=source_community, warnings_of=self.usage_warnings
+        )
 
     def usage_warnings(self, concept_id: str) -> list[str]:
         concept = self.record(concept_id).concept

@@ -29,7 +29,11 @@ def export_bytes(request: Request, vocabulary: Vocabulary, fmt: str, raw: bool) 
         with _lock:
             if key not in cache:
                 snapshot = vocabulary.snapshot()
-                cache[key] = write_csv(snapshot, raw=True) if fmt == "csv" and raw else WRITERS[fmt](snapshot)
+                cache[key] = (
+                    write_csv(snapshot, raw=True)
+                    if fmt == "csv" and raw
+                    else WRITERS[fmt](snapshot)
+                )
     return cache[key]
 
 
@@ -40,9 +44,14 @@ def file_name(vocabulary: Vocabulary, extension: str) -> str:
 
 @router.get("/export", summary="The whole vocabulary in one format")
 def export(
-    request: Request, vocabulary: VocabularyDep,
-    format: Annotated[str, Query(max_length=20, description="One of: " + ", ".join(WRITERS))] = "ttl",
-    raw: Annotated[bool, Query(description="CSV only: leave formula-like cells as they are.")] = False,
+    request: Request,
+    vocabulary: VocabularyDep,
+    format: Annotated[
+        str, Query(max_length=20, description="One of: " + ", ".join(WRITERS))
+    ] = "ttl",
+    raw: Annotated[
+        bool, Query(description="CSV only: leave formula-like cells as they are.")
+    ] = False,
     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """Download as Turtle, RDF/XML, JSON-LD, N-Triples or CSV (spreadsheet-safe unless raw)."""

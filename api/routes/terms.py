@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -25,7 +25,10 @@ FORMAT_HELP = "Override Accept: " + ", ".join(TERM_REPRESENTATIONS)
     "/terms/{concept_id}",
     summary="A concept, in the representation the client asks for",
     responses={
-        200: {"description": "The concept", "content": {m: {} for m in TERM_REPRESENTATIONS.values()}},
+        200: {
+            "description": "The concept",
+            "content": {m: {} for m in TERM_REPRESENTATIONS.values()},
+        },
         301: {"description": "The concept moved to a new id (merged)"},
         304: {"description": "Not modified (If-None-Match)"},
         404: {"description": "No concept has this id"},
@@ -33,16 +36,25 @@ FORMAT_HELP = "Override Accept: " + ", ".join(TERM_REPRESENTATIONS)
     },
 )
 async def term(
-    concept_id: str, request: Request, vocabulary: VocabularyDep, base: BaseDep,
+    concept_id: str,
+    request: Request,
+    vocabulary: VocabularyDep,
+    base: BaseDep,
     format: Annotated[str | None, Query(description=FORMAT_HELP)] = None,
     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """Return the concept as HTML, JSON, JSON-LD, Turtle, RDF/XML, N-Triples or plain text."""
     concept_id, from_extension = _split_extension(concept_id, vocabulary)
     record = vocabulary.record(concept_id)
-    fmt = format or from_extension or choose(request.headers.get("accept", "").encode("latin-1"), TERM_OFFERS, "txt")
+    fmt = (
+        format
+        or from_extension
+        or choose(request.headers.get("accept", "").encode("latin-1"), TERM_OFFERS, "txt")
+    )
     if fmt not in TERM_REPRESENTATIONS:
-        raise UnsupportedFormat(f"Unknown format '{fmt[:20]}'; use one of: {', '.join(TERM_REPRESENTATIONS)}.")
+        raise UnsupportedFormat(
+            f"Unknown format '{fmt[:20]}'; use one of: {', '.join(TERM_REPRESENTATIONS)}."
+        )
     concept = record.concept
     if concept.status is Status.MERGED and concept.replaced_by:
         target = vocabulary.refs(concept.replaced_by).get(concept.replaced_by[0])
@@ -63,10 +75,11 @@ async def term(
         headers["Last-Modified"] = modified
     if if_none_match and _etag_matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
-    body, media = render_concept(vocabulary, record, fmt, templates=request.app.state.templates, base=base)
+    body, media = render_concept(
+        vocabulary, record, fmt, templates=request.app.state.templates, base=base
+    )
     status = 410 if concept.status is Status.WITHDRAWN else 200
-    return Response(body, status_code=status,
-                    media_type=content_type(media), headers=headers)
+    return Response(body, status_code=status, media_type=content_type(media), headers=headers)
 
 
 def _split_extension(concept_id: str, vocabulary: VocabularyDep) -> tuple[str, str | None]:
@@ -94,5 +107,5 @@ def _http_date(value: str | None) -> str | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return format_datetime(moment.astimezone(timezone.utc), usegmt=True)
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
