@@ -22,7 +22,14 @@ from vocab.views import alignment_json
 
 MAX_BYTES = 2 * 1024 * 1024
 TERM_COLUMNS = ("term", "terms", "label", "name", "vendor term", "text")
-KINDS = {"application/json": "json", "text/csv": "csv", "text/plain": "txt"}
+KINDS = {
+    "application/json": "json",
+    "text/csv": "csv",
+    "text/plain": "txt",
+    # what `curl --data-binary @terms.txt` sends when no Content-Type is given: read as text
+    "application/x-www-form-urlencoded": "txt",
+    "application/octet-stream": "txt",
+}
 EXTENSIONS = {".json": "json", ".csv": "csv", ".txt": "txt", ".tsv": "csv"}
 ALIGNMENT_FORMATS = ("json", "csv", "sssom")
 

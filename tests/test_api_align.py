@@ -146,3 +146,14 @@ def test_translate_as_plain_text(client: TestClient) -> None:
 )
 def test_translate_bad_parameters_are_422(client: TestClient, query: str) -> None:
     assert client.get(f"/translate?{query}").status_code == 422
+
+
+def test_curl_data_binary_without_a_content_type_is_read_as_text(client: TestClient) -> None:
+    # curl --data-binary @terms.txt sends application/x-www-form-urlencoded
+    response = client.post(
+        "/align?format=sssom",
+        content=b"recall\nAuto-segmentation\n",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200
+    assert "vocab:t0133" in response.text

@@ -438,6 +438,7 @@ class Aligner:
             norm,
             self._norms,
             scorer=fuzz.token_set_ratio,
+            processor=None,  # labels and terms are normalised once, by vocab.normalize
             score_cutoff=SCREEN_CUTOFF,
             limit=CANDIDATES_PER_TERM,
         )

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.utils import default_process
 
 from vocab.model import LabelKind
 from vocab.normalize import clean_query, normalise_label
@@ -160,6 +159,7 @@ class Searcher:
                 key,
                 [k for k, _ in self._keys],
                 scorer=fuzz.ratio,
+                processor=None,  # keys are normalised once, by vocab.normalize
                 score_cutoff=FUZZY_CUTOFF,
                 limit=CANDIDATE_LIMIT // 10,
             )
@@ -180,8 +180,13 @@ class Searcher:
             return itself
         assert self._words is not None
         pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._words.get(n, ())]
-        found = process.extract(
-            word, pool, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=WORD_CANDIDATES * 4
+        found = process.extract(  # words are normalised already: no processor
+            word,
+            pool,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=WORD_CUTOFF,
+            limit=WORD_CANDIDATES * 4,
         )
         found.sort(key=lambda f: (-f[1], -visible[f[0]]))
         return itself + [w for w, _, _ in found[:WORD_CANDIDATES]]
@@ -261,9 +266,7 @@ def _word_similarity(query_words: list[str], label_words: list[str]) -> float:
     """Mean best similarity of each query word to a label word, scaled by label coverage."""
     if not query_words or not label_words:
         return 0.0
-    best = [
-        max(fuzz.ratio(q, w, processor=default_process) for w in label_words) for q in query_words
-    ]
+    best = [max(fuzz.ratio(q, w) for w in label_words) for q in query_words]
     coverage = min(1.0, len(query_words) / len(label_words))
     return sum(best) / len(best) * (0.7 + 0.3 * coverage)
 
