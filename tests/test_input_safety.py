@@ -130,7 +130,7 @@ AUDITED_READER = textwrap.dedent(
         try:
             probe()
         except BaseException:
-            pass
+            continue
     controls = fired[len(payload_hooks):]
     print(json.dumps({"results": results, "fired": payload_hooks, "controls": controls}))
     """

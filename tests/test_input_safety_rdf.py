@@ -51,7 +51,7 @@ def loopback_server() -> Iterator[Loopback]:
             self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
-            pass
+            """Keep the test output quiet: no request log."""
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CountingHandler)
     thread = threading.Thread(
