@@ -21,9 +21,9 @@ from typing import Any
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
-ASGIApp = Callable[
-    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
-]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -63,12 +63,7 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(
-        self,
-        scope: Scope,
-        receive: Callable[[], Awaitable[Message]],
-        send: Callable[[Message], Awaitable[None]],
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -101,7 +96,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def preflight(send: Callable[[Message], Awaitable[None]], requested: str, path: str) -> None:
+async def preflight(send: Send, requested: str, path: str) -> None:
     """Answer a CORS preflight: allowed for public reads (and POST /align), refused otherwise."""
     allowed = cors_applies(requested.upper(), path)
     headers = list(COMMON)

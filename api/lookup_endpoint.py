@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import zlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote
 
 import anyio.to_thread
 import orjson
 
-from api.headers import COMMON, CORS, Message, Scope
+from api.headers import COMMON, CORS, ASGIApp, Receive, Scope, Send
 from api.negotiation import LOOKUP_OFFERS, LOOKUP_REPRESENTATIONS, choose, content_type
 from vocab import text as text_out
 from vocab import views
@@ -50,12 +49,7 @@ class LookupEndpoint:
         self.cache: OrderedDict[tuple[str, bytes, str], Answer] = OrderedDict()
         self.tag = vocabulary.digest[:12]
 
-    async def __call__(
-        self,
-        scope: Scope,
-        receive: Callable[[], Awaitable[Message]],
-        send: Callable[[Message], Awaitable[None]],
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         text = scope["path"][len(PREFIX) :]
         query = scope["query_string"]
         accept = b""
@@ -157,16 +151,11 @@ def _format_override(query: bytes) -> str | None:
 class FastPaths:
     """Send `/lookup/...` to the lean handler and everything else to the full app."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]], lookup: LookupEndpoint) -> None:
+    def __init__(self, app: ASGIApp, lookup: LookupEndpoint) -> None:
         self.app = app
         self.lookup = lookup
 
-    async def __call__(
-        self,
-        scope: Scope,
-        receive: Callable[[], Awaitable[Message]],
-        send: Callable[[Message], Awaitable[None]],
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
             and scope["method"] in ("GET", "HEAD")
