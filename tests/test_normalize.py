@@ -90,3 +90,10 @@ def test_clean_query_rejects_empty_long_or_invalid_text(bad: str) -> None:
 def test_digits_before_an_s_are_not_a_plural_acronym_twice(text: str) -> None:
     once = normalise_label(text)
     assert normalise_label(once) == once
+
+
+@given(st.text(max_size=60))
+def test_the_stores_wordwise_normaliser_agrees_with_normalise_label(text: str) -> None:
+    from vocab.store import _WordwiseNormaliser
+
+    assert _WordwiseNormaliser()(text) == normalise_label(text)
