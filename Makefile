@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install dev bench lint clean
+.PHONY: run test install dev chromium bench lint clean
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -22,13 +22,22 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed
 
+# The browser tests drive Debian's chromium through Playwright (no browser download).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@[ -x $(CHROMIUM) ] || { \
+	  command -v apt-get >/dev/null || { echo "The browser tests need $(CHROMIUM): install Chromium, or set CHROMIUM=/path/to/chromium"; exit 1; }; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; }
+
 ## Install and start the service on http://127.0.0.1:8000 (builds the store on first run).
 run: install
 	$(BIN)/vocab serve
 
-## Install everything and run the whole test suite.
-test: dev
-	$(BIN)/python -m pytest
+## Install everything (Debian's chromium included) and run the whole test suite.
+test: dev chromium
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 lint: dev
 	$(BIN)/ruff format --check vocab api loaders tests bench

@@ -159,9 +159,9 @@ def lookup_latency_during_alignment(
     """Return lookup latencies (ms) over HTTP without and with a 10k-term alignment running."""
     import httpx
 
-    from tests.test_cli import _free_port  # the same helper the CLI test uses
+    from tests.conftest import free_port
 
-    port = _free_port()
+    port = free_port()
     import subprocess
 
     server = subprocess.Popen(

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE = ROOT / "ontology" / "vocabulary"
 SEED = ROOT / "ontology" / "seed" / "glossary-2021.txt"  # the seed document's glossary section
 BASE = "http://127.0.0.1:8000"
+START_TIMEOUT_S = 60
 
 
 def build_vocabulary(source: Path, db: Path, base: str = BASE) -> Vocabulary:
@@ -48,3 +57,69 @@ def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> Vocabulary:
 @pytest.fixture(scope="session")
 def lifecycle_client(lifecycle: Vocabulary) -> TestClient:
     return TestClient(create_app(lifecycle, base=BASE), follow_redirects=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Site:
+    """A running `vocab serve`: its base URL (also the base of its concept URIs)."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+@contextmanager
+def serve(source: Path, workdir: Path) -> Iterator[Site]:
+    """Start `vocab serve` on a free port, building the store in `workdir`; stop it afterwards."""
+    port = free_port()
+    log = (workdir / "server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vocab",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(workdir / "vocab.db"),
+            "--source",
+            str(source),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"vocab serve exited early:\n{(workdir / 'server.log').read_text()[-2000:]}"
+                )
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"vocab serve did not answer within {START_TIMEOUT_S} s")
+                time.sleep(0.2)
+        yield Site(base, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from tests.conftest import FIXTURES, SEED, SOURCE
+from tests.conftest import FIXTURES, SEED, SOURCE, serve
 
 
 def vocab(
@@ -162,45 +160,10 @@ def test_glossary_prints_one_concept_per_seed_entry() -> None:
     assert result.stdout.count("a skos:Concept ;") == 38
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_builds_the_store_and_answers_lookups(tmp_path: Path) -> None:
-    port = _free_port()
-    db = tmp_path / "served.db"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "vocab",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--source",
-            str(SOURCE),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/lookup/MHRA", timeout=2
-                ) as response:
-                    body = response.read().decode()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not answer within 30 s"
-                time.sleep(0.2)
+    db = tmp_path / "vocab.db"
+    with serve(SOURCE, tmp_path) as site:
+        with urllib.request.urlopen(site.url("/lookup/MHRA"), timeout=5) as response:
+            body = response.read().decode()
         assert body.splitlines()[0] == "MHRA — Medicines and Healthcare products Regulatory Agency"
         assert db.exists()
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)

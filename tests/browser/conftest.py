@@ -3,19 +3,13 @@
 One chromium serves the whole session; each test gets a fresh context (cookies, storage and
 permissions of its own). A second, plain HTTP server on another port plays the part of an
 educator's web site, so that embedding and tooltips are tested across origins, as they are
-used. Chromium comes from apt (`.ci/run` installs it); without it these tests are skipped
-locally and fail on CI.
+used. Chromium comes from apt: `make test` installs it when it is missing.
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,8 +18,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCE = ROOT / "ontology" / "vocabulary"
+from tests.conftest import ROOT, SOURCE, Site, free_port, serve
+
 LIFECYCLE = ROOT / "tests" / "fixtures" / "lifecycle.ttl"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -37,85 +31,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-START_TIMEOUT_S = 60
 VIEWPORT = {"width": 1280, "height": 900}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Site:
-    """A running `vocab serve`: its base URL (also the base of its concept URIs)."""
-
-    base: str
-    process: subprocess.Popen[bytes]
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-
-def serve(source: Path, workdir: Path) -> Iterator[Site]:
-    """Start `vocab serve` on a free port, building the store in `workdir`; stop it afterwards."""
-    port = free_port()
-    log = (workdir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "vocab",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(workdir / "vocab.db"),
-            "--source",
-            str(source),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"vocab serve exited early:\n{(workdir / 'server.log').read_text()[-2000:]}"
-                )
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"vocab serve did not answer within {START_TIMEOUT_S} s")
-                time.sleep(0.2)
-        yield Site(base, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The shipped vocabulary, served for real."""
-    yield from serve(SOURCE, tmp_path_factory.mktemp("site"))
+    with serve(SOURCE, tmp_path_factory.mktemp("site")) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")
 def lifecycle_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The lifecycle fixture (every status, ambiguous CT, hostile text), served for real."""
-    yield from serve(LIFECYCLE, tmp_path_factory.mktemp("lifecycle-site"))
+    with serve(LIFECYCLE, tmp_path_factory.mktemp("lifecycle-site")) as site:
+        yield site
 
 
 @dataclass
@@ -158,11 +88,9 @@ def host() -> Iterator[HostSite]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs it with apt-get install chromium")
-        # A developer's machine may lack Debian's chromium; CI installs it (.ci/run sets CI=1),
-        # so there a missing browser fails the run instead of skipping it.
-        pytest.skip(f"browser tests need {CHROMIUM}: apt-get install chromium")
+        pytest.fail(
+            f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)"
+        )
     from playwright import sync_api
 
     with sync_api.sync_playwright() as playwright:
