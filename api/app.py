@@ -1,7 +1,9 @@
-"""`create_app(vocabulary)`: the HTTP service around one Vocabulary.
+"""`create_app(vocabulary)`: the HTTP service around one release, swappable at run time.
 
-Layers, outermost first: `FastPaths` (the lean `/lookup/` handler), `SecurityHeaders`,
-then FastAPI with one router per resource. Nothing is built at import time.
+Layers, outermost first: `Service` (sends `/lookup/` to its lean handler), `SecurityHeaders`,
+then FastAPI with one router per resource. Every layer reads the release being served from
+one `Serving` (see `api.state`), so `Service.swap` switches release for all of them at
+once, without a restart. Nothing is built at import time.
 """
 
 from __future__ import annotations
@@ -16,27 +18,56 @@ from fastapi.openapi.utils import get_openapi
 from starlette.staticfiles import StaticFiles
 
 from api import errors
-from api.headers import SecurityHeaders
-from api.lookup_endpoint import FastPaths, LookupEndpoint
+from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
+from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.negotiation import LOOKUP_REPRESENTATIONS
 from api.routes import align, embed, export, pages, search, terms
+from api.state import Serving
 from api.templating import make_templates
-from api.workers import AlignWorkers
 from vocab.vocabulary import Vocabulary
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> FastPaths:
+class Service:
+    """The ASGI app: `/lookup/...` to the lean handler, everything else to the full app."""
+
+    def __init__(self, serving: Serving, api: FastAPI) -> None:
+        self.serving = serving
+        self.fastapi = api
+        self.app: ASGIApp = SecurityHeaders(api)
+        self.lookup = LookupEndpoint(serving)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.serving.vocabulary
+
+    def swap(self, vocabulary: Vocabulary) -> Vocabulary:
+        """Serve `vocabulary` (a new release) from the next request on; return the old one."""
+        return self.serving.swap(vocabulary)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and scope["path"].startswith(PREFIX)
+            and len(scope["path"]) > len(PREFIX)
+        ):
+            await self.lookup(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
     """Return the ASGI app serving `vocabulary`; concept URIs start with `base`."""
     base = (base or vocabulary.base).rstrip("/")
     scheme = vocabulary.scheme
-    workers = AlignWorkers(vocabulary)
+    serving = Serving(vocabulary, base, make_templates())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        workers.close()
+        serving.workers.close()
 
     api = FastAPI(
         lifespan=lifespan,
@@ -46,11 +77,7 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> FastPaths:
         docs_url="/docs",
         redoc_url=None,
     )
-    api.state.vocabulary = vocabulary
-    api.state.base = base
-    api.state.templates = make_templates()
-    api.state.exports = {}
-    api.state.align_workers = workers
+    api.state.serving = serving
     errors.install(api)
     for router in (
         pages.router,
@@ -63,9 +90,7 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> FastPaths:
         api.include_router(router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
-    app = FastPaths(SecurityHeaders(api), LookupEndpoint(vocabulary, base))
-    app.fastapi = api  # type: ignore[attr-defined]
-    return app
+    return Service(serving, api)
 
 
 def _openapi(api: FastAPI) -> dict[str, Any]:

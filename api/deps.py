@@ -6,20 +6,28 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 
+from api.state import Serving
 from vocab.normalize import MAX_QUERY_LENGTH
 from vocab.vocabulary import Vocabulary
 
 
+async def get_serving(request: Request) -> Serving:
+    serving: Serving = request.app.state.serving
+    return serving
+
+
 async def get_vocabulary(request: Request) -> Vocabulary:
-    vocabulary: Vocabulary = request.app.state.vocabulary
-    return vocabulary
+    """The release being served, read once per request (see `api.state`)."""
+    serving: Serving = request.app.state.serving
+    return serving.vocabulary
 
 
 async def get_base(request: Request) -> str:
-    base: str = request.app.state.base
-    return base
+    serving: Serving = request.app.state.serving
+    return serving.base
 
 
+ServingDep = Annotated[Serving, Depends(get_serving)]
 VocabularyDep = Annotated[Vocabulary, Depends(get_vocabulary)]
 BaseDep = Annotated[str, Depends(get_base)]
 QueryText = Annotated[

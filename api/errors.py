@@ -65,9 +65,9 @@ def error_response(
     """A JSON error body, or an HTML page when a browser asked (Accept prefers text/html)."""
     if request is not None and _wants_html(request):
         page = render(
-            request.app.state.templates,
+            request.app.state.serving.templates,
             "error.html",
-            scheme=request.app.state.vocabulary.scheme,
+            scheme=request.app.state.serving.vocabulary.scheme,
             title=HEADINGS.get(status, "Error"),
             heading=HEADINGS.get(status, "Something went wrong"),
             message=message,

@@ -1,7 +1,7 @@
 """`GET /lookup/{text}` as a bare ASGI handler: the hottest route, kept lean.
 
-An answer is rendered once per (text, representation) and kept as ready bytes with its
-headers; later requests only negotiate, check `If-None-Match` and send. No framework
+An answer is rendered once per (release, text, representation) and kept as ready bytes
+with its headers; later requests only negotiate, check `If-None-Match` and send. No framework
 routing, validation or middleware runs on this path, so it serves at nearly the speed of
 an ASGI app answering a constant (see `bench/`). Rendering on a cache miss runs in a
 worker thread so a slow first answer never blocks the event loop.
@@ -13,22 +13,21 @@ which redirects a browser to the concept page (one sense) or the search page.
 from __future__ import annotations
 
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote
 
 import anyio.to_thread
 import orjson
 
-from api.headers import COMMON, CORS, ASGIApp, Receive, Scope, Send
+from api.caching import AnswerCache, etag, etag_matches
+from api.headers import COMMON, CORS, Receive, Scope, Send
 from api.negotiation import LOOKUP_OFFERS, LOOKUP_REPRESENTATIONS, choose, content_type
-from vocab import text as text_out
-from vocab import views
+from api.state import Serving
+from loaders import terminal, views
 from vocab.errors import VocabError
 from vocab.vocabulary import Vocabulary
 
 PREFIX = "/lookup/"
-CACHE_SIZE = 20_000
 LOOKUP_CACHE = b"public, max-age=300"
 
 
@@ -41,15 +40,14 @@ class Answer:
 
 
 class LookupEndpoint:
-    """Serve lookups from a bounded cache of rendered answers."""
+    """Serve lookups from a bounded cache of rendered answers, keyed on the release."""
 
-    def __init__(self, vocabulary: Vocabulary, base: str) -> None:
-        self.vocabulary = vocabulary
-        self.base = base.rstrip("/")
-        self.cache: OrderedDict[tuple[str, bytes, str], Answer] = OrderedDict()
-        self.tag = vocabulary.digest[:12]
+    def __init__(self, serving: Serving) -> None:
+        self.serving = serving
+        self.cache: AnswerCache[Answer] = AnswerCache()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        vocabulary = self.serving.vocabulary  # one release for the whole request
         text = scope["path"][len(PREFIX) :]
         query = scope["query_string"]
         accept = b""
@@ -60,14 +58,12 @@ class LookupEndpoint:
             elif name == b"if-none-match":
                 if_none_match = value
         variant = _format_override(query) or choose(accept, LOOKUP_OFFERS, "txt")
-        key = (text, query, variant)
+        key = (vocabulary.digest, text, query, variant)
         answer = self.cache.get(key)
         if answer is None:
-            answer = await anyio.to_thread.run_sync(self.render, text, variant)
-            self.cache[key] = answer
-            if len(self.cache) > CACHE_SIZE:
-                self.cache.popitem(last=False)
-        if if_none_match and answer.status == 200 and answer.etag in if_none_match:
+            answer = await anyio.to_thread.run_sync(self.render, vocabulary, text, variant)
+            self.cache.put(key, answer)
+        if answer.status == 200 and etag_matches(if_none_match, answer.etag):
             await send(
                 {
                     "type": "http.response.start",
@@ -87,22 +83,22 @@ class LookupEndpoint:
             }
         )
 
-    def render(self, text: str, variant: str) -> Answer:
+    def render(self, vocabulary: Vocabulary, text: str, variant: str) -> Answer:
         """Return the complete answer for one lookup in one representation."""
+        tag = vocabulary.digest[:12]
         try:
-            result = self.vocabulary.lookup(text)
+            result = vocabulary.lookup(text)
         except VocabError as exc:
-            return self._answer(
-                422, "json", orjson.dumps({"error": {"code": exc.code, "message": exc.message}})
-            )
+            body = orjson.dumps({"error": {"code": exc.code, "message": exc.message}})
+            return _answer(tag, 422, "json", body)
         if variant == "html":
             if len(result.hits) == 1:
                 location = f"/terms/{quote(result.hits[0].row.id)}"
             else:
                 location = f"/search?q={quote(result.query)}"
-            return self._answer(303, "txt", b"", [(b"location", location.encode())])
+            return _answer(tag, 303, "txt", b"", [(b"location", location.encode())])
         if not result.hits:
-            suggestions = self.vocabulary.suggestions(text)
+            suggestions = vocabulary.suggestions(text)
             if variant == "json":
                 body = orjson.dumps(
                     {
@@ -115,30 +111,33 @@ class LookupEndpoint:
                     }
                 )
             else:
-                body = text_out.not_found_text(
-                    result.query, suggestions, f"{self.base}/search"
+                body = terminal.not_found_text(
+                    result.query, suggestions, f"{self.serving.base}/search"
                 ).encode()
-            return self._answer(404, variant, body)
+            return _answer(tag, 404, variant, body)
         if variant == "json":
-            return self._answer(
-                200, "json", orjson.dumps(views.lookup_json(self.vocabulary, result))
-            )
-        return self._answer(200, "txt", text_out.lookup_text(self.vocabulary, result).encode())
+            return _answer(tag, 200, "json", orjson.dumps(views.lookup_json(vocabulary, result)))
+        return _answer(tag, 200, "txt", terminal.lookup_text(vocabulary, result).encode())
 
-    def _answer(
-        self, status: int, variant: str, body: bytes, extra: list[tuple[bytes, bytes]] | None = None
-    ) -> Answer:
-        etag = f'"{self.tag}-{zlib.crc32(body):08x}-{variant}"'.encode()
-        headers = [
-            (b"content-type", content_type(LOOKUP_REPRESENTATIONS[variant]).encode()),
-            (b"vary", b"Accept"),
-            (b"cache-control", LOOKUP_CACHE),
-            (b"etag", etag),
-            *COMMON,
-            *CORS,
-            *(extra or []),
-        ]
-        return Answer(status, headers, body, etag)
+
+def _answer(
+    release: str,
+    status: int,
+    variant: str,
+    body: bytes,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> Answer:
+    tag = etag(release, f"{zlib.crc32(body):08x}", variant).encode()
+    headers = [
+        (b"content-type", content_type(LOOKUP_REPRESENTATIONS[variant]).encode()),
+        (b"vary", b"Accept"),
+        (b"cache-control", LOOKUP_CACHE),
+        (b"etag", tag),
+        *COMMON,
+        *CORS,
+        *(extra or []),
+    ]
+    return Answer(status, headers, body, tag)
 
 
 def _format_override(query: bytes) -> str | None:
@@ -146,22 +145,3 @@ def _format_override(query: bytes) -> str | None:
         return None
     requested = parse_qs(query.decode("latin-1")).get("format", [None])[0]
     return requested if requested in LOOKUP_REPRESENTATIONS else None
-
-
-class FastPaths:
-    """Send `/lookup/...` to the lean handler and everything else to the full app."""
-
-    def __init__(self, app: ASGIApp, lookup: LookupEndpoint) -> None:
-        self.app = app
-        self.lookup = lookup
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] in ("GET", "HEAD")
-            and scope["path"].startswith(PREFIX)
-            and len(scope["path"]) > len(PREFIX)
-        ):
-            await self.lookup(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)

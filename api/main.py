@@ -5,13 +5,12 @@ uvicorn --factory api.main:app_from_env      (after `vocab build`)
 
 from __future__ import annotations
 
-from api.app import create_app
-from api.lookup_endpoint import FastPaths
+from api.app import Service, create_app
 from vocab.config import settings_from_env
 from vocab.vocabulary import Vocabulary
 
 
-def app_from_env() -> FastPaths:
+def app_from_env() -> Service:
     """Return the app for the store and base URI named by VOCAB_DB and VOCAB_BASE_URI."""
     settings = settings_from_env()
     return create_app(Vocabulary.open(settings.db), base=settings.base)

@@ -40,9 +40,15 @@ EXTRA_ACCEPTED = {"application/xhtml+xml": "text/html", "application/x-turtle": 
 
 
 def content_type(media_type: str) -> str:
-    """Return a Content-Type value, with charset for text types."""
-    textual = media_type.startswith("text/") or media_type.endswith(("json", "+xml", "n-triples"))
-    return f"{media_type}; charset=utf-8" if textual else media_type
+    """Return a Content-Type value, with charset for text types (before any other parameter).
+
+    >>> content_type("text/csv; header=present")
+    'text/csv; charset=utf-8; header=present'
+    """
+    base, _, params = media_type.partition(";")
+    textual = base.startswith("text/") or base.endswith(("json", "+xml", "n-triples"))
+    value = f"{base}; charset=utf-8" if textual else base
+    return f"{value};{params}" if params else value
 
 
 @lru_cache(maxsize=512)

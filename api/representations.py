@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from functools import lru_cache
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -12,12 +13,13 @@ from starlette.templating import Jinja2Templates
 
 from api.negotiation import TERM_REPRESENTATIONS
 from api.templating import render
-from loaders import RDF_FORMATS
+from loaders import RDF_FORMATS, terminal
 from loaders.skos import concept_graph, serialise
-from vocab import text as text_out
+from loaders.views import concept_json, search_json
+from vocab.errors import NotFound
 from vocab.model import COMMUNITIES, Concept, LabelKind, NoteKind, Scheme
-from vocab.views import concept_json
-from vocab.vocabulary import ConceptRecord, Vocabulary
+from vocab.search import SearchHit
+from vocab.vocabulary import ConceptRecord, Resolution, Vocabulary
 
 FORMAT_NAMES = {
     "json": "JSON",
@@ -50,33 +52,70 @@ BREADCRUMB_DEPTH = 8
 ALSO_CALLED = 4
 
 
-@lru_cache(maxsize=4096)
 def render_concept(
     vocabulary: Vocabulary,
     record: ConceptRecord,
     fmt: str,
-    *,
     templates: Jinja2Templates,
     base: str,
-) -> tuple[bytes, str]:
-    """Return (body, media type) of a concept in representation `fmt`.
-
-    Cached: a store is an immutable snapshot, so a representation never changes while it
-    is served (a new release is a new Vocabulary, hence new cache keys).
-    """
+) -> bytes:
+    """Return the body of a concept in representation `fmt` (html, json, an RDF syntax, txt)."""
     concept = record.concept
     if fmt == "json":
-        return orjson.dumps(concept_json(vocabulary, concept, record.top_of)), TERM_REPRESENTATIONS[
-            fmt
-        ]
+        return orjson.dumps(concept_json(vocabulary, concept, record.top_of))
     if fmt in RDF_FORMATS:
-        return serialise(concept_graph(concept, top_of=record.top_of), fmt), TERM_REPRESENTATIONS[
-            fmt
-        ]
+        return serialise(concept_graph(concept, top_of=record.top_of), fmt)
     if fmt == "html":
-        page = render(templates, "term.html", **term_page_context(vocabulary, record, base))
-        return page.encode(), TERM_REPRESENTATIONS[fmt]
-    return text_out.concept_text(vocabulary, concept).encode(), TERM_REPRESENTATIONS["txt"]
+        return render(
+            templates, "term.html", **term_page_context(vocabulary, record, base)
+        ).encode()
+    return terminal.concept_text(vocabulary, concept).encode()
+
+
+def split_extension(vocabulary: Vocabulary, concept_id: str) -> tuple[str, str | None]:
+    """Read `/terms/t0001.ttl` as id t0001 in Turtle, unless an id really ends that way."""
+    stem, dot, ext = concept_id.rpartition(".")
+    if dot and ext in TERM_REPRESENTATIONS:
+        try:
+            vocabulary.record(concept_id)
+        except NotFound:
+            return stem, ext
+    return concept_id, None
+
+
+def moved_location(resolution: Resolution, format: str | None) -> str:
+    """Return where a merged concept's URI redirects: its new id here, else the URI it names."""
+    target = resolution.moved_to
+    location = f"/terms/{target.id}" if target else str(resolution.moved_to_uri)
+    return location + (f"?format={format}" if format else "")
+
+
+def concept_headers(
+    vocabulary: Vocabulary, record: ConceptRecord, fmt: str, base: str
+) -> dict[str, str]:
+    """Return the headers of a concept representation besides caching: location, link, date."""
+    concept = record.concept
+    headers = {
+        "Content-Location": f"{base}/terms/{concept.id}.{fmt}",
+        "Link": f'<{concept.uri}>; rel="canonical"',
+    }
+    modified = http_date(concept.modified or vocabulary.scheme.modified)
+    if modified:
+        headers["Last-Modified"] = modified
+    return headers
+
+
+def http_date(value: str | None) -> str | None:
+    """Return an ISO date or date-time as an HTTP date, or None if there is none."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def term_page_context(vocabulary: Vocabulary, record: ConceptRecord, base: str) -> dict[str, Any]:
@@ -222,7 +261,7 @@ def defined_term(concept: Concept, scheme: Scheme, base: str) -> dict[str, Any]:
     return term
 
 
-def search_results_view(vocabulary: Vocabulary, hits: list[Any]) -> list[dict[str, Any]]:
+def search_results_view(vocabulary: Vocabulary, hits: list[SearchHit]) -> list[dict[str, Any]]:
     """Return what search.html shows per hit: the match, its communities, the concept's gist."""
     results = []
     for hit in hits:
@@ -235,7 +274,7 @@ def search_results_view(vocabulary: Vocabulary, hits: list[Any]) -> list[dict[st
                 "matched": hit.matched,
                 "shows_match": not hidden and hit.matched != hit.row.pref_label,
                 "kind": hit.row.kind.value,
-                "usage": [] if hidden else [u for u in hit.row.usage.split(",") if u],
+                "usage": list(hit.row.shown_usage),
                 "match_type": hit.match_type,
                 "status": hit.row.status,
                 "acronyms": concept.acronyms,
@@ -248,3 +287,34 @@ def search_results_view(vocabulary: Vocabulary, hits: list[Any]) -> list[dict[st
             }
         )
     return results
+
+
+def render_search(
+    fmt: str,
+    vocabulary: Vocabulary,
+    query: str,
+    hits: list[SearchHit],
+    *,
+    templates: Jinja2Templates,
+    community: str | None,
+    collection: str | None,
+    limit: int,
+) -> bytes:
+    """Return search results as JSON, plain text or the results page."""
+    if fmt == "json":
+        return orjson.dumps(search_json(query, hits))
+    if fmt == "txt":
+        return terminal.search_text(query, hits).encode()
+    return render(
+        templates,
+        "search.html",
+        query=query,
+        hits=hits,
+        results=search_results_view(vocabulary, hits),
+        community=community,
+        collection=collection,
+        communities=COMMUNITIES,
+        limit=limit,
+        scheme=vocabulary.scheme,
+        title=f"Search: {query}",
+    ).encode()

@@ -1,20 +1,23 @@
 """Alignment off the serving process, so a 10,000-term request never slows lookups.
 
 Small term lists are aligned in a thread (milliseconds). Large ones go to a separate
-process (spawned, never forked, so no SQLite connection crosses a fork) that opens the
-same store read-only once and keeps its label index warm: the CPU work then runs on the
-other core instead of competing with the event loop for the GIL.
+process (spawned, never forked, so no database connection crosses a fork) that opens the
+same snapshot once, through the store's own `opener`, and keeps its label index warm: the
+CPU work then runs on the other core instead of competing with the event loop for the GIL.
+The worker serves one release: when the server switches release, the next large request
+starts a worker for the new one.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import anyio.to_thread
 
-from loaders.term_list import write_alignment
+from loaders.alignment_out import write_alignment
+from vocab.store import ReadStore
 from vocab.vocabulary import Vocabulary
 
 IN_THREAD_BELOW = 200  # term lists shorter than this are aligned in a thread
@@ -22,9 +25,9 @@ IN_THREAD_BELOW = 200  # term lists shorter than this are aligned in a thread
 _worker_vocabulary: Vocabulary | None = None
 
 
-def _open_in_worker(db: str) -> None:
+def _open_in_worker(opener: Callable[[], ReadStore]) -> None:
     global _worker_vocabulary
-    _worker_vocabulary = Vocabulary.open(db)
+    _worker_vocabulary = Vocabulary(opener())
 
 
 def _align(
@@ -48,24 +51,30 @@ def _align_in_worker(
 
 
 class AlignWorkers:
-    """Runs alignments for one store: in a thread when small, in a worker process when large."""
+    """Runs alignments: in a thread when small, in a worker process (one release) when large."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        self.vocabulary = vocabulary
+    def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._digest: str | None = None
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self, vocabulary: Vocabulary) -> ProcessPoolExecutor:
+        if self._pool is not None and self._digest != vocabulary.digest:
+            # the server switched release: the old worker finishes what it runs, then exits
+            self._pool.shutdown(wait=False)
+            self._pool = None
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_open_in_worker,
-                initargs=(str(Path(self.vocabulary.store.path).resolve()),),
+                initargs=(vocabulary.store.opener(),),
             )
+            self._digest = vocabulary.digest
         return self._pool
 
     async def align(
         self,
+        vocabulary: Vocabulary,
         terms: list[str],
         *,
         community: str | None,
@@ -77,10 +86,10 @@ class AlignWorkers:
         """Return the rendered alignment of `terms`, computed where it costs the event loop least."""
         if len(terms) < IN_THREAD_BELOW:
             return await anyio.to_thread.run_sync(
-                lambda: _align(self.vocabulary, terms, community, limit, fmt, base, set_id)
+                lambda: _align(vocabulary, terms, community, limit, fmt, base, set_id)
             )
-        self.vocabulary.align(terms[:0], community=community)  # validate options here, cheaply
-        future = self._executor().submit(
+        vocabulary.align(terms[:0], community=community)  # validate options here, cheaply
+        future = self._executor(vocabulary).submit(
             _align_in_worker, terms, community, limit, fmt, base, set_id
         )
         return await anyio.to_thread.run_sync(future.result)
@@ -89,3 +98,4 @@ class AlignWorkers:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+            self._digest = None

@@ -18,10 +18,10 @@ from pathlib import Path
 from loaders.csv_table import read_csv, write_csv
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import read_skos, write_skos
-from loaders.skos_read import Issue, ReadResult
 from loaders.sssom import vocabulary_sssom
 from vocab.errors import UnsupportedFormat
 from vocab.model import Snapshot
+from vocab.problems import ReadResult
 
 Reader = Callable[[bytes, str, str, Limits], ReadResult]  # data, base, source name, limits
 Writer = Callable[[Snapshot], bytes]
@@ -131,7 +131,6 @@ __all__ = [
     "READERS",
     "WRITERS",
     "Format",
-    "Issue",
     "ReadResult",
     "format_for_path",
     "get_format",

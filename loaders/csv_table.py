@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 from loaders.rdf_input import check_iri
-from loaders.skos_read import Issue, ReadResult
 from vocab.errors import ParseError, TooLarge
 from vocab.model import (
     COMMUNITIES,
@@ -42,6 +41,7 @@ from vocab.model import (
     Status,
     canonical,
 )
+from vocab.problems import Problem, ReadResult, Severity
 
 LABEL_COLUMNS = {
     LabelKind.PREF: "prefLabel",
@@ -239,7 +239,9 @@ def read_csv(
             rows.append((line, cells))
     except csv.Error as exc:
         raise ParseError(f"Not valid CSV: {exc}", line=reader.line_num) from None
-    issues = [Issue("warning", "", f"Unknown column '{h}' was ignored.") for h in unknown]
+    issues = [
+        Problem("read", Severity.WARNING, "", f"Unknown column '{h}' was ignored.") for h in unknown
+    ]
     source_name = _CONTROL.sub("", source_name)  # it titles the scheme; file names hold anything
     ids = _explicit_ids(rows)
     uris: dict[str, int] = {}
@@ -310,7 +312,7 @@ def _explicit_ids(rows: list[tuple[int, dict[str, str]]]) -> set[str]:
 
 
 def _concept(
-    cells: dict[str, str], base: str, line: int, ids: set[str], issues: list[Issue]
+    cells: dict[str, str], base: str, line: int, ids: set[str], issues: list[Problem]
 ) -> Concept:
     lang = cells.get("lang", "").strip()
 
@@ -328,7 +330,7 @@ def _concept(
         value = cells.get(column, "").strip()
         if value and not _DATE.match(value):
             reason = f"'{column}' '{value[:40]}' is not an xsd:date or dateTime; dropped."
-            issues.append(Issue("warning", uri[0], reason))
+            issues.append(Problem("read", Severity.WARNING, uri[0], reason))
             return None
         return value or None
 
@@ -347,7 +349,7 @@ def _concept(
         ids.add(concept_id)
         if given:
             reason = f"The id '{given[:60]}' is not safe in a URL; it became '{concept_id}'."
-            issues.append(Issue("warning", uri[0], reason))
+            issues.append(Problem("read", Severity.WARNING, uri[0], reason))
     usage: dict[tuple[str, str], list[str]] = {}
     for community, column in USAGE_COLUMNS.items():
         for item in texts(column):

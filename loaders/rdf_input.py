@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from vocab.build import paused_gc
+from vocab.bulk import paused_gc
 from vocab.errors import ParseError, TooLarge, UnsafeInput
 
 

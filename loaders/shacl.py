@@ -9,12 +9,12 @@ from rdflib.namespace import RDF, SH
 
 from loaders.skos import ONTOLOGY_DIR, snapshot_graph
 from vocab.model import Snapshot
-from vocab.quality import Finding
+from vocab.problems import Problem, Severity
 
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 
 
-def shacl_findings(snapshot: Snapshot) -> list[Finding]:
+def shacl_problems(snapshot: Snapshot) -> list[Problem]:
     """Return one error per SHACL violation of the snapshot's export graph."""
     from pyshacl import validate  # imported here: heavy, and only `vocab validate` needs it
 
@@ -27,10 +27,10 @@ def shacl_findings(snapshot: Snapshot) -> list[Finding]:
     return list(_violations(results))
 
 
-def _violations(results: Graph) -> Iterator[Finding]:
+def _violations(results: Graph) -> Iterator[Problem]:
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         where = f" ({path.n3(results.namespace_manager)})" if isinstance(path, URIRef) else ""
-        yield Finding("shacl", "error", str(focus), f"{message}{where}")
+        yield Problem("shacl", Severity.ERROR, str(focus), f"{message}{where}")

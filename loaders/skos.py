@@ -26,15 +26,16 @@ from loaders.namespaces import (
     PREFIXES,
 )
 from loaders.rdf_input import DEFAULT_LIMITS, Limits, parse_triples
-from loaders.skos_read import Issue, ReadResult, read_triples
+from loaders.skos_read import read_triples
 from vocab.errors import UnsupportedFormat
 from vocab.model import Collection, Concept, LabelKind, LangText, Scheme, Snapshot, Status
+from vocab.problems import ReadResult
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 RDFLIB_FORMAT = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld", "nt": "nt"}
 
-__all__ = ["Issue", "ReadResult", "concept_graph", "read_skos", "snapshot_graph", "write_skos"]
+__all__ = ["ReadResult", "concept_graph", "read_skos", "snapshot_graph", "write_skos"]
 
 
 def read_skos(
@@ -45,7 +46,7 @@ def read_skos(
     source_name: str = "vocabulary",
     limits: Limits = DEFAULT_LIMITS,
 ) -> ReadResult:
-    """Return the Snapshot in `data` and the issues found; raise ParseError if unreadable.
+    """Return the Snapshot in `data` and the problems found; raise ParseError if unreadable.
 
     Relative IRIs resolve against `base` + "/", so the curated source can say `<terms/t0001>`.
     """

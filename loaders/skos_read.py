@@ -1,7 +1,7 @@
 """Triples to a Snapshot: what SKOS says, what our profile adds, and what we cannot keep.
 
 Reading is lenient about real-world SKOS and strict about consistency. Every repair or
-loss is reported as an `Issue` naming the resource (concept, scheme or collection) and
+loss is reported as a `Problem` naming the resource (concept, scheme or collection) and
 saying what was wrong and what was done; "error" means a SKOS integrity condition was
 broken (and repaired), "warning" means something was dropped, guessed or looks wrong.
 
@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from loaders.rdf_input import RDF_LANGSTRING, Lit, Node, Triple
 from loaders.skos_checks import check_relations, check_shared_values
@@ -105,7 +104,7 @@ from loaders.skos_terms import (
     quoted,
     unique,
 )
-from vocab.build import paused_gc
+from vocab.bulk import paused_gc
 from vocab.model import (
     Collection,
     Concept,
@@ -119,21 +118,7 @@ from vocab.model import (
     Status,
     canonical,
 )
-
-
-@dataclass(frozen=True)
-class Issue:
-    """Something a file holds that was repaired, dropped or looks wrong."""
-
-    severity: str  # "error": breaks a SKOS integrity condition; "warning": lossy or odd
-    subject: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    snapshot: Snapshot
-    issues: tuple[Issue, ...]
+from vocab.problems import Problem, ReadResult, Severity
 
 
 class _Graph:
@@ -178,7 +163,7 @@ class _Reader:
         self.source_name = re.sub(
             r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", source_name
         )
-        self.issues: list[Issue] = []
+        self.problems: list[Problem] = []
         self.ids: set[str] = set()
         # a property the file declares a sub-property of a SKOS label property is read as it
         self.label_subproperties = {
@@ -190,7 +175,7 @@ class _Reader:
         self.known_concept_properties = KNOWN_CONCEPT_PROPERTIES | set(self.label_subproperties)
 
     def report(self, severity: str, subject: str, reason: str) -> None:
-        self.issues.append(Issue(severity, subject, reason))
+        self.problems.append(Problem("read", Severity(severity), subject, reason))
 
     def warn(self, subject: str, reason: str) -> None:
         self.report("warning", subject, reason)
@@ -255,7 +240,7 @@ class _Reader:
         collections = [self.collection(uri, known) for uri in collection_uris]
         top = {s.uri: self.top_concepts(s.uri, concepts) for s in schemes}
         snapshot = Snapshot(tuple(schemes), tuple(concepts), tuple(collections), top)
-        return ReadResult(snapshot, tuple(self.issues))
+        return ReadResult(snapshot, tuple(self.problems))
 
     def concept_candidates(
         self,
@@ -705,6 +690,6 @@ def read_triples(
 ) -> ReadResult:
     """Return the Snapshot held by `triples` (in canonical order), with every repair or loss
     reported."""
-    with paused_gc():  # a large file makes millions of acyclic objects; see vocab.build
+    with paused_gc():  # a large file makes millions of acyclic objects; see vocab.bulk
         result = _Reader(triples, base, source_name).read()
-        return ReadResult(canonical(result.snapshot), result.issues)
+        return ReadResult(canonical(result.snapshot), result.problems)

@@ -1,9 +1,8 @@
-"""Term lists in and alignment tables out, shared by `POST /align` and `vocab align`.
+"""Term lists in, shared by `POST /align` and `vocab align` (tables out: `alignment_out`).
 
-In: JSON `{"terms": [...]}`, CSV (a `term` column or the first one), or plain text with
-one term a line. Blank lines are skipped (not counted); every other line becomes a row,
-even a bad one, so results line up with the input and problems are reported per row.
-Out: JSON, SSSOM (`loaders.sssom`) or CSV with one spreadsheet-safe row per term.
+JSON `{"terms": [...]}`, CSV (a `term` column or the first one), or plain text with one
+term a line. Blank lines are skipped (not counted); every other line becomes a row, even a
+bad one, so results line up with the input and problems are reported per row.
 """
 
 from __future__ import annotations
@@ -12,13 +11,8 @@ import csv
 import io
 import json
 
-import orjson
-
-from loaders.csv_table import spreadsheet_safe
-from loaders.sssom import alignment_sssom
-from vocab.align import MAX_TERMS, Alignment
+from vocab.align import MAX_TERMS
 from vocab.errors import ParseError, TooLarge, UnsupportedFormat
-from vocab.views import alignment_json
 
 MAX_BYTES = 2 * 1024 * 1024
 TERM_COLUMNS = ("term", "terms", "label", "name", "vendor term", "text")
@@ -31,7 +25,6 @@ KINDS = {
     "application/octet-stream": "txt",
 }
 EXTENSIONS = {".json": "json", ".csv": "csv", ".txt": "txt", ".tsv": "csv"}
-ALIGNMENT_FORMATS = ("json", "csv", "sssom")
 
 
 def kind_of_media_type(media_type: str | None) -> str:
@@ -123,61 +116,3 @@ def _csv_terms(text: str) -> list[str]:
     if column is None:
         return [row[0] for row in rows if row and row[0].strip()]
     return [row[column] for row in rows[1:] if len(row) > column and row[column].strip()]
-
-
-def write_alignment(
-    alignments: list[Alignment], fmt: str, *, community: str | None, base: str, set_id: str
-) -> bytes:
-    """Return an alignment as json, sssom or csv bytes."""
-    if fmt == "sssom":
-        return alignment_sssom(alignments, base=base, set_id=set_id)
-    if fmt == "csv":
-        return alignment_csv(alignments)
-    if fmt == "json":
-        return orjson.dumps(alignment_json(alignments, community))
-    raise UnsupportedFormat(
-        f"Unknown format '{fmt[:20]}'; use one of: {', '.join(ALIGNMENT_FORMATS)}."
-    )
-
-
-def alignment_csv(alignments: list[Alignment]) -> bytes:
-    """One row per input term, best candidate first, ready for review in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "row",
-            "term",
-            "status",
-            "predicate",
-            "concept",
-            "prefLabel",
-            "confidence",
-            "matched",
-            "usage",
-            "reason",
-            "other candidates",
-            "note",
-        ]
-    )
-    for a in alignments:
-        best = a.best
-        others = "|".join(
-            f"{c.row.pref_label} ({c.confidence:.2f})" for c in a.candidates if c is not best
-        )
-        cells = [
-            str(a.row),
-            a.term,
-            a.status,
-            f"skos:{best.predicate.value}" if best else "",
-            best.row.uri if best else "",
-            best.row.pref_label if best else "",
-            f"{best.confidence:.3f}" if best else "",
-            best.matched if best else "",
-            ",".join(best.usage) if best else "",
-            best.reason if best else "",
-            others,
-            a.note,
-        ]
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
-    return out.getvalue().encode("utf-8")

@@ -1,9 +1,14 @@
-"""The curated source's house style: readable, diffable Turtle with IRIs relative to the base.
+"""The curated source as Turtle: read it, and write it back in the house style.
 
-The source is a folder: `scheme.ttl` holds the concept scheme, and each collection has a
-file named after its id holding the collection (with its member list) and then the
-concepts whose first collection it is, one block each in id order, properties in a fixed
-order (labels, who uses them, definitions, notes, relations, mappings, sources, status).
+The source says `<terms/t0019>` and `<scheme>`; reading it against the configured base URI
+gives `{base}/terms/t0019`, so one source serves any deployment. Reading is strict by
+default: the policy (`vocab.source.require_clean`) refuses any integrity error with the
+evidence, where an import would repair and report.
+
+The house style: `scheme.ttl` holds the concept scheme, and each collection has a file
+named after its id holding the collection (with its member list) and then the concepts
+whose first collection it is, one block each in id order, properties in a fixed order
+(labels, who uses them, definitions, notes, relations, mappings, sources, status).
 Concepts in no collection go to `unfiled.ttl`. Only what an editor states is written:
 inverse links (narrower), top concepts and the SKOS super-properties that exports add are
 derived when reading. `vocab format` rewrites the source in this style, so a diff shows
@@ -13,11 +18,15 @@ only real changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from loaders.namespaces import AIRT, COMMUNITY_PROPERTY, NOTE_PROPERTY
+from loaders.rdf_input import Triple, parse_triples
+from loaders.skos_read import read_triples
+from vocab.errors import ParseError
 from vocab.model import (
     Collection,
     Concept,
@@ -28,6 +37,78 @@ from vocab.model import (
     Snapshot,
     Status,
 )
+from vocab.problems import Problem, ReadResult, Severity
+from vocab.source import require_clean, source_files, validation_problems
+
+# --- reading ------------------------------------------------------------------------------
+
+# Terms of the SKOS namespace (the 2009 Recommendation), from rdflib's closed namespace.
+SKOS_TERMS = frozenset(str(SKOS[name]) for name in SKOS.__annotations__)
+
+
+def read_source(source: Path, *, base: str, strict: bool = True) -> ReadResult:
+    """Return the Snapshot of the curated source; raise ParseError, or IntegrityError if `strict`."""
+    files = source_files(source)
+    if not files:
+        raise ParseError(f"No Turtle source at {source}; pass --source or set VOCAB_SOURCE.")
+    triples = []
+    for path in files:
+        try:
+            triples += parse_triples(path.read_bytes(), "ttl", base=base.rstrip("/") + "/")
+        except ParseError as exc:
+            raise ParseError(f"{path.name}: {exc.message}") from None
+    result = read_triples(triples, base=base, source_name=files[0].stem)
+    result = ReadResult(result.snapshot, result.problems + tuple(undefined_skos_terms(triples)))
+    if strict:
+        require_clean(result)
+    return result
+
+
+def undefined_skos_terms(triples: list[Triple]) -> list[Problem]:
+    """Return an error for each IRI in the SKOS namespace that SKOS does not define (qSKOS usr)."""
+    namespace = str(SKOS)
+    found = []
+    for s, p, o in triples:
+        for term in (p, o):
+            if isinstance(term, str) and term.startswith(namespace) and term not in SKOS_TERMS:
+                found.append(
+                    Problem(
+                        "read",
+                        Severity.ERROR,
+                        s,
+                        f"<{term}> is not a SKOS term (a typo, or a deprecated SKOS Core term).",
+                    )
+                )
+    return found
+
+
+def validate_source(
+    source: Path, *, base: str, shapes: bool = True, part: bool = False
+) -> tuple[ReadResult, list[Problem]]:
+    """Return the source and every problem: reading, the quality gate and the SHACL shapes.
+
+    When `part` is set (one file of the source folder checked alone), links into the other
+    files are warnings and the shapes, which need the whole vocabulary, are skipped.
+    """
+    from loaders.shacl import shacl_problems  # pySHACL is heavy; only validation needs it
+
+    result = read_source(source, base=base, strict=False)
+    extra = [shacl_problems] if shapes else []
+    return result, validation_problems(result, part=part, extra=extra)
+
+
+def concept_homes(source: Path, *, base: str) -> dict[str, str]:
+    """Return which file (stem) of the source folder each concept is written in."""
+    concept_type = str(SKOS.Concept)
+    homes: dict[str, str] = {}
+    for path in source_files(source):
+        for s, p, o in parse_triples(path.read_bytes(), "ttl", base=base.rstrip("/") + "/"):
+            if o == concept_type and p.endswith("#type"):
+                homes.setdefault(s, path.stem)
+    return homes
+
+
+# --- writing ------------------------------------------------------------------------------
 
 PREFIXES = """\
 @prefix :     <terms/> .

@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from loaders.source import read_source
-from vocab.build import write_store
+from loaders.turtle_source import read_source
+from vocab.source import write_store
 from vocab.vocabulary import Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ def serve(source: Path, workdir: Path) -> Iterator[Site]:
         [
             sys.executable,
             "-m",
-            "vocab",
+            "cli",
             "serve",
             "--port",
             str(port),

@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from tests.conftest import ROOT
-from vocab.cli import app as cli
+from cli.main import app as cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

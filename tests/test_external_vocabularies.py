@@ -19,9 +19,10 @@ from rdflib.namespace import SKOS
 
 from loaders import read_file
 from loaders.skos import read_skos, write_skos
-from loaders.skos_read import Issue, ReadResult
+from vocab.problems import Problem
+from vocab.problems import ReadResult
 from tests.conftest import BASE, ROOT
-from vocab.build import write_store
+from vocab.source import write_store
 from vocab.model import Concept, Label, LabelKind, Status
 from vocab.vocabulary import Vocabulary
 
@@ -62,11 +63,11 @@ def concept(name: str, uri: str) -> Concept:
 
 
 def reasons(name: str, subject: str) -> list[str]:
-    return [i.reason for i in imported(name).issues if i.subject == subject]
+    return [i.message for i in imported(name).problems if i.subject == subject]
 
 
-def errors(name: str) -> list[Issue]:
-    return [i for i in imported(name).issues if i.severity == "error"]
+def errors(name: str) -> list[Problem]:
+    return [i for i in imported(name).problems if i.severity == "error"]
 
 
 def store(name: str, tmp_path: Path) -> Vocabulary:
@@ -111,7 +112,7 @@ def test_a_file_without_concepts_imports_as_an_empty_vocabulary_and_says_so(
 ) -> None:
     vocabulary = store(name, tmp_path)
     assert vocabulary.snapshot().concepts == ()
-    assert any("holds no skos:Concept" in i.reason for i in imported(name).issues)
+    assert any("holds no skos:Concept" in i.message for i in imported(name).problems)
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -123,11 +124,11 @@ def test_every_issue_names_a_resource_of_the_file_and_says_what_was_done(name: s
         | {c.uri for c in snapshot.concepts}
         | {c.uri for c in snapshot.collections}
     )
-    issues = imported(name).issues
+    issues = imported(name).problems
     assert [
         i for i in issues if i.severity not in ("error", "warning") or i.subject not in resources
     ] == []
-    assert [i.reason for i in issues if not SAYS_WHAT_WAS_DONE.search(i.reason)] == []
+    assert [i.message for i in issues if not SAYS_WHAT_WAS_DONE.search(i.message)] == []
 
 
 @pytest.mark.parametrize("fmt", list(RDFLIB_PARSER))
@@ -180,7 +181,7 @@ EXPECTED_ERRORS = {  # file -> (subject, kind of error); every other file has no
 
 @pytest.mark.parametrize("name", FILES)
 def test_the_only_integrity_errors_are_the_known_s14_clashes(name: str) -> None:
-    found = {(i.subject, i.reason.split(";")[0]) for i in errors(name)}
+    found = {(i.subject, i.message.split(";")[0]) for i in errors(name)}
     assert found == EXPECTED_ERRORS.get(name, set())
 
 
@@ -531,7 +532,7 @@ def summary() -> str:
         n_errors = len(errors(name))
         lines.append(
             f"{name:42} {len(result.snapshot.concepts):8} {len(result.snapshot.collections):5} "
-            f"{len(result.snapshot.schemes):7} {n_errors:6} {len(result.issues) - n_errors:8}"
+            f"{len(result.snapshot.schemes):7} {n_errors:6} {len(result.problems) - n_errors:8}"
         )
     return "\n".join(lines)
 

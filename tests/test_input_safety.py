@@ -27,11 +27,11 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from loaders import READERS, format_for_path, get_format, read_file
 from tests.conftest import BASE, FIXTURES, ROOT, build_vocabulary
-from vocab import cli
-from vocab.build import write_store
+from cli import main as cli
+from vocab.source import write_store
 from vocab.errors import ParseError, UnsupportedFormat
 from vocab.model import Concept, Label, LabelKind, LangText, Scheme, Snapshot
-from vocab.text import safe
+from loaders.terminal import safe
 from vocab.vocabulary import Vocabulary
 
 HOSTILE = FIXTURES / "hostile"

@@ -111,7 +111,7 @@ def test_a_hundred_thousand_columns_are_read_in_linear_time() -> None:
     start = time.monotonic()
     result = read_csv(data, base=BASE)
     assert time.monotonic() - start < 2.0
-    assert len(result.issues) == 100_000
+    assert len(result.problems) == 100_000
 
 
 # --- D2, A18: text that would break exports or terminals ----------------------------------
@@ -185,7 +185,7 @@ def test_a_csv_export_of_an_awkward_csv_reads_back() -> None:
 def test_a_date_that_is_not_a_date_is_dropped_and_reported(value: str) -> None:
     result = read_csv(table(uri=f"{BASE}/terms/a", prefLabel="alpha", created=value), base=BASE)
     assert result.snapshot.concepts[0].created is None
-    assert [i.subject for i in result.issues] == [f"{BASE}/terms/a"]
+    assert [i.subject for i in result.problems] == [f"{BASE}/terms/a"]
 
 
 # --- C13: uniqueness -----------------------------------------------------------------------
@@ -218,7 +218,7 @@ def test_ids_taken_from_uris_that_collide_become_unique() -> None:
 def test_an_id_unsafe_in_a_url_is_sanitised_and_reported(given: str, stored: str) -> None:
     result = read_csv(table(uri=f"{BASE}/terms/x", id=given, prefLabel="alpha"), base=BASE)
     assert result.snapshot.concepts[0].id == stored
-    assert [i.reason for i in result.issues] == [
+    assert [i.message for i in result.problems] == [
         f"The id '{given}' is not safe in a URL; it became '{stored}'."
     ]
 

@@ -637,7 +637,7 @@ def test_an_ill_typed_label_is_read_as_text_and_reported() -> None:
     result = read_skos(data, "ttl", base=BASE)
     assert result.snapshot.concepts[0].pref_label() == "abc"
     assert any(
-        "typed literal" in i.reason and i.subject == f"{BASE}/terms/a" for i in result.issues
+        "typed literal" in i.message and i.subject == f"{BASE}/terms/a" for i in result.problems
     )
 
 

@@ -94,6 +94,6 @@ def test_digits_before_an_s_are_not_a_plural_acronym_twice(text: str) -> None:
 
 @given(st.text(max_size=60))
 def test_the_stores_wordwise_normaliser_agrees_with_normalise_label(text: str) -> None:
-    from vocab.store import _WordwiseNormaliser
+    from vocab.store.sqlite_write import _WordwiseNormaliser
 
     assert _WordwiseNormaliser()(text) == normalise_label(text)

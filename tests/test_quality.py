@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.source import validate_source
+from loaders.turtle_source import validate_source
 from tests.conftest import BASE, FIXTURES, SOURCE
 from vocab.quality import CHECKS
 

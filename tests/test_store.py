@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from loaders.source import read_source
+from loaders.turtle_source import read_source
 from tests.conftest import BASE, FIXTURES, SOURCE
-from vocab.build import stale_reason, write_store
+from vocab.source import stale_reason, write_store
 from vocab.errors import StoreError
 from vocab.model import Concept, Label, LabelKind
-from vocab.store import Store
+from vocab.store import SQLiteStore
 
 LIFECYCLE = FIXTURES / "lifecycle.ttl"
 
@@ -46,27 +46,27 @@ def test_a_failed_build_leaves_the_previous_store_untouched(built: Path) -> None
 
 
 def test_readers_keep_the_old_file_while_a_new_one_replaces_it(built: Path) -> None:
-    store = Store(built)
+    store = SQLiteStore(built)
     count = store.count()
     empty = replace(read_source(LIFECYCLE, base=BASE).snapshot, concepts=())
     write_store(built, empty, origin="test", source=LIFECYCLE, base=BASE)
     assert store.count() == count  # the open connection still reads the old file
-    assert Store(built).count() == 0
+    assert SQLiteStore(built).count() == 0
 
 
 def test_the_store_is_opened_read_only(built: Path) -> None:
-    store = Store(built)
+    store = SQLiteStore(built)
     with pytest.raises(sqlite3.OperationalError):
         store._conn().execute("DELETE FROM concepts")
 
 
 def test_a_missing_or_foreign_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="vocab build"):
-        Store(tmp_path / "missing.db")
+        SQLiteStore(tmp_path / "missing.db")
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match="not a vocabulary store"):
-        Store(junk)
+        SQLiteStore(junk)
 
 
 def test_a_fresh_store_is_current(built: Path) -> None:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import pytest
 
-from loaders.source import read_source
+from loaders.turtle_source import read_source
 from tests.conftest import BASE, SOURCE
 from vocab.model import Concept, LabelKind
 from vocab.normalize import compact_key

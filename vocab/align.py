@@ -24,7 +24,6 @@ right at least 90% of the time.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,9 +31,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from vocab.errors import InvalidInput
-from vocab.model import COMMUNITIES, LabelKind, MatchKind
+from vocab.label_index import IndexedLabel, LabelIndex, content_words
+from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
-from vocab.store import LabelRow, Store
+from vocab.store import LabelRow
 
 # --- confidence policy ------------------------------------------------------------------
 EXACT_CONFIDENCE: dict[LabelKind, float] = {
@@ -61,27 +61,6 @@ SCREEN_CUTOFF = 55  # least token_set_ratio for a label to be screened in
 MAX_TERMS = 10_000
 CANDIDATE_LIMIT = 3
 
-STOPWORDS = frozenset(
-    {
-        "of",
-        "the",
-        "and",
-        "for",
-        "in",
-        "a",
-        "an",
-        "to",
-        "with",
-        "on",
-        "by",
-        "or",
-        "from",
-        "at",
-        "as",
-        "via",
-        "per",
-    }
-)
 PRODUCT_WORDS = frozenset(
     {
         "software",
@@ -137,15 +116,11 @@ class Candidate:
 
     @property
     def matched(self) -> str:
-        return self.row.pref_label if self.row.kind is LabelKind.HIDDEN else self.row.text
+        return self.row.shown
 
     @property
     def usage(self) -> tuple[str, ...]:
-        return (
-            ()
-            if self.row.kind is LabelKind.HIDDEN
-            else tuple(u for u in self.row.usage.split(",") if u)
-        )
+        return self.row.shown_usage
 
     @property
     def justification(self) -> str:
@@ -171,78 +146,11 @@ class Alignment:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Label:
-    row: LabelRow
-    norm: str
-    words: tuple[str, ...]
-
-
-# --- translation between communities --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Translation:
-    """The labels a community uses for the concept a term names (FHIR $translate style)."""
-
-    term: str
-    to: str
-    matches: tuple[TranslationMatch, ...]
-    warning: str | None
-
-    @property
-    def result(self) -> bool:
-        return any(m.relationship != "not-related-to" for m in self.matches)
-
-
-@dataclass(frozen=True)
-class TranslationMatch:
-    row: LabelRow  # how the input term was recognised (its concept and label)
-    labels: tuple[
-        tuple[str, tuple[str, ...]], ...
-    ]  # (label, communities) the target community uses
-    relationship: str  # FHIR ConceptMap relationship
-    confidence: float
-    note: str = ""
-
-
-FHIR_RELATIONSHIP = {
-    MatchKind.EXACT: "equivalent",
-    MatchKind.CLOSE: "related-to",
-    MatchKind.BROAD: "source-is-narrower-than-target",
-    MatchKind.NARROW: "source-is-broader-than-target",
-    MatchKind.RELATED: "related-to",
-}
-"""SKOS mapping predicate -> FHIR R5 ConceptMap relationship (standards-checklist FHIR-03)."""
-
-
-def content_words(norm: str) -> tuple[str, ...]:
-    return tuple(w for w in norm.split() if w not in STOPWORDS)
-
-
 class Aligner:
-    """Aligns term lists against one store; builds its in-memory label index once."""
+    """Aligns term lists against one label index (the active labels of one store)."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._labels: list[_Label] | None = None
-        self._by_key: dict[str, list[_Label]] = {}
-        self._by_concept: dict[int, list[_Label]] = {}
-        self._norms: list[str] = []
-
-    def _index(self) -> list[_Label]:
-        with self._lock:
-            if self._labels is None:
-                labels = []
-                for row in self.store.all_labels():
-                    label = _Label(row, row.norm, content_words(row.norm))
-                    labels.append(label)
-                    self._by_key.setdefault(row.norm.replace(" ", ""), []).append(label)
-                    self._by_concept.setdefault(row.concept, []).append(label)
-                self._norms = [label.norm for label in labels]
-                self._labels = labels
-            return self._labels
+    def __init__(self, index: LabelIndex) -> None:
+        self.index = index
 
     def align(
         self,
@@ -261,7 +169,6 @@ class Aligner:
             raise InvalidInput(
                 f"{len(terms):,} terms; the limit is {MAX_TERMS:,} a request. Split the list."
             )
-        self._index()
         seen: dict[str, int] = {}
         out: list[Alignment] = []
         for n, term in enumerate(terms, start=1):
@@ -306,78 +213,15 @@ class Aligner:
             return Alignment(n, text, "unmapped", shown, note="No concept matches closely enough.")
         return Alignment(n, text, "mapped", shown)
 
-    def translate(
-        self,
-        term: str,
-        to: str,
-        *,
-        source_community: str | None = None,
-        warnings_of: Callable[[str], list[str]] = lambda concept_id: [],
-    ) -> Translation:
-        """Return what community `to` calls the concept(s) `term` names, with any false-friend warning.
-
-        `source_community` is the community the term comes from, if known; it resolves false
-        friends. `warnings_of(concept_id)` supplies the concept's curated usage warnings.
-        Raises InvalidInput for a bad term or community.
-        """
-        for community in (to, source_community):
-            if community is not None and community not in COMMUNITIES:
-                raise InvalidInput(
-                    f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}."
-                )
-        text = clean_query(term)
-        self._index()
-        candidates, status = self.candidates(normalise_label(text), source_community)
-        candidates = [c for c in candidates if c.confidence >= MAPPED_AT or status == "ambiguous"]
-        matches = []
-        notes: list[str] = []
-        for candidate in candidates:
-            labels = self._community_labels(candidate.row.concept, to)
-            note = (
-                ""
-                if labels
-                else f"No label is recorded as {to} usage; the preferred label is given."
-            )
-            matches.append(
-                TranslationMatch(
-                    candidate.row,
-                    labels or ((candidate.row.pref_label, ()),),
-                    FHIR_RELATIONSHIP[candidate.predicate],
-                    candidate.confidence,
-                    note,
-                )
-            )
-            notes += warnings_of(candidate.row.id)
-        if len({c.row.id for c in candidates}) > 1:
-            senses = "; ".join(
-                f"{c.row.pref_label} ({', '.join(c.usage) or 'no community recorded'})"
-                for c in candidates
-            )
-            notes.insert(
-                0, f"'{text}' names different concepts in different communities: {senses}."
-            )
-        return Translation(text, to, tuple(matches), " ".join(dict.fromkeys(notes)) or None)
-
-    def _community_labels(
-        self, concept: int, community: str
-    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        rank = {LabelKind.PREF: 0, LabelKind.ALT: 1, LabelKind.ACRONYM: 2}
-        found = []
-        for label in self._by_concept.get(concept, ()):
-            usage = tuple(u for u in label.row.usage.split(",") if u)
-            if community in usage and label.row.kind is not LabelKind.HIDDEN:
-                found.append((rank[label.row.kind], label.row.text, usage))
-        return tuple((text, usage) for _, text, usage in sorted(found))
-
     def candidates(self, norm: str, community: str | None) -> tuple[list[Candidate], str]:
         """Return candidates best first and the status they imply (mapped or ambiguous)."""
         key = norm.replace(" ", "")
-        exact = self._by_key.get(key)
+        exact = self.index.by_key.get(key)
         if exact:
             return self._exact(exact, community)
         core = [w for w in norm.split() if w not in PRODUCT_WORDS]
         if core and len(core) < len(norm.split()):
-            stripped = self._by_key.get("".join(core))
+            stripped = self.index.by_key.get("".join(core))
             if stripped:
                 found, status = self._exact(stripped, community)
                 scaled = [
@@ -392,13 +236,14 @@ class Aligner:
                 return scaled, status
         return self._similar(norm, community), "mapped"
 
-    def _exact(self, labels: list[_Label], community: str | None) -> tuple[list[Candidate], str]:
-        best: dict[str, _Label] = {}
-        rank = {LabelKind.PREF: 0, LabelKind.ACRONYM: 1, LabelKind.ALT: 2, LabelKind.HIDDEN: 3}
-        for label in sorted(labels, key=lambda lb: rank[lb.row.kind]):
+    def _exact(
+        self, labels: list[IndexedLabel], community: str | None
+    ) -> tuple[list[Candidate], str]:
+        best: dict[str, IndexedLabel] = {}
+        for label in sorted(labels, key=lambda lb: KIND_RANK[lb.row.kind]):
             best.setdefault(label.row.id, label)
 
-        def reason(label: _Label) -> str:
+        def reason(label: IndexedLabel) -> str:
             return (
                 "lexical match"
                 if label.row.kind in (LabelKind.PREF, LabelKind.ACRONYM)
@@ -413,7 +258,7 @@ class Aligner:
                 )
             ], "mapped"
         senses = list(best.values())
-        ours = [s for s in senses if community and community in s.row.usage.split(",")]
+        ours = [s for s in senses if community and community in s.row.usage]
         if len(ours) == 1:
             chosen = ours[0]
             others = [s for s in senses if s is not chosen]
@@ -433,10 +278,10 @@ class Aligner:
         ], "ambiguous"
 
     def _similar(self, norm: str, community: str | None) -> list[Candidate]:
-        labels = self._index()
+        labels = self.index.labels
         screened = process.extract(
             norm,
-            self._norms,
+            self.index.norms,
             scorer=fuzz.token_set_ratio,
             processor=None,  # labels and terms are normalised once, by vocab.normalize
             score_cutoff=SCREEN_CUTOFF,
@@ -448,7 +293,7 @@ class Aligner:
             candidate = _compare(norm, words, labels[i])
             if candidate is None:
                 continue
-            if community and community in candidate.row.usage.split(","):
+            if community and community in candidate.row.usage:
                 candidate = _scaled(candidate, 1.02, candidate.predicate, candidate.reason)
             current = best.get(candidate.row.id)
             if current is None or candidate.confidence > current.confidence:
@@ -456,7 +301,7 @@ class Aligner:
         return sorted(best.values(), key=lambda c: (-c.confidence, c.row.pref_label))
 
 
-def _compare(norm: str, words: tuple[str, ...], label: _Label) -> Candidate | None:
+def _compare(norm: str, words: tuple[str, ...], label: IndexedLabel) -> Candidate | None:
     """Classify one screened label against the term, or None if too weak."""
     same = fuzz.token_sort_ratio(norm, label.norm)
     if same >= SAME_WORDS:

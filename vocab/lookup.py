@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vocab.model import LabelKind
+from vocab.model import KIND_RANK, LabelKind
 from vocab.normalize import clean_query, compact_key
-from vocab.store import LabelRow, Store, is_active
+from vocab.store import LabelRow, ReadStore
 
 LOOKUP_TIERS: tuple[tuple[str, LabelKind], ...] = (
     ("preferred", LabelKind.PREF),
@@ -23,6 +23,7 @@ LOOKUP_TIERS: tuple[tuple[str, LabelKind], ...] = (
     ("hidden", LabelKind.HIDDEN),
 )
 """Tier name and label kind, most significant first; the first tier with hits wins."""
+assert [kind for _, kind in LOOKUP_TIERS] == sorted(LabelKind, key=KIND_RANK.__getitem__)
 
 TIER_OF_KIND: dict[LabelKind, str] = {kind: name for name, kind in LOOKUP_TIERS}
 
@@ -37,7 +38,7 @@ class LookupHit:
     @property
     def matched(self) -> str:
         """The label that matched; a hidden label (a misspelling) is never shown."""
-        return self.row.pref_label if self.row.kind is LabelKind.HIDDEN else self.row.text
+        return self.row.shown
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class LookupResult:
         return len(self.hits) > 1
 
 
-def lookup(store: Store, text: str) -> LookupResult:
+def lookup(store: ReadStore, text: str) -> LookupResult:
     """Return the concepts whose label equals `text` once normalised, by tier.
 
     Raises InvalidInput for an empty, over-long or non-Unicode query.
@@ -66,16 +67,15 @@ def lookup(store: Store, text: str) -> LookupResult:
 
 def _tiered(rows: list[LabelRow]) -> tuple[tuple[LookupHit, ...], tuple[LookupHit, ...]]:
     best: dict[int, LookupHit] = {}
-    rank = {kind: i for i, (_, kind) in enumerate(LOOKUP_TIERS)}
     for row in sorted(
-        rows, key=lambda r: (rank[r.kind], not is_active(r), r.pref_label.casefold())
+        rows, key=lambda r: (KIND_RANK[r.kind], not r.is_active, r.pref_label.casefold())
     ):
         if row.concept not in best:
             best[row.concept] = LookupHit(row, TIER_OF_KIND[row.kind])
     if not best:
         return (), ()
     hits = list(best.values())
-    live = [h for h in hits if is_active(h.row)] or hits
+    live = [h for h in hits if h.row.is_active] or hits
     winning = live[0].tier
     chosen = tuple(h for h in live if h.tier == winning)
     concepts = {h.row.concept for h in chosen}  # a set: an acronym may have hundreds of senses

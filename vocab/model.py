@@ -29,12 +29,30 @@ PREFERRED_LANGUAGES: tuple[str, ...] = ("en-GB", "en", "en-US")
 
 
 class LabelKind(StrEnum):
-    """The SKOS label properties, plus acronym (declared a sub-property of altLabel)."""
+    """The SKOS label properties, plus acronym (declared a sub-property of altLabel).
+
+    Declared most significant first: lookup tiers, search scores and the order labels are
+    listed in all follow `KIND_RANK`.
+    """
 
     PREF = "pref"
     ACRONYM = "acronym"
     ALT = "alt"
     HIDDEN = "hidden"
+
+
+KIND_RANK: dict[LabelKind, int] = {kind: i for i, kind in enumerate(LabelKind)}
+"""Significance of each label kind: preferred, acronym, alternative, hidden."""
+
+
+class MatchType(StrEnum):
+    """How search found a concept, best first (the `match_type` of the public JSON)."""
+
+    EXACT = "exact"  # the query is the preferred label
+    ACRONYM = "acronym"
+    SYNONYM = "synonym"  # an alternative or hidden label
+    PREFIX = "prefix"
+    FUZZY = "fuzzy"
 
 
 class Status(StrEnum):
@@ -282,7 +300,6 @@ def canonical(snapshot: Snapshot) -> Snapshot:
     )
 
 
-_KIND_RANK = {kind: i for i, kind in enumerate(LabelKind)}
 _COMMUNITY_RANK = {c: i for i, c in enumerate(COMMUNITIES)}
 
 
@@ -304,7 +321,7 @@ def _canonical_concept(c: Concept) -> Concept:
     changes = {
         "labels": _sorted(
             tuple(_canonical_label(lb) for lb in c.labels),
-            key=lambda lb: (_KIND_RANK[lb.kind], lb.lang, lb.text),
+            key=lambda lb: (KIND_RANK[lb.kind], lb.lang, lb.text),
         ),
         "definitions": _sorted(c.definitions, key=_by_text),
         "plain_definitions": _sorted(c.plain_definitions, key=_by_text),

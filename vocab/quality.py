@@ -26,29 +26,20 @@ from dataclasses import dataclass, field
 
 from vocab.model import Concept, LabelKind, MatchKind, NoteKind, Snapshot, Status, ancestors
 from vocab.normalize import normalise_label
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem: which check found it, about which resource, and what is wrong."""
-
-    check: str
-    severity: str
-    subject: str
-    message: str
+from vocab.problems import Problem, Severity, errors, warnings
 
 
 @dataclass
 class QualityReport:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+    def errors(self) -> list[Problem]:
+        return errors(self.findings)
 
     @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
+    def warnings(self) -> list[Problem]:
+        return warnings(self.findings)
 
 
 Check = Callable[[Snapshot], Iterator[tuple[str, str]]]  # yields (subject, message)
@@ -261,29 +252,29 @@ def anr_notations(s: Snapshot) -> Iterator[tuple[str, str]]:
             yield uris[0], f"Notation '{notation}' is used by {len(uris)} concepts."
 
 
-CHECKS: tuple[tuple[str, str, Check], ...] = (
-    ("ipl", "error", ipl_one_pref_label_per_language),
-    ("ml", "error", ml_missing_pref_label),
-    ("el", "error", el_empty_labels),
-    ("dlv", "error", dlv_disjoint_labels),
-    ("ucil", "error", ucil_unprintable_characters),
-    ("dup", "error", dup_pref_labels),
-    ("chr", "error", chr_cyclic_hierarchy),
-    ("rc", "error", rc_relation_clash),
-    ("rrc", "error", rrc_reflexive_relation),
-    ("mc", "error", mc_mapping_clash),
-    ("def", "error", profile_definition),
-    ("src", "error", profile_source),
-    ("link", "error", profile_dangling_links),
-    ("dep", "error", profile_replacement),
-    ("oc", "warning", oc_orphan_concepts),
-    ("ol", "warning", ol_overlapping_labels),
-    ("hr", "warning", hr_hierarchical_redundancy),
-    ("var", "warning", var_valueless_associative),
-    ("oilt", "warning", oilt_language_tags),
-    ("husv", "warning", husv_http_uris),
-    ("otc", "warning", otc_top_concepts),
-    ("anr", "warning", anr_notations),
+CHECKS: tuple[tuple[str, Severity, Check], ...] = (
+    ("ipl", Severity.ERROR, ipl_one_pref_label_per_language),
+    ("ml", Severity.ERROR, ml_missing_pref_label),
+    ("el", Severity.ERROR, el_empty_labels),
+    ("dlv", Severity.ERROR, dlv_disjoint_labels),
+    ("ucil", Severity.ERROR, ucil_unprintable_characters),
+    ("dup", Severity.ERROR, dup_pref_labels),
+    ("chr", Severity.ERROR, chr_cyclic_hierarchy),
+    ("rc", Severity.ERROR, rc_relation_clash),
+    ("rrc", Severity.ERROR, rrc_reflexive_relation),
+    ("mc", Severity.ERROR, mc_mapping_clash),
+    ("def", Severity.ERROR, profile_definition),
+    ("src", Severity.ERROR, profile_source),
+    ("link", Severity.ERROR, profile_dangling_links),
+    ("dep", Severity.ERROR, profile_replacement),
+    ("oc", Severity.WARNING, oc_orphan_concepts),
+    ("ol", Severity.WARNING, ol_overlapping_labels),
+    ("hr", Severity.WARNING, hr_hierarchical_redundancy),
+    ("var", Severity.WARNING, var_valueless_associative),
+    ("oilt", Severity.WARNING, oilt_language_tags),
+    ("husv", Severity.WARNING, husv_http_uris),
+    ("otc", Severity.WARNING, otc_top_concepts),
+    ("anr", Severity.WARNING, anr_notations),
 )
 """(id, severity, check): the ids are qSKOS's where qSKOS has the check."""
 
@@ -293,5 +284,5 @@ def check(snapshot: Snapshot) -> QualityReport:
     report = QualityReport()
     for check_id, severity, run in CHECKS:
         for subject, message in run(snapshot):
-            report.findings.append(Finding(check_id, severity, subject, message))
+            report.findings.append(Problem(check_id, severity, subject, message))
     return report

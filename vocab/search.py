@@ -24,16 +24,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from vocab.model import LabelKind
+from vocab.model import LabelKind, MatchType
 from vocab.normalize import clean_query, normalise_label
-from vocab.store import LabelRow, Store, is_active
+from vocab.store import LabelRow, ReadStore
 
 # --- ranking policy ---------------------------------------------------------------------
-EXACT_SCORES: dict[LabelKind, tuple[str, float]] = {
-    LabelKind.PREF: ("exact", 1.0),
-    LabelKind.ACRONYM: ("acronym", 0.97),
-    LabelKind.ALT: ("synonym", 0.94),
-    LabelKind.HIDDEN: ("synonym", 0.9),
+EXACT_SCORES: dict[LabelKind, tuple[MatchType, float]] = {
+    LabelKind.PREF: (MatchType.EXACT, 1.0),
+    LabelKind.ACRONYM: (MatchType.ACRONYM, 0.97),
+    LabelKind.ALT: (MatchType.SYNONYM, 0.94),
+    LabelKind.HIDDEN: (MatchType.SYNONYM, 0.9),
 }
 PREFIX_BASE, PREFIX_SPAN = 0.6, 0.25  # key prefix: base + span * share of the label typed
 WORD_PREFIX_BASE, WORD_PREFIX_SPAN = 0.55, 0.25  # every query word starts a label word
@@ -49,7 +49,7 @@ CANDIDATE_LIMIT = 300  # labels read from an index per stage
 CORRECTED_KEY_WIDTH = 2  # best corrections per word combined into whole corrected labels
 CORRECTED_KEYS = 16  # corrected labels looked up by key, at most
 FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
-MATCH_ORDER = {"exact": 0, "acronym": 1, "synonym": 2, "prefix": 3, "fuzzy": 4}
+MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
 # Search stops after the exact stage once it fills the page, which is right only while
 # every later stage scores below every exact match:
 assert max(PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE) < min(
@@ -62,13 +62,13 @@ class SearchHit:
     """A concept found by search: which label matched, how, and how well (0-1)."""
 
     row: LabelRow
-    match_type: str
+    match_type: MatchType
     score: float
 
     @property
     def matched(self) -> str:
         """The matched label; hidden labels (misspellings) are shown as the preferred label."""
-        return self.row.pref_label if self.row.kind is LabelKind.HIDDEN else self.row.text
+        return self.row.shown
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,9 @@ class SearchFilters:
     include_deprecated: bool = False
 
     def accept(self, row: LabelRow) -> bool:
-        if not self.include_deprecated and not is_active(row):
+        if not self.include_deprecated and not row.is_active:
             return False
-        if self.community and self.community not in row.usage.split(","):
+        if self.community and self.community not in row.usage:
             return False
         if self.members is not None and row.uri not in self.members:
             return False
@@ -96,13 +96,14 @@ Scorer = Callable[[LabelRow], SearchHit | None]
 class Searcher:
     """Search over one store; holds the word list for typo correction once loaded."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: ReadStore) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._words: dict[int, list[str]] | None = None
         self._known: frozenset[str] = frozenset()
         self._visible: dict[str, int] = {}
-        self._keys: list[tuple[str, int]] | None = None
+        self._labels: list[LabelRow] | None = None  # every label, for small stores
+        self._label_keys: list[str] = []
 
     def search(
         self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()
@@ -128,7 +129,8 @@ class Searcher:
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
         consider(
-            self.store.labels_matching(_all_prefixes(words), CANDIDATE_LIMIT), _word_prefix(key)
+            self.store.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
+            _word_prefix(key),
         )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
@@ -148,24 +150,21 @@ class Searcher:
                     rows += self.store.labels_with_key(corrected)
         groups = [g for g in groups if g]
         if groups:  # labels holding a correction of every word, in any order
-            query = " AND ".join("(" + " OR ".join(f'"{w}"' for w in g) + ")" for g in groups)
-            found = self.store.labels_matching(query, CANDIDATE_LIMIT)
+            found = self.store.labels_with_words(groups, prefix=False, limit=CANDIDATE_LIMIT)
             if not found and len(groups) > 1:  # any corrected word, rather than all of them
-                query = " OR ".join(f'"{w}"' for g in groups for w in g)
-                found = self.store.labels_matching(query, CANDIDATE_LIMIT)
+                anyone = [[w for g in groups for w in g]]
+                found = self.store.labels_with_words(anyone, prefix=False, limit=CANDIDATE_LIMIT)
             rows += found
-        if self._keys is not None:
+        if self._labels is not None:
             extracted = process.extract(
                 key,
-                [k for k, _ in self._keys],
+                self._label_keys,
                 scorer=fuzz.ratio,
                 processor=None,  # keys are normalised once, by vocab.normalize
                 score_cutoff=FUZZY_CUTOFF,
                 limit=CANDIDATE_LIMIT // 10,
             )
-            rowids = [self._keys[i][1] for _, _, i in extracted]
-            if rowids:
-                rows += self.store.labels_by_rowid(rowids)
+            rows += [self._labels[i] for _, _, i in extracted]
         return rows
 
     def _corrections(self, word: str) -> list[str]:
@@ -200,13 +199,14 @@ class Searcher:
             by_length: dict[int, list[str]] = defaultdict(list)
             known = []
             visible: dict[str, int] = {}
-            for word, _, in_visible in self.store.words():
-                known.append(word)
-                if in_visible:  # only words of visible labels correct a query word
-                    by_length[len(word)].append(word)
-                    visible[word] = in_visible
+            for count in self.store.word_counts():
+                known.append(count.word)
+                if count.visible:  # only words of visible labels correct a query word
+                    by_length[len(count.word)].append(count.word)
+                    visible[count.word] = count.visible
             if int(self.store.meta.get("labels", "0")) <= FULL_SCAN_MAX_LABELS:
-                self._keys = self.store.all_keys()
+                self._labels = self.store.all_labels(active_only=False)
+                self._label_keys = [row.norm.replace(" ", "") for row in self._labels]
             self._known = frozenset(known)
             self._visible = visible
             self._words = dict(by_length)
@@ -233,7 +233,9 @@ def _share(key: str, row: LabelRow) -> float:
 def _prefix(key: str) -> Scorer:
     def score(row: LabelRow) -> SearchHit:
         return SearchHit(
-            row, "prefix", PREFIX_BASE + PREFIX_SPAN * _share(key, row) - _hidden_penalty(row)
+            row,
+            MatchType.PREFIX,
+            PREFIX_BASE + PREFIX_SPAN * _share(key, row) - _hidden_penalty(row),
         )
 
     return score
@@ -243,7 +245,7 @@ def _word_prefix(key: str) -> Scorer:
     def score(row: LabelRow) -> SearchHit:
         return SearchHit(
             row,
-            "prefix",
+            MatchType.PREFIX,
             WORD_PREFIX_BASE + WORD_PREFIX_SPAN * _share(key, row) - _hidden_penalty(row),
         )
 
@@ -257,7 +259,7 @@ def _fuzzy(norm: str, words: list[str]) -> Scorer:
         )
         if similarity * 100 < FUZZY_CUTOFF:
             return None
-        return SearchHit(row, "fuzzy", FUZZY_SCALE * similarity - _hidden_penalty(row))
+        return SearchHit(row, MatchType.FUZZY, FUZZY_SCALE * similarity - _hidden_penalty(row))
 
     return score
 
@@ -273,8 +275,3 @@ def _word_similarity(query_words: list[str], label_words: list[str]) -> float:
 
 def _hidden_penalty(row: LabelRow) -> float:
     return 0.02 if row.kind is LabelKind.HIDDEN else 0.0
-
-
-def _all_prefixes(words: list[str]) -> str:
-    """FTS5 query: every word as a prefix, in any order. Words are [0-9a-z]+ after normalising."""
-    return " AND ".join(f'"{w}"*' for w in words)

@@ -1,4 +1,10 @@
-"""The read API of the service: one object that the CLI and the HTTP layer both call.
+"""The read API of the service: one object over one released snapshot, for every edge.
+
+A `Vocabulary` wraps a `ReadStore` (any implementation of `vocab.store.ReadStore`) and
+adds what the edges need on top: lookup, search, alignment and translation, the fields a
+concept belongs to, and the lifecycle of a concept URI (`resolve`). A snapshot never
+changes, so the caches here live as long as the object; a new release is a new
+Vocabulary (with a new `digest`), never a changed one.
 
 >>> vocabulary = Vocabulary.open("data/vocab.db")            # doctest: +SKIP
 >>> vocabulary.lookup("MHRA").hits[0].row.pref_label          # doctest: +SKIP
@@ -7,37 +13,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from vocab.align import Aligner, Alignment, Translation
+from vocab.align import Aligner, Alignment
 from vocab.errors import InvalidInput, NotFound
+from vocab.label_index import LabelIndex
 from vocab.lookup import LookupResult, lookup
-from vocab.model import COMMUNITIES, Collection, Concept, NoteKind, Scheme, Snapshot
+from vocab.model import COMMUNITIES, Collection, Concept, NoteKind, Scheme, Snapshot, Status
 from vocab.search import Searcher, SearchFilters, SearchHit
-from vocab.store import ConceptRef, Store
+from vocab.store import ConceptRef, ReadStore, SQLiteStore, StoredConcept
+from vocab.translate import Translation, translate
 
 SUGGESTION_COUNT = 5
 
+ConceptRecord = StoredConcept
+"""A concept as served: the concept, its ETag, and the scheme it is a top concept of."""
+
 
 @dataclass(frozen=True)
-class ConceptRecord:
-    """A concept as served: the concept, its ETag, and the scheme it is a top concept of."""
+class Resolution:
+    """What a concept URI answers: the concept, and where it moved if it was merged.
 
-    concept: Concept
-    etag: str
-    top_of: str | None
+    Merged (the same concept under a new id) -> `moved_to_uri` (a redirect); withdrawn with no
+    successor -> `gone`; active or deprecated (replaced) -> the concept itself.
+    """
+
+    record: StoredConcept
+    moved_to: ConceptRef | None = None  # the concept it was merged into, when in this snapshot
+    moved_to_uri: str | None = None
+
+    @property
+    def gone(self) -> bool:
+        return self.record.concept.status is Status.WITHDRAWN
 
 
 class Vocabulary:
-    """Lookup, search and concept access over one built store."""
+    """Lookup, search and concept access over one released snapshot."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: ReadStore) -> None:
         self.store = store
         self.searcher = Searcher(store)
-        self.aligner = Aligner(store)
+        self.aligner = Aligner(LabelIndex(store))
         self._record = lru_cache(maxsize=4096)(self._load_record)
         self._fields = lru_cache(maxsize=4096)(self._load_fields)
         self._members = lru_cache(maxsize=64)(self._load_members)
@@ -45,8 +64,8 @@ class Vocabulary:
 
     @classmethod
     def open(cls, path: str | Path) -> Vocabulary:
-        """Return a Vocabulary over the store at `path`; raise StoreError if it is missing or stale."""
-        return cls(Store(Path(path)))
+        """Return a Vocabulary over the SQLite store at `path`; raise StoreError if missing or stale."""
+        return cls(SQLiteStore(Path(path)))
 
     # --- metadata -----------------------------------------------------------------------
 
@@ -59,32 +78,57 @@ class Vocabulary:
     def base(self) -> str:
         return self.store.meta.get("base", "")
 
-    @property
+    @cached_property
     def scheme(self) -> Scheme:
+        """The primary concept scheme (read once: a snapshot never changes)."""
         return self.store.schemes()[0]
 
     def collections(self) -> list[Collection]:
         return self.store.collections()
+
+    def collection(self, collection_id: str) -> Collection:
+        """Return the collection with this id; raise NotFound naming the id."""
+        found = self.store.collection(collection_id)
+        if found is None:
+            raise NotFound(
+                f"No collection has the id '{collection_id[:80]}'; see the home page for the list."
+            )
+        return found
 
     def snapshot(self) -> Snapshot:
         return self.store.snapshot()
 
     # --- concepts -----------------------------------------------------------------------
 
-    def record(self, concept_id: str) -> ConceptRecord:
+    def record(self, concept_id: str) -> StoredConcept:
         """Return the concept with this id; raise NotFound naming the id."""
-        found: ConceptRecord | None = self._record(concept_id)
+        found: StoredConcept | None = self._record(concept_id)
         if found is None:
             raise NotFound(
                 f"No concept has the id '{concept_id[:80]}'; search for the term instead."
             )
         return found
 
-    def _load_record(self, concept_id: str) -> ConceptRecord | None:
-        row = self.store.concept(concept_id)
-        return ConceptRecord(*row) if row else None
+    def _load_record(self, concept_id: str) -> StoredConcept | None:
+        return self.store.concept(concept_id)
 
-    def refs(self, uris: tuple[str, ...] | list[str]) -> dict[str, ConceptRef]:
+    def resolve(self, concept_id: str) -> Resolution:
+        """Return what the URI of `concept_id` answers (see `Resolution`); raise NotFound."""
+        record = self.record(concept_id)
+        concept = record.concept
+        if concept.status is Status.MERGED and concept.replaced_by:
+            target = concept.replaced_by[0]
+            return Resolution(record, self.refs([target]).get(target), target)
+        return Resolution(record)
+
+    def current(self, concept_id: str) -> StoredConcept:
+        """Return the concept an id names now: the concept it was merged into, else itself."""
+        resolution = self.resolve(concept_id)
+        if resolution.moved_to is not None:
+            return self.record(resolution.moved_to.id)
+        return resolution.record
+
+    def refs(self, uris: Sequence[str]) -> dict[str, ConceptRef]:
         return self.store.refs(list(uris))
 
     def fields(self, concept: Concept) -> tuple[str, ...]:
@@ -100,6 +144,10 @@ class Vocabulary:
 
     def collections_of(self, concept: Concept) -> list[Collection]:
         return self.store.collections_of(concept.uri)
+
+    def usage_warnings(self, concept_id: str) -> list[str]:
+        concept = self.record(concept_id).concept
+        return [n.text for n in concept.notes if n.kind is NoteKind.WARNING]
 
     # --- lookup and search --------------------------------------------------------------
 
@@ -145,6 +193,7 @@ class Vocabulary:
         found = self.store.collection(collection_id)
         if found is None:
             return None
+        by_uri = {c.uri: c for c in self.store.collections()}
         members: set[str] = set()
         stack = list(found.members)
         while stack:  # nested collections count with their members
@@ -152,9 +201,8 @@ class Vocabulary:
             if uri in members:
                 continue
             members.add(uri)
-            nested = next((c for c in self.store.collections() if c.uri == uri), None)
-            if nested:
-                stack.extend(nested.members)
+            if uri in by_uri:
+                stack.extend(by_uri[uri].members)
         return frozenset(members)
 
     # --- alignment and translation -----------------------------------------------------
@@ -172,10 +220,10 @@ class Vocabulary:
 
     def translate(self, term: str, to: str, *, source_community: str | None = None) -> Translation:
         """Return what community `to` calls the concept `term` names, with false-friend warnings."""
-        return self.aligner.translate(
-            term, to, source_community=source_community, warnings_of=self.usage_warnings
+        return translate(
+            self.aligner,
+            term,
+            to,
+            source_community=source_community,
+            warnings_of=self.usage_warnings,
         )
-
-    def usage_warnings(self, concept_id: str) -> list[str]:
-        concept = self.record(concept_id).concept
-        return [n.text for n in concept.notes if n.kind is NoteKind.WARNING]

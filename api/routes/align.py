@@ -9,22 +9,27 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import BaseDep, Community, VocabularyDep
-from api.negotiation import choose, content_type
+from api.deps import BaseDep, Community, ServingDep, VocabularyDep
+from api.negotiation import content_type
+from api.respond import choose_format
+from loaders.alignment_out import ALIGNMENT_FORMATS
 from loaders.term_list import MAX_BYTES, kind_of_media_type, read_term_list
+from loaders.terminal import translation_text
+from loaders.views import translation_json
 from vocab.errors import TooLarge
 from vocab.normalize import MAX_QUERY_LENGTH
-from vocab.text import translation_text
-from vocab.views import translation_json
 
 router = APIRouter(tags=["alignment"])
 
-ALIGN_OFFERS = (
-    ("json", "application/json"),
-    ("sssom", "text/tab-separated-values"),
-    ("csv", "text/csv"),
-)
+ALIGN_OFFERS = tuple((f.name, f.media_type) for f in ALIGNMENT_FORMATS.values())
 ALIGN_MEDIA = dict(ALIGN_OFFERS)
+AlignFormat = Annotated[
+    str | None,
+    Query(
+        pattern="^(" + "|".join(ALIGNMENT_FORMATS) + ")$",
+        description=", ".join(ALIGNMENT_FORMATS) + "; overrides Accept.",
+    ),
+]
 ALIGN_BODY = {
     "required": True,
     "content": {
@@ -69,11 +74,9 @@ async def read_body(request: Request, limit: int = MAX_BYTES) -> bytes:
 async def align(
     request: Request,
     vocabulary: VocabularyDep,
+    serving: ServingDep,
     base: BaseDep,
-    format: Annotated[
-        str | None,
-        Query(pattern="^(json|sssom|csv)$", description="json, sssom or csv; overrides Accept."),
-    ] = None,
+    format: AlignFormat = None,
     community: Annotated[
         Community | None, Query(description="Whose words the terms are; resolves false friends.")
     ] = "industry",
@@ -83,11 +86,10 @@ async def align(
     and its communities, and the reason; unmapped and ambiguous terms are reported as such."""
     kind = kind_of_media_type(request.headers.get("content-type"))
     terms = read_term_list(await read_body(request), kind)
-    fmt = format or choose(
-        request.headers.get("accept", "").encode("latin-1"), ALIGN_OFFERS, "json"
-    )
+    fmt = choose_format(request, ALIGN_OFFERS, "json", format)
     digest = hashlib.sha256("\n".join(terms).encode()).hexdigest()[:12]
-    body = await request.app.state.align_workers.align(
+    body = await serving.workers.align(
+        vocabulary,
         terms,
         community=community,
         limit=limit,
@@ -98,6 +100,9 @@ async def align(
     return Response(
         body, media_type=content_type(ALIGN_MEDIA[fmt]), headers={"Cache-Control": "no-store"}
     )
+
+
+TRANSLATE_OFFERS = (("json", "application/json"), ("txt", "text/plain"))
 
 
 @router.get("/translate", summary="What another community calls a term")
@@ -117,11 +122,7 @@ def translate(
     """The label(s) community `to` uses for the concept `term` names, with FHIR $translate
     relationships and a warning when `term` means different things in different communities."""
     translation = vocabulary.translate(term, to, source_community=source)
-    fmt = format or choose(
-        request.headers.get("accept", "").encode("latin-1"),
-        (("json", "application/json"), ("txt", "text/plain")),
-        "json",
-    )
+    fmt = choose_format(request, TRANSLATE_OFFERS, "json", format)
     if fmt == "txt":
         return Response(translation_text(translation), media_type="text/plain; charset=utf-8")
     return Response(

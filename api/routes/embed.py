@@ -18,13 +18,15 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
-from api.deps import BaseDep, VocabularyDep
+from api.caching import etag
+from api.deps import BaseDep, ServingDep, VocabularyDep
 from api.errors import error_response
 from api.headers import TERM_CACHE
+from api.respond import represent
 from api.templating import render
 from vocab.errors import NotFound
 from vocab.model import Concept, Status, pick_text
-from vocab.vocabulary import ConceptRecord, Vocabulary
+from vocab.vocabulary import Vocabulary
 
 router = APIRouter(tags=["embedding"])
 
@@ -38,16 +40,6 @@ MAX_URL = 500
 EXAMPLE_TERM = "machine learning"
 
 Plain = Annotated[bool, Query(description="Also show the plain-language definition.")]
-
-
-def resolve(vocabulary: Vocabulary, concept_id: str) -> ConceptRecord:
-    """Return the record for an id, following a merge to the concept it moved to."""
-    record = vocabulary.record(concept_id)
-    if record.concept.status is Status.MERGED and record.concept.replaced_by:
-        target = vocabulary.refs(record.concept.replaced_by[:1]).get(record.concept.replaced_by[0])
-        if target:
-            return vocabulary.record(target.id)
-    return record
 
 
 def snippet_context(
@@ -69,29 +61,32 @@ def snippet_context(
     }
 
 
-def _etag(vocabulary: Vocabulary, record: ConceptRecord, variant: str) -> str:
-    return f'"{vocabulary.digest[:8]}{record.etag}-{variant}"'
-
-
 @router.get(
     "/embed/{concept_id}",
     response_class=HTMLResponse,
     summary="A self-contained HTML snippet of a definition, for an iframe",
 )
 def embed(
-    concept_id: str, request: Request, vocabulary: VocabularyDep, plain: Plain = False
+    concept_id: str,
+    request: Request,
+    vocabulary: VocabularyDep,
+    serving: ServingDep,
+    plain: Plain = False,
 ) -> Response:
     """Script-free, framable HTML: the term, its definition, its canonical link and source."""
-    record = resolve(vocabulary, concept_id)
-    context = snippet_context(vocabulary, record.concept, plain=plain, standalone=True)
-    page = render(request.app.state.templates, "embed.html", **context)
-    headers = {
-        "Cache-Control": TERM_CACHE,
-        "ETag": _etag(vocabulary, record, f"embed{int(plain)}"),
-        "Link": f'<{record.concept.uri}>; rel="canonical"',
-    }
-    status = 410 if record.concept.status is Status.WITHDRAWN else 200
-    return HTMLResponse(page, status_code=status, headers=headers)
+    concept = vocabulary.current(concept_id).concept
+    context = snippet_context(vocabulary, concept, plain=plain, standalone=True)
+    return represent(
+        request,
+        vocabulary,
+        key=("embed", concept.id),
+        variant=f"plain{int(plain)}",
+        media_type="text/html",
+        render=lambda: render(serving.templates, "embed.html", **context).encode(),
+        cache_control=TERM_CACHE,
+        status=410 if concept.status is Status.WITHDRAWN else 200,
+        headers={"Link": f'<{concept.uri}>; rel="canonical"'},
+    )
 
 
 def concept_id_from_url(url: str, bases: tuple[str, ...]) -> str | None:
@@ -131,6 +126,7 @@ def snippet_size(
 def oembed(
     request: Request,
     vocabulary: VocabularyDep,
+    serving: ServingDep,
     base: BaseDep,
     url: Annotated[
         str,
@@ -153,7 +149,7 @@ def oembed(
         raise NotFound(
             f"'{url[:100]}' is not a concept URI of this vocabulary; use {base}/terms/{{id}}."
         )
-    record = resolve(vocabulary, concept_id)
+    record = vocabulary.current(concept_id)
     context = snippet_context(vocabulary, record.concept, plain=plain, standalone=False)
     width, height = snippet_size(context, maxwidth, maxheight)
     scheme = vocabulary.scheme
@@ -164,7 +160,7 @@ def oembed(
         "provider_name": scheme.title(),
         "provider_url": f"{base}/",
         "cache_age": OEMBED_CACHE_AGE,
-        "html": render(request.app.state.templates, "_embed_fragment.html", **context).strip(),
+        "html": render(serving.templates, "_embed_fragment.html", **context).strip(),
         "width": width,
         "height": height,
     }
@@ -175,7 +171,7 @@ def oembed(
         media_type="application/json",
         headers={
             "Cache-Control": TERM_CACHE,
-            "ETag": _etag(vocabulary, record, f"oembed{width}x{height}"),
+            "ETag": etag(vocabulary.digest[:12], "oembed", record.concept.id, f"{width}x{height}"),
         },
     )
 
@@ -202,7 +198,7 @@ def senses(vocabulary: Vocabulary, base: str, term: str) -> list[Concept]:
     """Return the concepts `term` names: as an id or concept URI first, else by exact lookup."""
     concept_id = concept_id_from_url(term, (base,)) or term.strip()
     try:
-        return [resolve(vocabulary, concept_id).concept]
+        return [vocabulary.current(concept_id).concept]
     except NotFound:
         pass
     return [vocabulary.record(hit.row.id).concept for hit in vocabulary.lookup(term).hits]
@@ -235,12 +231,12 @@ def define(
 
 
 @router.get("/embedding", response_class=HTMLResponse, include_in_schema=False)
-def embedding(request: Request, vocabulary: VocabularyDep, base: BaseDep) -> HTMLResponse:
+def embedding(serving: ServingDep, vocabulary: VocabularyDep, base: BaseDep) -> HTMLResponse:
     """How to embed definitions, with a live tooltip demo."""
     hits = vocabulary.lookup(EXAMPLE_TERM).hits
     example = hits[0].row if hits else next(iter(vocabulary.store.concept_refs_sorted()), None)
     page = render(
-        request.app.state.templates,
+        serving.templates,
         "embedding.html",
         scheme=vocabulary.scheme,
         base=base,

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import groupby
+from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from api.deps import BaseDep, VocabularyDep
+from api.deps import VocabularyDep
+from api.respond import represent
 from api.templating import render
 from loaders.skos import ONTOLOGY_DIR
-from vocab.errors import NotFound
 from vocab.model import LabelKind, NoteKind
 from vocab.vocabulary import Vocabulary
 
@@ -39,9 +39,8 @@ def _letter(label: str) -> str:
     return first if first.isalpha() else "#"
 
 
-@lru_cache(maxsize=8)
 def overview(vocabulary: Vocabulary) -> Overview:
-    """Return the overview of a vocabulary (its store is immutable, so this is cached)."""
+    """Return the overview of a vocabulary (pages that show it are cached per release)."""
     concepts = [c for c in vocabulary.store.concepts() if c.is_active]
     by_uri = {c.uri: c for c in concepts}
     stats = {
@@ -79,75 +78,95 @@ def overview(vocabulary: Vocabulary) -> Overview:
     return Overview(stats, counts, letters, recent)
 
 
-def _page(request: Request, name: str, **context: object) -> HTMLResponse:
-    return HTMLResponse(
-        render(request.app.state.templates, name, **context), headers={"Cache-Control": PAGE_CACHE}
+def _page(request: Request, vocabulary: Vocabulary, name: str, key: str = "") -> Response:
+    """Return page `name`, rendered once per release with the context PAGES gives it."""
+    serving = request.app.state.serving
+    return represent(
+        request,
+        vocabulary,
+        key=("page", name, key),
+        variant="html",
+        media_type="text/html",
+        render=lambda: render(
+            serving.templates, name, **PAGES[name](vocabulary, serving.base, key)
+        ).encode(),
+        cache_control=PAGE_CACHE,
     )
+
+
+def home_context(vocabulary: Vocabulary, base: str, key: str) -> dict[str, Any]:
+    view = overview(vocabulary)
+    return {
+        "scheme": vocabulary.scheme,
+        "collections": vocabulary.collections(),
+        "stats": view.stats,
+        "counts": view.counts,
+        "letters": [letter for letter, _ in view.letters],
+        "recent": view.recent,
+        "digest": vocabulary.digest,
+        "examples": EXAMPLE_SEARCHES,
+        "title": None,
+        "home": True,
+    }
+
+
+def a_to_z_context(vocabulary: Vocabulary, base: str, key: str) -> dict[str, Any]:
+    view = overview(vocabulary)
+    letters = view.letters
+    return {
+        "scheme": vocabulary.scheme,
+        "letters": letters,
+        "count": view.stats["concepts"],
+        "title": "A–Z index",
+        "nav": "a-z",
+    }
+
+
+def about_context(vocabulary: Vocabulary, base: str, key: str) -> dict[str, Any]:
+    return {
+        "scheme": vocabulary.scheme,
+        "count": vocabulary.store.count(),
+        "base": base,
+        "digest": vocabulary.digest,
+        "title": "About",
+        "nav": "about",
+    }
+
+
+def collection_context(vocabulary: Vocabulary, base: str, collection_id: str) -> dict[str, Any]:
+    found = vocabulary.collection(collection_id)
+    refs = sorted(vocabulary.refs(found.members).values(), key=lambda r: r.pref_label.casefold())
+    return {"scheme": vocabulary.scheme, "collection": found, "refs": refs, "title": found.label()}
+
+
+PAGES = {
+    "home.html": home_context,
+    "a-z.html": a_to_z_context,
+    "about.html": about_context,
+    "collection.html": collection_context,
+}
+"""Each page and the function that gives its template context."""
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
-    view = overview(vocabulary)
-    return _page(
-        request,
-        "home.html",
-        scheme=vocabulary.scheme,
-        collections=vocabulary.collections(),
-        stats=view.stats,
-        counts=view.counts,
-        letters=[letter for letter, _ in view.letters],
-        recent=view.recent,
-        digest=vocabulary.digest,
-        examples=EXAMPLE_SEARCHES,
-        title=None,
-        home=True,
-    )
+def home(request: Request, vocabulary: VocabularyDep) -> Response:
+    return _page(request, vocabulary, "home.html")
 
 
 @router.get("/a-z", response_class=HTMLResponse, include_in_schema=False)
-def a_to_z(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
-    view = overview(vocabulary)
-    return _page(
-        request,
-        "a-z.html",
-        scheme=vocabulary.scheme,
-        letters=view.letters,
-        count=view.stats["concepts"],
-        title="A–Z index",
-        nav="a-z",
-    )
+def a_to_z(request: Request, vocabulary: VocabularyDep) -> Response:
+    return _page(request, vocabulary, "a-z.html")
 
 
 @router.get("/about", response_class=HTMLResponse, include_in_schema=False)
-def about(request: Request, vocabulary: VocabularyDep, base: BaseDep) -> HTMLResponse:
-    return _page(
-        request,
-        "about.html",
-        scheme=vocabulary.scheme,
-        count=vocabulary.store.count(),
-        base=base,
-        digest=vocabulary.digest,
-        title="About",
-        nav="about",
-    )
+def about(request: Request, vocabulary: VocabularyDep) -> Response:
+    return _page(request, vocabulary, "about.html")
 
 
 @router.get("/collections/{collection_id}", response_class=HTMLResponse, include_in_schema=False)
-def collection(collection_id: str, request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
-    found = vocabulary.store.collection(collection_id)
-    if found is None:
-        raise NotFound(
-            f"No collection has the id '{collection_id[:80]}'; see the home page for the list."
-        )
-    refs = sorted(vocabulary.refs(found.members).values(), key=lambda r: r.pref_label.casefold())
-    return _page(
-        request,
-        "collection.html",
-        scheme=vocabulary.scheme,
-        collection=found,
-        refs=refs,
-        title=found.label(),
-    )
+def collection(collection_id: str, request: Request, vocabulary: VocabularyDep) -> Response:
+    vocabulary.collection(collection_id)  # 404 before any cache or ETag
+    return _page(request, vocabulary, "collection.html", collection_id)
 
 
 @router.get("/health", tags=["service"], summary="Liveness and the release being served")

@@ -1,4 +1,4 @@
-"""Plain-text answers for terminals (curl and the CLI): short lines, wrapped, escape-free.
+"""Plain text for terminals (curl and the CLI): short lines, wrapped, escape-free.
 
 Text from the vocabulary passes through `safe` so no control sequence (ESC, CR, bidi
 overrides) reaches a terminal, whatever the data holds.
@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections import Counter
 from urllib.parse import quote
 
-from vocab.align import Translation
 from vocab.lookup import LookupHit, LookupResult
 from vocab.model import Concept, LabelKind, NoteKind, Status
+from vocab.problems import Problem
 from vocab.search import SearchHit
+from vocab.translate import Translation
 from vocab.vocabulary import Vocabulary
 
 WIDTH = 78
@@ -92,7 +94,7 @@ def lookup_text(vocabulary: Vocabulary, result: LookupResult) -> str:
         lines += ["", safe(f"'{result.query}' is also used for:")]
         for hit in result.other_senses:
             concept = vocabulary.record(hit.row.id).concept
-            usage = [u for u in hit.row.usage.split(",") if u]
+            usage = hit.row.usage
             by = f" (by {', '.join(usage)})" if usage else ""
             lines.append(safe(f"  {concept.pref_label()}{by} <{concept.uri}>"))
     return "\n".join(lines) + "\n"
@@ -145,3 +147,27 @@ def translation_text(translation: Translation) -> str:
     if translation.warning:
         lines.append(safe(f"Take care: {translation.warning}"))
     return "\n".join(lines) + "\n"
+
+
+PROBLEM_KINDS_SHOWN = 15
+
+
+def problem_lines(problems: tuple[Problem, ...], *, verbose: bool) -> list[str]:
+    """Return the report of an import: every problem (`verbose`), else a count per kind."""
+    if not problems:
+        return []
+    lines = [f"{len(problems)} issue(s):"]
+    if verbose:
+        return lines + [
+            safe(f"  {p.severity}: {p.subject or '(file)'}: {p.message}") for p in problems
+        ]
+    counts = Counter((p.severity, p.message.split(";")[0]) for p in problems)
+    for (severity, kind), n in counts.most_common(PROBLEM_KINDS_SHOWN):
+        example = next(
+            p.subject for p in problems if p.severity == severity and p.message.startswith(kind)
+        )
+        lines.append(safe(f"  {severity} x{n}: {kind} (e.g. {example or 'the file'})"))
+    if len(counts) > PROBLEM_KINDS_SHOWN:
+        more = len(counts) - PROBLEM_KINDS_SHOWN
+        lines.append(f"  ... {more} more kinds; use --verbose to list every issue.")
+    return lines

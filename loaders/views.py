@@ -1,14 +1,19 @@
-"""The public JSON of concepts, lookups and searches (the keys of API.md, in SKOS names)."""
+"""The public JSON of concepts, lookups, searches, alignments and translations.
+
+The keys are the public contract (`docs/api.md`), in SKOS names; both edges (HTTP and the
+CLI's `--json`) send exactly these.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from vocab.align import Alignment, Translation, group_by_status
+from vocab.align import Alignment, group_by_status
 from vocab.lookup import LookupHit, LookupResult
 from vocab.model import Concept, LabelKind, LangText, MatchKind, NoteKind
 from vocab.search import SearchHit
 from vocab.store import ConceptRef
+from vocab.translate import Translation
 from vocab.vocabulary import Vocabulary
 
 
@@ -90,12 +95,10 @@ def search_json(query: str, hits: list[SearchHit]) -> dict[str, Any]:
         "results": [
             {
                 **hit_json(h),
-                "match_type": h.match_type,
+                "match_type": h.match_type.value,
                 "score": round(h.score, 3),
-                "status": h.row.status,
-                "usage": [u for u in h.row.usage.split(",") if u]
-                if h.row.kind is not LabelKind.HIDDEN
-                else [],
+                "status": h.row.status.value,
+                "usage": list(h.row.shown_usage),
             }
             for h in hits
         ],
@@ -112,9 +115,7 @@ def lookup_json(vocabulary: Vocabulary, result: LookupResult) -> dict[str, Any]:
             "acronym": list(concept.acronyms),
             "definition": concept.definition(),
             "field": list(vocabulary.fields(concept)),
-            "usage": [u for u in hit.row.usage.split(",") if u]
-            if hit.row.kind is not LabelKind.HIDDEN
-            else [],
+            "usage": list(hit.row.shown_usage),
             "status": concept.status.value,
             "replacedBy": [
                 _ref(u, vocabulary.refs(concept.replaced_by)) for u in concept.replaced_by
@@ -174,11 +175,30 @@ def translation_json(translation: Translation, source: str | None) -> dict[str, 
             {
                 "relationship": m.relationship,
                 "concept": {"uri": m.row.uri, "id": m.row.id, "prefLabel": m.row.pref_label},
-                "matched": m.row.pref_label if m.row.kind is LabelKind.HIDDEN else m.row.text,
+                "matched": m.row.shown,
                 "labels": [{"label": label, "usage": list(usage)} for label, usage in m.labels],
                 "confidence": m.confidence,
                 "note": m.note,
             }
             for m in translation.matches
+        ],
+    }
+
+
+def suggest_json(query: str, hits: list[SearchHit]) -> dict[str, Any]:
+    """Return completions for search-as-you-type: the label that matched and its communities."""
+    return {
+        "query": query,
+        "suggestions": [
+            {
+                "label": h.matched,
+                "prefLabel": h.row.pref_label,
+                "id": h.row.id,
+                "uri": h.row.uri,
+                "match_type": h.match_type.value,
+                "kind": h.row.kind.value,
+                "usage": list(h.row.shown_usage),
+            }
+            for h in hits
         ],
     }

@@ -1,0 +1,33 @@
+"""`Serving`: what every request of one server reads, with the release it serves swappable.
+
+A request reads `serving.vocabulary` once, at its start, and uses that object to the end:
+switching to a new release (`swap`) is one attribute assignment, so a request sees either
+the old release or the new one, never a mix. Caches are keyed on the release digest
+(`api.caching`), so nothing computed from the old release is served for the new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.templating import Jinja2Templates
+
+from api.caching import AnswerCache
+from api.workers import AlignWorkers
+from vocab.vocabulary import Vocabulary
+
+
+@dataclass
+class Serving:
+    """The release being served, the public base URI, templates, and the answer cache."""
+
+    vocabulary: Vocabulary
+    base: str
+    templates: Jinja2Templates
+    answers: AnswerCache[bytes] = field(default_factory=AnswerCache)
+    workers: AlignWorkers = field(default_factory=AlignWorkers)
+
+    def swap(self, vocabulary: Vocabulary) -> Vocabulary:
+        """Serve `vocabulary` from the next request on; return the one it replaces."""
+        previous, self.vocabulary = self.vocabulary, vocabulary
+        return previous

@@ -1,0 +1,1 @@
+"""The `vocab` command line (an edge beside `api/`): see `cli.main`."""

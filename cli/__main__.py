@@ -1,0 +1,5 @@
+"""`python -m cli` runs the command line, like the `vocab` script."""
+
+from cli.main import main
+
+main()

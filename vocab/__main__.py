@@ -1,5 +1,0 @@
-"""`python -m vocab` runs the command line, like the `vocab` script."""
-
-from vocab.cli import main
-
-main()

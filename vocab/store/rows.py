@@ -1,0 +1,75 @@
+"""What a read store hands to lookup, search, alignment and the pages: typed rows.
+
+>>> row = LabelRow(1, "t1", "http://x/terms/t1", "sensitivity", Status.ACTIVE,
+...                "reccal", "en-GB", LabelKind.HIDDEN, ("clinical",), "reccal")
+>>> row.shown, row.shown_usage
+('sensitivity', ())
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vocab.model import Concept, LabelKind, Status
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    """One label joined with its concept: the unit that lookup, search and alignment match."""
+
+    concept: int  # the concept's key within its store (stable for the store's lifetime)
+    id: str
+    uri: str
+    pref_label: str
+    status: Status
+    text: str
+    lang: str
+    kind: LabelKind
+    usage: tuple[str, ...]  # the communities that use this label
+    norm: str  # the label's matching key, from `vocab.normalize.normalise_label`
+
+    @property
+    def shown(self) -> str:
+        """The label to show for this match: a hidden label (a misspelling) shows the preferred label."""
+        return self.pref_label if self.kind is LabelKind.HIDDEN else self.text
+
+    @property
+    def shown_usage(self) -> tuple[str, ...]:
+        """The communities to show for this match: none for a hidden label."""
+        return () if self.kind is LabelKind.HIDDEN else self.usage
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptRef:
+    """Enough of a concept to link to it: id, URI, preferred label, status."""
+
+    id: str
+    uri: str
+    pref_label: str
+    status: Status
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class StoredConcept:
+    """A concept as a store keeps it: the concept, its ETag, and the scheme it is a top concept of."""
+
+    concept: Concept
+    etag: str
+    top_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WordCount:
+    """A normalised word of the labels: in how many labels, and how many of them visible."""
+
+    word: str
+    labels: int
+    visible: int

@@ -1,0 +1,213 @@
+"""`SQLiteStore`: the `ReadStore` over a compiled SQLite snapshot (see `sqlite_write`).
+
+Serving opens the file read-only, one connection per thread (sqlite3 connections must not
+be shared across threads). The FTS5 query syntax lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from vocab.codec import collection_from_dict, concept_from_dict, scheme_from_dict
+from vocab.errors import StoreError
+from vocab.model import Collection, Concept, Scheme, Snapshot, Status
+from vocab.store.rows import ConceptRef, LabelRow, StoredConcept, WordCount
+from vocab.store.sqlite_schema import KINDS_BY_CODE, SCHEMA_VERSION, decode_usage
+
+_LABEL_SELECT = (
+    "SELECT l.concept, c.id, c.uri, c.pref_label, c.status, l.text, l.lang, l.kind, l.usage, l.norm "
+    "FROM labels l JOIN concepts c ON c.n = l.concept "
+)
+_STATUS = {s.value: s for s in Status}
+
+
+def read_meta(path: Path) -> dict[str, str] | None:
+    """Return the metadata of the store at `path`, or None if it is not a readable store."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+class SQLiteStore:
+    """Read access to a built store; safe to share across threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise StoreError(f"No store at {self.path}; run `vocab build` to create it.")
+        self._local = threading.local()
+        try:
+            rows = self._conn().execute("SELECT key, value FROM meta").fetchall()
+            self.meta: dict[str, str] = dict(rows)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a vocabulary store ({exc}); rebuild it with `vocab build`."
+            ) from None
+        if self.meta.get("schema_version") != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was built by another version of this service; "
+                "rebuild it with `vocab build`."
+            )
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            conn.execute("PRAGMA query_only=1")
+            self._local.conn = conn
+        return conn
+
+    @property
+    def digest(self) -> str:
+        return self.meta["digest"]
+
+    def opener(self) -> Callable[[], SQLiteStore]:
+        """Return a picklable callable that opens this file again (for a worker process)."""
+        return functools.partial(SQLiteStore, self.path.resolve())
+
+    # --- concepts ---------------------------------------------------------------------
+
+    def concept(self, concept_id: str) -> StoredConcept | None:
+        row = (
+            self._conn()
+            .execute("SELECT data, etag, top_of FROM concepts WHERE id = ?", (concept_id,))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return StoredConcept(concept_from_dict(orjson.loads(row[0])), row[1], row[2])
+
+    def refs(self, uris: Sequence[str]) -> dict[str, ConceptRef]:
+        if not uris:
+            return {}
+        marks = ",".join("?" * len(uris))
+        rows = self._conn().execute(
+            f"SELECT id, uri, pref_label, status FROM concepts WHERE uri IN ({marks})", tuple(uris)
+        )
+        return {uri: ConceptRef(cid, uri, pref, _STATUS[status]) for cid, uri, pref, status in rows}
+
+    def concepts(self) -> Iterator[Concept]:
+        for (data,) in self._conn().execute("SELECT data FROM concepts ORDER BY n"):
+            yield concept_from_dict(orjson.loads(data))
+
+    def concept_refs_sorted(self, *, active_only: bool = True) -> list[ConceptRef]:
+        where = "WHERE status = 'active' " if active_only else ""
+        rows = self._conn().execute(
+            f"SELECT id, uri, pref_label, status FROM concepts {where}ORDER BY sort_key"
+        )
+        return [ConceptRef(cid, uri, pref, _STATUS[status]) for cid, uri, pref, status in rows]
+
+    def count(self, *, active_only: bool = False) -> int:
+        where = " WHERE status = 'active'" if active_only else ""
+        return int(self._conn().execute(f"SELECT count(*) FROM concepts{where}").fetchone()[0])
+
+    # --- labels -----------------------------------------------------------------------
+
+    def labels_with_key(self, key: str) -> list[LabelRow]:
+        rows = self._conn().execute(_LABEL_SELECT + "WHERE l.key = ?", (key,))
+        return [_label_row(r) for r in rows]
+
+    def labels_with_key_prefix(self, prefix: str, limit: int) -> list[LabelRow]:
+        rows = self._conn().execute(
+            _LABEL_SELECT + "WHERE l.key >= ? AND l.key < ? LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
+        )
+        return [_label_row(r) for r in rows]
+
+    def labels_with_words(
+        self, groups: Sequence[Sequence[str]], *, prefix: bool, limit: int
+    ) -> list[LabelRow]:
+        groups = [g for g in groups if g]
+        if not groups:
+            return []
+        star = "*" if prefix else ""
+        query = " AND ".join(
+            "(" + " OR ".join(f'"{_fts_word(w)}"{star}' for w in group) + ")" for group in groups
+        )
+        rows = self._conn().execute(
+            _LABEL_SELECT
+            + "WHERE l.rowid IN (SELECT rowid FROM labels_fts WHERE labels_fts MATCH ? "
+            "LIMIT ?)",
+            (query, limit),
+        )
+        return [_label_row(r) for r in rows]
+
+    def word_counts(self) -> list[WordCount]:
+        rows = self._conn().execute("SELECT word, count, visible FROM words")
+        return [WordCount(word, count, visible) for word, count, visible in rows]
+
+    def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
+        where = "WHERE c.status = 'active' " if active_only else ""
+        rows = self._conn().execute(_LABEL_SELECT + where + "ORDER BY l.concept, l.kind")
+        return [_label_row(r) for r in rows]
+
+    # --- schemes and collections ------------------------------------------------------
+
+    def schemes(self) -> list[Scheme]:
+        rows = self._conn().execute("SELECT data FROM schemes ORDER BY position")
+        return [scheme_from_dict(orjson.loads(data)) for (data,) in rows]
+
+    def top_concepts(self) -> dict[str, tuple[str, ...]]:
+        rows = self._conn().execute("SELECT uri, top_concepts FROM schemes ORDER BY position")
+        return {uri: tuple(orjson.loads(tops)) for uri, tops in rows}
+
+    def collections(self) -> list[Collection]:
+        rows = self._conn().execute("SELECT data FROM collections ORDER BY n")
+        return [collection_from_dict(orjson.loads(data)) for (data,) in rows]
+
+    def collections_of(self, uri: str) -> list[Collection]:
+        rows = self._conn().execute(
+            "SELECT c.data FROM members m JOIN collections c ON c.n = m.collection "
+            "WHERE m.member = ? ORDER BY c.n",
+            (uri,),
+        )
+        return [collection_from_dict(orjson.loads(data)) for (data,) in rows]
+
+    def collection(self, collection_id: str) -> Collection | None:
+        row = (
+            self._conn()
+            .execute("SELECT data FROM collections WHERE id = ?", (collection_id,))
+            .fetchone()
+        )
+        return collection_from_dict(orjson.loads(row[0])) if row else None
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            schemes=tuple(self.schemes()),
+            concepts=tuple(self.concepts()),
+            collections=tuple(self.collections()),
+            top_concepts=self.top_concepts(),
+        )
+
+
+def _fts_word(word: str) -> str:
+    """A word as an FTS5 string: normalised words are [0-9a-z]+, but never trust a caller."""
+    return word.replace('"', '""')
+
+
+def _label_row(r: tuple[Any, ...]) -> LabelRow:
+    """A row of _LABEL_SELECT: concept, id, uri, pref_label, status, text, lang, kind, usage, norm."""
+    return LabelRow(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        _STATUS[r[4]],
+        r[5],
+        r[6],
+        KINDS_BY_CODE[r[7]],
+        decode_usage(r[8]),
+        r[9],
+    )
