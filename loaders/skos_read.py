@@ -29,43 +29,30 @@ broken (and repaired), "warning" means something was dropped, guessed or looks w
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 
-from loaders.rdf_input import RDF_LANGSTRING, Lit, Node, Triple
+from loaders.rdf_input import Lit, Triple
 from loaders.skos_checks import check_relations, check_shared_values
+from loaders.skos_groups import GroupReader
 from loaders.skos_terms import (
-    ACRONYM,
     ALT,
     BROADER,
     COLLECTION,
-    COLLECTION_LABEL,
-    COMMUNITIES,
     CONCEPT,
     CREATED,
     DEFINITION,
     DEPRECATED,
-    FIRST,
     FOAF_PAGE,
     GROUPS,
     HAS_TOP,
     HIDDEN,
-    HOMEPAGE,
-    ID_CHARS,
     IN_SCHEME,
-    KNOWN_COLLECTION_PROPERTIES,
     KNOWN_CONCEPT_PROPERTIES,
-    KNOWN_SCHEME_PROPERTIES,
-    LABEL_KIND,
-    LABEL_NAME,
-    LITERAL_FORM,
     MATCHES,
-    MEMBER,
-    MEMBER_LIST,
     MERGED_INTO,
     MODIFIED,
     NARROWER,
-    NIL,
     NOTATION,
     NOTES,
     ORDERED,
@@ -75,41 +62,19 @@ from loaders.skos_terms import (
     RELATED,
     RELATION_PROPERTIES,
     REPLACED_BY,
-    REST,
     SCHEME,
-    SCHEME_CREATOR,
-    SCHEME_DESCRIPTION,
-    SCHEME_LANGUAGE,
-    SCHEME_LICENSE,
-    SCHEME_PUBLISHER,
-    SCHEME_TITLE,
-    SCHEME_VERSION,
     SOURCES,
-    SUB_GROUP,
     SUBCLASS,
     SUBPROPERTY,
-    SUPER_GROUP,
     TOP_OF,
     TRANSITIVE,
-    TYPE,
-    VALUE,
     XL_LABEL,
-    XL_LABELS,
-    XSD_DATE,
-    XSD_DATETIME,
-    date_problem,
-    few,
     name,
-    not_here,
-    quoted,
     unique,
 )
 from vocab.bulk import paused_gc
 from vocab.model import (
-    Collection,
     Concept,
-    Label,
-    LabelKind,
     LangText,
     Mapping,
     Note,
@@ -118,53 +83,15 @@ from vocab.model import (
     Status,
     canonical,
 )
-from vocab.problems import Problem, ReadResult, Severity
+from vocab.problems import ReadResult
 
 
-class _Graph:
-    """Triples indexed by subject, with the inverse edges that SKOS reading needs."""
-
-    def __init__(self, triples: Iterable[Triple]) -> None:
-        self.out: dict[str, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        self.inverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o in triples:
-            values = self.out[s][p]
-            if o not in values:
-                values.append(o)
-            if isinstance(o, str):
-                self.inverse[o][p].append(s)
-
-    def values(self, s: str, p: str) -> list[Node]:
-        props = self.out.get(s)
-        return props.get(p, []) if props else []
-
-    def iris(self, s: str, p: str) -> list[str]:
-        values = self.values(s, p)
-        if not values:  # most (s, p) asked about are absent: skip the comprehension
-            return []
-        return [o for o in values if isinstance(o, str) and not o.startswith("_:")]
-
-    def literals(self, s: str, p: str) -> list[Lit]:
-        values = self.values(s, p)
-        return [o for o in values if isinstance(o, Lit)] if values else []
-
-    def subjects(self, p: str, o: str) -> list[str]:
-        found = self.inverse.get(o)
-        return found.get(p, []) if found else []
-
-    def types(self, s: str) -> set[str]:
-        return set(self.iris(s, TYPE))
-
-
-class _Reader:
+class _Reader(GroupReader):
     def __init__(self, triples: Iterable[Triple], base: str, source_name: str) -> None:
-        self.g = _Graph(triples)
-        self.base = base.rstrip("/")
+        super().__init__(triples, base)
         self.source_name = re.sub(
             r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", source_name
         )
-        self.problems: list[Problem] = []
-        self.ids: set[str] = set()
         # a property the file declares a sub-property of a SKOS label property is read as it
         self.label_subproperties = {
             sub: label
@@ -173,12 +100,6 @@ class _Reader:
             if sub not in KNOWN_CONCEPT_PROPERTIES
         }
         self.known_concept_properties = KNOWN_CONCEPT_PROPERTIES | set(self.label_subproperties)
-
-    def report(self, severity: str, subject: str, reason: str) -> None:
-        self.problems.append(Problem("read", Severity(severity), subject, reason))
-
-    def warn(self, subject: str, reason: str) -> None:
-        self.report("warning", subject, reason)
 
     # --- classes -----------------------------------------------------------------
 
@@ -288,205 +209,7 @@ class _Reader:
         used = Counter(s for uri in concepts for s in self.schemes_of(uri))
         return min(schemes, key=lambda s: (-used[s], schemes.index(s)))
 
-    # --- ids -----------------------------------------------------------------------
-
-    def new_id(self, uri: str, segment: str) -> str:
-        prefix = f"{self.base}/{segment}/"
-        if uri.startswith(prefix) and not ID_CHARS.search(uri[len(prefix) :]):
-            candidate = (
-                uri[len(prefix) :].strip("-.") or "c"
-            )  # "." and ".." are not usable path segments
-        else:
-            local = re.split(r"[/#:]", uri.rstrip("/#"))[-1]
-            candidate = ID_CHARS.sub("-", local).strip("-.") or "c"
-        unique, n = candidate, 1
-        while unique in self.ids:
-            n += 1
-            unique = f"{candidate}-{n}"
-        self.ids.add(unique)
-        return unique
-
-    # --- literals ------------------------------------------------------------------
-
-    def texts(self, s: str, p: str, *, label: bool = False) -> list[LangText]:
-        """Return the texts of `s` `p`: labels must be plain literals (S12), notes may be nodes
-        with an rdf:value."""
-        severity, ic = ("error", " (S12)") if label else ("warning", "")
-        out = []
-        for value in self.g.values(s, p):
-            if isinstance(value, Lit):
-                if value.datatype and value.datatype != RDF_LANGSTRING:
-                    self.report(
-                        severity,
-                        s,
-                        f"{name(p)} is a typed literal{ic}; "
-                        f"'{value.value[:40]}'^^<{value.datatype}> was kept "
-                        "as plain text.",
-                    )
-                out.append(LangText(value.value.strip(), value.lang))
-            elif not label and self.g.literals(value, VALUE):
-                forms = [LangText(v.value.strip(), v.lang) for v in self.g.literals(value, VALUE)]
-                dropped = sorted({name(q) for q in self.g.out[value] if q not in (VALUE, TYPE)})
-                self.warn(
-                    s,
-                    f"{name(p)} is a resource, not text; kept the rdf:value "
-                    f"{', '.join(map(quoted, forms))} of <{value}>"
-                    + (f" and dropped its {', '.join(dropped)}." if dropped else "."),
-                )
-                out += forms
-            else:
-                self.report(severity, s, f"{name(p)} is not a literal{ic}; <{value}> was dropped.")
-        return out
-
-    def date(self, s: str, p: str) -> str | None:
-        for value in self.g.literals(s, p):
-            text = value.value.strip()
-            problem = date_problem(text)
-            if problem:
-                self.warn(
-                    s, f"Invalid date in {name(p)}; '{text[:40]}' {problem}, so it was dropped."
-                )
-                continue
-            typed_datetime = value.datatype == XSD_DATETIME
-            if value.datatype in (XSD_DATE, XSD_DATETIME) and typed_datetime != ("T" in text):
-                kept = "xsd:dateTime" if "T" in text else "xsd:date"
-                self.warn(
-                    s,
-                    f"Date with the wrong datatype in {name(p)}; '{text}' is typed "
-                    f"<{value.datatype}>, kept as an {kept}.",
-                )
-            return text
-        return None
-
     # --- concepts ------------------------------------------------------------------
-
-    def labels(self, uri: str) -> tuple[Label, ...]:
-        props = self.g.out.get(uri, {})
-        by_kind: dict[str, list[LangText]] = {PREF: [], ACRONYM: [], ALT: [], HIDDEN: []}
-        for p in by_kind:
-            if p in props:
-                by_kind[p] = self.texts(uri, p, label=True)
-        for sub, plain in self.label_subproperties.items():
-            for t in self.texts(uri, sub, label=True) if sub in props else ():
-                self.warn(
-                    uri,
-                    f"{name(sub)} is declared a sub-property of {name(plain)} in the "
-                    f"file; its value {quoted(t)} was read as a {LABEL_NAME[plain]}.",
-                )
-                if t not in by_kind[plain]:
-                    by_kind[plain].append(t)
-        if any(xl in props for xl in XL_LABELS):
-            self.xl_labels(uri, by_kind)
-        first: dict[str, LangText] = {}
-        for t in list(by_kind[PREF]):
-            if t.lang not in first:
-                first[t.lang] = t
-                continue
-            by_kind[PREF].remove(t)
-            if t == first[t.lang]:  # the same text twice (e.g. once with trailing spaces)
-                continue
-            where = f"in '{t.lang}'" if t.lang else "without a language tag"
-            if t in by_kind[ALT]:
-                done = f"{quoted(t)} is also an altLabel, so it was kept only as an altLabel"
-            else:
-                by_kind[ALT].append(t)
-                done = (
-                    f"kept {quoted(first[t.lang])} as the prefLabel and {quoted(t)} as an altLabel"
-                )
-            self.report("error", uri, f"More than one prefLabel {where} (S14); {done}.")
-        usage: dict[LangText, list[str]] = defaultdict(list)
-        for prop, community in COMMUNITIES.items():
-            for t in self.texts(uri, prop) if prop in props else ():
-                usage[t].append(community)
-        labels: list[Label] = []
-        placed: dict[LangText, str] = {}
-        for p in (PREF, ACRONYM, ALT, HIDDEN):
-            for t in by_kind[p]:
-                if not t.text:
-                    self.report("error", uri, f"Empty {name(p)} label; dropped.")
-                    continue
-                if t in placed:
-                    if not (p == ALT and placed[t] == ACRONYM):  # acronyms are also altLabels
-                        first_kind = LABEL_NAME[placed[t]]
-                        self.report(
-                            "error",
-                            uri,
-                            f"A label is both a {first_kind} and a "
-                            f"{LABEL_NAME[p]} (S13); {quoted(t)} was kept "
-                            f"only as the {first_kind}.",
-                        )
-                    continue
-                placed[t] = p
-                labels.append(Label(t.text, t.lang, LABEL_KIND[p], tuple(usage.pop(t, ()))))
-        for t in usage:
-            self.warn(
-                uri,
-                f"Community label {quoted(t)} is none of the concept's labels; "
-                "added as an altLabel.",
-            )
-            labels.append(Label(t.text, t.lang, LabelKind.ALT, tuple(usage[t])))
-        if not any(label.kind is LabelKind.PREF for label in labels):
-            self.warn(uri, "The concept has no prefLabel; it is shown by its id.")
-        untagged = [f"'{label.text}'" for label in labels if not label.lang]
-        if untagged:
-            self.warn(
-                uri,
-                "Labels without a language tag (qSKOS oilt); kept untagged: "
-                f"{', '.join(untagged)}.",
-            )
-        return tuple(labels)
-
-    def xl_labels(self, uri: str, by_kind: dict[str, list[LangText]]) -> None:
-        """Dumb SKOS-XL labels down to plain ones (S55-S57); report what the label nodes lose."""
-        read: list[str] = []
-        dropped: set[str] = set()
-        for xl, plain in XL_LABELS.items():
-            for node in self.g.values(uri, xl):
-                if isinstance(node, Lit) or node not in self.g.out:
-                    shown = f"'{node.value}'" if isinstance(node, Lit) else f"<{node}>"
-                    self.warn(
-                        uri,
-                        f"SKOS-XL label not described in the file; {name(xl)} {shown} "
-                        "has no skosxl:literalForm here, so it was dropped.",
-                    )
-                    continue
-                forms = self.texts(node, LITERAL_FORM, label=True)
-                if len(forms) != 1:
-                    done = f"kept {quoted(forms[0])}." if forms else "dropped."
-                    self.report(
-                        "error",
-                        uri,
-                        f"SKOS-XL label <{node}> has {len(forms)} "
-                        f"skosxl:literalForm values (S52); {done}",
-                    )
-                by_kind[plain] += [f for f in forms[:1] if f not in by_kind[plain]]
-                read.append(node)
-                dropped |= {name(q) for q in self.g.out[node] if q not in (TYPE, LITERAL_FORM)}
-        if read:
-            lost = f", nor their {', '.join(sorted(dropped))}." if dropped else "."
-            self.warn(
-                uri,
-                "SKOS-XL labels read as plain labels (S55-S57); the label resources "
-                f"{few(read)} are not kept{lost}",
-            )
-
-    def notations(self, uri: str) -> tuple[str, ...]:
-        out = []
-        for value in self.g.values(uri, NOTATION):
-            if not isinstance(value, Lit):
-                self.warn(uri, f"skos:notation is not a literal; <{value}> was dropped.")
-                continue
-            if value.lang or value.datatype:
-                what = (
-                    f"language tag @{value.lang}" if value.lang else f"datatype <{value.datatype}>"
-                )
-                self.warn(
-                    uri,
-                    f"Notation qualifier not represented; kept '{value.value}' without its {what}.",
-                )
-            if value.value not in out:
-                out.append(value.value)
-        return tuple(out)
 
     def concept(self, uri: str, primary_scheme: str, *, several_schemes: bool) -> Concept:
         g = self.g
@@ -563,126 +286,6 @@ class _Reader:
         if replaced:
             return Status.DEPRECATED, replaced
         return (Status.WITHDRAWN if deprecated else Status.ACTIVE), ()
-
-    def top_concepts(self, scheme: str, concepts: list[Concept]) -> tuple[str, ...]:
-        uris = {c.uri for c in concepts}
-        named = self.g.iris(scheme, HAS_TOP)
-        outside = [o for o in named if o not in uris]
-        if outside:
-            self.warn(
-                scheme, f"skos:hasTopConcept points outside the file; {not_here(outside)}: ignored."
-            )
-        tops = named + self.g.subjects(TOP_OF, scheme)
-        asserted = unique(uri for uri in tops if uri in uris)
-        if asserted:
-            return tuple(asserted)
-        return tuple(
-            c.uri
-            for c in concepts
-            if scheme in c.in_schemes and c.is_active and not any(b in uris for b in c.broader)
-        )
-
-    # --- schemes and collections ---------------------------------------------------
-
-    def first_texts(self, s: str, props: tuple[str, ...]) -> tuple[LangText, ...]:
-        for p in props:
-            found = self.texts(s, p)
-            if found:
-                # sorted: RDF has no order, and an export must read back to the same Scheme
-                return tuple(sorted(found, key=lambda t: (t.lang, t.text)))
-        return ()
-
-    def first_value(self, s: str, props: Iterable[str]) -> str | None:
-        for p in props:
-            values = sorted(v.value if isinstance(v, Lit) else v for v in self.g.values(s, p))
-            if len(values) > 1:
-                others = ", ".join(repr(v[:60]) for v in values[1:])
-                self.warn(
-                    s,
-                    f"{name(p)} holds {len(values)} values, one is kept; kept "
-                    f"'{values[0][:60]}', dropped {others}.",
-                )
-            if values:
-                return values[0]
-        return None
-
-    def all_values(self, s: str, props: Iterable[str]) -> tuple[str, ...]:
-        found = {v.value if isinstance(v, Lit) else v for p in props for v in self.g.values(s, p)}
-        return tuple(sorted(found))
-
-    def report_unknown(self, uri: str, known: set[str], what: str) -> None:
-        unknown = sorted(name(p) for p in self.g.out.get(uri, {}) if p not in known)
-        if unknown:
-            self.warn(
-                uri,
-                f"{what} properties not represented; the values of "
-                f"{', '.join(unknown)} were dropped.",
-            )
-
-    def scheme(self, uri: str) -> Scheme:
-        if uri not in self.g.out:
-            self.warn(
-                uri,
-                "Scheme not described in the file; it is only named by skos:inScheme "
-                "or skos:topConceptOf, so it was kept without a title.",
-            )
-        self.report_unknown(uri, KNOWN_SCHEME_PROPERTIES, "Scheme")
-        return Scheme(
-            uri=uri,
-            titles=self.first_texts(uri, SCHEME_TITLE),
-            descriptions=self.first_texts(uri, SCHEME_DESCRIPTION),
-            version=self.first_value(uri, SCHEME_VERSION),
-            license=self.first_value(uri, SCHEME_LICENSE),
-            publisher=self.first_value(uri, SCHEME_PUBLISHER),
-            creators=self.all_values(uri, SCHEME_CREATOR),
-            created=self.date(uri, CREATED),
-            modified=self.date(uri, MODIFIED),
-            languages=self.all_values(uri, (SCHEME_LANGUAGE,)),
-            homepage=self.first_value(uri, (HOMEPAGE,)),
-        )
-
-    def collection(self, uri: str, known: set[str]) -> Collection:
-        members = self.g.iris(uri, MEMBER)
-        nested = self.g.subjects(SUPER_GROUP, uri) + self.g.iris(uri, SUB_GROUP)
-        added = unique(m for m in nested if m not in members and not m.startswith("_:"))
-        if added:
-            self.warn(
-                uri,
-                f"isothes:subGroup read as membership; {few(added)} added as members "
-                "(nested groups).",
-            )
-            members += added
-        ordered_members: list[str] = []
-        for head in self.g.values(uri, MEMBER_LIST):
-            node, seen = head, set()
-            while isinstance(node, str) and node != NIL and node not in seen:
-                seen.add(node)
-                ordered_members += [m for m in self.g.iris(node, FIRST)]
-                rest = self.g.values(node, REST)
-                node = rest[0] if rest else NIL
-        missing = unique(m for m in ordered_members if m not in members)
-        if missing:
-            self.report(
-                "error",
-                uri,
-                "skos:memberList items are not skos:member (S36); "
-                f"{few(missing)} added as members.",
-            )
-        ordered = ORDERED in self.g.types(uri) or bool(ordered_members)
-        all_members = unique(ordered_members + members) if ordered else unique(members)
-        outside = [m for m in all_members if m not in known]
-        if outside:
-            where = not_here(outside, "concept or collection", "concepts or collections")
-            self.warn(uri, f"skos:member points outside the file; {where}: kept in the collection.")
-        self.report_unknown(uri, KNOWN_COLLECTION_PROPERTIES, "Collection")
-        return Collection(
-            id=self.new_id(uri, "collections"),
-            uri=uri,
-            labels=self.first_texts(uri, COLLECTION_LABEL),
-            definitions=tuple(sorted(self.texts(uri, DEFINITION), key=lambda t: (t.lang, t.text))),
-            members=tuple(all_members),
-            ordered=ordered,
-        )
 
 
 def read_triples(

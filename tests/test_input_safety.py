@@ -184,7 +184,7 @@ TRUSTED_LOCATIONS: set[tuple[str, str]] = set()
 
 def parse_calls() -> list[tuple[str, ast.Call]]:
     calls = []
-    for package in ("vocab", "api", "loaders"):
+    for package in ("vocab", "api", "loaders", "cli"):
         for path in sorted((ROOT / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Call):
@@ -426,7 +426,7 @@ def test_the_installed_vocab_command_refuses_billion_laughs_and_keeps_the_store(
         [
             sys.executable,
             "-m",
-            "vocab",
+            "cli",
             "import",
             str(HOSTILE / "billion-laughs.rdf"),
             "--db",
