@@ -40,9 +40,9 @@ test: dev chromium
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 lint: dev
-	$(BIN)/ruff format --check vocab api loaders tests bench
-	$(BIN)/ruff check vocab api loaders tests bench
-	$(BIN)/mypy vocab loaders
+	$(BIN)/ruff format --check vocab api loaders cli tests bench
+	$(BIN)/ruff check vocab api loaders cli tests bench
+	$(BIN)/mypy vocab loaders cli
 
 bench: dev
 	$(BIN)/python -m bench.run

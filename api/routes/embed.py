@@ -206,6 +206,7 @@ def senses(vocabulary: Vocabulary, base: str, term: str) -> list[Concept]:
 
 @router.get("/define", summary="Short definitions for tooltips: by term, acronym, id or URI")
 def define(
+    request: Request,
     vocabulary: VocabularyDep,
     base: BaseDep,
     term: Annotated[
@@ -219,15 +220,25 @@ def define(
     found = senses(vocabulary, base, term)
     if not found:
         raise NotFound(f"No term is named '{term[:80]}'; try /search?q= for the nearest ones.")
-    body = orjson.dumps(
-        {
-            "query": term,
-            "ambiguous": len(found) > 1,
-            "provider": vocabulary.scheme.title(),
-            "senses": [sense_json(vocabulary, c) for c in found],
-        }
+    return represent(
+        request,
+        vocabulary,
+        key=("define", term),
+        variant="json",
+        media_type="application/json",
+        render=lambda: orjson.dumps(define_json(vocabulary, term, found)),
+        cache_control=TERM_CACHE,
     )
-    return Response(body, media_type="application/json", headers={"Cache-Control": TERM_CACHE})
+
+
+def define_json(vocabulary: Vocabulary, term: str, found: list[Concept]) -> dict[str, Any]:
+    """Return the tooltip data for `term`: every sense it names."""
+    return {
+        "query": term,
+        "ambiguous": len(found) > 1,
+        "provider": vocabulary.scheme.title(),
+        "senses": [sense_json(vocabulary, c) for c in found],
+    }
 
 
 @router.get("/embedding", response_class=HTMLResponse, include_in_schema=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -110,6 +111,7 @@ class Watched:
     errors: list[str] = field(default_factory=list)
 
 
+@contextmanager
 def open_page(browser: Any, **options: Any) -> Iterator[Watched]:
     context = browser.new_context(viewport=VIEWPORT, **options)
     page = context.new_page()
@@ -131,7 +133,8 @@ def open_page(browser: Any, **options: Any) -> Iterator[Watched]:
 
 @pytest.fixture
 def watched(browser: Any) -> Iterator[Watched]:
-    yield from open_page(browser)
+    with open_page(browser) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -113,33 +113,30 @@ def test_keyboard_focus_starts_with_the_skip_link_and_reaches_main(page: Any, si
     assert inside_main
 
 
-def test_focus_is_visible_on_links_and_buttons(page: Any, site: Site) -> None:
+@pytest.mark.parametrize("selector", ["header.site nav a", ".breadcrumb a, .term a", "button.copy"])
+def test_focus_is_visible_on_links_and_buttons(page: Any, site: Site, selector: str) -> None:
     page.goto(site.url("/terms/t0019"))
-    for selector in ("header.site nav a", ".breadcrumb a, .term a", "button.copy"):
-        element = page.locator(selector).first
-        element.focus()
-        style = element.evaluate(
-            "e => { const s = getComputedStyle(e);"
-            " return [s.outlineStyle, s.outlineWidth, s.boxShadow, s.backgroundColor]; }"
-        )
-        outline_style, outline_width, box_shadow, _background = style
-        assert (outline_style != "none" and outline_width != "0px") or box_shadow != "none", (
-            selector,
-            style,
-        )
+    element = page.locator(selector).first
+    element.focus()
+    style = element.evaluate(
+        "e => { const s = getComputedStyle(e);"
+        " return [s.outlineStyle, s.outlineWidth, s.boxShadow, s.backgroundColor]; }"
+    )
+    outline_style, outline_width, box_shadow, _background = style
+    assert (outline_style != "none" and outline_width != "0px") or box_shadow != "none", style
 
 
+@pytest.mark.parametrize("name", ["home", "search", "term"])
 def test_screenshots_of_the_three_main_pages(
-    page: Any, site: Site, sensitivity: str, tmp_path: Path
+    page: Any, site: Site, sensitivity: str, tmp_path: Path, name: str
 ) -> None:
     target = ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     shots = {"home": "/", "search": "/search?q=validation", "term": f"/terms/{sensitivity}"}
-    for name, path in shots.items():
-        page.goto(site.url(path))
-        if name == "home":
-            page.locator("#home-q").press_sequentially("reccal", delay=40)
-            page.locator("#home-q-suggestions [role=option]").first.wait_for()
-            page.locator("#home-q").press("ArrowDown")
-        file = target / f"screenshot-{name}.png"
-        page.screenshot(path=str(file), full_page=name == "term")
-        assert file.stat().st_size > 10_000
+    page.goto(site.url(shots[name]))
+    if name == "home":
+        page.locator("#home-q").press_sequentially("reccal", delay=40)
+        page.locator("#home-q-suggestions [role=option]").first.wait_for()
+        page.locator("#home-q").press("ArrowDown")
+    file = target / f"screenshot-{name}.png"
+    page.screenshot(path=str(file), full_page=name == "term")
+    assert file.stat().st_size > 10_000

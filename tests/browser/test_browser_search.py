@@ -88,7 +88,7 @@ def test_search_results_show_the_match_and_the_false_friend_warning(page: Any, s
 
 
 def test_search_works_without_javascript(browser: Any, site: Site) -> None:
-    for watched in open_page(browser, java_script_enabled=False):
+    with open_page(browser, java_script_enabled=False) as watched:
         page = watched.page
         page.goto(site.url("/"))
         page.locator("#home-q").fill("reccal")

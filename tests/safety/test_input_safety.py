@@ -25,13 +25,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from loaders import READERS, format_for_path, get_format, read_file
-from tests.conftest import BASE, FIXTURES, ROOT, build_vocabulary
 from cli import main as cli
-from vocab.source import write_store
+from loaders import READERS, format_for_path, get_format, read_file
+from loaders.terminal import safe
+from tests.conftest import BASE, FIXTURES, ROOT, build_vocabulary
 from vocab.errors import ParseError, UnsupportedFormat
 from vocab.model import Concept, Label, LabelKind, LangText, Scheme, Snapshot
-from loaders.terminal import safe
+from vocab.source import write_store
 from vocab.vocabulary import Vocabulary
 
 HOSTILE = FIXTURES / "hostile"

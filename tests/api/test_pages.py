@@ -124,8 +124,8 @@ def test_home_loads_the_suggestion_script_from_our_origin_only(client: TestClien
 
 def test_home_browses_by_collection_with_counts(client: TestClient, shipped: Vocabulary) -> None:
     home = page(client, "/")
-    for collection in shipped.collections():
-        assert f'href="/collections/{quote(collection.id, safe="")}"' in home
+    links = {f'href="/collections/{quote(c.id, safe="")}"' for c in shipped.collections()}
+    assert {link for link in links if link not in home} == set()
     assert re.search(r'class="count">\d+ concepts?<', home)
 
 
@@ -138,8 +138,9 @@ def test_home_shows_counts_and_the_release(client: TestClient, shipped: Vocabula
 
 def test_home_links_every_letter_of_the_index(client: TestClient) -> None:
     home, index = page(client, "/"), page(client, "/a-z")
-    for anchor in re.findall(r'href="/a-z#(letter-[^"]+)"', home):
-        assert f'id="{anchor}"' in index
+    anchors = re.findall(r'href="/a-z#(letter-[^"]+)"', home)
+    assert anchors
+    assert [a for a in anchors if f'id="{a}"' not in index] == []
 
 
 def test_a_to_z_lists_every_current_concept(client: TestClient, shipped: Vocabulary) -> None:
@@ -210,20 +211,34 @@ def test_search_page_without_results_says_what_to_try(client: TestClient) -> Non
 # --- term page ---------------------------------------------------------------------------
 
 
-def test_term_page_has_every_section(client: TestClient, narrower_concept: Concept) -> None:
-    term = page(client, f"/terms/{narrower_concept.id}")
-    for heading in (
-        "Definition",
-        "In plain words",
-        "Names and who uses them",
-        "Sources",
-        "Link to this term",
-        "Cite this",
-        "Machine-readable",
-        "Embed this definition",
-    ):
-        assert f">{heading}</h" in term, heading
-    assert f'value="{narrower_concept.uri}"' in term
+TERM_SECTIONS = (
+    "Definition",
+    "In plain words",
+    "Names and who uses them",
+    "Sources",
+    "Link to this term",
+    "Cite this",
+    "Machine-readable",
+    "Embed this definition",
+)
+
+
+@pytest.mark.parametrize("heading", TERM_SECTIONS)
+def test_term_page_has_every_section(
+    client: TestClient, narrower_concept: Concept, heading: str
+) -> None:
+    assert f">{heading}</h" in page(client, f"/terms/{narrower_concept.id}")
+
+
+def test_term_page_offers_its_canonical_link(client: TestClient, narrower_concept: Concept) -> None:
+    assert f'value="{narrower_concept.uri}"' in page(client, f"/terms/{narrower_concept.id}")
+
+
+@pytest.mark.parametrize(
+    "section", ["Related concepts", 'value="http://127.0.0.1:8000/terms/t0018"']
+)
+def test_term_page_of_a_related_concept_shows_them(client: TestClient, section: str) -> None:
+    assert section in client.get("/terms/t0018", headers={"Accept": "text/html"}).text
 
 
 def test_term_page_shows_the_hierarchy(
@@ -308,8 +323,7 @@ XSS_PAGES = [
 @pytest.mark.parametrize("path", XSS_PAGES)
 def test_stored_payloads_are_escaped_on_every_page(lifecycle_client: TestClient, path: str) -> None:
     html = page(lifecycle_client, path)
-    for payload in XSS_PAYLOADS:
-        assert payload not in html
+    assert [payload for payload in XSS_PAYLOADS if payload in html] == []
     assert not [t for t, a in Elements(html).tags if t in ("img", "svg")]
     assert all(
         a.get("src", "").startswith("/static/") or a.get("type") == "application/ld+json"
@@ -351,13 +365,17 @@ def test_reflected_queries_are_escaped(client: TestClient, path: str) -> None:
     "path", ["/", "/about", "/a-z", "/terms/t0019", "/search?q=mri", "/embedding"]
 )
 def test_every_link_is_http_or_relative(client: TestClient, path: str) -> None:
-    for tag, attrs in Elements(page(client, path)).tags:
-        for name in ("href", "src", "action"):
-            if name in attrs:
-                value = attrs[name]
-                assert value.startswith(("http://", "https://", "/", "#")) and not value.startswith(
-                    "//"
-                ), (tag, value)
+    links = [
+        (tag, attrs[name])
+        for tag, attrs in Elements(page(client, path)).tags
+        for name in ("href", "src", "action")
+        if name in attrs
+    ]
+    assert [
+        (tag, value)
+        for tag, value in links
+        if not value.startswith(("http://", "https://", "/", "#")) or value.startswith("//")
+    ] == []
 
 
 def _html_paths(client: TestClient) -> list[str]:
@@ -387,19 +405,34 @@ def test_route_inventory_finds_the_html_pages(client: TestClient) -> None:
 
 @pytest.mark.parametrize("frameable", [False, True])
 def test_every_html_route_sends_security_headers(client: TestClient, frameable: bool) -> None:
-    for path in _html_paths(client):
-        if path.startswith("/embed/") is not frameable:
-            continue
-        response = client.get(path, headers=HTML)
-        csp = response.headers["content-security-policy"]
-        assert response.headers["x-content-type-options"] == "nosniff"
-        assert "default-src 'none'" in csp and "base-uri 'none'" in csp
-        if frameable:
-            assert "frame-ancestors *" in csp and "script-src" not in csp and "sandbox" in csp
-            assert "x-frame-options" not in response.headers
-        else:
-            assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
-            assert response.headers["x-frame-options"] == "DENY"
+    paths = [p for p in _html_paths(client) if p.startswith("/embed/") is frameable]
+    assert paths
+    wrong = [p for p in paths if not _secure(client.get(p, headers=HTML).headers, frameable)]
+    assert wrong == []
+
+
+def _secure(headers: Any, frameable: bool) -> bool:
+    """True if an HTML answer carries nosniff and the right CSP and framing headers."""
+    csp = headers["content-security-policy"]
+    common = (
+        headers["x-content-type-options"] == "nosniff"
+        and "default-src 'none'" in csp
+        and "base-uri 'none'" in csp
+    )
+    if frameable:
+        return (
+            common
+            and "frame-ancestors *" in csp
+            and "script-src" not in csp
+            and "sandbox" in csp
+            and "x-frame-options" not in headers
+        )
+    return (
+        common
+        and "frame-ancestors 'none'" in csp
+        and "script-src 'self'" in csp
+        and headers["x-frame-options"] == "DENY"
+    )
 
 
 @pytest.mark.parametrize("path", ["/", "/terms/t0019", "/search?q=ai", "/embedding"])
@@ -423,15 +456,15 @@ def test_pages_have_landmarks_a_skip_link_and_one_h1(client: TestClient, path: s
     assert "<title>" in html
 
 
-def test_static_scripts_never_write_html(client: TestClient) -> None:
-    for name in ("suggest.js", "term.js", "tooltips.js"):
-        script = client.get(f"/static/{name}").text
-        assert (
-            "innerHTML" not in script
-            and "document.write" not in script
-            and "insertAdjacentHTML" not in script
-        )
-        assert "eval(" not in script
+@pytest.mark.parametrize("name", ["suggest.js", "term.js", "tooltips.js"])
+def test_static_scripts_never_write_html(client: TestClient, name: str) -> None:
+    script = client.get(f"/static/{name}").text
+    assert (
+        "innerHTML" not in script
+        and "document.write" not in script
+        and "insertAdjacentHTML" not in script
+    )
+    assert "eval(" not in script
 
 
 def test_static_script_for_other_sites_is_served_as_javascript_with_cors(
@@ -456,3 +489,98 @@ def test_term_page_names_its_canonical_uri(client: TestClient) -> None:
 
 def test_term_page_never_shows_hidden_labels(lifecycle_client: TestClient) -> None:
     assert "tumour volumme" not in page(lifecycle_client, "/terms/tumour")
+
+
+# --- headers, CORS and error pages -----------------------------------------------------
+
+HEADER_PAGES = ["/", "/about", "/terms/t0019", "/search?q=ai", "/collections/organisations"]
+
+
+@pytest.mark.parametrize("path", HEADER_PAGES)
+def test_html_pages_send_a_strict_content_security_policy(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path", ["/lookup/MHRA", "/terms/t0019", "/search?q=ai", "/export?format=ttl", "/health"]
+)
+def test_every_response_has_nosniff_and_public_cors(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={"Origin": "https://evil.example"})
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+
+
+def test_preflight_for_a_public_read_is_allowed(client: TestClient) -> None:
+    response = client.options(
+        "/terms/t0019",
+        headers={"Origin": "https://a.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_preflight_for_a_write_is_refused(client: TestClient) -> None:
+    response = client.options(
+        "/terms/t0019",
+        headers={"Origin": "https://a.example", "Access-Control-Request-Method": "DELETE"},
+    )
+    assert response.status_code == 403
+    assert "access-control-allow-origin" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "fmt,media",
+    [
+        ("ttl", "text/turtle"),
+        ("rdf", "application/rdf+xml"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+    ],
+)
+def test_term_page_links_its_rdf_alternates(client: TestClient, fmt: str, media: str) -> None:
+    page = client.get("/terms/t0019", headers={"Accept": "text/html"}).text
+    assert f'<link rel="alternate" type="{media}" href="/terms/t0019.{fmt}">' in page
+
+
+def test_stored_markup_is_escaped_everywhere(lifecycle_client: TestClient) -> None:
+    page = lifecycle_client.get("/terms/xss", headers={"Accept": "text/html"}).text
+    assert "<script>alert(1)</script>" not in page
+    assert "<img src=x" not in page
+    assert "<svg onload" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_plain_text_strips_bidi_overrides(lifecycle_client: TestClient) -> None:
+    assert "\u202e" not in lifecycle_client.get("/terms/xss?format=txt").text
+
+
+def test_unknown_path_is_a_json_404(client: TestClient) -> None:
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "http_error"
+
+
+def test_openapi_documents_every_route(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/lookup/{text}", "/terms/{concept_id}", "/search", "/suggest", "/export"} <= set(paths)
+
+
+@pytest.mark.parametrize("path", ["/terms/t9999", "/nowhere", "/search?q="])
+def test_browsers_get_an_html_error_page(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code in (404, 422)
+    assert response.headers["content-type"].startswith("text/html")
+    assert (
+        "<h1>" in response.text
+        and "default-src 'none'" in response.headers["content-security-policy"]
+    )
+
+
+def test_error_pages_escape_the_path(client: TestClient) -> None:
+    response = client.get("/%3Cimg%20src=x%20onerror=alert(1)%3E", headers={"Accept": "text/html"})
+    assert "<img src=x" not in response.text

@@ -84,24 +84,30 @@ def test_unknown_format_is_a_400_listing_the_choices(client: TestClient) -> None
     assert "use one of" in response.json()["error"]["message"]
 
 
-def test_json_has_the_contract_keys(client: TestClient) -> None:
+CONTRACT_KEYS = (
+    "uri",
+    "id",
+    "prefLabel",
+    "altLabel",
+    "hiddenLabel",
+    "acronym",
+    "definition",
+    "broader",
+    "narrower",
+    "related",
+    "exactMatch",
+    "closeMatch",
+    "status",
+)
+
+
+@pytest.mark.parametrize("key", CONTRACT_KEYS)
+def test_json_has_each_contract_key(client: TestClient, key: str) -> None:
+    assert key in client.get("/terms/t0018", headers={"Accept": "application/json"}).json()
+
+
+def test_json_has_the_contract_values(client: TestClient) -> None:
     data = client.get("/terms/t0018", headers={"Accept": "application/json"}).json()
-    for key in (
-        "uri",
-        "id",
-        "prefLabel",
-        "altLabel",
-        "hiddenLabel",
-        "acronym",
-        "definition",
-        "broader",
-        "narrower",
-        "related",
-        "exactMatch",
-        "closeMatch",
-        "status",
-    ):
-        assert key in data
     assert data["prefLabel"] == {"en-GB": "machine learning"}
     assert data["acronym"] == ["ML"]
     assert data["broader"][0]["prefLabel"] == "artificial intelligence"

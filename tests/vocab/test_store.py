@@ -13,9 +13,9 @@ import pytest
 
 from loaders.turtle_source import read_source
 from tests.conftest import BASE, FIXTURES, SOURCE
-from vocab.source import stale_reason, write_store
 from vocab.errors import StoreError
 from vocab.model import Concept, Label, LabelKind
+from vocab.source import stale_reason, write_store
 from vocab.store import SQLiteStore
 
 LIFECYCLE = FIXTURES / "lifecycle.ttl"

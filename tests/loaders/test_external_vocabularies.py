@@ -19,11 +19,10 @@ from rdflib.namespace import SKOS
 
 from loaders import read_file
 from loaders.skos import read_skos, write_skos
-from vocab.problems import Problem
-from vocab.problems import ReadResult
 from tests.conftest import BASE, ROOT
-from vocab.source import write_store
 from vocab.model import Concept, Label, LabelKind, Status
+from vocab.problems import Problem, ReadResult
+from vocab.source import write_store
 from vocab.vocabulary import Vocabulary
 
 DATA = ROOT / "tests" / "fixtures" / "skosmos"  # vendored from ../shared/external (see its README)

@@ -87,13 +87,26 @@ def test_set_id_and_licence_are_http_uris(table: bytes) -> None:
 def test_every_row_has_the_required_slots_and_curie_identifiers(table: bytes) -> None:
     metadata, rows = split(table)
     prefixes = set(metadata["curie_map"])  # type: ignore[arg-type]
-    for row in rows:
-        for slot in ("predicate_id", "object_id", "mapping_justification"):
-            assert CURIE.match(row[slot]) and not row[slot].startswith("http"), (slot, row)
-            assert row[slot].split(":")[0] in prefixes
-        assert row["subject_id"] or (row["subject_type"] == "rdfs literal" and row["subject_label"])
-        assert row["mapping_justification"] in JUSTIFICATIONS
-        assert 0.0 <= float(row["confidence"] or 1) <= 1.0
+    slots = ("predicate_id", "object_id", "mapping_justification")
+    bad_curies = [
+        (slot, row[slot])
+        for row in rows
+        for slot in slots
+        if not CURIE.match(row[slot])
+        or row[slot].startswith("http")
+        or row[slot].split(":")[0] not in prefixes
+    ]
+    assert bad_curies == []
+    unnamed = [
+        row
+        for row in rows
+        if not (
+            row["subject_id"] or (row["subject_type"] == "rdfs literal" and row["subject_label"])
+        )
+    ]
+    assert unnamed == []
+    assert {row["mapping_justification"] for row in rows} <= set(JUSTIFICATIONS)
+    assert all(0.0 <= float(row["confidence"] or 1) <= 1.0 for row in rows)
 
 
 def test_encoding_is_utf8_without_bom_with_lf_line_ends(table: bytes) -> None:

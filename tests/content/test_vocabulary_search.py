@@ -69,11 +69,11 @@ def test_the_vocabulary_has_at_least_250_concepts() -> None:
     assert len(ACTIVE) >= 250
 
 
-def test_shared_labels_are_the_documented_false_friends() -> None:
+@pytest.mark.parametrize("key", AMBIGUOUS_LABELS)
+def test_shared_labels_are_the_documented_false_friends(key: str) -> None:
     by_id = {c.id: c for c in ACTIVE}
-    for key in AMBIGUOUS_LABELS:
-        concepts: list[Concept] = [by_id[i] for i in _OWNERS[key]]
-        assert all(any(n.kind.value == "usageWarning" for n in c.notes) for c in concepts), key
+    concepts: list[Concept] = [by_id[i] for i in _OWNERS[key]]
+    assert all(any(n.kind.value == "usageWarning" for n in c.notes) for c in concepts), key
 
 
 @pytest.mark.parametrize(("concept_id", "text", "kind"), labels())
