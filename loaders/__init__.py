@@ -38,7 +38,7 @@ class Format:
     read: Reader | None
     write: Writer | None
     aliases: tuple[str, ...] = ()
-    rdf: bool = True
+    rdf: bool = False  # an RDF syntax: offered for concept URIs by content negotiation
 
 
 def _rdf(syntax: str) -> tuple[Reader, Writer]:
@@ -58,9 +58,15 @@ def _read_csv(data: bytes, base: str, source_name: str, limits: Limits) -> ReadR
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("ttl", "Turtle", "text/turtle", ".ttl", *_rdf("ttl"), aliases=("turtle",)),
+        Format("ttl", "Turtle", "text/turtle", ".ttl", *_rdf("ttl"), aliases=("turtle",), rdf=True),
         Format(
-            "rdf", "RDF/XML", "application/rdf+xml", ".rdf", *_rdf("rdf"), aliases=("xml", "owl")
+            "rdf",
+            "RDF/XML",
+            "application/rdf+xml",
+            ".rdf",
+            *_rdf("rdf"),
+            aliases=("xml", "owl"),
+            rdf=True,
         ),
         Format(
             "jsonld",
@@ -69,11 +75,18 @@ FORMATS: dict[str, Format] = {
             ".jsonld",
             *_rdf("jsonld"),
             aliases=("json-ld",),
+            rdf=True,
         ),
         Format(
-            "nt", "N-Triples", "application/n-triples", ".nt", *_rdf("nt"), aliases=("ntriples",)
+            "nt",
+            "N-Triples",
+            "application/n-triples",
+            ".nt",
+            *_rdf("nt"),
+            aliases=("ntriples",),
+            rdf=True,
         ),
-        Format("csv", "CSV", "text/csv", ".csv", _read_csv, write_csv, rdf=False),
+        Format("csv", "CSV", "text/csv", ".csv", _read_csv, write_csv),
         Format(
             "sssom",
             "SSSOM/TSV",
@@ -82,7 +95,6 @@ FORMATS: dict[str, Format] = {
             None,
             vocabulary_sssom,
             aliases=("tsv",),
-            rdf=False,
         ),
     )
 }
