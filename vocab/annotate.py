@@ -1,0 +1,337 @@
+"""Annotate a document: every span that names a concept, linked, with the sense it means.
+
+`Annotator(store).annotate(text)` tokenises the text keeping offsets
+(`vocab.annotate_text`), finds every label in one automaton pass
+(`vocab.annotate_match`), and for a word that names several concepts chooses the sense
+the sentence means (`vocab.annotate_sense`), keeping the others as scored alternatives.
+A span whose word is a false friend (several senses, or a usage warning about that very
+word) carries the warning. Offsets are character offsets (Python `str` indices, Unicode
+code points) into the text as given, so `text[span.start:span.end] == span.text`.
+
+The annotator of a release is built once, on first use, and shared (`annotator_for`,
+keyed on the release digest); it holds the label automaton and a bounded cache of sense
+profiles.
+
+>>> annotation = annotator_for(store).annotate("A planning CT for RT.")  # doctest: +SKIP
+>>> [(s.text, s.sense.pref_label) for s in annotation.spans]                # doctest: +SKIP
+[('CT', 'computed tomography'), ('RT', 'radiotherapy')]
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vocab.annotate_match import LabelForm, Match, Matcher
+from vocab.annotate_sense import (
+    DOCUMENT_CONCEPT,
+    NEARBY_CONCEPT,
+    NEIGHBOUR_SENTENCE,
+    SENTENCE,
+    STOP,
+    Candidate,
+    Context,
+    DocumentWords,
+    SenseChooser,
+    SenseModel,
+    stem,
+)
+from vocab.annotate_text import Segment, Token, alnum, sentence_bounds, tokenise, word_keys
+from vocab.errors import InvalidInput, TooLarge, UnsafeInput
+from vocab.model import KIND_RANK, COMMUNITIES, Concept, LabelKind, NoteKind
+from vocab.store import ReadStore
+
+MAX_CHARACTERS = 1_000_000
+"""The longest text annotated in one call (characters; the HTTP edge also caps bytes)."""
+TIME_LIMIT_S = 20.0
+"""Annotation that takes longer is stopped (it takes about 0.1 s per 100 KB)."""
+MAX_ALTERNATIVES = 5
+"""Other senses listed per span, best first."""
+
+HOW: dict[LabelKind, str] = {
+    LabelKind.PREF: "label",
+    LabelKind.ACRONYM: "acronym",
+    LabelKind.ALT: "synonym",
+    LabelKind.HIDDEN: "misspelling",
+}
+"""How a span matched, by the kind of label; "inflection" when the text is a plural or
+spelling variant of a preferred label or synonym."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """A concept a span may mean, with the label it matched and its probability."""
+
+    id: str
+    uri: str
+    pref_label: str
+    label: str  # the label matched (a misspelling shows the preferred label)
+    kind: LabelKind
+    usage: tuple[str, ...]  # the communities that use that label
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A mention of a concept in the text: offsets into the input, and the sense chosen."""
+
+    start: int
+    end: int
+    text: str
+    match: str  # label, acronym, synonym, misspelling or inflection
+    sense: Sense
+    alternatives: tuple[Sense, ...] = ()
+    senses: int = 1  # how many concepts the word names
+    warnings: tuple[str, ...] = ()
+    false_friend: bool = False
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.senses > 1
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """The spans found in one text, in order, and what it took."""
+
+    spans: tuple[Span, ...]
+    characters: int
+    words: int
+    seconds: float
+
+
+class Annotator:
+    """Annotates texts against one release; thread-safe, built lazily."""
+
+    def __init__(self, store: ReadStore, model: SenseModel | None = None) -> None:
+        self.store = store
+        self.chooser = SenseChooser(store, model)
+        self._lock = threading.Lock()
+        self._matcher: Matcher | None = None
+        self._concepts: OrderedDict[str, Concept] = OrderedDict()
+
+    @property
+    def matcher(self) -> Matcher:
+        """The release's label automaton, built on first use."""
+        if self._matcher is None:
+            with self._lock:
+                if self._matcher is None:
+                    self._matcher = Matcher(self.store.all_labels(active_only=True))
+        return self._matcher
+
+    def warm(self) -> None:
+        """Build the automaton and the word rarities now rather than on the first request."""
+        _ = self.matcher
+        self.chooser.idf()
+
+    def annotate(
+        self,
+        text: str,
+        segments: Sequence[Segment] | None = None,
+        *,
+        time_limit: float = TIME_LIMIT_S,
+    ) -> Annotation:
+        """Return the spans of `text` (or of its `segments`) that name concepts.
+
+        Raises TooLarge past MAX_CHARACTERS, InvalidInput for text that is not valid Unicode,
+        UnsafeInput past the time limit.
+        """
+        began = time.perf_counter()
+        _check(text)
+        tokens = tokenise(text, segments)
+        matches = self.matcher.find(tokens)
+        document = _Document(self, text, tokens, matches)
+        spans = []
+        for i, match in enumerate(matches):
+            if i % 256 == 0 and time.perf_counter() - began > time_limit:
+                raise UnsafeInput(
+                    f"Annotating this text took more than {time_limit:.0f} s; send a shorter text."
+                )
+            spans.append(document.span(i))
+        return Annotation(tuple(spans), len(text), len(tokens), time.perf_counter() - began)
+
+    def concept(self, concept_id: str) -> Concept | None:
+        """Return an active concept by id, from a small cache."""
+        with self._lock:
+            found = self._concepts.get(concept_id)
+            if found is not None:
+                return found
+        record = self.store.concept(concept_id)
+        if record is None:
+            return None
+        with self._lock:
+            self._concepts[concept_id] = record.concept
+            while len(self._concepts) > 8192:
+                self._concepts.popitem(last=False)
+        return record.concept
+
+
+class _Document:
+    """One text being annotated: its tokens, matches and the context each span sees."""
+
+    def __init__(
+        self, annotator: Annotator, text: str, tokens: list[Token], matches: list[Match]
+    ) -> None:
+        self.annotator = annotator
+        self.text = text
+        self.tokens = tokens
+        self.matches = matches
+        self.sentences = sentence_bounds(tokens)
+        self.stems = [None if t.key in STOP or len(t.key) < 2 else stem(t.key) for t in tokens]
+        self.by_concept = [_by_concept(m) for m in matches]
+        self._document_words: DocumentWords | None = None
+        self._document_concepts: dict[str, float] | None = None
+        self._sentence_concepts: dict[int, list[str]] = {}
+
+    def span(self, i: int) -> Span:
+        match = self.matches[i]
+        first, last = self.tokens[match.first], self.tokens[match.last]
+        written = self.text[first.start : last.end]
+        forms = self.by_concept[i]
+        if len(forms) == 1:
+            (concept_forms,) = forms.values()
+            ranked = [(concept_forms[0].row.id, 1.0)]
+        else:
+            ranked = self._rank(i, written, forms)
+        best_id = ranked[0][0]
+        concept = self.annotator.concept(best_id)
+        key = " ".join(t.key for t in self.tokens[match.first : match.last + 1])
+        warnings = _warnings(concept)
+        mentioned = any(key in " ".join(word_keys(w)) for w in warnings)
+        sense = _sense(forms[best_id], ranked[0][1])
+        return Span(
+            start=first.start,
+            end=last.end,
+            text=written,
+            match=_how(forms[best_id], written),
+            sense=sense,
+            alternatives=tuple(_sense(forms[c], p) for c, p in ranked[1 : 1 + MAX_ALTERNATIVES]),
+            senses=len(forms),
+            warnings=warnings if len(forms) > 1 or mentioned else (),
+            false_friend=len(forms) > 1 or (mentioned and bool(warnings)),
+        )
+
+    def _rank(self, i: int, written: str, forms: dict[str, list[LabelForm]]) -> list[tuple[str, float]]:
+        match = self.matches[i]
+        candidates = []
+        for concept_id, concept_forms in forms.items():
+            concept = self.annotator.concept(concept_id)
+            if concept is not None:
+                candidates.append(Candidate(concept, concept_forms[0].row.kind))
+        sentence = self.tokens[match.first].sentence
+        words: dict[str, float] = {}
+        for number, weight in (
+            (sentence - 1, NEIGHBOUR_SENTENCE),
+            (sentence + 1, NEIGHBOUR_SENTENCE),
+            (sentence, SENTENCE),
+        ):
+            if 0 <= number < len(self.sentences):
+                start, end = self.sentences[number]
+                for j in range(start, end):
+                    s = self.stems[j]
+                    if s is not None and not match.first <= j <= match.last:
+                        words[s] = weight
+        start, end = self.sentences[sentence]
+        context = Context(
+            words=words,
+            document=self.document_words(),
+            concepts=self._nearby(sentence),
+            sentence=self.text[self.tokens[start].start : self.tokens[end - 1].end],
+            written=written,
+            key=" ".join(t.key for t in self.tokens[match.first : match.last + 1]),
+        )
+        return [(c.id, p) for c, p in self.annotator.chooser.rank(candidates, context)]
+
+    def document_words(self) -> DocumentWords:
+        if self._document_words is None:
+            stems = [s for s in self.stems if s is not None]
+            self._document_words = self.annotator.chooser.document_words(stems)
+        return self._document_words
+
+    def _nearby(self, sentence: int) -> dict[str, float]:
+        """Return the unambiguous concepts found in the document, weighted by nearness."""
+        if self._document_concepts is None:
+            self._document_concepts, self._sentence_concepts = {}, {}
+            for match, forms in zip(self.matches, self.by_concept, strict=True):
+                if len(forms) == 1:
+                    uri = next(iter(forms.values()))[0].row.uri
+                    self._document_concepts[uri] = DOCUMENT_CONCEPT
+                    number = self.tokens[match.first].sentence
+                    self._sentence_concepts.setdefault(number, []).append(uri)
+        nearby = dict(self._document_concepts)
+        for number in (sentence - 1, sentence, sentence + 1):
+            for uri in self._sentence_concepts.get(number, ()):
+                nearby[uri] = NEARBY_CONCEPT
+        return nearby
+
+
+def _by_concept(match: Match) -> dict[str, list[LabelForm]]:
+    """Return the label forms of a match by concept id, most significant label first."""
+    out: dict[str, list[LabelForm]] = {}
+    for form in sorted(match.forms, key=lambda f: KIND_RANK[f.row.kind]):
+        out.setdefault(form.row.id, []).append(form)
+    return out
+
+
+def _sense(forms: list[LabelForm], score: float) -> Sense:
+    row = forms[0].row
+    usage = {u for f in forms if f.row.kind is not LabelKind.HIDDEN for u in f.row.usage}
+    return Sense(
+        id=row.id,
+        uri=row.uri,
+        pref_label=row.pref_label,
+        label=row.shown,
+        kind=row.kind,
+        usage=tuple(c for c in COMMUNITIES if c in usage),
+        score=round(score, 3),
+    )
+
+
+def _how(forms: list[LabelForm], written: str) -> str:
+    row = forms[0].row
+    if row.kind in (LabelKind.PREF, LabelKind.ALT):
+        same = alnum(written).casefold()
+        if all(alnum(f.row.text).casefold() != same for f in forms):
+            return "inflection"
+    return HOW[row.kind]
+
+
+def _warnings(concept: Concept | None) -> tuple[str, ...]:
+    if concept is None:
+        return ()
+    return tuple(n.text for n in concept.notes if n.kind is NoteKind.WARNING)
+
+
+def _check(text: str) -> None:
+    if len(text) > MAX_CHARACTERS:
+        raise TooLarge(
+            f"The text is {len(text):,} characters long; the limit is {MAX_CHARACTERS:,}. "
+            "Split it into parts."
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            "The text holds characters that are not valid Unicode (a lone surrogate); send UTF-8."
+        ) from None
+
+
+_ANNOTATORS: OrderedDict[str, Annotator] = OrderedDict()
+_ANNOTATORS_LOCK = threading.Lock()
+KEEP_RELEASES = 2  # the release being served and the one it replaced
+
+
+def annotator_for(store: ReadStore, model: SenseModel | None = None) -> Annotator:
+    """Return the shared annotator of the release `store` holds (built once per digest)."""
+    key = store.digest
+    with _ANNOTATORS_LOCK:
+        found = _ANNOTATORS.get(key)
+        if found is None or (model is not None and found.chooser.model is not model):
+            found = _ANNOTATORS[key] = Annotator(store, model)
+        _ANNOTATORS.move_to_end(key)
+        while len(_ANNOTATORS) > KEEP_RELEASES:
+            _ANNOTATORS.popitem(last=False)
+        return found
