@@ -19,6 +19,7 @@ profiles.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -200,13 +201,14 @@ class _Document:
         concept = self.annotator.concept(best_id)
         key = " ".join(t.key for t in self.tokens[match.first : match.last + 1])
         warnings = _warnings(concept)
-        mentioned = any(key in " ".join(word_keys(w)) for w in warnings)
+        mentioned = any(key in _quoted(w) for w in warnings)
         sense = _sense(forms[best_id], ranked[0][1])
+        surfaces = dict.fromkeys((t.start, t.surface) for t in self.tokens[match.first : match.last + 1])
         return Span(
             start=first.start,
             end=last.end,
             text=written,
-            match=_how(forms[best_id], written),
+            match=_how(forms[best_id], " ".join(s for _, s in surfaces)),
             sense=sense,
             alternatives=tuple(_sense(forms[c], p) for c, p in ranked[1 : 1 + MAX_ALTERNATIVES]),
             senses=len(forms),
@@ -297,6 +299,19 @@ def _how(forms: list[LabelForm], written: str) -> str:
         if all(alnum(f.row.text).casefold() != same for f in forms):
             return "inflection"
     return HOW[row.kind]
+
+
+_QUOTED = re.compile(r"'([^']{1,80})'|‘([^’]{1,80})’|\"([^\"]{1,80})\"|“([^”]{1,80})”")
+
+
+def _quoted(warning: str) -> set[str]:
+    """Return the matching keys of the words a warning quotes ('CT', 'precision')."""
+    return {
+        " ".join(k for raw in phrase.split() for k in word_keys(raw))
+        for match in _QUOTED.finditer(warning)
+        for phrase in match.groups()
+        if phrase
+    }
 
 
 def _warnings(concept: Concept | None) -> tuple[str, ...]:

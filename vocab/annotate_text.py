@@ -30,11 +30,19 @@ _SENTENCE_END = re.compile(r"[.!?…](?:['\"’”)\]]*)\s|\n\s*\n|[\n\r]\s*[-*�
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A stretch of the original text to read; segments in one block read as one paragraph."""
+    """A stretch of the original text to read; segments in one block read as one paragraph.
+
+    When the original writes the stretch differently from how it reads (HTML character
+    references: "computed&nbsp;tomography"), `decoded` is the text as read and
+    `positions[i]` the offset in the original of its i-th character (one more entry for
+    the end), so that offsets still point into the original.
+    """
 
     start: int
     end: int
     block: int = 0
+    decoded: str | None = None
+    positions: Sequence[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +127,23 @@ def _words(text: str, segment: Segment) -> Iterator[tuple[int, int, str]]:
     A soft hyphen or zero-width character inside a word does not split it: the word is read
     without it, and its offsets still cover the original characters.
     """
-    piece = text[segment.start : segment.end]
-    if not _INVISIBLE.search(piece):
-        for match in _WORD.finditer(piece):
-            yield segment.start + match.start(), segment.start + match.end(), match.group()
-        return
-    kept = [i for i, ch in enumerate(piece) if not _INVISIBLE.match(ch)]
-    cleaned = "".join(piece[i] for i in kept)
-    for match in _WORD.finditer(cleaned):
-        start = segment.start + kept[match.start()]
-        end = segment.start + kept[match.end() - 1] + 1
-        yield start, end, match.group()
+    if segment.decoded is not None and segment.positions is not None:
+        piece, where = segment.decoded, segment.positions
+    else:
+        piece, where = text[segment.start : segment.end], None
+    base = segment.start
+    kept: list[int] | None = None
+    if _INVISIBLE.search(piece):
+        kept = [i for i, ch in enumerate(piece) if not _INVISIBLE.match(ch)]
+        piece = "".join(piece[i] for i in kept)
+    for match in _WORD.finditer(piece):
+        first, last = match.start(), match.end() - 1
+        if kept is not None:
+            first, last = kept[first], kept[last]
+        if where is None:
+            yield base + first, base + last + 1, match.group()
+        else:
+            yield where[first], where[last + 1], match.group()
 
 
 def sentence_bounds(tokens: Sequence[Token]) -> list[tuple[int, int]]:
