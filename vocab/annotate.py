@@ -34,10 +34,12 @@ from vocab.annotate_sense import (
     SENTENCE,
     STOP,
     Candidate,
+    EXPANDED,
     Context,
     DocumentWords,
     SenseChooser,
     SenseModel,
+    content_stems,
     stem,
 )
 from vocab.annotate_text import Segment, Token, alnum, sentence_bounds, tokenise, word_keys
@@ -51,6 +53,8 @@ TIME_LIMIT_S = 20.0
 """Annotation that takes longer is stopped (it takes about 0.1 s per 100 KB)."""
 MAX_ALTERNATIVES = 5
 """Other senses listed per span, best first."""
+SENSE_PASSES = 2
+"""Rankings of the ambiguous spans: the second uses the first's for nearby ambiguous spans."""
 
 HOW: dict[LabelKind, str] = {
     LabelKind.PREF: "label",
@@ -145,13 +149,8 @@ class Annotator:
         tokens = tokenise(text, segments)
         matches = self.matcher.find(tokens)
         document = _Document(self, text, tokens, matches)
-        spans = []
-        for i, match in enumerate(matches):
-            if i % 256 == 0 and time.perf_counter() - began > time_limit:
-                raise UnsafeInput(
-                    f"Annotating this text took more than {time_limit:.0f} s; send a shorter text."
-                )
-            spans.append(document.span(i))
+        document.choose_senses(began + time_limit)
+        spans = [document.span(i) for i in range(len(matches))]
         return Annotation(tuple(spans), len(text), len(tokens), time.perf_counter() - began)
 
     def concept(self, concept_id: str) -> Concept | None:
@@ -186,6 +185,31 @@ class _Document:
         self._document_words: DocumentWords | None = None
         self._document_concepts: dict[str, float] | None = None
         self._sentence_concepts: dict[int, list[str]] = {}
+        self.ambiguous = [i for i, forms in enumerate(self.by_concept) if len(forms) > 1]
+        self._sentence_ambiguous: dict[int, list[int]] = {}
+        for i in self.ambiguous:
+            self._sentence_ambiguous.setdefault(tokens[matches[i].first].sentence, []).append(i)
+        self.ranked: dict[int, list[tuple[Concept, float]]] = {}
+        self.in_ambiguous = bytearray(len(tokens))  # words of ambiguous spans count by their senses
+        for i in self.ambiguous:
+            self.in_ambiguous[matches[i].first : matches[i].last + 1] = b"\x01" * (
+                matches[i].last - matches[i].first + 1
+            )
+        self._labels = {f[0].row.uri: f[0].row.pref_label for m in self.by_concept for f in m.values()}
+
+    def choose_senses(self, deadline: float) -> None:
+        """Rank the senses of every ambiguous span, twice: the second time, nearby ambiguous
+        spans count with the probabilities of the first ("a planning CT for RT": each
+        acronym's likely sense supports the other's). Raises UnsafeInput past `deadline`."""
+        for _ in range(SENSE_PASSES):
+            ranked: dict[int, list[tuple[Concept, float]]] = {}
+            for n, i in enumerate(self.ambiguous):
+                if n % 64 == 0 and time.perf_counter() > deadline:
+                    raise UnsafeInput(
+                        "Annotating this text took too long; send a shorter text or split it."
+                    )
+                ranked[i] = self._rank(i)
+            self.ranked = ranked
 
     def span(self, i: int) -> Span:
         match = self.matches[i]
@@ -196,7 +220,7 @@ class _Document:
             (concept_forms,) = forms.values()
             ranked = [(concept_forms[0].row.id, 1.0)]
         else:
-            ranked = self._rank(i, written, forms)
+            ranked = [(c.id, p) for c, p in self.ranked[i]]
         best_id = ranked[0][0]
         concept = self.annotator.concept(best_id)
         key = " ".join(t.key for t in self.tokens[match.first : match.last + 1])
@@ -216,8 +240,10 @@ class _Document:
             false_friend=len(forms) > 1 or (mentioned and bool(warnings)),
         )
 
-    def _rank(self, i: int, written: str, forms: dict[str, list[LabelForm]]) -> list[tuple[str, float]]:
+    def _rank(self, i: int) -> list[tuple[Concept, float]]:
         match = self.matches[i]
+        forms = self.by_concept[i]
+        written = self.text[self.tokens[match.first].start : self.tokens[match.last].end]
         candidates = []
         for concept_id, concept_forms in forms.items():
             concept = self.annotator.concept(concept_id)
@@ -234,18 +260,23 @@ class _Document:
                 start, end = self.sentences[number]
                 for j in range(start, end):
                     s = self.stems[j]
-                    if s is not None and not match.first <= j <= match.last:
+                    if s is not None and not self.in_ambiguous[j]:
                         words[s] = weight
+        nearby = self._nearby(i, sentence)
+        for uri, weight in nearby.items():  # a nearby term also counts for its words ("RT")
+            if weight > DOCUMENT_CONCEPT:
+                for s in content_stems(self._labels.get(uri, "")):
+                    words[s] = max(words.get(s, 0.0), weight * EXPANDED)
         start, end = self.sentences[sentence]
         context = Context(
             words=words,
             document=self.document_words(),
-            concepts=self._nearby(sentence),
+            concepts=nearby,
             sentence=self.text[self.tokens[start].start : self.tokens[end - 1].end],
             written=written,
             key=" ".join(t.key for t in self.tokens[match.first : match.last + 1]),
         )
-        return [(c.id, p) for c, p in self.annotator.chooser.rank(candidates, context)]
+        return self.annotator.chooser.rank(candidates, context)
 
     def document_words(self) -> DocumentWords:
         if self._document_words is None:
@@ -253,8 +284,9 @@ class _Document:
             self._document_words = self.annotator.chooser.document_words(stems)
         return self._document_words
 
-    def _nearby(self, sentence: int) -> dict[str, float]:
-        """Return the unambiguous concepts found in the document, weighted by nearness."""
+    def _nearby(self, i: int, sentence: int) -> dict[str, float]:
+        """Return the concepts found in the document, weighted by nearness (and, for the
+        senses of other ambiguous spans nearby, by their probability so far)."""
         if self._document_concepts is None:
             self._document_concepts, self._sentence_concepts = {}, {}
             for match, forms in zip(self.matches, self.by_concept, strict=True):
@@ -267,6 +299,16 @@ class _Document:
         for number in (sentence - 1, sentence, sentence + 1):
             for uri in self._sentence_concepts.get(number, ()):
                 nearby[uri] = NEARBY_CONCEPT
+            for j in self._sentence_ambiguous.get(number, ()):
+                if j == i:
+                    continue
+                if j in self.ranked:
+                    senses = [(c.uri, p) for c, p in self.ranked[j]]
+                else:
+                    forms = self.by_concept[j]
+                    senses = [(f[0].row.uri, 1 / len(forms)) for f in forms.values()]
+                for uri, p in senses:
+                    nearby[uri] = max(nearby.get(uri, 0.0), NEARBY_CONCEPT * p)
         return nearby
 
 

@@ -47,6 +47,7 @@ MODEL_WEIGHT = 2.0
 TEMPERATURE = 0.5  # of the softmax that turns scores into probabilities
 SENTENCE, NEIGHBOUR_SENTENCE, DOCUMENT = 1.0, 0.4, 0.1  # context weights by distance
 NEARBY_CONCEPT, DOCUMENT_CONCEPT = 1.0, 0.3
+EXPANDED = 0.7  # the words of a nearby term's preferred label, times its weight
 PROFILE_FIELDS = {
     "label": 1.5,
     "definition": 1.0,
@@ -57,6 +58,7 @@ PROFILE_FIELDS = {
     "collection": 0.5,
 }
 MAX_PROFILE_WEIGHT = 3.0
+PROFILE_NORM = 0.75  # how much a long profile is discounted (1: cosine)
 IDF_SAMPLE = 5000  # concepts read to estimate word rarity in a large vocabulary
 PROFILE_CACHE = 4096
 MAX_SENSES_SCORED = 64  # beyond this (generated vocabularies) the rest score by prior only
@@ -176,7 +178,7 @@ class SenseChooser:
         totals = []
         for i, candidate in enumerate(scored):
             profile = self._profile(candidate.concept, ids, others, context.key)
-            norm = profile.norm or 1.0
+            norm = (profile.norm or 1.0) ** PROFILE_NORM
             near = sum(v * profile.weights.get(w, 0.0) for w, v in ctx.items()) / (ctx_norm * norm)
             far = sum(document.weights.get(w, 0.0) * v for w, v in profile.weights.items())
             far /= (document.norm or 1.0) * norm
