@@ -335,12 +335,13 @@ def _sense(forms: list[LabelForm], score: float) -> Sense:
 
 
 def _how(forms: list[LabelForm], written: str) -> str:
-    row = forms[0].row
-    if row.kind in (LabelKind.PREF, LabelKind.ALT):
-        same = alnum(written).casefold()
-        if all(alnum(f.row.text).casefold() != same for f in forms):
-            return "inflection"
-    return HOW[row.kind]
+    """Return how the text matched: by the label it equals, else as an inflection of it."""
+    same = alnum(written).casefold()
+    for form in forms:
+        if alnum(form.row.text).casefold() == same:
+            return HOW[form.row.kind]
+    kind = forms[0].row.kind
+    return "inflection" if kind in (LabelKind.PREF, LabelKind.ALT) else HOW[kind]
 
 
 _QUOTED = re.compile(r"'([^']{1,80})'|‘([^’]{1,80})’|\"([^\"]{1,80})\"|“([^”]{1,80})”")
