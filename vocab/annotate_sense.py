@@ -74,7 +74,7 @@ STOP = frozenset(
     while who whom why will with within without would yet you your""".split()
 )
 _SUFFIXES = sorted(
-    "ational tional ation ations ition itions ness ment ments ing ings ised ized ise ize "
+    "ational tional ation ations ition itions ion ions ness ment ments ing ings ised ized ise ize "
     "ies ied ive ives ity ities ical ically al ally ers er ors or ory ic ics ed es ly ous".split(),
     key=len,
     reverse=True,
