@@ -25,6 +25,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vocab.annotate_match import LabelForm, Match, Matcher
 from vocab.annotate_sense import (
@@ -180,7 +181,7 @@ class _Document:
         self.tokens = tokens
         self.matches = matches
         self.sentences = sentence_bounds(tokens)
-        self.stems = [None if t.key in STOP or len(t.key) < 2 else stem(t.key) for t in tokens]
+        self._stems: list[str | None] | None = None
         self.by_concept = [_by_concept(m) for m in matches]
         self._document_words: DocumentWords | None = None
         self._document_concepts: dict[str, float] | None = None
@@ -196,6 +197,13 @@ class _Document:
                 matches[i].last - matches[i].first + 1
             )
         self._labels = {f[0].row.uri: f[0].row.pref_label for m in self.by_concept for f in m.values()}
+
+    @property
+    def stems(self) -> list[str | None]:
+        """The content stem of each token (None for stop words), computed when first needed."""
+        if self._stems is None:
+            self._stems = [None if t.key in STOP or len(t.key) < 2 else stem(t.key) for t in self.tokens]
+        return self._stems
 
     def choose_senses(self, deadline: float) -> None:
         """Rank the senses of every ambiguous span, twice: the second time, nearby ambiguous
@@ -347,14 +355,15 @@ def _how(forms: list[LabelForm], written: str) -> str:
 _QUOTED = re.compile(r"'([^']{1,80})'|‘([^’]{1,80})’|\"([^\"]{1,80})\"|“([^”]{1,80})”")
 
 
-def _quoted(warning: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _quoted(warning: str) -> frozenset[str]:
     """Return the matching keys of the words a warning quotes ('CT', 'precision')."""
-    return {
+    return frozenset(
         " ".join(k for raw in phrase.split() for k in word_keys(raw))
         for match in _QUOTED.finditer(warning)
         for phrase in match.groups()
         if phrase
-    }
+    )
 
 
 def _warnings(concept: Concept | None) -> tuple[str, ...]:

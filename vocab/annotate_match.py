@@ -121,7 +121,7 @@ class Matcher:
     def _hits(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, int]]:
         """Yield (first token, last token, pattern id) of every pattern occurrence."""
         streams = [self._stream(tokens, joined=False)]
-        if any(t.hyphen_before for t in tokens):
+        if self._joined_words(tokens):
             streams.append(self._stream(tokens, joined=True))
         seen: set[tuple[int, int, int]] = set()
         for text, spans in streams:
@@ -131,6 +131,18 @@ class Matcher:
                 if hit not in seen:
                     seen.add(hit)
                     yield hit
+
+    def _joined_words(self, tokens: Sequence[Token]) -> bool:
+        """True if some hyphenated run of words, written as one word, is a label word."""
+        run: list[str] = []
+        for token in tokens:
+            if token.hyphen_before and run:
+                run.append(token.key)
+                if "".join(run) in self.codes:
+                    return True
+            else:
+                run = [token.key]
+        return False
 
     def _stream(self, tokens: Sequence[Token], *, joined: bool) -> tuple[str, list[tuple[int, int]]]:
         """Return the document as code points, and the token range each code point stands for.

@@ -28,6 +28,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from vocab.annotate_text import word_keys
@@ -83,6 +84,7 @@ _CLAUSES = re.compile(r";|\bwhereas\b|,\s*but\b|,\s*while\b|\.\s+(?=[A-Z(])")
 _ID = re.compile(r"\b[a-z]\d{3,}\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def stem(key: str) -> str:
     """Return a crude stem of a word key, so that "regulator" and "regulatory" meet.
 
@@ -175,6 +177,7 @@ class SenseChooser:
         ctx_norm = math.sqrt(sum(v * v for v in ctx.values())) or 1.0
         document = context.document
         similarities = self._meanings(scored, context)
+        by_collections = self._by_collections(context.concepts)
         totals = []
         for i, candidate in enumerate(scored):
             profile = self._profile(candidate.concept, ids, others, context.key)
@@ -184,7 +187,8 @@ class SenseChooser:
             far /= (document.norm or 1.0) * norm
             total = (
                 WORDS_WEIGHT * (near + DOCUMENT * far)
-                + CONCEPTS_WEIGHT * self._concepts(candidate.concept, context.concepts)
+                + CONCEPTS_WEIGHT
+                * self._concepts(candidate.concept, context.concepts, by_collections)
                 + self._prior(candidate, scored, context)
                 + MODEL_WEIGHT * similarities[i]
             )
@@ -199,18 +203,28 @@ class SenseChooser:
 
     # --- evidence ---------------------------------------------------------------------------
 
-    def _concepts(self, concept: Concept, nearby: Mapping[str, float]) -> float:
-        linked = set(concept.broader) | set(concept.narrower) | set(concept.related)
+    def _concepts(
+        self,
+        concept: Concept,
+        nearby: Mapping[str, float],
+        by_collections: Mapping[frozenset[str], float],
+    ) -> float:
+        score = SAME_CONCEPT * nearby.get(concept.uri, 0.0)
+        for uri in (*concept.broader, *concept.narrower, *concept.related):
+            if uri != concept.uri:
+                score += (LINKED_CONCEPT - SAME_COLLECTION) * nearby.get(uri, 0.0)
         mine = self._collections_of(concept.uri)
-        score = 0.0
+        shared = sum(w for group, w in by_collections.items() if group & mine)
+        shared -= nearby.get(concept.uri, 0.0) if mine else 0.0
+        return score + SAME_COLLECTION * shared
+
+    def _by_collections(self, nearby: Mapping[str, float]) -> dict[frozenset[str], float]:
+        """Return the summed weight of the nearby concepts, by the set of collections they are in."""
+        out: dict[frozenset[str], float] = {}
         for uri, weight in nearby.items():
-            if uri == concept.uri:
-                score += SAME_CONCEPT * weight
-            elif uri in linked:
-                score += LINKED_CONCEPT * weight
-            elif mine & self._collections_of(uri):
-                score += SAME_COLLECTION * weight
-        return score
+            group = self._collections_of(uri)
+            out[group] = out.get(group, 0.0) + weight
+        return out
 
     def _prior(self, candidate: Candidate, all_: Sequence[Candidate], context: Context) -> float:
         concept = candidate.concept

@@ -100,7 +100,7 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
         gap_start = segment.start
         for start, end, surface in _words(text, segment):
             gap = text[gap_start:start] if previous_end >= 0 else ""
-            if previous_end >= 0 and _ends_sentence(gap, surface):
+            if gap and gap != " " and _ends_sentence(gap, surface):
                 sentence += 1
             hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
             for key in word_keys(surface):

@@ -14,11 +14,9 @@ from tests.browser.conftest import HostSite, Site, Watched
 from tests.browser.test_browser_accessibility import axe_source, describe, run_axe  # noqa: F401
 from tests.conftest import ROOT
 
-LECTURE = (
-    "After the planning CT, a deep learning model outlines the organs at risk, and the "
-    "therapeutic radiographer checks each contour. Precision and recall were reported on "
-    "the validation set."
-)
+LECTURE = "\n".join(
+    (ROOT / "tests" / "content" / "documents" / "lecture.md").read_text(encoding="utf-8").splitlines()[2:5]
+)  # the lecture's two paragraphs (tests/content checks the senses chosen in it)
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script><p>The CT scanner</p>'
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
