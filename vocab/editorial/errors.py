@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from vocab.errors import VocabError
 
 
@@ -27,9 +29,16 @@ class Forbidden(VocabError):
 
 
 class Conflict(VocabError):
-    """The request clashes with the current state; the message says what changed or clashes."""
+    """The request clashes with the current state; the message says what changed or clashes.
+
+    `details` is JSON-ready evidence for the API (for a stale base: the diff since then).
+    """
 
     code = "conflict"
+
+    def __init__(self, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class StaleConcept(Conflict):

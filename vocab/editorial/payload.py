@@ -211,12 +211,14 @@ def parse(kind: ProposalKind, payload: Any, *, resolve: Resolve) -> dict[str, tu
     refused = sorted(str(k)[:40] for k in payload if k not in allowed)
     if refused:
         raise InvalidInput(
-            f"A {kind.value} proposal cannot set {', '.join(refused)}; it takes: {', '.join(allowed)}. "
+            f"A proposal to {kind.value.replace('_', ' ')} cannot set {', '.join(refused)}; it takes: {', '.join(allowed)}. "
             "Ids, status, authorship and dates are set by the service."
         )
     missing = [f for f in REQUIRED_FIELDS.get(kind, ()) if not payload.get(f)]
     if missing:
-        raise InvalidInput(f"A {kind.value} proposal needs {', '.join(missing)}.")
+        raise InvalidInput(
+            f"A proposal to {kind.value.replace('_', ' ')} needs {', '.join(missing)}."
+        )
     return {name: PARSERS[name](value, resolve) for name, value in payload.items()}
 
 

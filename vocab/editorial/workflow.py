@@ -1,0 +1,444 @@
+"""The editorial workflow: propose, submit, review, decide, comment, file an edited source.
+
+Each public method takes the acting `Account` (None for an anonymous reader), checks the
+rules of `rules.py`, and makes one store call that happens whole or not at all. A
+proposal names the version each concept started from; if a concept moved on meanwhile,
+the call raises Conflict whose message and `details` say what changed (the diff). Every
+proposal runs the quality gate on the snapshot it would produce and keeps the findings it
+adds; errors among them block approval.
+
+>>> wf = Workflow(SqlEditorialStore.open("/tmp/doctest.db"))  # doctest: +SKIP
+>>> p = wf.propose(editor, ProposalKind.EDIT_DEFINITIONS, {"definitions": [...]},
+...                concept_id="t0133", base_version=1, reason="clearer", submit=True)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from vocab import quality
+from vocab.codec import concept_to_dict
+from vocab.diff import diff_concept
+from vocab.editorial import payload
+from vocab.editorial.changes import apply_edits, proposals_from_snapshots, renumber, with_inverses
+from vocab.editorial.checks import check_confusables, check_text
+from vocab.editorial.codec import dumps
+from vocab.editorial.errors import Conflict, Forbidden, GateFailed, StaleConcept
+from vocab.editorial.model import (
+    NEW,
+    Account,
+    AuditEntry,
+    Comment,
+    ConceptEdit,
+    Decision,
+    HeadConcept,
+    Proposal,
+    ProposalKind,
+    ProposalState,
+    Release,
+    Review,
+)
+from vocab.editorial.protocol import EditorialStore
+from vocab.editorial.rules import (
+    KIND_ACTION,
+    Action,
+    require,
+    require_approver,
+    require_author,
+    require_reviewer,
+    signed_in,
+    transition,
+)
+from vocab.errors import InvalidInput, NotFound
+from vocab.model import Concept, Snapshot
+from vocab.quality import Finding
+
+BLOCKING = ("error",)
+"""Finding severities that block approval."""
+
+S = ProposalState
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def gate(head: Snapshot, edits: Iterable[ConceptEdit]) -> tuple[Finding, ...]:
+    """Return the quality findings the edits would add to `head`, in check order."""
+    before = set(quality.check(head).findings)
+    return tuple(f for f in quality.check(apply_edits(head, edits)).findings if f not in before)
+
+
+class Workflow:
+    """Proposals and reviews over an `EditorialStore` (see the module docstring)."""
+
+    def __init__(self, store: EditorialStore, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.store = store
+        self.clock = clock
+
+    def _entry(
+        self,
+        actor: Account,
+        action: str,
+        subject: str,
+        *,
+        before: Any = None,
+        after: Any = None,
+        reason: str = "",
+        proposal_id: int | None = None,
+    ) -> AuditEntry:
+        return AuditEntry(
+            NEW,
+            self.clock(),
+            actor.id,
+            actor.name,
+            action,
+            subject,
+            before,
+            after,
+            reason,
+            proposal_id,
+        )
+
+    # --- reading --------------------------------------------------------------------
+
+    def proposal(self, actor: Account | None, proposal_id: int) -> Proposal:
+        """Return a proposal; drafts only to their author (Forbidden to anyone else)."""
+        found = self.store.proposal(proposal_id)
+        if found.state is S.DRAFT and (actor is None or actor.id != found.author_id):
+            raise Forbidden(f"Proposal {proposal_id} is a draft; only its author sees it.")
+        return found
+
+    def queue(
+        self,
+        actor: Account | None,
+        *,
+        states: Sequence[ProposalState] = (S.SUBMITTED, S.IN_REVIEW),
+        concept_id: str | None = None,
+        after_id: int = 0,
+        limit: int = 50,
+    ) -> list[Proposal]:
+        """Return proposals in `states` (drafts only the actor's own), at most `limit` (<= 200)."""
+        found = self.store.proposals(
+            states=states, concept_id=concept_id, after_id=after_id, limit=max(1, min(limit, 200))
+        )
+        return [p for p in found if p.state is not S.DRAFT or (actor and actor.id == p.author_id)]
+
+    def comments(self, actor: Account | None, proposal_id: int) -> list[Comment]:
+        """Return a visible proposal's comments, oldest first."""
+        self.proposal(actor, proposal_id)
+        return self.store.comments(proposal_id)
+
+    # --- proposing ----------------------------------------------------------------------
+
+    def _stale(self, concept_id: str, base: int | None, found: HeadConcept | None) -> Conflict:
+        """Return the Conflict for an edit whose base version is no longer the head."""
+        if base is None or found is None:
+            return Conflict(f"Concept {concept_id} exists already or is gone; start from the head.")
+        old = self.store.concept_version(concept_id, base)
+        change = diff_concept(old.concept, found.concept, old.collections, found.collections)
+        what = "; ".join(f.field for f in change.fields) if change else "nothing visible"
+        return Conflict(
+            f"Concept {concept_id} changed since version {base} (now {found.version}): {what}. "
+            "Start again from the current version.",
+            {
+                "concept_id": concept_id,
+                "base_version": base,
+                "head_version": found.version,
+                "change": change.to_json() if change else None,
+            },
+        )
+
+    def _resolver(self, head: Mapping[str, HeadConcept], base: str) -> payload.Resolve:
+        by_id = {hc.concept.id: uri for uri, hc in head.items()}
+
+        def resolve(ref: str) -> str:
+            uri = by_id.get(ref) or (ref if ref in head else None)
+            if uri is None:
+                raise InvalidInput(
+                    f"No concept '{ref[:80]}' in the vocabulary; give an id such as t0133."
+                )
+            return uri
+
+        return resolve
+
+    def propose(
+        self,
+        actor: Account | None,
+        kind: ProposalKind,
+        fields: Any,
+        *,
+        concept_id: str | None = None,
+        base_version: int | None = None,
+        title: str = "",
+        reason: str,
+        submit: bool = False,
+    ) -> Proposal:
+        """Return a new draft proposal (submitted if `submit`); raise Unauthorised, Forbidden,
+        InvalidInput, NotFound or Conflict (stale base, look-alike label)."""
+        author = require(actor, KIND_ACTION[kind])
+        reason = check_text(reason, "The reason")
+        head = {hc.concept.uri: hc for hc in self.store.head()}
+        base = self.store.base()
+        parsed = payload.parse(kind, fields, resolve=self._resolver(head, base))
+        known = {c.id for c in self.store.head_snapshot().collections}
+        unknown = set(parsed.get("collections", ())) - known
+        if unknown:
+            raise InvalidInput(
+                f"Unknown collections {sorted(unknown)}; use some of: {', '.join(sorted(known))}."
+            )
+        if kind is ProposalKind.ADD_CONCEPT:
+            if concept_id is not None or base_version is not None:
+                raise InvalidInput(
+                    "A new concept's id is given by the service; send no id or version."
+                )
+            new_id = self.store.allocate_concept_id()
+            scheme = [s.uri for s in self.store.head_snapshot().schemes][:1]
+            blank = Concept(new_id, f"{base}/terms/{new_id}", in_schemes=tuple(scheme))
+            edit = ConceptEdit(
+                new_id,
+                None,
+                None,
+                payload.apply(blank, kind, parsed),
+                (),
+                tuple(sorted(parsed.get("collections", ()))),
+            )
+        else:
+            current = next((hc for hc in head.values() if hc.concept.id == concept_id), None)
+            if current is None:
+                raise NotFound(f"No concept '{str(concept_id)[:80]}' in the vocabulary.")
+            if not isinstance(base_version, int) or isinstance(base_version, bool):
+                raise InvalidInput(
+                    f"Name the version of {concept_id} you started from (base_version); it is {current.version} now."
+                )
+            if base_version != current.version:
+                raise self._stale(current.concept.id, base_version, current)
+            after = payload.apply(current.concept, kind, parsed)
+            collections = tuple(sorted(parsed.get("collections", current.collections)))
+            edit = ConceptEdit(
+                current.concept.id,
+                current.version,
+                current.concept,
+                after,
+                current.collections,
+                collections,
+            )
+        edits = with_inverses([edit], head)
+        if not edits:
+            raise InvalidInput("The proposal changes nothing.")
+        return self._file(author, kind, edits, title, reason, "api", submit)
+
+    def _file(
+        self,
+        author: Account,
+        kind: ProposalKind,
+        edits: Sequence[ConceptEdit],
+        title: str,
+        reason: str,
+        origin: str,
+        submit: bool,
+    ) -> Proposal:
+        head_snapshot = self.store.head_snapshot()
+        edited = {e.concept_id for e in edits}
+        others = [c for c in head_snapshot.concepts if c.id not in edited] + [
+            e.after for e in edits
+        ]
+        check_confusables(((e.before, e.after) for e in edits), others)
+        now = self.clock()
+        title = (
+            check_text(title, "The title", max_length=200)
+            if title.strip()
+            else (f"{kind.value.replace('_', ' ')}: {edits[0].after.pref_label()}")
+        )
+        draft = Proposal(
+            NEW,
+            kind,
+            S.DRAFT,
+            author.id,
+            title,
+            reason,
+            tuple(edits),
+            now,
+            now,
+            gate(head_snapshot, edits),
+            origin,
+        )
+        stored = self.store.add_proposal(
+            draft,
+            self._entry(
+                author,
+                "proposal.create",
+                "proposal",
+                reason=reason,
+                after={"kind": kind.value, "concepts": list(draft.concept_ids)},
+            ),
+        )
+        return self.submit(author, stored.id) if submit else stored
+
+    def file_source(
+        self, actor: Account | None, edited: Snapshot, *, reason: str, submit: bool = True
+    ) -> list[Proposal]:
+        """Return the proposals that turn the head into `edited` (an edited Turtle source),
+        one per group of related changes, new concepts renumbered; raise as `propose` does."""
+        author = signed_in(actor)
+        reason = check_text(reason, "The reason")
+        head = {hc.concept.uri: hc for hc in self.store.head()}
+        versions = {hc.concept.id: hc.version for hc in head.values()}
+        drafts = proposals_from_snapshots(self.store.head_snapshot(), edited, versions)
+        for draft in drafts:
+            require(
+                author,
+                Action.PROPOSE_RETIREMENT
+                if any(e.before and e.before.status is not e.after.status for e in draft.edits)
+                else Action.PROPOSE,
+            )
+        new_ids = {e.concept_id: "" for d in drafts for e in d.edits if e.before is None}
+        new_ids = {old: self.store.allocate_concept_id() for old in new_ids}
+        base = self.store.base()
+        return [
+            self._file(
+                author, d.kind, renumber(d.edits, new_ids, base), d.title, reason, "turtle", submit
+            )
+            for d in drafts
+        ]
+
+    # --- moving through review ----------------------------------------------------------
+
+    def _move(
+        self,
+        actor: Account,
+        proposal: Proposal,
+        new: ProposalState,
+        action: str,
+        reviewer_id: int | None = None,
+    ) -> Proposal:
+        entry = self._entry(
+            actor,
+            action,
+            f"proposal:{proposal.id}",
+            before=proposal.state.value,
+            after=new.value,
+            proposal_id=proposal.id,
+        )
+        return self.store.move_proposal(
+            proposal.id, proposal.state, new, entry.at, entry, reviewer_id
+        )
+
+    def submit(self, actor: Account | None, proposal_id: int) -> Proposal:
+        """Return the proposal moved from draft to submitted (its author only)."""
+        p = self.store.proposal(proposal_id)
+        author = require_author(actor, p)
+        transition(p, S.SUBMITTED)
+        return self._move(author, p, S.SUBMITTED, "proposal.submit")
+
+    def withdraw(self, actor: Account | None, proposal_id: int) -> Proposal:
+        """Return the proposal withdrawn by its author (while still open)."""
+        p = self.store.proposal(proposal_id)
+        author = require_author(actor, p)
+        transition(p, S.WITHDRAWN)
+        return self._move(author, p, S.WITHDRAWN, "proposal.withdraw")
+
+    def _collections(self, p: Proposal) -> set[str]:
+        return {c for e in p.edits for c in (*e.collections_before, *e.collections_after)}
+
+    def take(self, actor: Account | None, proposal_id: int) -> Proposal:
+        """Return the proposal taken into review by an eligible reviewer."""
+        p = self.store.proposal(proposal_id)
+        transition(p, S.IN_REVIEW)
+        reviewer = require_reviewer(actor, p, self._collections(p))
+        return self._move(reviewer, p, S.IN_REVIEW, "proposal.review", reviewer.id)
+
+    def reject(self, actor: Account | None, proposal_id: int, comment: str) -> Proposal:
+        """Return the proposal rejected; a comment saying why is required."""
+        p = self.store.proposal(proposal_id)
+        transition(p, S.REJECTED)
+        reviewer = require_reviewer(actor, p, self._collections(p))
+        comment = check_text(comment or "", "A rejection's comment")
+        return self._decide(reviewer, p, Decision.REJECT, comment, ())
+
+    def approve(self, actor: Account | None, proposal_id: int, comment: str = "") -> Proposal:
+        """Return the proposal approved and applied to the head, with its audit entries.
+
+        Raise Forbidden (role, own proposal, scope, community), Conflict (decided already,
+        stale base: the message and details say what changed) or GateFailed.
+        """
+        p = self.store.proposal(proposal_id)
+        transition(p, S.APPROVED)
+        reviewer = require_reviewer(actor, p, self._collections(p))
+        require_approver(reviewer, p, self.store.account(p.author_id))
+        comment = check_text(comment, "The comment") if comment.strip() else ""
+        head = {hc.concept.id: hc for hc in self.store.head()}
+        for e in p.edits:
+            if (head[e.concept_id].version if e.concept_id in head else None) != e.base_version:
+                raise self._stale(e.concept_id, e.base_version, head.get(e.concept_id))
+        errors = [f for f in gate(self.store.head_snapshot(), p.edits) if f.severity in BLOCKING]
+        if errors:
+            listed = "\n".join(f"  {f.check} {f.subject}: {f.message}" for f in errors[:20])
+            raise GateFailed(f"Proposal {p.id} would break the quality gate:\n{listed}")
+        entries = [
+            self._entry(
+                reviewer,
+                "concept.add" if e.before is None else "concept.update",
+                f"concept:{e.concept_id}",
+                reason=p.reason,
+                proposal_id=p.id,
+                before=concept_to_dict(e.before) if e.before else None,
+                after=concept_to_dict(e.after),
+            )
+            for e in p.edits
+        ]
+        return self._decide(reviewer, p, Decision.APPROVE, comment, entries)
+
+    def _decide(
+        self,
+        reviewer: Account,
+        p: Proposal,
+        decision: Decision,
+        comment: str,
+        entries: Sequence[AuditEntry],
+    ) -> Proposal:
+        new = S.APPROVED if decision is Decision.APPROVE else S.REJECTED
+        review = Review(NEW, p.id, reviewer.id, decision, comment, self.clock())
+        entry = self._entry(
+            reviewer,
+            f"proposal.{decision.value}",
+            f"proposal:{p.id}",
+            before=p.state.value,
+            after=new.value,
+            reason=comment,
+            proposal_id=p.id,
+        )
+        try:
+            return self.store.decide(review, [entry, *entries])
+        except StaleConcept as exc:
+            found = next((hc for hc in self.store.head() if hc.concept.id == exc.concept_id), None)
+            raise self._stale(exc.concept_id, exc.expected, found) from None
+
+    def comment(self, actor: Account | None, proposal_id: int, text: str) -> Comment:
+        """Return a new comment on a proposal the actor can see."""
+        author = require(actor, Action.COMMENT)
+        self.proposal(author, proposal_id)
+        text = check_text(text, "A comment")
+        return self.store.add_comment(Comment(NEW, proposal_id, author.id, text, self.clock()))
+
+    # --- releases and the audit log ---------------------------------------------------
+
+    def record_release(self, actor: Account | None, version: str, note: str = "") -> Release:
+        """Return a new release of the current head (release managers only); Conflict if it exists."""
+        manager = require(actor, Action.RELEASE)
+        version = check_text(version, "The version", max_length=50)
+        release = Release(version, self.clock(), manager.id, note.strip())
+        entry = self._entry(manager, "release", f"release:{version}", reason=release.note)
+        return self.store.add_release(release, self.store.head_snapshot(), entry)
+
+    def export_audit(self, out: TextIO, *, after_seq: int = 0, page: int = 500) -> int:
+        """Write the audit log as JSON Lines (oldest first) and return how many entries."""
+        count = 0
+        while entries := self.store.audit(after_seq=after_seq, limit=page):
+            for entry in entries:
+                out.write(dumps(entry.to_json()) + "\n")
+            count += len(entries)
+            after_seq = entries[-1].seq
+        return count
