@@ -491,13 +491,14 @@ def test_adding_a_concept_puts_it_in_its_collection(
 
     workflow.approve(team.clinical_reviewer, p.id)
 
-    new = seeded.head_concept("t6")
+    assert p.concept_ids == ("t0006", "t4")  # numbered after the highest seeded id
+    new = seeded.head_concept("t0006")
     assert (new.version, new.collections, new.concept.broader) == (
         1,
         ("evaluation",),
         (f"{X}/terms/t4",),
     )
-    assert f"{X}/terms/t6" in seeded.head_concept("t4").concept.narrower
+    assert f"{X}/terms/t0006" in seeded.head_concept("t4").concept.narrower
     assert seeded.head_concept("t4").version == 2
 
 
