@@ -31,19 +31,39 @@ def postgres() -> Iterator[Cluster]:
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def migrated_template(postgres: Cluster) -> str:
+    """A PostgreSQL database migrated once, copied for each test (CREATE DATABASE ... TEMPLATE)."""
+    url = postgres.new_database()
+    SqlEditorialStore.open(url).close()
+    return url.split("@/", 1)[1].split("?")[0]
+
+
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database: a SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         return str(tmp_path / "editorial.db")
     cluster: Cluster = request.getfixturevalue("postgres")
     return cluster.new_database()
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[SqlEditorialStore]:
-    """An empty, migrated editorial store on each backend."""
-    opened = SqlEditorialStore.open(db_url)
+def store(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[SqlEditorialStore]:
+    """A fresh, migrated editorial store on each backend (opening it runs the migrations)."""
+    if backend == "sqlite":
+        url = str(tmp_path / "editorial.db")
+    else:
+        cluster: Cluster = request.getfixturevalue("postgres")
+        url = cluster.new_database(template=request.getfixturevalue("migrated_template"))
+    opened = SqlEditorialStore.open(url)
     try:
         yield opened
     finally:

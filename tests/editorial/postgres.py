@@ -74,9 +74,12 @@ class Cluster:
     def conninfo(self, dbname: str = "postgres") -> str:
         return f"host={self.root} user=postgres dbname={dbname}"
 
-    def new_database(self) -> str:
-        """Create an empty database and return its URL."""
+    def url(self, dbname: str) -> str:
+        return f"postgresql://postgres@/{dbname}?host={self.root}"
+
+    def new_database(self, template: str = "template1") -> str:
+        """Create a database (a copy of `template`, empty by default) and return its URL."""
         name = f"test_{next(self._names)}"
         with psycopg.connect(self.conninfo(), autocommit=True) as connection:
-            connection.execute(f"CREATE DATABASE {name}")
-        return f"postgresql://postgres@/{name}?host={self.root}"
+            connection.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        return self.url(name)
