@@ -126,7 +126,7 @@ def proposals_from_snapshots(
             f"Concepts {', '.join(removed)} are missing from the edited source; concepts are never "
             "deleted: mark them withdrawn (with a historyNote) or deprecated instead."
         )
-    moved = [c.id for c in diff.changes if c.field("uri")]
+    moved = [c.id for c in diff.changes if c.kind is not ChangeKind.ADDED and c.field("uri")]
     if moved:
         raise InvalidInput(f"Concept URIs never change, but {', '.join(moved)} did.")
     old = {c.id: c for c in head.concepts}
