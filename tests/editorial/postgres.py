@@ -20,15 +20,15 @@ PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 START_TIMEOUT_S = 60
 
 
-def find_bin() -> Path:
+def find_bin(pattern: str = PG_BIN_GLOB) -> Path:
     """Return the newest PostgreSQL server bin folder; fail saying how to install one."""
     found = sorted(
-        (Path(p) for p in glob.glob(PG_BIN_GLOB) if (Path(p) / "initdb").exists()),
+        (Path(p) for p in glob.glob(pattern) if (Path(p) / "initdb").exists()),
         key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
     )
     if not found:
         raise RuntimeError(
-            f"No PostgreSQL server binaries ({PG_BIN_GLOB}/initdb); run `make postgres` "
+            f"No PostgreSQL server binaries ({pattern}/initdb); run `make postgres` "
             "to install Debian's postgresql package, then run the tests again."
         )
     return found[-1]

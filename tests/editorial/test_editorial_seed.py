@@ -95,7 +95,9 @@ def test_filed_proposals_renumber_new_concepts_and_reach_the_head(
 
     [p] = wf.file_source(team.proposer, edited, reason="from a pull request")
     wf.take(team.industry_reviewer, p.id)
-    wf.approve(team.industry_reviewer, p.id)  # the new label is clinical: another community approves
+    wf.approve(
+        team.industry_reviewer, p.id
+    )  # the new label is clinical: another community approves
 
     assert (p.origin, p.state, p.concept_ids) == (
         "turtle",
