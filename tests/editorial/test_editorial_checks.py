@@ -75,16 +75,16 @@ def test_payload_values_are_checked(field: str, value: Any) -> None:
         raise InvalidInput(f"No concept {ref}")
 
     with pytest.raises(InvalidInput):
-        payload.parse(ProposalKind.EDIT_CONCEPT, {field: value}, resolve=resolve)
+        payload.read_fields(ProposalKind.EDIT_CONCEPT, {field: value}, resolve=resolve)
 
 
 def test_a_merge_names_exactly_one_successor() -> None:
-    fields = payload.parse(
+    fields = payload.read_fields(
         ProposalKind.MERGE, {"replaced_by": ["a", "b"]}, resolve=lambda r: f"http://x/terms/{r}"
     )
 
     with pytest.raises(InvalidInput, match="exactly one"):
-        payload.apply(Concept("t1", "http://x/terms/t1"), ProposalKind.MERGE, fields)
+        payload.apply_fields(Concept("t1", "http://x/terms/t1"), ProposalKind.MERGE, fields)
 
 
 def test_missing_postgres_binaries_fail_with_the_fix(tmp_path: object) -> None:

@@ -4,7 +4,7 @@ A payload is a dict of the fields its kind may set (`rules.KIND_FIELDS`); each f
 given replaces that field's whole value. Anything else, `status`, `id`, `uri` or
 `created_by` included, is refused: those are the service's to set, not the proposer's.
 
->>> fields = parse(ProposalKind.EDIT_DEFINITIONS,
+>>> fields = read_fields(ProposalKind.EDIT_DEFINITIONS,
 ...                {"definitions": [{"text": "A measure.", "lang": "en-GB"}]}, resolve=str)
 >>> fields["definitions"]
 (LangText(text='A measure.', lang='en-GB'),)
@@ -203,7 +203,9 @@ PARSERS: dict[str, Callable[[Any, Resolve], tuple[Any, ...]]] = {
 }
 
 
-def parse(kind: ProposalKind, payload: Any, *, resolve: Resolve) -> dict[str, tuple[Any, ...]]:
+def read_fields(
+    kind: ProposalKind, payload: Any, *, resolve: Resolve
+) -> dict[str, tuple[Any, ...]]:
     """Return the checked fields of a payload; raise InvalidInput naming what is wrong."""
     if not isinstance(payload, Mapping):
         raise InvalidInput("A proposal payload must be a JSON object of fields.")
@@ -229,7 +231,9 @@ _RETIRED = {
 }
 
 
-def apply(concept: Concept, kind: ProposalKind, fields: Mapping[str, tuple[Any, ...]]) -> Concept:
+def apply_fields(
+    concept: Concept, kind: ProposalKind, fields: Mapping[str, tuple[Any, ...]]
+) -> Concept:
     """Return `concept` with the parsed fields applied (collections are not a concept field)."""
     direct = {
         k: v

@@ -111,7 +111,7 @@ class Workflow(Reviewing):
         reason = check_text(reason, "The reason")
         head = {hc.concept.uri: hc for hc in self.store.head()}
         base = self.store.base()
-        parsed = payload.parse(kind, fields, resolve=self._resolver(head, base))
+        parsed = payload.read_fields(kind, fields, resolve=self._resolver(head, base))
         known = {c.id for c in self.store.head_snapshot().collections}
         unknown = set(parsed.get("collections", ())) - known
         if unknown:
@@ -130,7 +130,7 @@ class Workflow(Reviewing):
                 new_id,
                 None,
                 None,
-                payload.apply(blank, kind, parsed),
+                payload.apply_fields(blank, kind, parsed),
                 (),
                 tuple(sorted(parsed.get("collections", ()))),
             )
@@ -144,7 +144,7 @@ class Workflow(Reviewing):
                 )
             if base_version != current.version:
                 raise self._stale(current.concept.id, base_version, current)
-            after = payload.apply(current.concept, kind, parsed)
+            after = payload.apply_fields(current.concept, kind, parsed)
             collections = tuple(sorted(parsed.get("collections", current.collections)))
             edit = ConceptEdit(
                 current.concept.id,
