@@ -31,7 +31,7 @@ def test_upgrade_of_an_empty_database_matches_the_store_tables(db_url: str) -> N
 
 def test_upgrade_twice_changes_nothing(db_url: str) -> None:
     engine = database.create_engine(db_url)
-    database.upgrade(engine)
+    database.upgrade(db_url)  # a path or URL works as well as an engine
 
     database.upgrade(engine)
 

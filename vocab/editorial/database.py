@@ -80,10 +80,15 @@ def _config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
-def upgrade(engine: sa.Engine) -> None:
-    """Bring the schema to the newest revision (creating it in an empty database)."""
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+def upgrade(target: sa.Engine | str | Path) -> None:
+    """Bring the schema of an engine, path or URL to the newest revision (creating it if empty)."""
+    engine = target if isinstance(target, sa.Engine) else create_engine(target)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_config(connection), "head")
+    finally:
+        if engine is not target:
+            engine.dispose()
 
 
 def current_revision(engine: sa.Engine) -> str | None:

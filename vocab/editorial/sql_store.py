@@ -40,6 +40,7 @@ from vocab.editorial.model import (
     Release,
     Review,
 )
+from vocab.editorial.protocol import EditorialStore
 from vocab.editorial.sql_accounts import SqlAccounts
 from vocab.editorial.sql_base import new_id
 from vocab.editorial.sql_head import SqlHead
@@ -278,3 +279,8 @@ class SqlEditorialStore(SqlHead, SqlAccounts):
         if text is None:
             raise NotFound(f"No release '{version}'.")
         return snapshot_from_dict(json.loads(text))
+
+
+def _conforms(store: SqlEditorialStore) -> EditorialStore:
+    """Let mypy check that the SQL store implements the whole protocol."""
+    return store
