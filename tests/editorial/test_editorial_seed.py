@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.source import read_source
+from loaders.turtle_source import read_source
 from tests.editorial.conftest import Team, X, concept, tiny_snapshot
 from vocab.editorial.changes import proposals_from_snapshots
 from vocab.editorial.errors import Forbidden

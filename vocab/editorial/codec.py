@@ -25,7 +25,7 @@ from vocab.codec import (
 from vocab.diff import diff_concept
 from vocab.editorial.model import ConceptEdit, Proposal
 from vocab.model import Snapshot
-from vocab.quality import Finding
+from vocab.problems import Problem, Severity
 
 
 def stamp(moment: datetime) -> str:
@@ -67,12 +67,12 @@ def edit_from_dict(d: dict[str, Any]) -> ConceptEdit:
     )
 
 
-def finding_to_dict(f: Finding) -> dict[str, str]:
-    return {"check": f.check, "severity": f.severity, "subject": f.subject, "message": f.message}
+def finding_to_dict(f: Problem) -> dict[str, str]:
+    return {"check": f.check, "severity": f.severity.value, "subject": f.subject, "message": f.message}
 
 
-def finding_from_dict(d: dict[str, str]) -> Finding:
-    return Finding(d["check"], d["severity"], d["subject"], d["message"])
+def finding_from_dict(d: dict[str, str]) -> Problem:
+    return Problem(d["check"], Severity(d["severity"]), d["subject"], d["message"])
 
 
 def proposal_to_json(p: Proposal) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from vocab.diff import ConceptChange, diff_concept
 from vocab.model import COMMUNITIES, Concept
-from vocab.quality import Finding
+from vocab.problems import Problem
 
 NEW = 0
 """The id of an object that is not stored yet."""
@@ -170,7 +170,7 @@ class Proposal:
     edits: tuple[ConceptEdit, ...]
     created_at: datetime
     updated_at: datetime
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Problem, ...] = ()
     origin: str = "api"  # "api", or "turtle" for a proposal filed from an edited source file
     reviewer_id: int | None = None  # who took it into review, then who decided
 
@@ -180,9 +180,9 @@ class Proposal:
         return tuple(e.concept_id for e in self.edits)
 
     @property
-    def errors(self) -> tuple[Finding, ...]:
+    def errors(self) -> tuple[Problem, ...]:
         """Return the quality gate's error findings (they block approval)."""
-        return tuple(f for f in self.findings if f.severity == "error")
+        return tuple(f for f in self.findings if f.is_error)
 
 
 class Decision(StrEnum):

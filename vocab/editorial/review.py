@@ -35,10 +35,10 @@ from vocab.editorial.rules import (
     transition,
 )
 from vocab.model import Snapshot
-from vocab.quality import Finding
+from vocab.problems import Problem, Severity
 
-BLOCKING = ("error",)
-"""Finding severities that block approval."""
+BLOCKING = (Severity.ERROR,)
+"""Problem severities that block approval."""
 
 S = ProposalState
 
@@ -47,7 +47,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def gate(head: Snapshot, edits: Iterable[ConceptEdit]) -> tuple[Finding, ...]:
+def gate(head: Snapshot, edits: Iterable[ConceptEdit]) -> tuple[Problem, ...]:
     """Return the quality findings the edits would add to `head`, in check order."""
     before = set(quality.check(head).findings)
     return tuple(f for f in quality.check(apply_edits(head, edits)).findings if f not in before)
