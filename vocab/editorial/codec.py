@@ -68,7 +68,12 @@ def edit_from_dict(d: dict[str, Any]) -> ConceptEdit:
 
 
 def finding_to_dict(f: Problem) -> dict[str, str]:
-    return {"check": f.check, "severity": f.severity.value, "subject": f.subject, "message": f.message}
+    return {
+        "check": f.check,
+        "severity": f.severity.value,
+        "subject": f.subject,
+        "message": f.message,
+    }
 
 
 def finding_from_dict(d: dict[str, str]) -> Problem:
