@@ -7,8 +7,8 @@
 **Sense accuracy** reads every `bench/sets/senses-*.tsv` (the blind sets, written by
 someone else; columns `sentence`, `word`, `expected` concept id(s) `|`-separated, `note`;
 `#` lines are comments) and our own development set `tests/vocab/annotate_dev_senses.tsv`
-(not blind), each scored against its own vocabulary (`bench/sets/vocabulary-vN.ttl` for
-`senses-vN.tsv` when it exists, else the shipped source). A row is right when the span
+(not blind), each scored against its own vocabulary (`WRITTEN_FOR`: senses-v1 was written
+for vocabulary-v2.ttl; our development set against the shipped source). A row is right when the span
 covering `word` in `sentence` (the first whole-word occurrence, case first) is annotated
 with an expected concept; a longer term found around the word counts as right when its
 concept is narrower than an expected one ("clinical validation" for validation).
@@ -60,7 +60,9 @@ def build(source: Path, db: Path) -> Vocabulary:
 
 def read_set(path: Path) -> list[tuple[str, str, list[str]]]:
     """Return (sentence, word, expected ids) rows of a sense set."""
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    lines = [
+        ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")
+    ]
     header = lines[0].split("\t")
     rows = []
     for line in lines[1:]:
@@ -77,7 +79,9 @@ def score_set(path: Path, vocabulary: Vocabulary) -> tuple[int, int, list[str]]:
         pattern = rf"\b{re.escape(word)}\b"
         at = re.search(pattern, sentence) or re.search(pattern, sentence, re.IGNORECASE)
         where = at.start() if at else -1
-        span = next((s for s in annotator.annotate(sentence).spans if s.start <= where < s.end), None)
+        span = next(
+            (s for s in annotator.annotate(sentence).spans if s.start <= where < s.end), None
+        )
         got = span.sense.id if span else None
         ok = got in expected
         if not ok and span is not None and got is not None:
@@ -89,12 +93,16 @@ def score_set(path: Path, vocabulary: Vocabulary) -> tuple[int, int, list[str]]:
     return right, len(read_set(path)), misses
 
 
+WRITTEN_FOR = {"senses-v1.tsv": "vocabulary-v2.ttl"}
+"""The vocabulary each blind sense set was written for (see bench/sets/senses-README.md);
+a set not listed is scored against vocabulary-<its version>.ttl when there is one."""
+
+
 def vocabulary_for(path: Path) -> Vocabulary:
-    """Return the vocabulary a sense set was written for."""
-    version = path.stem.removeprefix("senses-")
-    own = SETS / f"vocabulary-{version}.ttl"
+    """Return the vocabulary a sense set was written for (the shipped one for our own set)."""
+    own = SETS / WRITTEN_FOR.get(path.name, f"vocabulary-{path.stem.removeprefix('senses-')}.ttl")
     if path.parent == SETS and own.exists():
-        return build(own, OUT / "db" / f"senses-{version}.db")
+        return build(own, OUT / "db" / f"senses-{own.stem}.db")
     return build(SHIPPED, OUT / "db" / "annotate-shipped.db")
 
 
@@ -167,7 +175,9 @@ def main() -> None:
         if args.db100k.exists():
             speed("100k", Vocabulary.open(args.db100k))
         else:
-            print(f"{args.db100k} is missing: python -m bench.generate --sizes 100k, then vocab build")
+            print(
+                f"{args.db100k} is missing: python -m bench.generate --sizes 100k, then vocab build"
+            )
     print("reproduce: python -m bench.annotate " + " ".join(sys.argv[1:]))
 
 

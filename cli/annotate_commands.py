@@ -11,8 +11,8 @@ import typer
 from cli.app import BaseOption, DbOption, OutOption, SourceOption, app, emit, err, load_settings
 from cli.store_commands import open_vocabulary
 from loaders.annotation_in import KINDS, kind_of, read_document
-from loaders.annotation_out import ANNOTATION_FORMATS, Annotated as Result
-from loaders.annotation_out import annotation_format
+from loaders.annotation_out import ANNOTATION_FORMATS, annotation_format
+from loaders.annotation_out import Annotated as Result
 from vocab.annotate import MAX_CHARACTERS, annotator_for
 from vocab.errors import InvalidInput, TooLarge
 

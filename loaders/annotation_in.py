@@ -33,15 +33,95 @@ KINDS: dict[str, str] = {"text": "text/plain", "markdown": "text/markdown", "htm
 """The kinds of document read, with their media types."""
 
 SKIPPED = frozenset(
-    "script style template noscript textarea title head code pre kbd samp var a abbr dfn "
-    "svg math iframe object select option button".split()
+    [
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "textarea",
+        "title",
+        "head",
+        "code",
+        "pre",
+        "kbd",
+        "samp",
+        "var",
+        "a",
+        "abbr",
+        "dfn",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "select",
+        "option",
+        "button",
+    ]
 )
 BLOCKS = frozenset(
-    "address article aside blockquote body br caption dd details dialog div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p section "
-    "summary table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
-VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 
 _MARKDOWN_SKIP = re.compile(
     r"(?P<fence>^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=mark)[^\n]*$)"

@@ -29,7 +29,7 @@ import orjson
 
 from loaders.annotation_in import Document
 from loaders.csv_table import spreadsheet_safe
-from vocab.annotate import Annotation, Sense, Span
+from vocab.annotate_result import Annotation, Sense, Span
 from vocab.errors import UnsupportedFormat
 
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -137,7 +137,10 @@ def _html(out: Annotated) -> bytes:
         parts.append(text[cursor:])
         return "".join(parts).encode()
     for span in spans:
-        parts += [_prose(text[cursor : span.start]), _link(span, _prose(text[span.start : span.end]))]
+        parts += [
+            _prose(text[cursor : span.start]),
+            _link(span, _prose(text[span.start : span.end])),
+        ]
         cursor = span.end
     parts.append(_prose(text[cursor:]))
     body = "".join(parts).strip()
@@ -150,17 +153,18 @@ def _prose(text: str) -> str:
     return "</p>\n<p>".join(p.replace("\n", "<br>\n") for p in paragraphs)
 
 
+def _plain(text: str, kind: str) -> str:
+    """Return what a reader sees of a stretch of the document (HTML without its markup)."""
+    return html.unescape(re.sub(r"<[^>]*>", " ", text)) if kind == "html" else text
+
+
 def _quote(out: Annotated, span: Span) -> dict[str, str]:
-    text = out.document.text
-    if out.document.kind == "html":  # quote what a reader sees, without markup
-        plain = lambda s: html.unescape(re.sub(r"<[^>]*>", " ", s))  # noqa: E731
-    else:
-        plain = lambda s: s  # noqa: E731
+    text, kind = out.document.text, out.document.kind
     return {
         "type": "TextQuoteSelector",
-        "exact": plain(text[span.start : span.end]),
-        "prefix": plain(text[max(0, span.start - QUOTE_CONTEXT) : span.start]),
-        "suffix": plain(text[span.end : span.end + QUOTE_CONTEXT]),
+        "exact": _plain(text[span.start : span.end], kind),
+        "prefix": _plain(text[max(0, span.start - QUOTE_CONTEXT) : span.start], kind),
+        "suffix": _plain(text[span.end : span.end + QUOTE_CONTEXT], kind),
     }
 
 
@@ -170,7 +174,9 @@ def _jsonld(out: Annotated) -> bytes:
     for i, span in enumerate(out.annotation.spans, start=1):
         selectors: list[dict[str, Any]] = [_quote(out, span)]
         if out.document.kind != "html":  # positions count characters of the text itself
-            selectors.insert(0, {"type": "TextPositionSelector", "start": span.start, "end": span.end})
+            selectors.insert(
+                0, {"type": "TextPositionSelector", "start": span.start, "end": span.end}
+            )
         body: list[dict[str, Any]] = [
             {"type": "SpecificResource", "source": span.sense.uri, "purpose": "identifying"},
             {
@@ -199,7 +205,12 @@ def _jsonld(out: Annotated) -> bytes:
         "type": "AnnotationCollection",
         "label": "Terms of the shared vocabulary found in the document",
         "total": len(items),
-        "first": {"id": f"{source}#page-1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+        "first": {
+            "id": f"{source}#page-1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
     }
     return orjson.dumps(collection)
 

@@ -19,23 +19,29 @@ profiles.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 
 from vocab.annotate_match import LabelForm, Match, Matcher
+from vocab.annotate_result import (
+    Annotation,
+    Sense,
+    Span,
+    how_matched,
+    quoted,
+    sense_of,
+    warnings_of,
+)
 from vocab.annotate_sense import (
     DOCUMENT_CONCEPT,
+    EXPANDED,
     NEARBY_CONCEPT,
     NEIGHBOUR_SENTENCE,
     SENTENCE,
     STOP,
     Candidate,
-    EXPANDED,
     Context,
     DocumentWords,
     SenseChooser,
@@ -43,9 +49,9 @@ from vocab.annotate_sense import (
     content_stems,
     stem,
 )
-from vocab.annotate_text import Segment, Token, alnum, sentence_bounds, tokenise, word_keys
+from vocab.annotate_text import Segment, Token, sentence_bounds, tokenise
 from vocab.errors import InvalidInput, TooLarge, UnsafeInput
-from vocab.model import KIND_RANK, COMMUNITIES, Concept, LabelKind, NoteKind
+from vocab.model import KIND_RANK, Concept
 from vocab.store import ReadStore
 
 MAX_CHARACTERS = 1_000_000
@@ -56,57 +62,6 @@ MAX_ALTERNATIVES = 5
 """Other senses listed per span, best first."""
 SENSE_PASSES = 2
 """Rankings of the ambiguous spans: the second uses the first's for nearby ambiguous spans."""
-
-HOW: dict[LabelKind, str] = {
-    LabelKind.PREF: "label",
-    LabelKind.ACRONYM: "acronym",
-    LabelKind.ALT: "synonym",
-    LabelKind.HIDDEN: "misspelling",
-}
-"""How a span matched, by the kind of label; "inflection" when the text is a plural or
-spelling variant of a preferred label or synonym."""
-
-
-@dataclass(frozen=True, slots=True)
-class Sense:
-    """A concept a span may mean, with the label it matched and its probability."""
-
-    id: str
-    uri: str
-    pref_label: str
-    label: str  # the label matched (a misspelling shows the preferred label)
-    kind: LabelKind
-    usage: tuple[str, ...]  # the communities that use that label
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A mention of a concept in the text: offsets into the input, and the sense chosen."""
-
-    start: int
-    end: int
-    text: str
-    match: str  # label, acronym, synonym, misspelling or inflection
-    sense: Sense
-    alternatives: tuple[Sense, ...] = ()
-    senses: int = 1  # how many concepts the word names
-    warnings: tuple[str, ...] = ()
-    false_friend: bool = False
-
-    @property
-    def ambiguous(self) -> bool:
-        return self.senses > 1
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """The spans found in one text, in order, and what it took."""
-
-    spans: tuple[Span, ...]
-    characters: int
-    words: int
-    seconds: float
 
 
 class Annotator:
@@ -196,13 +151,17 @@ class _Document:
             self.in_ambiguous[matches[i].first : matches[i].last + 1] = b"\x01" * (
                 matches[i].last - matches[i].first + 1
             )
-        self._labels = {f[0].row.uri: f[0].row.pref_label for m in self.by_concept for f in m.values()}
+        self._labels = {
+            f[0].row.uri: f[0].row.pref_label for m in self.by_concept for f in m.values()
+        }
 
     @property
     def stems(self) -> list[str | None]:
         """The content stem of each token (None for stop words), computed when first needed."""
         if self._stems is None:
-            self._stems = [None if t.key in STOP or len(t.key) < 2 else stem(t.key) for t in self.tokens]
+            self._stems = [
+                None if t.key in STOP or len(t.key) < 2 else stem(t.key) for t in self.tokens
+            ]
         return self._stems
 
     def choose_senses(self, deadline: float) -> None:
@@ -232,17 +191,19 @@ class _Document:
         best_id = ranked[0][0]
         concept = self.annotator.concept(best_id)
         key = " ".join(t.key for t in self.tokens[match.first : match.last + 1])
-        warnings = _warnings(concept)
-        mentioned = any(key in _quoted(w) for w in warnings)
-        sense = _sense(forms[best_id], ranked[0][1])
-        surfaces = dict.fromkeys((t.start, t.surface) for t in self.tokens[match.first : match.last + 1])
+        warnings = warnings_of(concept)
+        mentioned = any(key in quoted(w) for w in warnings)
+        sense = sense_of(forms[best_id], ranked[0][1])
+        surfaces = dict.fromkeys(
+            (t.start, t.surface) for t in self.tokens[match.first : match.last + 1]
+        )
         return Span(
             start=first.start,
             end=last.end,
             text=written,
-            match=_how(forms[best_id], " ".join(s for _, s in surfaces)),
+            match=how_matched(forms[best_id], " ".join(s for _, s in surfaces)),
             sense=sense,
-            alternatives=tuple(_sense(forms[c], p) for c, p in ranked[1 : 1 + MAX_ALTERNATIVES]),
+            alternatives=tuple(sense_of(forms[c], p) for c, p in ranked[1 : 1 + MAX_ALTERNATIVES]),
             senses=len(forms),
             warnings=warnings if len(forms) > 1 or mentioned else (),
             false_friend=len(forms) > 1 or (mentioned and bool(warnings)),
@@ -328,50 +289,6 @@ def _by_concept(match: Match) -> dict[str, list[LabelForm]]:
     return out
 
 
-def _sense(forms: list[LabelForm], score: float) -> Sense:
-    row = forms[0].row
-    usage = {u for f in forms if f.row.kind is not LabelKind.HIDDEN for u in f.row.usage}
-    return Sense(
-        id=row.id,
-        uri=row.uri,
-        pref_label=row.pref_label,
-        label=row.shown,
-        kind=row.kind,
-        usage=tuple(c for c in COMMUNITIES if c in usage),
-        score=round(score, 3),
-    )
-
-
-def _how(forms: list[LabelForm], written: str) -> str:
-    """Return how the text matched: by the label it equals, else as an inflection of it."""
-    same = alnum(written).casefold()
-    for form in forms:
-        if alnum(form.row.text).casefold() == same:
-            return HOW[form.row.kind]
-    kind = forms[0].row.kind
-    return "inflection" if kind in (LabelKind.PREF, LabelKind.ALT) else HOW[kind]
-
-
-_QUOTED = re.compile(r"'([^']{1,80})'|‘([^’]{1,80})’|\"([^\"]{1,80})\"|“([^”]{1,80})”")
-
-
-@lru_cache(maxsize=4096)
-def _quoted(warning: str) -> frozenset[str]:
-    """Return the matching keys of the words a warning quotes ('CT', 'precision')."""
-    return frozenset(
-        " ".join(k for raw in phrase.split() for k in word_keys(raw))
-        for match in _QUOTED.finditer(warning)
-        for phrase in match.groups()
-        if phrase
-    )
-
-
-def _warnings(concept: Concept | None) -> tuple[str, ...]:
-    if concept is None:
-        return ()
-    return tuple(n.text for n in concept.notes if n.kind is NoteKind.WARNING)
-
-
 def _check(text: str) -> None:
     if len(text) > MAX_CHARACTERS:
         raise TooLarge(
@@ -385,6 +302,8 @@ def _check(text: str) -> None:
             "The text holds characters that are not valid Unicode (a lone surrogate); send UTF-8."
         ) from None
 
+
+__all__ = ["MAX_CHARACTERS", "Annotation", "Annotator", "Sense", "Span", "annotator_for"]
 
 _ANNOTATORS: OrderedDict[str, Annotator] = OrderedDict()
 _ANNOTATORS_LOCK = threading.Lock()

@@ -75,9 +75,7 @@ class Matcher:
         by_pattern: list[list[LabelForm]] = []
         for row in rows:
             for form in _forms(row):
-                keys = (
-                    ("".join(row.norm.split()),) if form.compact else tuple(row.norm.split())
-                )
+                keys = ("".join(row.norm.split()),) if form.compact else tuple(row.norm.split())
                 pattern = "".join(self._code_of(k) for k in keys)
                 pid = patterns.setdefault(pattern, len(patterns))
                 if pid == len(by_pattern):
@@ -144,7 +142,9 @@ class Matcher:
                 run = [token.key]
         return False
 
-    def _stream(self, tokens: Sequence[Token], *, joined: bool) -> tuple[str, list[tuple[int, int]]]:
+    def _stream(
+        self, tokens: Sequence[Token], *, joined: bool
+    ) -> tuple[str, list[tuple[int, int]]]:
         """Return the document as code points, and the token range each code point stands for.
 
         With `joined`, each run of hyphen-joined words stands as one compact word.
@@ -217,7 +217,9 @@ def _acceptable(form: LabelForm, tokens: Sequence[Token], first: int, last: int)
 def _same_case(written: str, wanted: str) -> bool:
     """True if `written` is `wanted` as written, or in capitals, with an optional plural s."""
     for text in (written, written[:-1] if written[-1:] in "s" and wanted[-1:] not in "sS" else ""):
-        if text and (text == wanted or (not any(c.islower() for c in text) and text == wanted.upper())):
+        if text and (
+            text == wanted or (not any(c.islower() for c in text) and text == wanted.upper())
+        ):
             return True
     return False
 

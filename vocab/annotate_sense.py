@@ -64,22 +64,28 @@ IDF_SAMPLE = 5000  # concepts read to estimate word rarity in a large vocabulary
 PROFILE_CACHE = 4096
 MAX_SENSES_SCORED = 64  # beyond this (generated vocabularies) the rest score by prior only
 
-STOP = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    either et few for from further had has have having he her here hers him his how however
-    i if in into is it its itself just may me might more most much must my no nor not now
-    of off on once one only or other our out over own per same shall she should so some
-    such than that the their them then there these they this those through thus to too
-    under until up upon us use used using very via was we were what when where whether which
-    while who whom why will with within without would yet you your""".split()
-)
-_SUFFIXES = sorted(
-    "ational tional ation ations ition itions ion ions ness ment ments ing ings ised ized ise ize "
-    "ies ied ive ives ity ities ical ically al ally ers er ors or ory ic ics ed es ly ous".split(),
-    key=len,
-    reverse=True,
-)
+# fmt: off
+STOP = frozenset((
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each",
+    "either", "et", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "no", "nor",
+    "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "out", "over",
+    "own", "per", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "those", "through", "thus", "to",
+    "too", "under", "until", "up", "upon", "us", "use", "used", "using", "very", "via", "was",
+    "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why",
+    "will", "with", "within", "without", "would", "yet", "you", "your",
+))
+_SUFFIXES = sorted((
+    "ational", "tional", "ation", "ations", "ition", "itions", "ion", "ions", "ness", "ment",
+    "ments", "ing", "ings", "ised", "ized", "ise", "ize", "ies", "ied", "ive", "ives", "ity",
+    "ities", "ical", "ically", "al", "ally", "ers", "er", "ors", "or", "ory", "ic", "ics", "ed",
+    "es", "ly", "ous",
+), key=len, reverse=True)
+# fmt: on
 _CLAUSES = re.compile(r";|\bwhereas\b|,\s*but\b|,\s*while\b|\.\s+(?=[A-Z(])")
 _ID = re.compile(r"\b[a-z]\d{3,}\b", re.IGNORECASE)
 
@@ -167,7 +173,9 @@ class SenseChooser:
         self._collections: dict[str, frozenset[str]] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
 
-    def rank(self, candidates: Sequence[Candidate], context: Context) -> list[tuple[Concept, float]]:
+    def rank(
+        self, candidates: Sequence[Candidate], context: Context
+    ) -> list[tuple[Concept, float]]:
         """Return every candidate with its probability, most likely first."""
         idf = self.idf()
         scored = candidates[:MAX_SENSES_SCORED]
@@ -303,7 +311,10 @@ class SenseChooser:
             sense
             for sense in senses.values()
             if sense is not owner
-            and (sense.id.lower() in named or any(f" {lb} " in keys for lb in self._names(sense, key)))
+            and (
+                sense.id.lower() in named
+                or any(f" {lb} " in keys for lb in self._names(sense, key))
+            )
         ]
         return hits[0] if len(hits) == 1 else owner
 

@@ -24,8 +24,8 @@ from api.negotiation import content_type
 from api.respond import choose_format
 from api.templating import render, safe_href
 from loaders.annotation_in import KINDS, Document, kind_of, read_document
-from loaders.annotation_out import ANNOTATION_FORMATS, Annotated as Result
-from loaders.annotation_out import media_type_of, write_annotation
+from loaders.annotation_out import ANNOTATION_FORMATS, media_type_of, write_annotation
+from loaders.annotation_out import Annotated as Result
 from vocab.annotate import MAX_CHARACTERS, Annotation, annotator_for
 from vocab.errors import InvalidInput, TooLarge
 from vocab.vocabulary import Vocabulary
@@ -90,7 +90,9 @@ async def read_text(request: Request) -> tuple[str, str | None, bool]:
     try:
         body = b"".join(chunks).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"The body is not UTF-8 (byte {exc.start}); send the text as UTF-8.") from None
+        raise InvalidInput(
+            f"The body is not UTF-8 (byte {exc.start}); send the text as UTF-8."
+        ) from None
     media = request.headers.get("content-type", "text/plain").split(";")[0].strip().lower()
     kind: str | None = media if media in KINDS.values() else None
     form = media == "application/x-www-form-urlencoded"
@@ -108,7 +110,9 @@ def _json_text(body: str) -> tuple[str, str | None]:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
-        raise InvalidInput('The JSON body could not be read; send {"text": "...", "kind": "text"}.') from None
+        raise InvalidInput(
+            'The JSON body could not be read; send {"text": "...", "kind": "text"}.'
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InvalidInput('The JSON body needs a "text" string: {"text": "...", "kind": "text"}.')
     kind = data.get("kind")
@@ -165,7 +169,9 @@ async def annotate(
     if annotation is None:
         return busy()
     if form and format is None:
-        return HTMLResponse(page(serving, vocabulary, document, annotation), headers={"Cache-Control": "no-store"})
+        return HTMLResponse(
+            page(serving, vocabulary, document, annotation), headers={"Cache-Control": "no-store"}
+        )
     fmt = choose_format(request, ANNOTATE_OFFERS, "json", format)
     result = Result(annotation, document, safe_href(source or ""), vocabulary.digest)
     headers = {"Cache-Control": "no-store"}
@@ -181,7 +187,9 @@ async def annotate(
 @router.get("/annotate", response_class=HTMLResponse, include_in_schema=False)
 def annotate_page(serving: ServingDep, vocabulary: VocabularyDep) -> HTMLResponse:
     """The page where a person pastes text and sees it linked."""
-    return HTMLResponse(page(serving, vocabulary, None, None), headers={"Cache-Control": "public, max-age=300"})
+    return HTMLResponse(
+        page(serving, vocabulary, None, None), headers={"Cache-Control": "public, max-age=300"}
+    )
 
 
 def page(
@@ -192,7 +200,10 @@ def page(
     if document is not None and annotation is not None:
         cursor = 0
         for span in annotation.spans:
-            pieces += [(document.text[cursor : span.start], None), (document.text[span.start : span.end], span)]
+            pieces += [
+                (document.text[cursor : span.start], None),
+                (document.text[span.start : span.end], span),
+            ]
             cursor = span.end
         pieces.append((document.text[cursor:], None))
     return render(

@@ -16,7 +16,9 @@ SENTENCE = "The CT scanner and MRI."
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    vocabulary = build_vocabulary(FIXTURES / "annotate.ttl", tmp_path_factory.mktemp("api") / "a.db")
+    vocabulary = build_vocabulary(
+        FIXTURES / "annotate.ttl", tmp_path_factory.mktemp("api") / "a.db"
+    )
     return TestClient(create_app(vocabulary, base=BASE))
 
 
@@ -143,7 +145,9 @@ def test_the_page_is_a_form_that_posts_to_annotate(client: TestClient) -> None:
 
 
 def test_a_form_post_answers_the_page_with_the_text_linked_and_escaped(client: TestClient) -> None:
-    response = client.post("/annotate", data={"text": "<img src=x onerror=alert(1)> CT scanner", "kind": "text"})
+    response = client.post(
+        "/annotate", data={"text": "<img src=x onerror=alert(1)> CT scanner", "kind": "text"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "&lt;img src=x onerror=alert(1)&gt;" in response.text

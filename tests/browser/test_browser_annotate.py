@@ -11,14 +11,23 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import HostSite, Site, Watched
-from tests.browser.test_browser_accessibility import axe_source, describe, run_axe  # noqa: F401
+from tests.browser.test_browser_accessibility import describe, run_axe
 from tests.conftest import ROOT
 
 LECTURE = "\n".join(
-    (ROOT / "tests" / "content" / "documents" / "lecture.md").read_text(encoding="utf-8").splitlines()[2:5]
+    (ROOT / "tests" / "content" / "documents" / "lecture.md")
+    .read_text(encoding="utf-8")
+    .splitlines()[2:5]
 )  # the lecture's two paragraphs (tests/content checks the senses chosen in it)
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script><p>The CT scanner</p>'
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> str:
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    return Path(AXE_FILE_PATH).read_text(encoding="utf-8")
 
 
 @pytest.fixture(params=sorted(WIDTHS))
@@ -42,7 +51,7 @@ def annotate(page: Any, site: Site, text: str, kind: str = "text") -> None:
 
 
 def test_pasted_text_comes_back_linked_at_both_widths(
-    sized: Watched, site: Site, axe_source: str
+    sized: Watched, site: Site, axe_js: str
 ) -> None:
     page = sized.page
     annotate(page, site, LECTURE)
@@ -53,7 +62,7 @@ def test_pasted_text_comes_back_linked_at_both_widths(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
-    assert describe(run_axe(page, axe_source)) == ""
+    assert describe(run_axe(page, axe_js)) == ""
     assert sized.errors == []
 
 
@@ -62,7 +71,10 @@ def test_the_form_works_without_javascript(browser: Any, site: Site) -> None:
     page = context.new_page()
     try:
         annotate(page, site, LECTURE)
-        assert page.locator(".annotated a[href$='/terms/t0007']").first.text_content() == "deep learning"
+        assert (
+            page.locator(".annotated a[href$='/terms/t0007']").first.text_content()
+            == "deep learning"
+        )
     finally:
         context.close()
 

@@ -50,8 +50,13 @@ FALSE_FRIENDS = {
 def annotated(shipped: Vocabulary) -> dict[str, tuple[str, Annotation]]:
     out = {}
     for name in EXPECTED:
-        document = read_document((DOCUMENTS / name).read_text(encoding="utf-8"), KINDS[Path(name).suffix])
-        out[name] = (document.text, annotator_for(shipped.store).annotate(document.text, document.segments))
+        document = read_document(
+            (DOCUMENTS / name).read_text(encoding="utf-8"), KINDS[Path(name).suffix]
+        )
+        out[name] = (
+            document.text,
+            annotator_for(shipped.store).annotate(document.text, document.segments),
+        )
     return out
 
 
@@ -95,7 +100,9 @@ def test_offsets_point_into_the_document_as_given(
 
 
 def dev_rows() -> list[list[str]]:
-    lines = [ln for ln in DEV_SENSES.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    lines = [
+        ln for ln in DEV_SENSES.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
+    ]
     return [ln.split("\t") for ln in lines[1:] if ln.strip()]
 
 

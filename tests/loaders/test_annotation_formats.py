@@ -126,7 +126,9 @@ def test_html_of_html_keeps_the_markup_and_links_the_terms(annotator: Annotator)
 def test_markdown_stays_markdown_with_links(annotator: Annotator) -> None:
     out = annotated(annotator, "Use `CT` and MRI", "markdown")
     body = write_annotation(out, "html").decode()
-    assert body == 'Use `CT` and [MRI](http://127.0.0.1:8000/terms/mri "magnetic resonance imaging")'
+    assert (
+        body == 'Use `CT` and [MRI](http://127.0.0.1:8000/terms/mri "magnetic resonance imaging")'
+    )
     assert media_type_of("html", out.document) == "text/markdown"
 
 
@@ -141,7 +143,11 @@ def test_jsonld_is_a_web_annotation_collection_with_selectors(annotator: Annotat
         "purpose": "identifying",
     }
     selectors = {s["type"]: s for s in item["target"]["selector"]}
-    assert selectors["TextPositionSelector"] == {"type": "TextPositionSelector", "start": 4, "end": 6}
+    assert selectors["TextPositionSelector"] == {
+        "type": "TextPositionSelector",
+        "start": 4,
+        "end": 6,
+    }
     assert selectors["TextQuoteSelector"]["exact"] == "CT"
     assert any(b["purpose"] == "commenting" for b in item["body"])
 
