@@ -239,6 +239,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--mistakes", action="store_true", help="list failures (dev sets only)")
     args = parser.parse_args()
+    for name in ("search", "vendor", "vocabulary"):
+        setattr(args, name, getattr(args, name).resolve())
     sys.path.insert(0, str(ROOT))
     from bench.baselines import BASELINES
 
