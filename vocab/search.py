@@ -24,7 +24,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from vocab.meaning import MeaningIndex, fuse
 from vocab.model import LabelKind, MatchType
+from vocab.morphology import content_words
 from vocab.normalize import clean_query, normalise_label
 from vocab.store import LabelRow, ReadStore
 
@@ -50,6 +52,15 @@ CORRECTED_KEY_WIDTH = 2  # best corrections per word combined into whole correct
 CORRECTED_KEYS = 16  # corrected labels looked up by key, at most
 FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
 MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
+# Meaning stages: run when the lexical stages found no exact label, no label the query
+# starts, and nothing scoring CONFIDENT; their rankings and the lexical one are fused.
+CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
+PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # stay first
+MEANING_CANDIDATES = 50  # concepts read from each meaning stage
+SEMANTIC_FLOOR = 0.5  # least cosine similarity for a semantic hit
+RRF_K = 5.0  # rank fusion constant: small, so first places count
+FUSION_WEIGHTS = (1.0, 1.0, 1.0)  # lexical (prefix, fuzzy), definition, semantic
+MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # fused hits score base + span * share of the best fusion
 # Search stops after the exact stage once it fills the page, which is right only while
 # every later stage scores below every exact match:
 assert max(PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE) < min(
@@ -96,8 +107,9 @@ Scorer = Callable[[LabelRow], SearchHit | None]
 class Searcher:
     """Search over one store; holds the word list for typo correction once loaded."""
 
-    def __init__(self, store: ReadStore) -> None:
+    def __init__(self, store: ReadStore, meaning: MeaningIndex | None = None) -> None:
         self.store = store
+        self.meaning = meaning if meaning is not None else MeaningIndex(store)
         self._lock = threading.Lock()
         self._words: dict[int, list[str]] | None = None
         self._known: frozenset[str] = frozenset()
@@ -109,7 +121,8 @@ class Searcher:
         self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()
     ) -> list[SearchHit]:
         """Return up to `limit` hits, best first. Raises InvalidInput for a bad query."""
-        norm = normalise_label(clean_query(text))
+        text = clean_query(text)
+        norm = normalise_label(text)
         key = norm.replace(" ", "")
         if not key:
             return []
@@ -134,7 +147,60 @@ class Searcher:
         )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
-        return sorted(best.values(), key=_rank)[:limit]
+        lexical = sorted(best.values(), key=_rank)
+        if strong or (lexical and lexical[0].score >= CONFIDENT):
+            return lexical[:limit]
+        return self._with_meaning(text, words, lexical, limit, filters)
+
+    # --- meaning stages -------------------------------------------------------------------
+
+    def _with_meaning(
+        self,
+        text: str,
+        words: list[str],
+        lexical: list[SearchHit],
+        limit: int,
+        filters: SearchFilters,
+    ) -> list[SearchHit]:
+        """Return the lexical hits fused with the definition and semantic stages' rankings."""
+        pinned = [hit for hit in lexical if hit.match_type in PINNED]
+        loose = {hit.row.concept: hit for hit in lexical if hit.match_type not in PINNED}
+        definition = self.meaning.by_definition(content_words(words), MEANING_CANDIDATES)
+        semantic = [
+            (concept, similarity)
+            for concept, similarity in self.meaning.by_meaning(text, MEANING_CANDIDATES)
+            if similarity >= SEMANTIC_FLOOR
+        ]
+        rankings = [list(loose), [c for c, _ in definition], [c for c, _ in semantic]]
+        fused = fuse(rankings, FUSION_WEIGHTS, RRF_K)
+        places = [{c: i for i, c in enumerate(ranking)} for ranking in rankings]
+        taken = {hit.row.concept for hit in pinned}
+        rows = self._rows_of([c for c, _ in fused if c not in loose and c not in taken], filters)
+        top = sum(FUSION_WEIGHTS) / (RRF_K + 1)
+        hits = list(pinned)
+        for concept, score in fused:
+            if len(hits) >= limit:
+                break
+            if concept in taken:
+                continue
+            scaled = round(MEANING_BASE + MEANING_SPAN * score / top, 4)
+            if concept in loose:
+                found = loose[concept]
+                hits.append(SearchHit(found.row, found.match_type, scaled))
+            elif concept in rows:
+                by_definition = places[1].get(concept, limit * 99)
+                by_meaning = places[2].get(concept, limit * 99)
+                how = MatchType.DEFINITION if by_definition <= by_meaning else MatchType.SEMANTIC
+                hits.append(SearchHit(rows[concept], how, scaled))
+        return hits
+
+    def _rows_of(self, concepts: list[int], filters: SearchFilters) -> dict[int, LabelRow]:
+        """Return the label to show for each concept: its first label the filters accept."""
+        rows: dict[int, LabelRow] = {}
+        for row in self.store.labels_of_concepts(concepts):
+            if row.concept not in rows and row.kind is not LabelKind.HIDDEN and filters.accept(row):
+                rows[row.concept] = row
+        return rows
 
     # --- fuzzy stage ----------------------------------------------------------------------
 
