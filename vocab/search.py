@@ -57,9 +57,10 @@ MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
 CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
 PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # stay first
 MEANING_CANDIDATES = 50  # concepts read from each meaning stage
-SEMANTIC_FLOOR = 0.5  # least cosine similarity for a semantic hit
+SEMANTIC_FLOOR = 0.35  # least cosine similarity for the semantic stage to rank a concept
+SEMANTIC_ALONE = 0.55  # ... and to show it when no other stage found it
 RRF_K = 5.0  # rank fusion constant: small, so first places count
-FUSION_WEIGHTS = (1.0, 1.0, 1.0)  # lexical (prefix, fuzzy), definition, semantic
+FUSION_WEIGHTS = (0.5, 1.0, 1.5)  # lexical (prefix, fuzzy), definition, semantic
 MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # fused hits score base + span * share of the best fusion
 # Search stops after the exact stage once it fills the page, which is right only while
 # every later stage scores below every exact match:
@@ -171,6 +172,7 @@ class Searcher:
             for concept, similarity in self.meaning.by_meaning(text, MEANING_CANDIDATES)
             if similarity >= SEMANTIC_FLOOR
         ]
+        similarity = dict(semantic)
         rankings = [list(loose), [c for c, _ in definition], [c for c, _ in semantic]]
         fused = fuse(rankings, FUSION_WEIGHTS, RRF_K)
         places = [{c: i for i, c in enumerate(ranking)} for ranking in rankings]
@@ -187,7 +189,7 @@ class Searcher:
             if concept in loose:
                 found = loose[concept]
                 hits.append(SearchHit(found.row, found.match_type, scaled))
-            elif concept in rows:
+            elif concept in rows and (concept in places[1] or similarity[concept] >= SEMANTIC_ALONE):
                 by_definition = places[1].get(concept, limit * 99)
                 by_meaning = places[2].get(concept, limit * 99)
                 how = MatchType.DEFINITION if by_definition <= by_meaning else MatchType.SEMANTIC
