@@ -123,6 +123,7 @@ class AlignScore:
     correct: int = 0
     kept_unmapped: int = 0
     bands: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    reasons: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     mistakes: list[str] = field(default_factory=list)
 
     def figures(self) -> dict[str, Any]:
@@ -135,6 +136,9 @@ class AlignScore:
             "bands": {
                 band: f"{sum(v)}/{len(v)} = {sum(v) / len(v):.1%}" if v else "0 answers"
                 for band, v in self.bands.items()
+            },
+            "reasons": {
+                reason: f"{sum(v)}/{len(v)} right" for reason, v in sorted(self.reasons.items())
             },
         }
 
@@ -166,6 +170,7 @@ def score_alignment(vocabulary: Any, path: Path) -> AlignScore:
         right = best.row.id in expected
         score.correct += right
         score.bands[_band(best.confidence)].append(right)
+        score.reasons[f"{best.reason} {_band(best.confidence)}"].append(right)
         if not right:
             score.mistakes.append(
                 f"wrong  {r['term']!r} -> {best.row.id} {best.row.pref_label!r} "
@@ -301,6 +306,10 @@ def main() -> None:
                     for band, v in sorted(figures["engine"]["bands"].items(), reverse=True)
                 ),
             ]
+            text.append(
+                "Engine answers by evidence: "
+                + "; ".join(f"{k}: {v}" for k, v in figures["engine"]["reasons"].items())
+            )
             if args.mistakes and SETS not in path.resolve().parents:
                 text += ["", *align.mistakes]
         if args.mistakes and SETS not in args.search.resolve().parents:

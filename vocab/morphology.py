@@ -22,17 +22,7 @@ from functools import lru_cache
 import Stemmer
 
 STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    either etc even ever every few for from further get gets got had has have having he her
-    here hers him his how i if in into is it its itself just let lets like made make makes
-    many may me might more most much must my near no nor not now of off on once one only or
-    other our out over own per please same shall she should so some such than that the their
-    them then there these they this those through thus to too under until up upon us use
-    used uses using very via was we were what when where whether which while who whom whose
-    why will with within without would yet you your
-    """.split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "etc", "even", "ever", "every", "few", "for", "from", "further", "get", "gets", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "lets", "like", "made", "make", "makes", "many", "may", "me", "might", "more", "most", "much", "must", "my", "near", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "out", "over", "own", "per", "please", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using", "very", "via", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your"]
 )
 """Function words: never the word that decides which concept a query means."""
 

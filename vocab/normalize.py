@@ -208,9 +208,8 @@ _BROKEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def _broken_message(char: str) -> str:
     if "\ud800" <= char <= "\udfff":
-        return "The text holds a lone surrogate (U+%04X), which is not valid Unicode; send UTF-8." % ord(
-            char
-        )
+        code = f"U+{ord(char):04X}"
+        return f"The text holds a lone surrogate ({code}), which is not valid Unicode; send UTF-8."
     name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
     return f"The text holds a control character ({name}); remove it and send the text again."
 

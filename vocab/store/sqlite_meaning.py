@@ -30,6 +30,7 @@ MEANING_SCHEMA = (
     "CREATE TABLE vectors (n INTEGER PRIMARY KEY, vectors BLOB NOT NULL, scales BLOB NOT NULL)",
     "CREATE TABLE vector_codes (part INTEGER PRIMARY KEY, codes BLOB NOT NULL)",
 )
+MEANING_INDEXES = ("CREATE INDEX labels_concept ON labels(concept)",)  # labels of hits
 TEXT_COLUMNS = ("labels", "definitions", "notes")
 TEXT_WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weight of a match in each column
 VECTOR_PARTS = ("labels", "definitions")

@@ -24,7 +24,12 @@ from vocab.codec import collection_to_dict, concept_to_dict, scheme_to_dict
 from vocab.errors import StoreError
 from vocab.model import Concept, LabelKind, Snapshot
 from vocab.normalize import normalise_label
-from vocab.store.sqlite_meaning import MEANING_SCHEMA, text_rows, write_vectors
+from vocab.store.sqlite_meaning import (
+    MEANING_INDEXES,
+    MEANING_SCHEMA,
+    text_rows,
+    write_vectors,
+)
 from vocab.store.sqlite_schema import (
     CONCEPT_INDEXES,
     KIND_CODES,
@@ -120,7 +125,9 @@ def _write(
     digest = hashlib.sha256()
     texts = text_rows(snapshot.concepts)
     index_texts = "INSERT INTO texts_fts (rowid, labels, definitions, notes) VALUES (?,?,?,?)"
-    with _in_background(conn, LABEL_INDEXES, lambda: conn.executemany(index_texts, texts)):
+    with _in_background(
+        conn, (*LABEL_INDEXES, *MEANING_INDEXES), lambda: conn.executemany(index_texts, texts)
+    ):
         concept_rows = _concept_rows(snapshot, normalise, digest, progress)
         words = _word_counts(label_rows)
         if progress:
