@@ -55,6 +55,7 @@ MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
 # Meaning stages: run when the lexical stages found no exact label, no label the query
 # starts, and nothing scoring CONFIDENT; their rankings and the lexical one are fused.
 CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
+CLOSE_SPELLING = 75  # ... and so does one whose whole label is this close (rapidfuzz ratio)
 PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # stay first
 MEANING_CANDIDATES = 50  # concepts read from each meaning stage
 SEMANTIC_FLOOR = 0.35  # least cosine similarity for the semantic stage to rank a concept
@@ -149,7 +150,7 @@ class Searcher:
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
         lexical = sorted(best.values(), key=_rank)
-        if strong or (lexical and lexical[0].score >= CONFIDENT):
+        if strong or (lexical and lexical[0].score >= CONFIDENT) or _close(norm, lexical[:10]):
             return lexical[:limit]
         return self._with_meaning(text, words, lexical, limit, filters)
 
@@ -278,6 +279,11 @@ class Searcher:
             self._known = frozenset(known)
             self._visible = visible
             self._words = dict(by_length)
+
+
+def _close(norm: str, hits: list[SearchHit]) -> bool:
+    """True if a hit's whole label is a close spelling of the whole query (a typo)."""
+    return any(fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING for hit in hits)
 
 
 def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
