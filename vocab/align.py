@@ -39,7 +39,8 @@ from vocab.label_index import IndexedLabel, LabelIndex
 from vocab.meaning import MeaningIndex
 from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
-from vocab.vendor_terms import PRODUCT_WORDS, pieces
+from vocab.morphology import same_stem, stem
+from vocab.vendor_terms import PRODUCT_WORDS, pieces, tail_words
 
 __all__ = ["JUSTIFICATION", "MAPPED_AT", "Aligner", "Alignment", "Candidate"]
 
@@ -58,6 +59,7 @@ MAPPED_AT = 0.5  # a term whose best candidate is below this is reported unmappe
 SHOWN_FROM = 0.3  # candidates below this are not shown
 LEXICAL_SURE = 0.75  # a label candidate this good is not second-guessed by meaning evidence
 PIECES_AGREE_BONUS = 1.04  # an acronym and its expansion in parentheses name the same concept
+TAIL_PENALTY = 0.1  # a label found only among the qualifiers ("... on chest X-ray")
 MAX_TERMS = 10_000
 CANDIDATE_LIMIT = 3
 
@@ -160,6 +162,9 @@ class Aligner:
             candidates, status = self.candidates(norm, community)
             if status == "ambiguous" and len(parts) == 1:
                 return candidates, status
+            tail = tail_words(norm)
+            if tail and status == "mapped":
+                candidates = [_qualifier_only(c, tail) for c in candidates]
             for candidate in candidates if status == "mapped" else []:
                 known = found.get(candidate.row.id)
                 if known is not None:  # two pieces name it: an acronym and its expansion
@@ -241,6 +246,21 @@ class Aligner:
         return [
             Candidate(s.row, MatchKind.EXACT, AMBIGUOUS_CONFIDENCE, reason(s)) for s in senses
         ], "ambiguous"
+
+
+def _qualifier_only(candidate: Candidate, tail: frozenset[str]) -> Candidate:
+    """Return the candidate, less confident if its label names only the term's qualifiers."""
+    if candidate.predicate is MatchKind.EXACT:
+        return candidate
+    tail_stems = [stem(w) for w in tail]
+    words = [w for w in candidate.row.norm.split() if w not in PREPOSITIONS_IN_LABELS]
+    if not words or not all(any(same_stem(stem(w), t) for t in tail_stems) for w in words):
+        return candidate
+    value = round(max(0.0, candidate.confidence - TAIL_PENALTY), 3)
+    return Candidate(candidate.row, candidate.predicate, value, candidate.reason)
+
+
+PREPOSITIONS_IN_LABELS = frozenset({"of", "at", "in", "on", "for", "and", "the", "a", "as"})
 
 
 def group_by_status(alignments: list[Alignment]) -> dict[str, int]:

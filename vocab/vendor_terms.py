@@ -60,6 +60,22 @@ def pieces(term: str) -> list[Piece]:
     return found
 
 
+PREPOSITIONS = frozenset(
+    "of on in for from with across before after to using via at by into within between".split()
+)
+"""Words that end the head of a noun phrase: 'localisation of fractures' is a localisation."""
+
+
+def tail_words(norm: str) -> frozenset[str]:
+    """Return the words after the first preposition of a normalised term (its qualifiers),
+    or nothing when the term has no preposition after its first word."""
+    words = norm.split()
+    for i, word in enumerate(words[1:], start=1):
+        if word in PREPOSITIONS:
+            return frozenset(words[i + 1 :]) - set(words[:i])
+    return frozenset()
+
+
 def core_words(words: list[str]) -> list[str]:
     """Return the words that are not product words (all of them if every word is one)."""
     kept = [w for w in words if w not in PRODUCT_WORDS]
