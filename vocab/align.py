@@ -38,8 +38,8 @@ from vocab.errors import InvalidInput
 from vocab.label_index import IndexedLabel, LabelIndex
 from vocab.meaning import MeaningIndex
 from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
-from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
 from vocab.morphology import same_stem, stem
+from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
 from vocab.vendor_terms import PRODUCT_WORDS, pieces, tail_words
 
 __all__ = ["JUSTIFICATION", "MAPPED_AT", "Aligner", "Alignment", "Candidate"]
@@ -62,6 +62,7 @@ PIECES_AGREE_BONUS = 1.04  # an acronym and its expansion in parentheses name th
 TAIL_PENALTY = 0.1  # a label found only among the qualifiers ("... on chest X-ray")
 MAX_TERMS = 10_000
 CANDIDATE_LIMIT = 3
+
 
 @dataclass(frozen=True, slots=True)
 class Alignment:

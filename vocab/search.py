@@ -190,7 +190,9 @@ class Searcher:
             if concept in loose:
                 found = loose[concept]
                 hits.append(SearchHit(found.row, found.match_type, scaled))
-            elif concept in rows and (concept in places[1] or similarity[concept] >= SEMANTIC_ALONE):
+            elif concept in rows and (
+                concept in places[1] or similarity[concept] >= SEMANTIC_ALONE
+            ):
                 by_definition = places[1].get(concept, limit * 99)
                 by_meaning = places[2].get(concept, limit * 99)
                 how = MatchType.DEFINITION if by_definition <= by_meaning else MatchType.SEMANTIC

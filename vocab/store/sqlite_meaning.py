@@ -62,7 +62,7 @@ def write_vectors(
     Raises EmbeddingError if the model cannot be loaded.
     """
     model = model or load_model()
-    parts = [model.embed([row[1 + i] for row in rows]) for i in range(len(VECTOR_PARTS))]
+    parts = [model.embed([str(row[1 + i]) for row in rows]) for i in range(len(VECTOR_PARTS))]
     quantised = [quantise(vectors) for vectors in parts]
     ints = np.concatenate([q for q, _ in quantised], axis=1)  # (concepts, parts * dim)
     scales = np.stack([s for _, s in quantised], axis=1).astype(np.float32)
