@@ -3,8 +3,8 @@
 The model is WordLlama `l2_supercat` (256 dimensions, 32,000 tokens, MIT licence): a
 token embedding table distilled from a large language model, averaged over a text's
 tokens. Its weights (16 MB) and tokenizer come inside the `wordllama` wheel, so the
-service starts air-gapped. They are read here with `safetensors` and `tokenizers`
-directly from the package folder, found without importing `wordllama` itself: its
+service starts air-gapped. They are read here (the weights memory-mapped, the tokenizer
+with `tokenizers`) directly from the package folder, found without importing `wordllama` itself: its
 package import configures the root logger and imports `requests`, and its loader would
 fetch a missing file over the network. A missing or damaged file raises
 `EmbeddingError`, so startup fails loudly rather than serving without the semantic stage.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,7 +149,6 @@ def load_model(folder: Path | None = None) -> EmbeddingModel:
 
 
 def _read(folder: Path) -> EmbeddingModel:
-    from safetensors import safe_open
     from tokenizers import Tokenizer
 
     weights, tokenizer_file = folder / WEIGHTS, folder / TOKENIZER
@@ -158,13 +158,34 @@ def _read(folder: Path) -> EmbeddingModel:
                 f"The embedding model file {path} is missing; reinstall the 'wordllama' package."
             )
     try:
-        with safe_open(str(weights), framework="np") as f:
-            table = np.ascontiguousarray(f.get_tensor(TENSOR), dtype=np.float16)
+        table = _mapped_table(weights)
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
-    except Exception as exc:  # safetensors and tokenizers raise their own untyped errors
+    except EmbeddingError:
+        raise
+    except Exception as exc:  # OSError, a bad JSON header, or tokenizers' own untyped errors
         raise EmbeddingError(f"The embedding model in {folder} could not be read: {exc}") from exc
     tokenizer.no_padding()
     tokenizer.no_truncation()
     if table.ndim != 2 or table.shape[0] < tokenizer.get_vocab_size() // 2:
         raise EmbeddingError(f"The embedding table in {weights} has an unexpected shape.")
     return EmbeddingModel(MODEL_NAME, table, tokenizer)
+
+
+def _mapped_table(path: Path) -> npt.NDArray[np.float16]:
+    """Return the token table of a safetensors file, memory-mapped read-only: a query
+    touches a few rows, so only their pages become resident (not 16 MB per process).
+
+    The format is an 8-byte little-endian header length, a JSON header naming each
+    tensor's dtype, shape and byte offsets, then the data. Raises EmbeddingError.
+    """
+    with open(path, "rb") as f:
+        size = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(size))
+    info = header.get(TENSOR) if isinstance(header, dict) else None
+    if not isinstance(info, dict) or info.get("dtype") != "F16" or len(info.get("shape", ())) != 2:
+        raise EmbeddingError(f"{path} holds no float16 matrix '{TENSOR}'.")
+    rows, dim = (int(n) for n in info["shape"])
+    start, end = (int(n) for n in info["data_offsets"])
+    if end - start != rows * dim * 2 or 8 + size + end > path.stat().st_size:
+        raise EmbeddingError(f"{path} is truncated or damaged; reinstall 'wordllama'.")
+    return np.memmap(path, dtype=np.float16, mode="r", offset=8 + size + start, shape=(rows, dim))
