@@ -1,7 +1,8 @@
-"""Ranked search over every label: exact > acronym > synonym > prefix > fuzzy.
+"""Ranked search: labels first (exact > acronym > synonym > prefix > fuzzy), then meaning.
 
-Stages run cheapest first, against indexes, and the fuzzy stage runs only when no exact
-or prefix stage found anything:
+Stages run cheapest first, against indexes; the fuzzy stage runs only when no exact or
+prefix stage found anything, and the meaning stages only when no label answers
+confidently:
 
 1. exact: the normalised compact key equals a label's (index lookup);
 2. prefix: a label's key starts with the query's (index range scan), or every query word
@@ -9,9 +10,14 @@ or prefix stage found anything:
 3. fuzzy: each query word is corrected against the words of visible labels with
    rapidfuzz (most similar, then commonest); the corrected label is looked up by its key,
    FTS5 finds labels holding the corrected words in any order, and rapidfuzz ranks those
-   few hundred candidates; small stores also compare the whole query with every label.
+   few hundred candidates; small stores also compare the whole query with every label;
+4. meaning (`vocab.meaning`): the query's content words against every concept's
+   definitions, scope notes and examples (`definition`), and its vector against the
+   concept vectors (`semantic`); their rankings and the prefix and fuzzy one are fused by
+   reciprocal rank, under the exact, acronym and synonym hits, which stay first.
 
-Each hit says how it matched (`match_type`) and which label matched.
+Each hit says how it matched (`match_type`) and which label matched (the preferred label
+for a meaning hit).
 """
 
 from __future__ import annotations
