@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from loaders.source import read_source
+from loaders.turtle_source import read_source
 from tests.conftest import BASE, SOURCE
 from vocab.model import Collection, Concept, Label, LabelKind, Note, NoteKind, ancestors
 from vocab.normalize import compact_key
