@@ -22,9 +22,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from vocab.annotate_match import LabelForm, Match, Matcher
+from vocab.annotate_document import Document
+from vocab.annotate_match import Matcher
+from vocab.annotate_meaning import SenseModel
 from vocab.annotate_result import (
     Annotation,
     Sense,
@@ -34,24 +36,11 @@ from vocab.annotate_result import (
     sense_of,
     warnings_of,
 )
-from vocab.annotate_sense import (
-    DOCUMENT_CONCEPT,
-    EXPANDED,
-    NEARBY_CONCEPT,
-    NEIGHBOUR_SENTENCE,
-    SENTENCE,
-    STOP,
-    Candidate,
-    Context,
-    DocumentWords,
-    SenseChooser,
-    SenseModel,
-    content_stems,
-    stem,
-)
-from vocab.annotate_text import Segment, Token, sentence_bounds, tokenise
+from vocab.annotate_sense import SenseChooser
+from vocab.annotate_text import Segment, tokenise
+from vocab.embedding import load_model
 from vocab.errors import InvalidInput, TooLarge, UnsafeInput
-from vocab.model import KIND_RANK, Concept
+from vocab.model import Concept
 from vocab.store import ReadStore
 
 MAX_CHARACTERS = 1_000_000
@@ -60,14 +49,16 @@ TIME_LIMIT_S = 20.0
 """Annotation that takes longer is stopped (it takes about 0.1 s per 100 KB)."""
 MAX_ALTERNATIVES = 5
 """Other senses listed per span, best first."""
-SENSE_PASSES = 2
-"""Rankings of the ambiguous spans: the second uses the first's for nearby ambiguous spans."""
 
 
 class Annotator:
-    """Annotates texts against one release; thread-safe, built lazily."""
+    """Annotates texts against one release; thread-safe. `warm()` builds what it needs."""
 
     def __init__(self, store: ReadStore, model: SenseModel | None = None) -> None:
+        """Without `model`, a store built with concept vectors gets the service's embedding
+        model (raises EmbeddingError if it cannot be loaded); one without gets none."""
+        if model is None and store.meta.get("embedding_model"):
+            model = load_model()
         self.store = store
         self.chooser = SenseChooser(store, model)
         self._lock = threading.Lock()
@@ -76,17 +67,17 @@ class Annotator:
 
     @property
     def matcher(self) -> Matcher:
-        """The release's label automaton, built on first use."""
+        """The release's label automaton, built on first use unless `warm()` built it."""
         if self._matcher is None:
             with self._lock:
                 if self._matcher is None:
-                    self._matcher = Matcher(self.store.all_labels(active_only=True))
+                    self._matcher = Matcher(self.store)
         return self._matcher
 
     def warm(self) -> None:
         """Build the automaton and the word rarities now rather than on the first request."""
         _ = self.matcher
-        self.chooser.idf()
+        self.chooser.words.idf()
 
     def annotate(
         self,
@@ -101,20 +92,27 @@ class Annotator:
         UnsafeInput past the time limit.
         """
         began = time.perf_counter()
+        document = self.document(text, segments, deadline=began + time_limit)
+        spans = [_span(document, i, self.concept) for i in range(len(document.matches))]
+        return Annotation(
+            tuple(spans), len(text), len(document.tokens), time.perf_counter() - began
+        )
+
+    def document(
+        self, text: str, segments: Sequence[Segment] | None = None, *, deadline: float
+    ) -> Document:
+        """Return `text` read, matched and with its senses ranked (raises as `annotate`)."""
         _check(text)
         tokens = tokenise(text, segments)
-        matches = self.matcher.find(tokens)
-        document = _Document(self, text, tokens, matches)
-        document.choose_senses(began + time_limit)
-        spans = [document.span(i) for i in range(len(matches))]
-        return Annotation(tuple(spans), len(text), len(tokens), time.perf_counter() - began)
+        document = Document(text, tokens, self.matcher.find(tokens), self.chooser, self.concept)
+        document.choose_senses(deadline)
+        return document
 
     def concept(self, concept_id: str) -> Concept | None:
         """Return an active concept by id, from a small cache."""
-        with self._lock:
-            found = self._concepts.get(concept_id)
-            if found is not None:
-                return found
+        found = self._concepts.get(concept_id)
+        if found is not None:
+            return found
         record = self.store.concept(concept_id)
         if record is None:
             return None
@@ -125,168 +123,31 @@ class Annotator:
         return record.concept
 
 
-class _Document:
-    """One text being annotated: its tokens, matches and the context each span sees."""
-
-    def __init__(
-        self, annotator: Annotator, text: str, tokens: list[Token], matches: list[Match]
-    ) -> None:
-        self.annotator = annotator
-        self.text = text
-        self.tokens = tokens
-        self.matches = matches
-        self.sentences = sentence_bounds(tokens)
-        self._stems: list[str | None] | None = None
-        self.by_concept = [_by_concept(m) for m in matches]
-        self._document_words: DocumentWords | None = None
-        self._document_concepts: dict[str, float] | None = None
-        self._sentence_concepts: dict[int, list[str]] = {}
-        self.ambiguous = [i for i, forms in enumerate(self.by_concept) if len(forms) > 1]
-        self._sentence_ambiguous: dict[int, list[int]] = {}
-        for i in self.ambiguous:
-            self._sentence_ambiguous.setdefault(tokens[matches[i].first].sentence, []).append(i)
-        self.ranked: dict[int, list[tuple[Concept, float]]] = {}
-        self.in_ambiguous = bytearray(len(tokens))  # words of ambiguous spans count by their senses
-        for i in self.ambiguous:
-            self.in_ambiguous[matches[i].first : matches[i].last + 1] = b"\x01" * (
-                matches[i].last - matches[i].first + 1
-            )
-        self._labels = {
-            f[0].row.uri: f[0].row.pref_label for m in self.by_concept for f in m.values()
-        }
-
-    @property
-    def stems(self) -> list[str | None]:
-        """The content stem of each token (None for stop words), computed when first needed."""
-        if self._stems is None:
-            self._stems = [
-                None if t.key in STOP or len(t.key) < 2 else stem(t.key) for t in self.tokens
-            ]
-        return self._stems
-
-    def choose_senses(self, deadline: float) -> None:
-        """Rank the senses of every ambiguous span, twice: the second time, nearby ambiguous
-        spans count with the probabilities of the first ("a planning CT for RT": each
-        acronym's likely sense supports the other's). Raises UnsafeInput past `deadline`."""
-        for _ in range(SENSE_PASSES):
-            ranked: dict[int, list[tuple[Concept, float]]] = {}
-            for n, i in enumerate(self.ambiguous):
-                if n % 64 == 0 and time.perf_counter() > deadline:
-                    raise UnsafeInput(
-                        "Annotating this text took too long; send a shorter text or split it."
-                    )
-                ranked[i] = self._rank(i)
-            self.ranked = ranked
-
-    def span(self, i: int) -> Span:
-        match = self.matches[i]
-        first, last = self.tokens[match.first], self.tokens[match.last]
-        written = self.text[first.start : last.end]
-        forms = self.by_concept[i]
-        if len(forms) == 1:
-            (concept_forms,) = forms.values()
-            ranked = [(concept_forms[0].row.id, 1.0)]
-        else:
-            ranked = [(c.id, p) for c, p in self.ranked[i]]
-        best_id = ranked[0][0]
-        concept = self.annotator.concept(best_id)
-        key = " ".join(t.key for t in self.tokens[match.first : match.last + 1])
-        warnings = warnings_of(concept)
-        mentioned = any(key in quoted(w) for w in warnings)
-        sense = sense_of(forms[best_id], ranked[0][1])
-        surfaces = dict.fromkeys(
-            (t.start, t.surface) for t in self.tokens[match.first : match.last + 1]
-        )
-        return Span(
-            start=first.start,
-            end=last.end,
-            text=written,
-            match=how_matched(forms[best_id], " ".join(s for _, s in surfaces)),
-            sense=sense,
-            alternatives=tuple(sense_of(forms[c], p) for c, p in ranked[1 : 1 + MAX_ALTERNATIVES]),
-            senses=len(forms),
-            warnings=warnings if len(forms) > 1 or mentioned else (),
-            false_friend=len(forms) > 1 or (mentioned and bool(warnings)),
-        )
-
-    def _rank(self, i: int) -> list[tuple[Concept, float]]:
-        match = self.matches[i]
-        forms = self.by_concept[i]
-        written = self.text[self.tokens[match.first].start : self.tokens[match.last].end]
-        candidates = []
-        for concept_id, concept_forms in forms.items():
-            concept = self.annotator.concept(concept_id)
-            if concept is not None:
-                candidates.append(Candidate(concept, concept_forms[0].row.kind))
-        sentence = self.tokens[match.first].sentence
-        words: dict[str, float] = {}
-        for number, weight in (
-            (sentence - 1, NEIGHBOUR_SENTENCE),
-            (sentence + 1, NEIGHBOUR_SENTENCE),
-            (sentence, SENTENCE),
-        ):
-            if 0 <= number < len(self.sentences):
-                start, end = self.sentences[number]
-                for j in range(start, end):
-                    s = self.stems[j]
-                    if s is not None and not self.in_ambiguous[j]:
-                        words[s] = weight
-        nearby = self._nearby(i, sentence)
-        for uri, weight in nearby.items():  # a nearby term also counts for its words ("RT")
-            if weight > DOCUMENT_CONCEPT:
-                for s in content_stems(self._labels.get(uri, "")):
-                    words[s] = max(words.get(s, 0.0), weight * EXPANDED)
-        start, end = self.sentences[sentence]
-        context = Context(
-            words=words,
-            document=self.document_words(),
-            concepts=nearby,
-            sentence=self.text[self.tokens[start].start : self.tokens[end - 1].end],
-            written=written,
-            key=" ".join(t.key for t in self.tokens[match.first : match.last + 1]),
-        )
-        return self.annotator.chooser.rank(candidates, context)
-
-    def document_words(self) -> DocumentWords:
-        if self._document_words is None:
-            stems = [s for s in self.stems if s is not None]
-            self._document_words = self.annotator.chooser.document_words(stems)
-        return self._document_words
-
-    def _nearby(self, i: int, sentence: int) -> dict[str, float]:
-        """Return the concepts found in the document, weighted by nearness (and, for the
-        senses of other ambiguous spans nearby, by their probability so far)."""
-        if self._document_concepts is None:
-            self._document_concepts, self._sentence_concepts = {}, {}
-            for match, forms in zip(self.matches, self.by_concept, strict=True):
-                if len(forms) == 1:
-                    uri = next(iter(forms.values()))[0].row.uri
-                    self._document_concepts[uri] = DOCUMENT_CONCEPT
-                    number = self.tokens[match.first].sentence
-                    self._sentence_concepts.setdefault(number, []).append(uri)
-        nearby = dict(self._document_concepts)
-        for number in (sentence - 1, sentence, sentence + 1):
-            for uri in self._sentence_concepts.get(number, ()):
-                nearby[uri] = NEARBY_CONCEPT
-            for j in self._sentence_ambiguous.get(number, ()):
-                if j == i:
-                    continue
-                if j in self.ranked:
-                    senses = [(c.uri, p) for c, p in self.ranked[j]]
-                else:
-                    forms = self.by_concept[j]
-                    senses = [(f[0].row.uri, 1 / len(forms)) for f in forms.values()]
-                for uri, p in senses:
-                    nearby[uri] = max(nearby.get(uri, 0.0), NEARBY_CONCEPT * p)
-        return nearby
-
-
-def _by_concept(match: Match) -> dict[str, list[LabelForm]]:
-    """Return the label forms of a match by concept id, most significant label first."""
-    out: dict[str, list[LabelForm]] = {}
-    for form in sorted(match.forms, key=lambda f: KIND_RANK[f.row.kind]):
-        out.setdefault(form.row.id, []).append(form)
-    return out
+def _span(document: Document, i: int, concept: Callable[[str], Concept | None]) -> Span:
+    """Return match i of `document` as a span, with its sense and alternatives."""
+    match = document.matches[i]
+    tokens = document.tokens
+    first, last = tokens[match.first], tokens[match.last]
+    forms = document.by_concept[i]
+    if i in document.ranked:
+        ranked = [(c.id, p) for c, p in document.ranked[i]]
+    else:
+        ranked = [(next(iter(forms)), 1.0)]
+    best_id = ranked[0][0]
+    warnings = warnings_of(concept(best_id))
+    mentioned = any(document.key(i) in quoted(w) for w in warnings)
+    surfaces = dict.fromkeys((t.start, t.surface) for t in tokens[match.first : match.last + 1])
+    return Span(
+        start=first.start,
+        end=last.end,
+        text=document.text[first.start : last.end],
+        match=how_matched(forms[best_id], " ".join(s for _, s in surfaces)),
+        sense=sense_of(forms[best_id], ranked[0][1]),
+        alternatives=tuple(sense_of(forms[c], p) for c, p in ranked[1 : 1 + MAX_ALTERNATIVES]),
+        senses=len(forms),
+        warnings=warnings if len(forms) > 1 or mentioned else (),
+        false_friend=len(forms) > 1 or (mentioned and bool(warnings)),
+    )
 
 
 def _check(text: str) -> None:

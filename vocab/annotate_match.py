@@ -7,6 +7,12 @@ boundaries come for free. Labels written with joined words ("auto-contouring",
 "IR(ME)R") are also registered in compact form, so "autocontouring" and "IRMER" match
 them; a second pass over the document with hyphenated words joined catches the reverse.
 
+The automaton is built from one light pass over the store's labels (`ReadStore.label_keys`)
+and keeps, per pattern, only the numbers of its labels in flat arrays: no object per
+label. The rows of the labels a document actually matches are read from the store when
+first met and kept in a bounded cache, so 100,000 concepts cost a few seconds and a few
+tens of megabytes, not one Python object per label.
+
 Matches are then filtered and resolved predictably:
 
 - a label whose words are all stop words, or shorter than two letters, is never matched;
@@ -21,22 +27,26 @@ Matches are then filtered and resolved predictably:
 from __future__ import annotations
 
 import re
+import threading
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
+import numpy as np
 
 from vocab.annotate_text import Token, alnum, word_keys
 from vocab.label_index import STOPWORDS
 from vocab.model import LabelKind
-from vocab.store import LabelRow
+from vocab.store import LabelRow, ReadStore
 
 MIN_LETTERS = 2  # one-letter labels ("R") are never matched
 MIN_HIDDEN = 5  # a misspelling shorter than this is too likely to be a real word
+FORM_CACHE = 32_768  # label forms kept between documents (cleared when full)
 _UNKNOWN = "\x01"  # a word no label holds
 _BREAK = "\x02"  # between segments: no match crosses it
 _JOINED = re.compile(r"[^\W_][^\w\s]+[^\W_]")
-_SPLIT, _COMPACT = 0, 1
+_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
 
 
 def _code(n: int) -> str:
@@ -54,7 +64,7 @@ class LabelForm:
     case: tuple[str, ...] | None  # per word: the letters that must match, '' if any case will do
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Match:
     """Labels found over tokens first..last (inclusive), every one with the same words."""
 
@@ -66,26 +76,36 @@ class Match:
 class Matcher:
     """The automaton of one release's active labels; build once, share between threads."""
 
-    def __init__(self, rows: Sequence[LabelRow]) -> None:
+    def __init__(self, store: ReadStore) -> None:
+        self.store = store
         self.codes: dict[str, str] = {}
-        self.forms: list[tuple[LabelForm, ...]] = []
-        self.lengths: list[int] = []
-        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        patterns: dict[str, int] = {}
-        by_pattern: list[list[LabelForm]] = []
-        for row in rows:
-            for form in _forms(row):
-                keys = ("".join(row.norm.split()),) if form.compact else tuple(row.norm.split())
-                pattern = "".join(self._code_of(k) for k in keys)
-                pid = patterns.setdefault(pattern, len(patterns))
-                if pid == len(by_pattern):
-                    by_pattern.append([])
-                    self.lengths.append(len(keys))
-                by_pattern[pid].append(form)
-        for pattern, pid in patterns.items():
-            self.automaton.add_word(pattern, pid)
-        self.forms = [tuple(forms) for forms in by_pattern]
-        self.automaton.make_automaton()
+        self.automaton = automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        lengths = array("B")  # words per pattern
+        pids, numbers, compact = array("i"), array("i"), bytearray()
+        for number, kind, text, norm in store.label_keys(active_only=True):
+            keys = norm.split()
+            for joined in _forms(kind, text, keys):
+                words = ("".join(keys),) if joined else keys
+                pattern = "".join([self._code_of(k) for k in words])
+                pid = automaton.get(pattern, -1)
+                if pid < 0:
+                    pid = len(lengths)
+                    automaton.add_word(pattern, pid)
+                    lengths.append(min(len(words), 255))
+                pids.append(pid)
+                numbers.append(number)
+                compact.append(joined)
+        automaton.make_automaton()
+        self.patterns = len(lengths)
+        # the labels of pattern p are entries starts[p]..starts[p+1]: one sort, three arrays
+        by_pattern = np.argsort(np.frombuffer(pids, dtype=np.int32), kind="stable")
+        counts = np.bincount(np.frombuffer(pids, dtype=np.int32), minlength=self.patterns)
+        self.lengths = lengths
+        self._numbers = array("i", np.frombuffer(numbers, dtype=np.int32)[by_pattern].tobytes())
+        self._compact = bytes(np.frombuffer(bytes(compact), dtype=np.uint8)[by_pattern])
+        self._starts = array("i", np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+        self._forms: dict[int, LabelForm] = {}
+        self._lock = threading.Lock()
 
     def _code_of(self, key: str) -> str:
         code = self.codes.get(key)
@@ -94,16 +114,21 @@ class Matcher:
         return code
 
     @property
-    def patterns(self) -> int:
-        return len(self.forms)
+    def labels(self) -> int:
+        """How many label forms the automaton holds."""
+        return len(self._numbers)
 
     def find(self, tokens: Sequence[Token]) -> list[Match]:
         """Return the non-overlapping matches in `tokens`, in text order (see module doc)."""
+        hits = list(self._hits(tokens))
+        forms = self._load(hits)
         found: dict[tuple[int, int], list[LabelForm]] = {}
-        for first, last, pid in self._hits(tokens):
-            valid = [f for f in self.forms[pid] if _acceptable(f, tokens, first, last)]
-            if valid:
-                found.setdefault((first, last), []).extend(valid)
+        starts, numbers, compact = self._starts, self._numbers, self._compact
+        for first, last, pid in hits:
+            for k in range(starts[pid], starts[pid + 1]):
+                form = forms[numbers[k] * 2 + compact[k]]
+                if form.case is None or _acceptable(form, tokens, first, last):
+                    found.setdefault((first, last), []).append(form)
         taken = bytearray(len(tokens))
         chosen: list[Match] = []
         for first, last in sorted(
@@ -116,15 +141,41 @@ class Matcher:
         chosen.sort(key=lambda m: m.first)
         return chosen
 
+    def _load(self, hits: list[tuple[int, int, int]]) -> dict[int, LabelForm]:
+        """Return the label forms the hits name (key: label number * 2 + compact), reading
+        the rows the cache lacks from the store in one batch."""
+        wanted: set[int] = set()
+        starts, numbers, compact = self._starts, self._numbers, self._compact
+        for pid in {pid for _, _, pid in hits}:
+            for k in range(starts[pid], starts[pid + 1]):
+                wanted.add(numbers[k] * 2 + compact[k])
+        cache = self._forms
+        out = {key: form for key in wanted if (form := cache.get(key)) is not None}
+        missing = [key for key in wanted if key not in out]
+        if missing:
+            rows = self.store.labels_by_number(sorted({key >> 1 for key in missing}))
+            for key in missing:
+                row, compact_form = rows[key >> 1], bool(key & 1)
+                case = _case_of(row.kind, row.text)
+                if case and compact_form:  # the compact form's letters, as one word
+                    case = (alnum(row.text),)
+                out[key] = LabelForm(row, compact_form, case)
+            with self._lock:
+                if len(cache) + len(missing) > FORM_CACHE:
+                    cache.clear()
+                cache.update((key, out[key]) for key in missing)
+        return out
+
     def _hits(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, int]]:
         """Yield (first token, last token, pattern id) of every pattern occurrence."""
         streams = [self._stream(tokens, joined=False)]
         if self._joined_words(tokens):
             streams.append(self._stream(tokens, joined=True))
         seen: set[tuple[int, int, int]] = set()
+        lengths = self.lengths
         for text, spans in streams:
             for end, pid in self.automaton.iter(text):
-                start = end - self.lengths[pid] + 1
+                start = end - lengths[pid] + 1
                 hit = (spans[start][0], spans[end][1], pid)
                 if hit not in seen:
                     seen.add(hit)
@@ -149,9 +200,13 @@ class Matcher:
 
         With `joined`, each run of hyphen-joined words stands as one compact word.
         """
+        codes = self.codes
+        if not joined and all(t.segment == 0 for t in tokens[-1:]):  # one segment: the common case
+            return "".join([codes.get(t.key, _UNKNOWN) for t in tokens]), [
+                (i, i) for i in range(len(tokens))
+            ]
         chars: list[str] = []
         spans: list[tuple[int, int]] = []
-        codes = self.codes
         segment = -1
         i, n = 0, len(tokens)
         while i < n:
@@ -172,39 +227,41 @@ class Matcher:
         return "".join(chars), spans
 
 
-def _forms(row: LabelRow) -> Iterator[LabelForm]:
-    """Yield the forms under which a label is matched (none for stop words, one letter...)."""
-    keys = row.norm.split()
-    if not keys or all(k in STOPWORDS for k in keys):
+def _forms(kind: LabelKind, text: str, keys: list[str]) -> Iterator[bool]:
+    """Yield the forms under which a label is matched: False for its words, True for its
+    compact form (none for stop words, one letter...)."""
+    if not keys or STOPWORDS.issuperset(keys):
         return
-    if len("".join(keys)) < MIN_LETTERS:
+    letters = sum(map(len, keys))
+    if letters < MIN_LETTERS or (kind is LabelKind.HIDDEN and letters < MIN_HIDDEN):
         return
-    if row.kind is LabelKind.HIDDEN and len("".join(keys)) < MIN_HIDDEN:
+    if len(keys) == 1 and text.isascii() and text.isalnum():  # most labels, every acronym
+        yield False
         return
-    case = _case_of(row)
+    case = None if text.islower() else _case_of(kind, text)
     if case is None or len(case) == len(keys):
-        yield LabelForm(row, False, case)
-    if len(keys) > 1 and _JOINED.search(row.text):
-        yield LabelForm(row, True, (alnum(row.text),) if case else None)
+        yield False
+    if len(keys) > 1 and not (text.isascii() and text.replace(" ", "").isalnum()):
+        if _JOINED.search(text):
+            yield True
 
 
-def _case_of(row: LabelRow) -> tuple[str, ...] | None:
+def _case_of(kind: LabelKind, text: str) -> tuple[str, ...] | None:
     """Return, per word key, the letters that must match exactly; None if case never matters."""
-    if not any(ch.isupper() for ch in row.text):
+    if text.lower() == text:
         return None
-    acronym = row.kind is LabelKind.ACRONYM
+    acronym = kind is LabelKind.ACRONYM
     case: list[str] = []
-    for raw in re.findall(r"[^\W_]+(?:['’][^\W_]+)*|&", row.text):
-        letters = alnum(raw)
-        significant = acronym or any(ch.isupper() for ch in letters[1:])
+    for raw in _WORDS.findall(text):
+        letters = raw if raw.isascii() and raw.isalnum() else alnum(raw)
+        significant = acronym or letters[1:].lower() != letters[1:]
         case.extend([letters if significant else ""] * len(word_keys(raw)))
     return tuple(case) if any(case) else None
 
 
 def _acceptable(form: LabelForm, tokens: Sequence[Token], first: int, last: int) -> bool:
     """True if the text over tokens first..last is written as `form` requires (its case)."""
-    if form.case is None:
-        return True
+    assert form.case is not None
     if form.compact:
         surfaces = dict.fromkeys((t.start, t.surface) for t in tokens[first : last + 1])
         return _same_case("".join(alnum(s) for _, s in surfaces), form.case[0])

@@ -25,6 +25,7 @@ from vocab.normalize import normalise_label
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&", re.UNICODE)
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _HYPHENS = frozenset("-‐‑")
+_END_BEFORE_MARKUP = re.compile(r"[.!?…]['\"’”)\]]*<")
 _SENTENCE_END = re.compile(r"[.!?…](?:['\"’”)\]]*)\s|\n\s*\n|[\n\r]\s*[-*•]\s")
 
 
@@ -45,7 +46,7 @@ class Segment:
     positions: Sequence[int] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass takes 10x longer to build, per word
 class Token:
     """One word: its matching key, its surface text and its offsets in the original text."""
 
@@ -112,8 +113,9 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
 
 
 def _ends_sentence(gap: str, next_word: str) -> bool:
-    """True if the text between two words ends a sentence before `next_word`."""
-    if not _SENTENCE_END.search(gap + " "):
+    """True if the text between two words ends a sentence before `next_word`: a full stop
+    needs a space or markup after it, so "0.82" and "e.g." inside a word do not."""
+    if not _SENTENCE_END.search(gap) and not _END_BEFORE_MARKUP.search(gap):
         return False
     if "\n" in gap and gap.count("\n") >= 2:
         return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
-from vocab.model import Collection, Concept, Scheme, Snapshot
+from vocab.model import Collection, Concept, LabelKind, Scheme, Snapshot
 from vocab.store.rows import (
     ConceptRef,
     ConceptVectors,
@@ -88,6 +88,15 @@ class ReadStore(Protocol):
 
     def labels_of_concepts(self, concepts: Sequence[int]) -> list[LabelRow]:
         """Return every label of the given concepts (by store key), in kind order."""
+        ...
+
+    def label_keys(self, *, active_only: bool = True) -> Iterator[tuple[int, LabelKind, str, str]]:
+        """Yield (label number, kind, text, matching key) of every label of every (active)
+        concept: a light pass for building an automaton, no row objects."""
+        ...
+
+    def labels_by_number(self, numbers: Sequence[int]) -> dict[int, LabelRow]:
+        """Return the labels with these numbers (as `label_keys` gives them), as rows."""
         ...
 
     # --- meaning: concept texts and vectors ---------------------------------------------

@@ -17,7 +17,7 @@ import orjson
 
 from vocab.codec import collection_from_dict, concept_from_dict, scheme_from_dict
 from vocab.errors import StoreError
-from vocab.model import Collection, Concept, Scheme, Snapshot, Status
+from vocab.model import Collection, Concept, LabelKind, Scheme, Snapshot, Status
 from vocab.store import sqlite_meaning
 from vocab.store.rows import (
     ConceptRef,
@@ -170,6 +170,24 @@ class SQLiteStore:
             tuple(concepts),
         )
         return [_label_row(r) for r in rows]
+
+    def label_keys(self, *, active_only: bool = True) -> Iterator[tuple[int, LabelKind, str, str]]:
+        join = "JOIN concepts c ON c.n = l.concept WHERE c.status = 'active' " if active_only else ""
+        rows = self._conn().execute(f"SELECT l.rowid, l.kind, l.text, l.norm FROM labels l {join}")
+        for number, kind, text, norm in rows:
+            yield number, KINDS_BY_CODE[kind], text, norm
+
+    def labels_by_number(self, numbers: Sequence[int]) -> dict[int, LabelRow]:
+        out: dict[int, LabelRow] = {}
+        for first in range(0, len(numbers), 500):  # under SQLite's limit on parameters
+            chunk = tuple(numbers[first : first + 500])
+            rows = self._conn().execute(
+                _LABEL_SELECT.replace("SELECT ", "SELECT l.rowid, ", 1)
+                + f"WHERE l.rowid IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((r[0], _label_row(r[1:])) for r in rows)
+        return out
 
     # --- meaning: concept texts and vectors (layout in sqlite_meaning) -------------------
 

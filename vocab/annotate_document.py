@@ -1,0 +1,333 @@
+"""One document being annotated: what each ambiguous span sees, and one sense per document.
+
+For each span whose word names several concepts, the document gathers its context (the
+stems and the vector of its sentence and neighbours, the concepts found nearby) and has
+the `SenseChooser` score the senses. Then it applies what a reader knows about documents:
+
+- **an expansion fixes the sense**: "clinical trial (CT)" or "CT (clinical trial)" defines
+  CT for the whole document, the way writers define an acronym once and then use it;
+- **one sense per document** (Gale, Church and Yarowsky, 1992): the other occurrences of
+  the same word add their evidence, averaged and weighted by nearness, at
+  `CONSISTENCY` times the weight of the span's own, so a span whose own context is weak
+  ("LungAssist CT 3.0") follows the document, while one whose context clearly switches
+  keeps its sense;
+- **nearby ambiguous spans help each other**: scoring runs twice, the second time
+  counting the senses of nearby ambiguous spans at their first-pass probabilities ("a
+  planning CT for RT").
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from vocab.annotate_match import LabelForm, Match
+from vocab.annotate_meaning import Vector, context_vector
+from vocab.annotate_sense import (
+    WEIGHTS,
+    Candidate,
+    Context,
+    SenseChooser,
+    Weights,
+    probabilities,
+    tie_order,
+)
+from vocab.annotate_text import Token, sentence_bounds
+from vocab.annotate_words import STOP, WeightedStems, content_stems, stem
+from vocab.errors import UnsafeInput
+from vocab.model import KIND_RANK, Concept
+
+SENSE_PASSES = 2
+SENTENCE, NEIGHBOUR_SENTENCE = 1.0, 0.4  # context weights by distance, for words and meaning
+NEARBY_CONCEPT, DOCUMENT_CONCEPT = 1.0, 0.3  # a concept found within a sentence, or anywhere
+DOCUMENT_MEANING = 0.3  # the document's topic, against the span's own passage (1)
+EXPANDED = 0.7  # the words of a nearby term's preferred label, times its weight
+CONSISTENCY = 0.5  # the other occurrences' mean evidence, against the span's own (1)
+PARAGRAPH = 5  # occurrences this many sentences apart or closer count fully, others half
+DEFINED = 20.0  # the score an expansion gives its sense: certainty
+_OPEN = re.compile(r"\s*\(\s*")
+_CLOSE = re.compile(r"\s*\)")
+_TAG = re.compile(r"<[^>]*>")
+
+Forms = dict[str, list[LabelForm]]  # concept id -> its label forms, most significant first
+
+
+class Document:
+    """The tokens and matches of one text, and the sense ranking of its ambiguous spans."""
+
+    def __init__(
+        self,
+        text: str,
+        tokens: list[Token],
+        matches: list[Match],
+        chooser: SenseChooser,
+        concept: Callable[[str], Concept | None],
+        weights: Weights = WEIGHTS,
+    ) -> None:
+        self.text, self.tokens, self.matches = text, tokens, matches
+        self.chooser, self.concept, self.weights = chooser, concept, weights
+        self.sentences = sentence_bounds(tokens)
+        self.by_concept = [_by_concept(m) for m in matches]
+        self.ambiguous = [i for i, forms in enumerate(self.by_concept) if len(forms) > 1]
+        self.ranked: dict[int, list[tuple[Concept, float]]] = {}
+        self._senses: dict[int, list[tuple[Concept, float]]] = {}  # so far: first even, then ranked
+        self.in_ambiguous = bytearray(len(tokens))  # words of ambiguous spans count by senses
+        for i in self.ambiguous:
+            m = matches[i]
+            self.in_ambiguous[m.first : m.last + 1] = b"\x01" * (m.last - m.first + 1)
+        self._stems: list[str | None] | None = None
+        self._document: WeightedStems | None = None
+        self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
+        self._topic: Vector | None = None  # the whole document's unit vector
+        self._known: dict[str, float] = {}  # unambiguous concepts found: URI -> weight
+        self._by_sentence: dict[int, list[int]] = {}  # sentence -> matches in it
+        self._labels = {f[0].row.uri: f[0].row.pref_label for m in self.by_concept for f in m.values()}
+        for i, m in enumerate(matches):
+            self._by_sentence.setdefault(tokens[m.first].sentence, []).append(i)
+            if len(self.by_concept[i]) == 1:
+                self._known[self._uri(i)] = DOCUMENT_CONCEPT
+
+    def key(self, i: int) -> str:
+        """Return the matching key of match i ("ct" for "CTs")."""
+        m = self.matches[i]
+        return " ".join(t.key for t in self.tokens[m.first : m.last + 1])
+
+    # --- choosing ---------------------------------------------------------------------------
+
+    def choose_senses(self, deadline: float) -> None:
+        """Rank the senses of every ambiguous span (see the module doc).
+
+        Raises UnsafeInput past `deadline`."""
+        candidates = {i: self.candidates(i) for i in self.ambiguous}
+        candidates = {i: c for i, c in candidates.items() if len(c) > 1}
+        self._senses = {i: [(c.concept, 1 / len(cs)) for c in cs] for i, cs in candidates.items()}
+        defined = self._definitions(candidates)
+        self._embed_sentences()
+        for _ in range(SENSE_PASSES):
+            own: dict[int, list[float]] = {}
+            for n, i in enumerate(candidates):
+                if n % 64 == 0 and time.perf_counter() > deadline:
+                    raise UnsafeInput(
+                        "Annotating this text took too long; send a shorter text or split it."
+                    )
+                own[i] = self.chooser.scores(candidates[i], self.context(i), self.weights)
+            ranked = {}
+            for i, scores in self._consistent(own, candidates, defined).items():
+                pairs = zip(candidates[i], probabilities(scores), strict=True)
+                order = sorted(pairs, key=lambda cp: (-cp[1], tie_order(cp[0])))
+                ranked[i] = [(c.concept, p) for c, p in order]
+            self.ranked = self._senses = ranked
+
+    def candidates(self, i: int) -> list[Candidate]:
+        """Return the senses of match i (the active concepts its label forms name)."""
+        out = []
+        for concept_id, forms in self.by_concept[i].items():
+            concept = self.concept(concept_id)
+            if concept is not None:
+                out.append(Candidate(concept, forms[0].row.kind))
+        return out
+
+    def context(self, i: int) -> Context:
+        """Return what ambiguous match i sees around it."""
+        m = self.matches[i]
+        sentence = self.tokens[m.first].sentence
+        near = range(max(0, sentence - 1), min(len(self.sentences), sentence + 2))
+        words: dict[str, float] = {}
+        for number in near:
+            weight = SENTENCE if number == sentence else NEIGHBOUR_SENTENCE
+            start, end = self.sentences[number]
+            for j in range(start, end):
+                s = self.stems[j]
+                if s is not None and not self.in_ambiguous[j]:
+                    words[s] = max(words.get(s, 0.0), weight)
+        concepts = self._nearby(i, near)
+        for uri, weight in concepts.items():  # a nearby term also counts for its words ("RT")
+            if weight > DOCUMENT_CONCEPT:
+                for s in content_stems(self._labels.get(uri, "")):
+                    words[s] = max(words.get(s, 0.0), weight * EXPANDED)
+        return Context(
+            words=words,
+            document=self.document_stems(),
+            concepts=concepts,
+            vector=self._meaning(i, near, sentence),
+            written=self.text[self.tokens[m.first].start : self.tokens[m.last].end],
+            key=self.key(i),
+        )
+
+    def _meaning(self, i: int, near: range, sentence: int) -> Vector | None:
+        """Return the context vector of a span: the bag of words of its sentence and (less)
+        its neighbours, where another ambiguous word reads as its senses' preferred labels
+        at their probabilities so far, plus the document's topic at DOCUMENT_MEANING of
+        their weight."""
+        meaning = self.chooser.meaning
+        if self._topic is None or meaning is None:
+            return None
+        rows, weights, mass = [], [], 0.0
+        for n in near:
+            weight = SENTENCE if n == sentence else NEIGHBOUR_SENTENCE
+            if n in self._vectors:
+                vector, count = self._vectors[n]
+                rows.append(vector * count)
+                weights.append(weight)
+                mass += weight * count
+            for j in self._by_sentence.get(n, ()):
+                if j != i and j in self._senses:
+                    for concept, p in self._senses[j]:
+                        vector, count = meaning.label(concept.pref_label())
+                        rows.append(vector * count * p)
+                        weights.append(weight)
+                        mass += weight * count * p
+        if not rows:
+            return None
+        rows.append(self._topic * mass)
+        weights.append(DOCUMENT_MEANING)
+        return context_vector(np.stack(rows), weights)
+
+    def _nearby(self, i: int, near: range) -> dict[str, float]:
+        """Return the concepts found in the document, weighted by nearness (the senses of other
+        ambiguous spans nearby by their probability so far). The sense itself spelt out in
+        the same passage counts only as document topic: a writer who means it defines the
+        acronym, and one who writes both forms side by side usually means the other sense."""
+        own = {forms[0].row.uri for forms in self.by_concept[i].values()}
+        nearby = dict(self._known)
+        for number in near:
+            for j in self._by_sentence.get(number, ()):
+                if j == i:
+                    continue
+                forms = self.by_concept[j]
+                if len(forms) == 1:
+                    senses = [(self._uri(j), 1.0)]
+                elif j in self.ranked:
+                    senses = [(c.uri, p) for c, p in self.ranked[j]]
+                else:
+                    senses = [(f[0].row.uri, 1 / len(forms)) for f in forms.values()]
+                for uri, p in senses:
+                    if uri not in own:
+                        nearby[uri] = max(nearby.get(uri, 0.0), NEARBY_CONCEPT * p)
+        return nearby
+
+    # --- document-level evidence ------------------------------------------------------------
+
+    def _definitions(self, candidates: dict[int, list[Candidate]]) -> dict[str, str]:
+        """Return the senses the document defines: matching key -> concept id, from an
+        expansion next to the span ("clinical trial (CT)", "CT (clinical trial)")."""
+        defined: dict[str, str] = {}
+        for i, senses in candidates.items():
+            ids = {c.concept.id for c in senses}
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(self.matches) and self._parenthesised(min(i, j), max(i, j)):
+                    common = ids & set(self.by_concept[j])
+                    if len(common) == 1:
+                        defined[self.key(i)] = common.pop()
+        return defined
+
+    def _parenthesised(self, first: int, second: int) -> bool:
+        """True if match `second` follows match `first` in brackets: "A (B)"."""
+        a, b = self.matches[first], self.matches[second]
+        between = _TAG.sub("", self.text[self.tokens[a.last].end : self.tokens[b.first].start])
+        after = _TAG.sub("", self.text[self.tokens[b.last].end : self.tokens[b.last].end + 12])
+        return bool(_OPEN.fullmatch(between) and _CLOSE.match(after))
+
+    def _consistent(
+        self,
+        own: dict[int, list[float]],
+        candidates: dict[int, list[Candidate]],
+        defined: dict[str, str],
+    ) -> dict[int, list[float]]:
+        """Return each span's scores with the other occurrences' and any definition added."""
+        groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for i in own:
+            ids = tuple(c.concept.id for c in candidates[i])
+            groups.setdefault((self.key(i), ids), []).append(i)
+        out = {}
+        for (key, ids), members in groups.items():
+            centred = {i: _centred(own[i]) for i in members}
+            for i in members:
+                scores = list(own[i])
+                sentence = self.tokens[self.matches[i].first].sentence
+                total, weight = [0.0] * len(ids), 0.0
+                for j in members:
+                    if j != i:
+                        near = abs(self.tokens[self.matches[j].first].sentence - sentence)
+                        w = 1.0 if near <= PARAGRAPH else 0.5
+                        total = [t + w * c for t, c in zip(total, centred[j], strict=True)]
+                        weight += w
+                if weight:
+                    scores = [s + CONSISTENCY * t / weight for s, t in zip(scores, total, strict=True)]
+                if key in defined:
+                    scores = [s + (DEFINED if cid == defined[key] else 0.0) for s, cid in zip(scores, ids, strict=True)]
+                out[i] = scores
+        return out
+
+    # --- words and vectors ------------------------------------------------------------------
+
+    @property
+    def stems(self) -> list[str | None]:
+        """The content stem of each token (None for stop words), computed when first needed."""
+        if self._stems is None:
+            self._stems = [
+                None if t.key in STOP or len(t.key) < 2 else stem(t.key) for t in self.tokens
+            ]
+        return self._stems
+
+    def document_stems(self) -> WeightedStems:
+        if self._document is None:
+            stems = {s: 1.0 for s in self.stems if s is not None}
+            self._document = self.chooser.words.weighted(stems)
+        return self._document
+
+    def _embed_sentences(self) -> None:
+        """Embed, in one batch, every sentence within one of an ambiguous span, without the
+        ambiguous words; each vector is scaled by its number of words (a bag of words)."""
+        if self.chooser.meaning is None:
+            return
+        wanted = sorted(
+            {
+                n
+                for i in self.ambiguous
+                for s in [self.tokens[self.matches[i].first].sentence]
+                for n in (s - 1, s, s + 1)
+                if 0 <= n < len(self.sentences)
+            }
+        )
+        if not wanted:
+            return
+        texts, counts = [], []
+        for number in wanted:
+            words = self._words(*self.sentences[number])
+            texts.append(" ".join(words))
+            counts.append(len(words))
+        texts.append(" ".join(self._words(0, len(self.tokens))))
+        rows = self.chooser.meaning.vectors(texts)
+        self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
+        self._topic = rows[-1]
+
+    def _words(self, start: int, end: int) -> list[str]:
+        """Return the content words of tokens start..end-1, less the ambiguous ones."""
+        tokens, stems, ambiguous = self.tokens, self.stems, self.in_ambiguous
+        words = dict.fromkeys(
+            (tokens[j].start, tokens[j].surface)
+            for j in range(start, end)
+            if not ambiguous[j] and stems[j] is not None
+        )
+        return [surface for _, surface in words]
+
+    def _uri(self, i: int) -> str:
+        return next(iter(self.by_concept[i].values()))[0].row.uri
+
+
+def _centred(scores: Sequence[float]) -> list[float]:
+    finite = [s for s in scores if s > float("-inf")]
+    mean = sum(finite) / len(finite)
+    return [s - mean if s > float("-inf") else 0.0 for s in scores]
+
+
+def _by_concept(match: Match) -> Forms:
+    """Return the label forms of a match by concept id, most significant label first."""
+    out: Forms = {}
+    for form in sorted(match.forms, key=lambda f: KIND_RANK[f.row.kind]):
+        out.setdefault(form.row.id, []).append(form)
+    return out
