@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.staticfiles import StaticFiles
@@ -43,7 +44,10 @@ class Service:
         return self.serving.vocabulary
 
     def swap(self, vocabulary: Vocabulary) -> Vocabulary:
-        """Serve `vocabulary` (a new release) from the next request on; return the old one."""
+        """Serve `vocabulary` (a new release) from the next request on; return the old one.
+
+        The new release's annotator is built first, so no request waits for it."""
+        annotate.warm(vocabulary)
         return self.serving.swap(vocabulary)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -66,6 +70,7 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(annotate.warm, serving.vocabulary)  # before any request
         yield
         serving.workers.close()
 

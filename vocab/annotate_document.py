@@ -7,8 +7,10 @@ the `SenseChooser` score the senses. Then it applies what a reader knows about d
 - **an expansion fixes the sense**: "clinical trial (CT)" or "CT (clinical trial)" defines
   CT for the whole document, the way writers define an acronym once and then use it;
 - **one sense per document** (Gale, Church and Yarowsky, 1992): the other occurrences of
-  the same word add their evidence, averaged and weighted by nearness, at
-  `CONSISTENCY` times the weight of the span's own, so a span whose own context is weak
+  the same word give a prior over its senses, the mean of their probabilities weighted
+  by nearness, smoothed by one pseudo-occurrence spread over the senses; it is added to
+  the span's own scores as a log prior. Being a probability it is bounded: ten confident
+  occurrences move a span by log(21) ≈ 3 at most, so a span whose own context is weak
   ("LungAssist CT 3.0") follows the document, while one whose context clearly switches
   keeps its sense;
 - **nearby ambiguous spans help each other**: scoring runs twice, the second time
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
@@ -45,7 +47,8 @@ SENTENCE, NEIGHBOUR_SENTENCE = 1.0, 0.4  # context weights by distance, for word
 NEARBY_CONCEPT, DOCUMENT_CONCEPT = 1.0, 0.3  # a concept found within a sentence, or anywhere
 DOCUMENT_MEANING = 0.3  # the document's topic, against the span's own passage (1)
 EXPANDED = 0.7  # the words of a nearby term's preferred label, times its weight
-CONSISTENCY = 0.5  # the other occurrences' mean evidence, against the span's own (1)
+CONSISTENCY = 1.0  # the weight of the document's sense prior (a log prior: 1)
+SMOOTHING = 1.0  # the prior's pseudo-occurrence, spread evenly over the senses (add-one)
 PARAGRAPH = 5  # occurrences this many sentences apart or closer count fully, others half
 DEFINED = 20.0  # the score an expansion gives its sense: certainty
 _OPEN = re.compile(r"\s*\(\s*")
@@ -53,6 +56,7 @@ _CLOSE = re.compile(r"\s*\)")
 _TAG = re.compile(r"<[^>]*>")
 
 Forms = dict[str, list[LabelForm]]  # concept id -> its label forms, most significant first
+Senses = list[tuple[Concept, float]]  # concepts with their probabilities
 
 
 class Document:
@@ -72,23 +76,31 @@ class Document:
         self.sentences = sentence_bounds(tokens)
         self.by_concept = [_by_concept(m) for m in matches]
         self.ambiguous = [i for i, forms in enumerate(self.by_concept) if len(forms) > 1]
-        self.ranked: dict[int, list[tuple[Concept, float]]] = {}
-        self._senses: dict[int, list[tuple[Concept, float]]] = {}  # so far: first even, then ranked
+        self.ranked: dict[int, Senses] = {}
+        self._senses: dict[int, Senses] = {}  # so far: even at first, then as ranked
         self.in_ambiguous = bytearray(len(tokens))  # words of ambiguous spans count by senses
         for i in self.ambiguous:
             m = matches[i]
             self.in_ambiguous[m.first : m.last + 1] = b"\x01" * (m.last - m.first + 1)
+        self._sentence = [tokens[m.first].sentence for m in matches]
+        # the one concept of each unambiguous match (None for an ambiguous one)
+        self._uris = [
+            next(iter(forms.values()))[0].row.uri if len(forms) == 1 else None
+            for forms in self.by_concept
+        ]
+        self._labels = {
+            f[0].row.uri: f[0].row.pref_label for forms in self.by_concept for f in forms.values()
+        }
+        self._by_sentence: dict[int, list[int]] = {}  # sentence -> matches in it
+        for i, number in enumerate(self._sentence):
+            self._by_sentence.setdefault(number, []).append(i)
+        self._known = {uri: DOCUMENT_CONCEPT for uri in self._uris if uri is not None}
+        self._known_groups: dict[frozenset[str], float] = {}
         self._stems: list[str | None] | None = None
         self._document: WeightedStems | None = None
+        self._passages: dict[int, dict[str, float]] = {}  # sentence -> stems around it
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
-        self._topic: Vector | None = None  # the whole document's unit vector
-        self._known: dict[str, float] = {}  # unambiguous concepts found: URI -> weight
-        self._by_sentence: dict[int, list[int]] = {}  # sentence -> matches in it
-        self._labels = {f[0].row.uri: f[0].row.pref_label for m in self.by_concept for f in m.values()}
-        for i, m in enumerate(matches):
-            self._by_sentence.setdefault(tokens[m.first].sentence, []).append(i)
-            if len(self.by_concept[i]) == 1:
-                self._known[self._uri(i)] = DOCUMENT_CONCEPT
+        self._topic: Vector | None = None  # the document's terms, as one unit vector
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
@@ -104,6 +116,9 @@ class Document:
         candidates = {i: self.candidates(i) for i in self.ambiguous}
         candidates = {i: c for i, c in candidates.items() if len(c) > 1}
         self._senses = {i: [(c.concept, 1 / len(cs)) for c in cs] for i, cs in candidates.items()}
+        for uri, weight in self._known.items():
+            group = self.chooser.collections_of(uri)[0]
+            self._known_groups[group] = self._known_groups.get(group, 0.0) + weight
         defined = self._definitions(candidates)
         self._embed_sentences()
         for _ in range(SENSE_PASSES):
@@ -133,17 +148,10 @@ class Document:
     def context(self, i: int) -> Context:
         """Return what ambiguous match i sees around it."""
         m = self.matches[i]
-        sentence = self.tokens[m.first].sentence
+        sentence = self._sentence[i]
         near = range(max(0, sentence - 1), min(len(self.sentences), sentence + 2))
-        words: dict[str, float] = {}
-        for number in near:
-            weight = SENTENCE if number == sentence else NEIGHBOUR_SENTENCE
-            start, end = self.sentences[number]
-            for j in range(start, end):
-                s = self.stems[j]
-                if s is not None and not self.in_ambiguous[j]:
-                    words[s] = max(words.get(s, 0.0), weight)
-        concepts = self._nearby(i, near)
+        words = dict(self._passage(sentence, near))
+        concepts, groups = self._nearby(i, near)
         for uri, weight in concepts.items():  # a nearby term also counts for its words ("RT")
             if weight > DOCUMENT_CONCEPT:
                 for s in content_stems(self._labels.get(uri, "")):
@@ -152,10 +160,27 @@ class Document:
             words=words,
             document=self.document_stems(),
             concepts=concepts,
+            groups=groups,
             vector=self._meaning(i, near, sentence),
             written=self.text[self.tokens[m.first].start : self.tokens[m.last].end],
             key=self.key(i),
         )
+
+    def _passage(self, sentence: int, near: range) -> dict[str, float]:
+        """Return the stems of a sentence and (less) its neighbours, less ambiguous words."""
+        found = self._passages.get(sentence)
+        if found is None:
+            found = {}
+            stems, ambiguous = self.stems, self.in_ambiguous
+            for number in near:
+                weight = SENTENCE if number == sentence else NEIGHBOUR_SENTENCE
+                start, end = self.sentences[number]
+                for j in range(start, end):
+                    s = stems[j]
+                    if s is not None and not ambiguous[j] and found.get(s, 0.0) < weight:
+                        found[s] = weight
+            self._passages[sentence] = found
+        return found
 
     def _meaning(self, i: int, near: range, sentence: int) -> Vector | None:
         """Return the context vector of a span: the bag of words of its sentence and (less)
@@ -177,7 +202,7 @@ class Document:
                 if j != i and j in self._senses:
                     for concept, p in self._senses[j]:
                         vector, count = meaning.label(concept.pref_label())
-                        rows.append(vector * count * p)
+                        rows.append(vector * (count * p))
                         weights.append(weight)
                         mass += weight * count * p
         if not rows:
@@ -186,28 +211,39 @@ class Document:
         weights.append(DOCUMENT_MEANING)
         return context_vector(np.stack(rows), weights)
 
-    def _nearby(self, i: int, near: range) -> dict[str, float]:
+    def _nearby(
+        self, i: int, near: range
+    ) -> tuple[dict[str, float], dict[frozenset[str], float]]:
         """Return the concepts found in the document, weighted by nearness (the senses of other
-        ambiguous spans nearby by their probability so far). The sense itself spelt out in
-        the same passage counts only as document topic: a writer who means it defines the
-        acronym, and one who writes both forms side by side usually means the other sense."""
+        ambiguous spans nearby by their probability so far), and their summed weight by the
+        set of collections they are in. The sense itself spelt out in the same passage counts
+        only as document topic: a writer who means it defines the acronym, and one who
+        writes both forms side by side usually means the other sense."""
         own = {forms[0].row.uri for forms in self.by_concept[i].values()}
-        nearby = dict(self._known)
+        known = self._known
+        closer: dict[str, float] = {}  # concepts nearer than the document: URI -> weight
         for number in near:
             for j in self._by_sentence.get(number, ()):
                 if j == i:
                     continue
-                forms = self.by_concept[j]
-                if len(forms) == 1:
-                    senses = [(self._uri(j), 1.0)]
-                elif j in self.ranked:
-                    senses = [(c.uri, p) for c, p in self.ranked[j]]
-                else:
-                    senses = [(f[0].row.uri, 1 / len(forms)) for f in forms.values()]
+                uri = self._uris[j]
+                senses = [(uri, 1.0)] if uri is not None else self._sense_uris(j)
                 for uri, p in senses:
-                    if uri not in own:
-                        nearby[uri] = max(nearby.get(uri, 0.0), NEARBY_CONCEPT * p)
-        return nearby
+                    weight = NEARBY_CONCEPT * p
+                    if uri not in own and weight > max(closer.get(uri, 0.0), known.get(uri, 0.0)):
+                        closer[uri] = weight
+        nearby = {**known, **closer}
+        groups = dict(self._known_groups)
+        for uri, weight in closer.items():
+            group = self.chooser.collections_of(uri)[0]
+            groups[group] = groups.get(group, 0.0) + weight - known.get(uri, 0.0)
+        return nearby, groups
+
+    def _sense_uris(self, j: int) -> list[tuple[str, float]]:
+        if j in self._senses:
+            return [(c.uri, p) for c, p in self._senses[j]]
+        forms = self.by_concept[j]
+        return [(f[0].row.uri, 1 / len(forms)) for f in forms.values()]
 
     # --- document-level evidence ------------------------------------------------------------
 
@@ -244,22 +280,21 @@ class Document:
             groups.setdefault((self.key(i), ids), []).append(i)
         out = {}
         for (key, ids), members in groups.items():
-            centred = {i: _centred(own[i]) for i in members}
-            for i in members:
-                scores = list(own[i])
-                sentence = self.tokens[self.matches[i].first].sentence
-                total, weight = [0.0] * len(ids), 0.0
-                for j in members:
-                    if j != i:
-                        near = abs(self.tokens[self.matches[j].first].sentence - sentence)
-                        w = 1.0 if near <= PARAGRAPH else 0.5
-                        total = [t + w * c for t, c in zip(total, centred[j], strict=True)]
-                        weight += w
-                if weight:
-                    scores = [s + CONSISTENCY * t / weight for s, t in zip(scores, total, strict=True)]
-                if key in defined:
-                    scores = [s + (DEFINED if cid == defined[key] else 0.0) for s, cid in zip(scores, ids, strict=True)]
-                out[i] = scores
+            scores = np.array([own[i] for i in members])
+            if len(members) > 1:
+                where = np.array([self._sentence[i] for i in members])
+                apart = np.abs(where[:, None] - where[None, :])
+                nearness = np.where(apart <= PARAGRAPH, 1.0, 0.5)
+                np.fill_diagonal(nearness, 0.0)
+                chances = np.exp(scores - scores.max(axis=1, keepdims=True))
+                chances /= chances.sum(axis=1, keepdims=True)
+                prior = (SMOOTHING / len(ids) + nearness @ chances) / (
+                    SMOOTHING + nearness.sum(axis=1, keepdims=True)
+                )
+                scores = scores + CONSISTENCY * np.log(prior)
+            if key in defined:
+                scores = scores + np.array([DEFINED if c == defined[key] else 0.0 for c in ids])
+            out.update(zip(members, scores.tolist(), strict=True))
         return out
 
     # --- words and vectors ------------------------------------------------------------------
@@ -268,9 +303,9 @@ class Document:
     def stems(self) -> list[str | None]:
         """The content stem of each token (None for stop words), computed when first needed."""
         if self._stems is None:
-            self._stems = [
-                None if t.key in STOP or len(t.key) < 2 else stem(t.key) for t in self.tokens
-            ]
+            keys = {t.key for t in self.tokens}
+            of = {k: None if k in STOP or len(k) < 2 else stem(k) for k in keys}
+            self._stems = [of[t.key] for t in self.tokens]
         return self._stems
 
     def document_stems(self) -> WeightedStems:
@@ -281,29 +316,33 @@ class Document:
 
     def _embed_sentences(self) -> None:
         """Embed, in one batch, every sentence within one of an ambiguous span, without the
-        ambiguous words; each vector is scaled by its number of words (a bag of words)."""
-        if self.chooser.meaning is None:
+        ambiguous words (each vector kept with its number of words: a bag of words), and
+        the document's topic: the preferred labels of the unambiguous terms it uses."""
+        meaning = self.chooser.meaning
+        if meaning is None or not self.ambiguous:
             return
         wanted = sorted(
             {
                 n
                 for i in self.ambiguous
-                for s in [self.tokens[self.matches[i].first].sentence]
-                for n in (s - 1, s, s + 1)
+                for n in (self._sentence[i] - 1, self._sentence[i], self._sentence[i] + 1)
                 if 0 <= n < len(self.sentences)
             }
         )
-        if not wanted:
-            return
         texts, counts = [], []
         for number in wanted:
             words = self._words(*self.sentences[number])
             texts.append(" ".join(words))
             counts.append(len(words))
-        texts.append(" ".join(self._words(0, len(self.tokens))))
-        rows = self.chooser.meaning.vectors(texts)
+        rows = meaning.vectors(texts)
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
-        self._topic = rows[-1]
+        topic = np.zeros(rows.shape[1], dtype=np.float32)
+        for uri in self._uris:
+            if uri is not None:
+                vector, count = meaning.label(self._labels[uri])
+                topic += vector * count
+        norm = float(np.linalg.norm(topic))
+        self._topic = topic / norm if norm > 0 else topic
 
     def _words(self, start: int, end: int) -> list[str]:
         """Return the content words of tokens start..end-1, less the ambiguous ones."""
@@ -315,15 +354,6 @@ class Document:
         )
         return [surface for _, surface in words]
 
-    def _uri(self, i: int) -> str:
-        return next(iter(self.by_concept[i].values()))[0].row.uri
-
-
-def _centred(scores: Sequence[float]) -> list[float]:
-    finite = [s for s in scores if s > float("-inf")]
-    mean = sum(finite) / len(finite)
-    return [s - mean if s > float("-inf") else 0.0 for s in scores]
-
 
 def _by_concept(match: Match) -> Forms:
     """Return the label forms of a match by concept id, most significant label first."""
@@ -331,3 +361,4 @@ def _by_concept(match: Match) -> Forms:
     for form in sorted(match.forms, key=lambda f: KIND_RANK[f.row.kind]):
         out.setdefault(form.row.id, []).append(form)
     return out
+

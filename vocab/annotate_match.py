@@ -1,19 +1,21 @@
-"""Every label of a release in one Aho–Corasick automaton over word keys, and the spans it finds.
+"""Every label of a release as a hashed sequence of word codes, and the spans a text holds.
 
-Each distinct word key of the labels gets one code point, so a label is a short string of
-code points ("computed tomography" is two) and a document is one such string: a single
-pass of the automaton (`pyahocorasick`, C) finds every label occurrence, and word
-boundaries come for free. Labels written with joined words ("auto-contouring",
-"IR(ME)R") are also registered in compact form, so "autocontouring" and "IRMER" match
-them; a second pass over the document with hyphenated words joined catches the reverse.
+Each distinct word key of the labels gets a number (its code), so a label is a short
+sequence of codes ("computed tomography" is two) and a document is one such sequence. A
+label is stored as the 64-bit polynomial hash of its codes, in one sorted array beside
+the numbers of its labels: no object per label, a few bytes each (`ReadStore.label_keys`
+gives the labels in one light pass). A document is matched with numpy, one vectorised
+pass per label length: every window of that many known words is hashed and looked up in
+the sorted array. A hash hit is then checked against the label's own words, so a
+collision can cost time but never a wrong match. Labels written with joined words
+("auto-contouring", "IR(ME)R") are also stored in compact form, so "autocontouring" and
+"IRMER" match them; the stretch around each hyphenated run of words is matched again with
+the run joined, for the reverse.
 
-The automaton is built from one light pass over the store's labels (`ReadStore.label_keys`)
-and keeps, per pattern, only the numbers of its labels in flat arrays: no object per
-label. The rows of the labels a document actually matches are read from the store when
-first met and kept in a bounded cache, so 100,000 concepts cost a few seconds and a few
-tens of megabytes, not one Python object per label.
+The rows of the labels a document actually matches are read from the store when first met
+and kept in a bounded cache: 100,000 concepts cost a second or two and about 15 MB.
 
-Matches are then filtered and resolved predictably:
+Matches are filtered and resolved predictably:
 
 - a label whose words are all stop words, or shorter than two letters, is never matched;
 - a case-significant label word (an acronym, or a word with capitals after its first
@@ -31,8 +33,8 @@ import threading
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import ahocorasick
 import numpy as np
 
 from vocab.annotate_text import Token, alnum, word_keys
@@ -43,21 +45,17 @@ from vocab.store import LabelRow, ReadStore
 MIN_LETTERS = 2  # one-letter labels ("R") are never matched
 MIN_HIDDEN = 5  # a misspelling shorter than this is too likely to be a real word
 FORM_CACHE = 32_768  # label forms kept between documents (cleared when full)
-_UNKNOWN = "\x01"  # a word no label holds
-_BREAK = "\x02"  # between segments: no match crosses it
+_MULTIPLIER = 0x9E3779B97F4A7C15  # odd: the hash of codes c1..cn is sum (ci + 1) * M^(n-i)
+_MASK = (1 << 64) - 1
 _JOINED = re.compile(r"[^\W_][^\w\s]+[^\W_]")
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
 
-
-def _code(n: int) -> str:
-    """Return the n-th code point used for word keys (skipping controls and surrogates)."""
-    point = 0x100 + n
-    return chr(point if point < 0xD800 else point + 0x800)
+Codes = np.ndarray[Any, np.dtype[np.int64]]  # one word code per position, -1 for no label word
 
 
 @dataclass(frozen=True, slots=True)
 class LabelForm:
-    """A label as the automaton knows it: the row, its form, and its case-significant words."""
+    """A label as the matcher knows it: the row, its form, and its case-significant words."""
 
     row: LabelRow
     compact: bool
@@ -74,60 +72,54 @@ class Match:
 
 
 class Matcher:
-    """The automaton of one release's active labels; build once, share between threads."""
+    """The hashed labels of one release's active concepts; build once, share between threads."""
 
     def __init__(self, store: ReadStore) -> None:
         self.store = store
-        self.codes: dict[str, str] = {}
-        self.automaton = automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        lengths = array("B")  # words per pattern
-        pids, numbers, compact = array("i"), array("i"), bytearray()
+        self.codes: dict[str, int] = {}
+        hashes, numbers, compact, lengths = array("Q"), array("i"), bytearray(), bytearray()
+        code_of = self.codes.setdefault
         for number, kind, text, norm in store.label_keys(active_only=True):
             keys = norm.split()
             for joined in _forms(kind, text, keys):
                 words = ("".join(keys),) if joined else keys
-                pattern = "".join([self._code_of(k) for k in words])
-                pid = automaton.get(pattern, -1)
-                if pid < 0:
-                    pid = len(lengths)
-                    automaton.add_word(pattern, pid)
-                    lengths.append(min(len(words), 255))
-                pids.append(pid)
+                value = 0
+                for key in words:
+                    value = (value * _MULTIPLIER + code_of(key, len(self.codes)) + 1) & _MASK
+                hashes.append(value)
                 numbers.append(number)
                 compact.append(joined)
-        automaton.make_automaton()
-        self.patterns = len(lengths)
-        # the labels of pattern p are entries starts[p]..starts[p+1]: one sort, three arrays
-        by_pattern = np.argsort(np.frombuffer(pids, dtype=np.int32), kind="stable")
-        counts = np.bincount(np.frombuffer(pids, dtype=np.int32), minlength=self.patterns)
-        self.lengths = lengths
-        self._numbers = array("i", np.frombuffer(numbers, dtype=np.int32)[by_pattern].tobytes())
-        self._compact = bytes(np.frombuffer(bytes(compact), dtype=np.uint8)[by_pattern])
-        self._starts = array("i", np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+                lengths.append(min(len(words), 255))
+        order = np.argsort(np.frombuffer(hashes, dtype=np.uint64), kind="stable")
+        self._hashes = np.frombuffer(hashes, dtype=np.uint64)[order]
+        # per entry: its label's number * 2 + 1 for the compact form (an array: no objects)
+        forms = np.frombuffer(numbers, dtype=np.int32).astype(np.int64) * 2
+        forms += np.frombuffer(bytes(compact), dtype=np.uint8)
+        self._entries = array("q", forms[order].tobytes())
+        found = np.frombuffer(bytes(lengths), dtype=np.uint8)
+        self.lengths = sorted(int(n) for n in np.unique(found))  # the label lengths, in words
+        self.longest = max(self.lengths, default=1)
         self._forms: dict[int, LabelForm] = {}
         self._lock = threading.Lock()
 
-    def _code_of(self, key: str) -> str:
-        code = self.codes.get(key)
-        if code is None:
-            code = self.codes[key] = _code(len(self.codes))
-        return code
-
     @property
     def labels(self) -> int:
-        """How many label forms the automaton holds."""
-        return len(self._numbers)
+        """How many label forms the matcher holds."""
+        return len(self._entries)
 
     def find(self, tokens: Sequence[Token]) -> list[Match]:
         """Return the non-overlapping matches in `tokens`, in text order (see module doc)."""
         hits = list(self._hits(tokens))
-        forms = self._load(hits)
+        entries = self._entries
+        forms = self._load({entries[k] for _, _, low, high, _ in hits for k in range(low, high)})
         found: dict[tuple[int, int], list[LabelForm]] = {}
-        starts, numbers, compact = self._starts, self._numbers, self._compact
-        for first, last, pid in hits:
-            for k in range(starts[pid], starts[pid + 1]):
-                form = forms[numbers[k] * 2 + compact[k]]
-                if form.case is None or _acceptable(form, tokens, first, last):
+        for first, last, low, high, words in hits:
+            for k in range(low, high):
+                form = forms[entries[k]]
+                wanted = form.row.norm.replace(" ", "") if form.compact else form.row.norm
+                if wanted == words and (
+                    form.case is None or _acceptable(form, tokens, first, last)
+                ):
                     found.setdefault((first, last), []).append(form)
         taken = bytearray(len(tokens))
         chosen: list[Match] = []
@@ -141,14 +133,9 @@ class Matcher:
         chosen.sort(key=lambda m: m.first)
         return chosen
 
-    def _load(self, hits: list[tuple[int, int, int]]) -> dict[int, LabelForm]:
-        """Return the label forms the hits name (key: label number * 2 + compact), reading
+    def _load(self, wanted: set[int]) -> dict[int, LabelForm]:
+        """Return the label forms of these keys (label number * 2 + 1 if compact), reading
         the rows the cache lacks from the store in one batch."""
-        wanted: set[int] = set()
-        starts, numbers, compact = self._starts, self._numbers, self._compact
-        for pid in {pid for _, _, pid in hits}:
-            for k in range(starts[pid], starts[pid + 1]):
-                wanted.add(numbers[k] * 2 + compact[k])
         cache = self._forms
         out = {key: form for key in wanted if (form := cache.get(key)) is not None}
         missing = [key for key in wanted if key not in out]
@@ -166,65 +153,106 @@ class Matcher:
                 cache.update((key, out[key]) for key in missing)
         return out
 
-    def _hits(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, int]]:
-        """Yield (first token, last token, pattern id) of every pattern occurrence."""
-        streams = [self._stream(tokens, joined=False)]
-        if self._joined_words(tokens):
-            streams.append(self._stream(tokens, joined=True))
+    def _hits(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, int, int, str]]:
+        """Yield (first token, last token, entries low..high, the words as labels hold them)
+        of every window whose hash some label has: over the whole document, and over the
+        stretch around each hyphenated run that, joined, holds a label word."""
         seen: set[tuple[int, int, int]] = set()
-        lengths = self.lengths
-        for text, spans in streams:
-            for end, pid in self.automaton.iter(text):
-                start = end - lengths[pid] + 1
-                hit = (spans[start][0], spans[end][1], pid)
-                if hit not in seen:
-                    seen.add(hit)
-                    yield hit
-
-    def _joined_words(self, tokens: Sequence[Token]) -> bool:
-        """True if some hyphenated run of words, written as one word, is a label word."""
-        run: list[str] = []
-        for token in tokens:
-            if token.hyphen_before and run:
-                run.append(token.key)
-                if "".join(run) in self.codes:
-                    return True
-            else:
-                run = [token.key]
-        return False
-
-    def _stream(
-        self, tokens: Sequence[Token], *, joined: bool
-    ) -> tuple[str, list[tuple[int, int]]]:
-        """Return the document as code points, and the token range each code point stands for.
-
-        With `joined`, each run of hyphen-joined words stands as one compact word.
-        """
         codes = self.codes
-        if not joined and all(t.segment == 0 for t in tokens[-1:]):  # one segment: the common case
-            return "".join([codes.get(t.key, _UNKNOWN) for t in tokens]), [
-                (i, i) for i in range(len(tokens))
-            ]
-        chars: list[str] = []
-        spans: list[tuple[int, int]] = []
-        segment = -1
-        i, n = 0, len(tokens)
-        while i < n:
-            token = tokens[i]
-            if token.segment != segment:
-                if segment >= 0:
-                    chars.append(_BREAK)
-                    spans.append((i, i))
-                segment = token.segment
-            j = i
-            if joined:
-                while j + 1 < n and tokens[j + 1].hyphen_before:
-                    j += 1
-            key = token.key if j == i else "".join(t.key for t in tokens[i : j + 1])
-            chars.append(codes.get(key, _UNKNOWN))
-            spans.append((i, j))
-            i = j + 1
-        return "".join(chars), spans
+        whole = np.fromiter((codes.get(t.key, -1) for t in tokens), np.int64, len(tokens))
+        segments = np.fromiter((t.segment for t in tokens), np.int64, len(tokens))
+        spans = [(i, i) for i in range(len(tokens))]
+        yield from self._windows(tokens, whole, segments, spans, seen)
+        reach = 3 * self.longest  # tokens either side: a label's words, and some to spare
+        stretches: list[list[int]] = []
+        for first, last in self._joined_runs(tokens):
+            low, high = max(0, first - reach), min(len(tokens), last + 1 + reach)
+            if stretches and low <= stretches[-1][1]:
+                stretches[-1][1] = high
+            else:
+                stretches.append([low, high])
+        if stretches:  # all in one pass, a word no label holds between stretches
+            keys, spans = [], []
+            for low, high in stretches:
+                more_keys, more_spans = _joined(tokens, low, high)
+                keys += [*more_keys, ""]
+                spans += [*more_spans, (high - 1, high - 1)]
+            found = np.fromiter((codes.get(k, -1) if k else -1 for k in keys), np.int64, len(keys))
+            where = np.fromiter((tokens[i].segment for i, _ in spans), np.int64, len(spans))
+            yield from self._windows(tokens, found, where, spans, seen)
+
+    def _windows(
+        self,
+        tokens: Sequence[Token],
+        codes: Codes,
+        segments: Codes,
+        spans: list[tuple[int, int]],
+        seen: set[tuple[int, int, int]],
+    ) -> Iterator[tuple[int, int, int, int, str]]:
+        """Yield the hits among the windows of `codes` (position i stands for the tokens
+        spans[i]); a window with an unknown word or across segments is never a label."""
+        n = len(codes)
+        known = codes >= 0
+        shifted = (codes + 1).astype(np.uint64)
+        for length in self.lengths:
+            if length > n:
+                break
+            count = n - length + 1
+            value = np.zeros(count, dtype=np.uint64)
+            valid = segments[: count] == segments[length - 1 :]
+            for k in range(length):
+                value = value * np.uint64(_MULTIPLIER) + shifted[k : k + count]
+                valid &= known[k : k + count]
+            starts = np.flatnonzero(valid)
+            if not len(starts):
+                continue
+            low = np.searchsorted(self._hashes, value[starts], side="left")
+            high = np.searchsorted(self._hashes, value[starts], side="right")
+            some = high > low
+            for i, lo, hi in zip(
+                starts[some].tolist(), low[some].tolist(), high[some].tolist(), strict=True
+            ):
+                first, last = spans[i][0], spans[i + length - 1][1]
+                if (first, last, lo) not in seen:  # the joined pass meets some windows again
+                    seen.add((first, last, lo))
+                    yield first, last, lo, hi, _words(tokens, spans[i : i + length])
+
+    def _joined_runs(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+        """Return the hyphenated runs of words (first, last token) that, joined from their
+        first word on, make a label word."""
+        runs: list[list[int]] = []
+        for k in [k for k, t in enumerate(tokens) if t.hyphen_before and k]:
+            if runs and runs[-1][1] == k - 1:
+                runs[-1][1] = k
+            else:
+                runs.append([k - 1, k])
+        out = []
+        for first, last in runs:
+            keys = [t.key for t in tokens[first : last + 1]]
+            if any("".join(keys[: n + 1]) in self.codes for n in range(1, len(keys))):
+                out.append((first, last))
+        return out
+
+
+def _joined(tokens: Sequence[Token], low: int, high: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """Return the word keys of tokens low..high-1 with each hyphen-joined run as one word,
+    and the tokens each key stands for."""
+    keys: list[str] = []
+    spans: list[tuple[int, int]] = []
+    i = low
+    while i < high:
+        j = i
+        while j + 1 < high and tokens[j + 1].hyphen_before and tokens[j + 1].segment == tokens[i].segment:
+            j += 1
+        keys.append("".join(t.key for t in tokens[i : j + 1]))
+        spans.append((i, j))
+        i = j + 1
+    return keys, spans
+
+
+def _words(tokens: Sequence[Token], spans: list[tuple[int, int]]) -> str:
+    """Return the words of a window as a label's matching key holds them."""
+    return " ".join("".join(t.key for t in tokens[a : b + 1]) for a, b in spans)
 
 
 def _forms(kind: LabelKind, text: str, keys: list[str]) -> Iterator[bool]:

@@ -28,7 +28,8 @@ from vocab.annotate_words import STOP
 from vocab.model import Concept, LabelKind, NoteKind
 
 Vector = npt.NDArray[np.float32]
-GLOSS_CACHE = 8192
+GLOSS_CACHE = 8192  # sense glosses and labels kept
+WORD_CACHE = 20_000  # word vectors kept (float16: about 12 MB)
 _NOTE_KINDS = (NoteKind.SCOPE, NoteKind.EXAMPLE)
 _RAW_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -74,10 +75,43 @@ class MeaningEvidence:
         self._lock = threading.Lock()
         self._glosses: OrderedDict[tuple[str, frozenset[str]], Vector] = OrderedDict()
         self._labels: dict[str, tuple[Vector, int]] = {}
+        self._words: dict[str, npt.NDArray[np.float16]] = {}
+        self.dim = int(np.asarray(model.embed(["model"])).shape[1])
 
     def vectors(self, texts: list[str]) -> Vector:
-        """Return the unit vectors of `texts` (content words only), one row each."""
-        return np.asarray(self.model.embed([content_text(t) for t in texts]), dtype=np.float32)
+        """Return the unit vectors of `texts`: the mean of their content words' vectors."""
+        split = [content_text(t).split() for t in texts]
+        unique = list(dict.fromkeys(w for words in split for w in words))
+        out: Vector = np.zeros((len(texts), self.dim), dtype=np.float32)
+        filled = [k for k, words in enumerate(split) if words]
+        if filled:
+            column = {w: k for k, w in enumerate(unique)}
+            index = [column[w] for k in filled for w in split[k]]
+            starts = np.cumsum([0] + [len(split[k]) for k in filled[:-1]])
+            gathered = self._word_vectors(unique)[index]
+            out[filled] = np.add.reduceat(gathered, starts, axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out
+
+    def _word_vectors(self, words: list[str]) -> Vector:
+        """Return the unit vector of each word, from a bounded cache (the model embeds the
+        words it has not seen, in one batch): a document's words are mostly known ones."""
+        cache = self._words
+        missing = [w for w in words if w not in cache]
+        if missing:
+            embedded = np.asarray(self.model.embed(missing), dtype=np.float16)
+            with self._lock:
+                if len(cache) + len(missing) > WORD_CACHE:
+                    cache.clear()
+                cache.update(zip(missing, embedded, strict=True))
+            found = dict(zip(missing, embedded, strict=True))
+            rows = [cache.get(w, found.get(w)) for w in words]
+        else:
+            rows = [cache[w] for w in words]
+        if not rows:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(np.stack(rows), dtype=np.float32)
 
     def label(self, text: str) -> tuple[Vector, int]:
         """Return the unit vector of a label and its number of content words (cached)."""
@@ -103,7 +137,7 @@ class MeaningEvidence:
                 self._glosses.move_to_end(key)
                 return found
         text = gloss_text(gloss.concept, gloss.collections, gloss.clauses())
-        vector = np.asarray(self.model.embed([text])[0], dtype=np.float32)
+        vector = self.vectors([text])[0]
         with self._lock:
             self._glosses[key] = vector
             while len(self._glosses) > GLOSS_CACHE:

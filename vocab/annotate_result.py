@@ -78,12 +78,17 @@ def sense_of(forms: list[LabelForm], score: float) -> Sense:
 
 def how_matched(forms: list[LabelForm], written: str) -> str:
     """Return how the text matched: by the label it equals, else as an inflection of it."""
-    same = alnum(written).casefold()
+    same = _letters(written)
     for form in forms:
-        if alnum(form.row.text).casefold() == same:
+        if _letters(form.row.text) == same:
             return HOW[form.row.kind]
     kind = forms[0].row.kind
     return "inflection" if kind in (LabelKind.PREF, LabelKind.ALT) else HOW[kind]
+
+
+@lru_cache(maxsize=65536)
+def _letters(text: str) -> str:
+    return alnum(text).casefold()
 
 
 _QUOTED = re.compile(r"'([^']{1,80})'|‘([^’]{1,80})’|\"([^\"]{1,80})\"|“([^”]{1,80})”")

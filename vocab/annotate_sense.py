@@ -45,7 +45,7 @@ class Weights:
 
 
 # --- weights (one screen; fitted on the development sentences, never per sentence) ---------
-WEIGHTS = Weights(words=9.1, meaning=13.2, concepts=2.9)
+WEIGHTS = Weights(words=9.3, meaning=11.1, concepts=2.6)
 SAME_CONCEPT = 2.0  # the sense itself found nearby ("clinical trial" near "CT")
 LINKED_CONCEPT = 1.0  # a broader, narrower or related concept found nearby
 SAME_COLLECTION = 0.25
@@ -60,6 +60,7 @@ class Context:
     words: Mapping[str, float]  # stems of its own and neighbouring sentences -> weight
     document: WeightedStems  # the whole document's stems
     concepts: Mapping[str, float]  # concept URI -> weight
+    groups: Mapping[frozenset[str], float]  # the same weights, summed by set of collections
     vector: Vector | None  # the unit vector of its sentence and neighbours, if a model is set
     written: str  # the span as written
     key: str  # the span's matching key
@@ -123,7 +124,6 @@ class SenseChooser:
             meanings = self.meaning.similarities(context.vector, glosses)
         words = self.words
         ctx = words.weighted(context.words)
-        by_collections = self._by_collections(context.concepts)
         out = []
         for candidate, (_, names), meaning in zip(scored, collections, meanings, strict=True):
             profile = words.profile(candidate.concept, senses, context.key, names)
@@ -131,7 +131,7 @@ class SenseChooser:
                 Evidence(
                     words=words.score(profile, ctx, context.document),
                     meaning=meaning,
-                    concepts=self._concepts(candidate.concept, context.concepts, by_collections),
+                    concepts=self._concepts(candidate.concept, context),
                 )
             )
         return out
@@ -149,28 +149,16 @@ class SenseChooser:
 
     # --- concepts -------------------------------------------------------------------
 
-    def _concepts(
-        self,
-        concept: Concept,
-        nearby: Mapping[str, float],
-        by_collections: Mapping[frozenset[str], float],
-    ) -> float:
+    def _concepts(self, concept: Concept, context: Context) -> float:
+        nearby = context.concepts
         score = SAME_CONCEPT * nearby.get(concept.uri, 0.0)
         for uri in (*concept.broader, *concept.narrower, *concept.related):
             if uri != concept.uri:
                 score += (LINKED_CONCEPT - SAME_COLLECTION) * nearby.get(uri, 0.0)
         mine = self.collections_of(concept.uri)[0]
-        shared = sum(w for group, w in by_collections.items() if group & mine)
+        shared = sum(w for group, w in context.groups.items() if group & mine)
         shared -= nearby.get(concept.uri, 0.0) if mine else 0.0
         return score + SAME_COLLECTION * shared
-
-    def _by_collections(self, nearby: Mapping[str, float]) -> dict[frozenset[str], float]:
-        """Return the summed weight of the nearby concepts, by the set of collections they are in."""
-        out: dict[frozenset[str], float] = {}
-        for uri, weight in nearby.items():
-            group = self.collections_of(uri)[0]
-            out[group] = out.get(group, 0.0) + weight
-        return out
 
     def collections_of(self, uri: str) -> tuple[frozenset[str], tuple[str, ...]]:
         """Return the URIs and the names of the collections a concept is in (cached)."""

@@ -14,6 +14,7 @@ whether a hyphen joins them to the previous word, and which sentence they belong
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -75,6 +76,8 @@ def alnum(text: str) -> str:
     >>> alnum("IR(ME)R")
     'IRMER'
     """
+    if text.isascii():  # NFKC changes nothing there
+        return text if text.isalnum() else "".join(ch for ch in text if ch.isalnum())
     return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
 
 
@@ -100,10 +103,12 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
         previous_block = segment.block
         gap_start = segment.start
         for start, end, surface in _words(text, segment):
-            gap = text[gap_start:start] if previous_end >= 0 else ""
-            if gap and gap != " " and _ends_sentence(gap, surface):
-                sentence += 1
-            hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
+            hyphen = False
+            if previous_end >= 0 and not (start - previous_end == 1 and text[previous_end] == " "):
+                gap = text[gap_start:start]  # anything but one space may end a sentence
+                if gap and _ends_sentence(gap, surface):
+                    sentence += 1
+                hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
             for key in word_keys(surface):
                 tokens.append(Token(key, surface, start, end, index, sentence, hyphen))
                 hyphen = False
@@ -149,11 +154,12 @@ def _words(text: str, segment: Segment) -> Iterator[tuple[int, int, str]]:
 
 
 def sentence_bounds(tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    """Return, for each sentence number, the (first, last + 1) token indices it spans."""
-    bounds: list[tuple[int, int]] = []
-    for i, token in enumerate(tokens):
-        while len(bounds) <= token.sentence:
-            bounds.append((i, i))
-        first, _ = bounds[token.sentence]
-        bounds[token.sentence] = (first, i + 1)
-    return bounds
+    """Return, for each sentence number, the (first, last + 1) token indices it spans.
+
+    >>> sentence_bounds(tokenise("One two. Three."))
+    [(0, 2), (2, 3)]
+    """
+    numbers = [t.sentence for t in tokens]  # never decreasing
+    count = numbers[-1] + 1 if numbers else 0
+    starts = [bisect.bisect_left(numbers, n) for n in range(count + 1)]
+    return list(zip(starts, starts[1:], strict=False))

@@ -81,18 +81,26 @@ def content_stems(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class WeightedStems:
-    """Word stems weighted by nearness and rarity (a context, a document), with the norm."""
+    """Word stems weighted by nearness and rarity (a context, a document), with the norm,
+    and a memo of the profiles already compared with it (a document meets them often)."""
 
     weights: Mapping[str, float]
     norm: float
+    memo: dict[tuple[str, frozenset[str]], float] = field(default_factory=dict, compare=False)
 
 
 @dataclass
 class Profile:
     """A sense's stems, weighted by field and rarity, and the vector's norm."""
 
+    key: tuple[str, frozenset[str]]  # the sense's id and the ids of all senses of its word
     weights: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
+
+    @property
+    def scale(self) -> float:
+        """What a cosine with this profile is divided by: its norm, discounted when long."""
+        return (self.norm or 1.0) ** PROFILE_NORM
 
     def add(self, stems: Sequence[str], weight: float) -> None:
         for s in stems:
@@ -113,11 +121,13 @@ class WordEvidence:
     def score(self, profile: Profile, context: WeightedStems, document: WeightedStems) -> float:
         """Return how well a context and its document match a profile (cosines, the
         profile's norm discounted)."""
-        norm = (profile.norm or 1.0) ** PROFILE_NORM
         weights = profile.weights
         near = sum(v * weights.get(w, 0.0) for w, v in context.weights.items())
-        far = sum(document.weights.get(w, 0.0) * v for w, v in weights.items())
-        return (near / (context.norm or 1.0) + DOCUMENT * far / (document.norm or 1.0)) / norm
+        far = document.memo.get(profile.key)
+        if far is None:
+            far = sum(document.weights.get(w, 0.0) * v for w, v in weights.items())
+            far = document.memo[profile.key] = far / (document.norm or 1.0)
+        return (near / (context.norm or 1.0) + DOCUMENT * far) / profile.scale
 
     def weighted(self, stems: Mapping[str, float]) -> WeightedStems:
         """Return stems (-> nearness weight) weighted by rarity too."""
@@ -137,7 +147,7 @@ class WordEvidence:
             if found is not None:
                 self._profiles.move_to_end(cache_key)
                 return found
-        profile = self._build(concept, senses, key, collections)
+        profile = self._build(cache_key, concept, senses, key, collections)
         with self._lock:
             self._profiles[cache_key] = profile
             while len(self._profiles) > PROFILE_CACHE:
@@ -145,10 +155,15 @@ class WordEvidence:
         return profile
 
     def _build(
-        self, concept: Concept, senses: Mapping[str, Concept], key: str, collections: Sequence[str]
+        self,
+        cache_key: tuple[str, frozenset[str]],
+        concept: Concept,
+        senses: Mapping[str, Concept],
+        key: str,
+        collections: Sequence[str],
     ) -> Profile:
         shared = set(content_stems(key))
-        profile = Profile()
+        profile = Profile(cache_key)
 
         def add(text: str, kind: str) -> None:
             profile.add([s for s in content_stems(text) if s not in shared], PROFILE_FIELDS[kind])

@@ -119,6 +119,11 @@ def _json_text(body: str) -> tuple[str, str | None]:
     return data["text"], kind if isinstance(kind, str) else None
 
 
+def warm(vocabulary: Vocabulary) -> None:
+    """Build the annotator of `vocabulary`'s release now (at startup, before a swap)."""
+    annotator_for(vocabulary.store).warm()
+
+
 async def annotate_document(vocabulary: Vocabulary, document: Document) -> Annotation | None:
     """Return the annotation of `document`, or None when every slot is busy (answer 429)."""
     if not _slots.acquire(blocking=False):
