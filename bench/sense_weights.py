@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 import sys
 import time
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, fields
 
 import numpy as np
 
-from bench.annotate import DEV, SHIPPED, OUT, build, read_set
+from bench.annotate import DEV, OUT, SHIPPED, build, read_set
 from vocab.annotate import Annotator
 from vocab.annotate_sense import WEIGHTS, Weights
 
@@ -47,8 +47,11 @@ def evidence(annotator: Annotator, weights: Weights) -> list[Row]:
         document.choose_senses(time.perf_counter() + 10)
         tokens = document.tokens
         hit = [
-            i for i in document.ranked
-            if tokens[document.matches[i].first].start <= where < tokens[document.matches[i].last].end
+            i
+            for i in document.ranked
+            if tokens[document.matches[i].first].start
+            <= where
+            < tokens[document.matches[i].last].end
         ]
         if not hit:
             continue
@@ -107,11 +110,16 @@ def main() -> None:
         rows = evidence(annotator, weights)
         w = fit(rows)
         weights = Weights(*(float(v) for v in w))
-        print(f"round {round_ + 1}: {len(rows)} ambiguous rows, weights " + ", ".join(
-            f"{k}={v:.3g}" for k, v in asdict(weights).items()
-        ))
-    print(f"in-sample accuracy (ambiguous rows, sense chosen from own evidence): {accuracy(rows, w):.3f}")
-    print(f"with the shipped WEIGHTS ({asdict(WEIGHTS)}): {accuracy(rows, np.array(list(asdict(WEIGHTS).values()))):.3f}")
+        print(
+            f"round {round_ + 1}: {len(rows)} ambiguous rows, weights "
+            + ", ".join(f"{k}={v:.3g}" for k, v in asdict(weights).items())
+        )
+    print(
+        f"in-sample accuracy (ambiguous rows, sense chosen from own evidence): {accuracy(rows, w):.3f}"
+    )
+    print(
+        f"with the shipped WEIGHTS ({asdict(WEIGHTS)}): {accuracy(rows, np.array(list(asdict(WEIGHTS).values()))):.3f}"
+    )
     words = sorted({word for word, _, _ in rows})
     held = []
     for word in words:
@@ -119,9 +127,10 @@ def main() -> None:
         test = [r for r in rows if r[0] == word]
         held.append((word, accuracy(test, fit(train)), len(test)))
     right = sum(a * n for _, a, n in held)
-    print(f"leave-one-word-out accuracy: {right / len(rows):.3f}  " + "  ".join(
-        f"{word}:{a:.2f}" for word, a, _ in held
-    ))
+    print(
+        f"leave-one-word-out accuracy: {right / len(rows):.3f}  "
+        + "  ".join(f"{word}:{a:.2f}" for word, a, _ in held)
+    )
     for k, kind in enumerate(KINDS):
         for factor in (0.5, 2.0):
             changed = w.copy()
@@ -131,7 +140,9 @@ def main() -> None:
         without[k] = 0
         only = np.zeros_like(w)
         only[k] = 1.0
-        print(f"  without {kind}: {accuracy(rows, without):.3f}  {kind} alone: {accuracy(rows, only):.3f}")
+        print(
+            f"  without {kind}: {accuracy(rows, without):.3f}  {kind} alone: {accuracy(rows, only):.3f}"
+        )
     print("reproduce: python -m bench.sense_weights " + " ".join(sys.argv[1:]))
 
 

@@ -8,9 +8,11 @@ A span whose word is a false friend (several senses, or a usage warning about th
 word) carries the warning. Offsets are character offsets (Python `str` indices, Unicode
 code points) into the text as given, so `text[span.start:span.end] == span.text`.
 
-The annotator of a release is built once, on first use, and shared (`annotator_for`,
-keyed on the release digest); it holds the label automaton and a bounded cache of sense
-profiles.
+The annotator of a release is built once and shared (`annotator_for`, keyed on the
+release digest): the server builds it at startup and before switching release (`warm`),
+so no request waits for it; elsewhere it is built on first use. It holds the hashed
+labels (`vocab.annotate_match`) and bounded caches of label rows, sense profiles and
+word vectors.
 
 >>> annotation = annotator_for(store).annotate("A planning CT for RT.")  # doctest: +SKIP
 >>> [(s.text, s.sense.pref_label) for s in annotation.spans]                # doctest: +SKIP
@@ -39,7 +41,7 @@ from vocab.annotate_result import (
 from vocab.annotate_sense import SenseChooser
 from vocab.annotate_text import Segment, tokenise
 from vocab.embedding import load_model
-from vocab.errors import InvalidInput, TooLarge, UnsafeInput
+from vocab.errors import InvalidInput, TooLarge
 from vocab.model import Concept
 from vocab.store import ReadStore
 
@@ -67,15 +69,20 @@ class Annotator:
 
     @property
     def matcher(self) -> Matcher:
-        """The release's label automaton, built on first use unless `warm()` built it."""
+        """The release's label matcher, built on first use unless `warm()` built it."""
         if self._matcher is None:
             with self._lock:
                 if self._matcher is None:
                     self._matcher = Matcher(self.store)
         return self._matcher
 
+    @property
+    def ready(self) -> bool:
+        """True once the label matcher is built (`warm()`, or a first annotation)."""
+        return self._matcher is not None
+
     def warm(self) -> None:
-        """Build the automaton and the word rarities now rather than on the first request."""
+        """Build the label matcher and the word rarities now rather than on the first request."""
         _ = self.matcher
         self.chooser.words.idf()
 

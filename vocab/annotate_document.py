@@ -211,9 +211,7 @@ class Document:
         weights.append(DOCUMENT_MEANING)
         return context_vector(np.stack(rows), weights)
 
-    def _nearby(
-        self, i: int, near: range
-    ) -> tuple[dict[str, float], dict[frozenset[str], float]]:
+    def _nearby(self, i: int, near: range) -> tuple[dict[str, float], dict[frozenset[str], float]]:
         """Return the concepts found in the document, weighted by nearness (the senses of other
         ambiguous spans nearby by their probability so far), and their summed weight by the
         set of collections they are in. The sense itself spelt out in the same passage counts
@@ -278,7 +276,7 @@ class Document:
         for i in own:
             ids = tuple(c.concept.id for c in candidates[i])
             groups.setdefault((self.key(i), ids), []).append(i)
-        out = {}
+        out: dict[int, list[float]] = {}
         for (key, ids), members in groups.items():
             scores = np.array([own[i] for i in members])
             if len(members) > 1:
@@ -361,4 +359,3 @@ def _by_concept(match: Match) -> Forms:
     for form in sorted(match.forms, key=lambda f: KIND_RANK[f.row.kind]):
         out.setdefault(form.row.id, []).append(form)
     return out
-

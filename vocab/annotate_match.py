@@ -199,7 +199,7 @@ class Matcher:
                 break
             count = n - length + 1
             value = np.zeros(count, dtype=np.uint64)
-            valid = segments[: count] == segments[length - 1 :]
+            valid = segments[:count] == segments[length - 1 :]
             for k in range(length):
                 value = value * np.uint64(_MULTIPLIER) + shifted[k : k + count]
                 valid &= known[k : k + count]
@@ -234,7 +234,9 @@ class Matcher:
         return out
 
 
-def _joined(tokens: Sequence[Token], low: int, high: int) -> tuple[list[str], list[tuple[int, int]]]:
+def _joined(
+    tokens: Sequence[Token], low: int, high: int
+) -> tuple[list[str], list[tuple[int, int]]]:
     """Return the word keys of tokens low..high-1 with each hyphen-joined run as one word,
     and the tokens each key stands for."""
     keys: list[str] = []
@@ -242,7 +244,11 @@ def _joined(tokens: Sequence[Token], low: int, high: int) -> tuple[list[str], li
     i = low
     while i < high:
         j = i
-        while j + 1 < high and tokens[j + 1].hyphen_before and tokens[j + 1].segment == tokens[i].segment:
+        while (
+            j + 1 < high
+            and tokens[j + 1].hyphen_before
+            and tokens[j + 1].segment == tokens[i].segment
+        ):
             j += 1
         keys.append("".join(t.key for t in tokens[i : j + 1]))
         spans.append((i, j))
@@ -269,9 +275,9 @@ def _forms(kind: LabelKind, text: str, keys: list[str]) -> Iterator[bool]:
     case = None if text.islower() else _case_of(kind, text)
     if case is None or len(case) == len(keys):
         yield False
-    if len(keys) > 1 and not (text.isascii() and text.replace(" ", "").isalnum()):
-        if _JOINED.search(text):
-            yield True
+    plain = text.isascii() and text.replace(" ", "").isalnum()  # no joining mark: skip the regex
+    if len(keys) > 1 and not plain and _JOINED.search(text):
+        yield True
 
 
 def _case_of(kind: LabelKind, text: str) -> tuple[str, ...] | None:

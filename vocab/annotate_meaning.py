@@ -98,20 +98,22 @@ class MeaningEvidence:
         """Return the unit vector of each word, from a bounded cache (the model embeds the
         words it has not seen, in one batch): a document's words are mostly known ones."""
         cache = self._words
-        missing = [w for w in words if w not in cache]
+        known: dict[str, npt.NDArray[np.float16]] = {}
+        for word in words:
+            found = cache.get(word)
+            if found is not None:
+                known[word] = found
+        missing = [w for w in words if w not in known]
         if missing:
             embedded = np.asarray(self.model.embed(missing), dtype=np.float16)
+            known.update(zip(missing, embedded, strict=True))
             with self._lock:
                 if len(cache) + len(missing) > WORD_CACHE:
                     cache.clear()
                 cache.update(zip(missing, embedded, strict=True))
-            found = dict(zip(missing, embedded, strict=True))
-            rows = [cache.get(w, found.get(w)) for w in words]
-        else:
-            rows = [cache[w] for w in words]
-        if not rows:
+        if not words:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(np.stack(rows), dtype=np.float32)
+        return np.stack([known[w] for w in words]).astype(np.float32)
 
     def label(self, text: str) -> tuple[Vector, int]:
         """Return the unit vector of a label and its number of content words (cached)."""
@@ -137,7 +139,7 @@ class MeaningEvidence:
                 self._glosses.move_to_end(key)
                 return found
         text = gloss_text(gloss.concept, gloss.collections, gloss.clauses())
-        vector = self.vectors([text])[0]
+        vector: Vector = self.vectors([text])[0]
         with self._lock:
             self._glosses[key] = vector
             while len(self._glosses) > GLOSS_CACHE:

@@ -49,7 +49,7 @@ WEIGHTS = Weights(words=9.3, meaning=11.1, concepts=2.6)
 SAME_CONCEPT = 2.0  # the sense itself found nearby ("clinical trial" near "CT")
 LINKED_CONCEPT = 1.0  # a broader, narrower or related concept found nearby
 SAME_COLLECTION = 0.25
-GLOSS_CLAUSES: tuple[str, ...] = ("warning", "note")  # which owned note clauses join a sense's gloss
+GLOSS_CLAUSES = ("warning", "note")  # the owned clauses of notes that join a gloss
 MAX_SENSES_SCORED = 64  # beyond this (generated vocabularies) the rest are never chosen
 
 

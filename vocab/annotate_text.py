@@ -15,9 +15,10 @@ whether a hyphen joins them to the previous word, and which sentence they belong
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,6 +94,7 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
     bullet, and at the end of a block; segments of one block continue one sentence.
     """
     tokens: list[Token] = []
+    append, keys_of = tokens.append, word_keys
     sentence = 0
     previous_end = -1  # end of the previous token within the current block, -1 if none
     previous_block: int | None = None
@@ -109,8 +111,8 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
                 if gap and _ends_sentence(gap, surface):
                     sentence += 1
                 hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
-            for key in word_keys(surface):
-                tokens.append(Token(key, surface, start, end, index, sentence, hyphen))
+            for key in keys_of(surface):
+                append(Token(key, surface, start, end, index, sentence, hyphen))
                 hyphen = False
             previous_end = end
             gap_start = end
@@ -128,8 +130,8 @@ def _ends_sentence(gap: str, next_word: str) -> bool:
     return first.isupper() or first.isdigit() or bool(re.search(r"[\n\r]\s*[-*•]\s", gap))
 
 
-def _words(text: str, segment: Segment) -> Iterator[tuple[int, int, str]]:
-    """Yield (start, end, surface) of each word of a segment; invisible characters are skipped.
+def _words(text: str, segment: Segment) -> list[tuple[int, int, str]]:
+    """Return (start, end, surface) of each word of a segment; invisible characters are skipped.
 
     A soft hyphen or zero-width character inside a word does not split it: the word is read
     without it, and its offsets still cover the original characters.
@@ -139,18 +141,22 @@ def _words(text: str, segment: Segment) -> Iterator[tuple[int, int, str]]:
     else:
         piece, where = text[segment.start : segment.end], None
     base = segment.start
+    if where is None and not _INVISIBLE.search(piece):  # the common case, kept fast
+        return [(base + m.start(), base + m.end(), m.group()) for m in _WORD.finditer(piece)]
     kept: list[int] | None = None
     if _INVISIBLE.search(piece):
         kept = [i for i, ch in enumerate(piece) if not _INVISIBLE.match(ch)]
         piece = "".join(piece[i] for i in kept)
+    out = []
     for match in _WORD.finditer(piece):
         first, last = match.start(), match.end() - 1
         if kept is not None:
             first, last = kept[first], kept[last]
         if where is None:
-            yield base + first, base + last + 1, match.group()
+            out.append((base + first, base + last + 1, match.group()))
         else:
-            yield where[first], where[last + 1], match.group()
+            out.append((where[first], where[last + 1], match.group()))
+    return out
 
 
 def sentence_bounds(tokens: Sequence[Token]) -> list[tuple[int, int]]:
@@ -162,4 +168,4 @@ def sentence_bounds(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     numbers = [t.sentence for t in tokens]  # never decreasing
     count = numbers[-1] + 1 if numbers else 0
     starts = [bisect.bisect_left(numbers, n) for n in range(count + 1)]
-    return list(zip(starts, starts[1:], strict=False))
+    return list(itertools.pairwise(starts))

@@ -100,7 +100,7 @@ class Profile:
     @property
     def scale(self) -> float:
         """What a cosine with this profile is divided by: its norm, discounted when long."""
-        return (self.norm or 1.0) ** PROFILE_NORM
+        return float((self.norm or 1.0) ** PROFILE_NORM)
 
     def add(self, stems: Sequence[str], weight: float) -> None:
         for s in stems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +11,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.routes import annotate as route
 from tests.conftest import BASE, FIXTURES, build_vocabulary
+from vocab.annotate import annotator_for
+from vocab.vocabulary import Vocabulary
 
 SENTENCE = "The CT scanner and MRI."
 
@@ -20,6 +23,30 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
         FIXTURES / "annotate.ttl", tmp_path_factory.mktemp("api") / "a.db"
     )
     return TestClient(create_app(vocabulary, base=BASE))
+
+
+def release(tmp_path: Path, name: str) -> Vocabulary:
+    """Return a release of the fixture no other test serves (its own title, so its own digest)."""
+    source = tmp_path / f"{name}.ttl"
+    text = (FIXTURES / "annotate.ttl").read_text(encoding="utf-8")
+    source.write_text(text.replace("Annotation test vocabulary", f"Release {name}"), "utf-8")
+    return build_vocabulary(source, tmp_path / f"{name}.db")
+
+
+def test_the_server_builds_the_annotator_at_startup_not_on_the_first_request(
+    tmp_path: Path,
+) -> None:
+    vocabulary = release(tmp_path, "startup")
+    assert not annotator_for(vocabulary.store).ready
+    with TestClient(create_app(vocabulary, base=BASE)):
+        assert annotator_for(vocabulary.store).ready
+
+
+def test_switching_release_builds_the_new_release_annotator_first(tmp_path: Path) -> None:
+    service = create_app(release(tmp_path, "first"), base=BASE)
+    second = release(tmp_path, "second")
+    service.swap(second)
+    assert annotator_for(second.store).ready
 
 
 def post(client: TestClient, body: str | bytes, media: str = "text/plain", query: str = ""):  # type: ignore[no-untyped-def]

@@ -104,3 +104,23 @@ def test_another_base_uri_makes_the_store_stale(built: Path) -> None:
 
 def test_a_missing_store_is_stale(tmp_path: Path) -> None:
     assert "no store" in (stale_reason(tmp_path / "none.db", SOURCE, BASE) or "")
+
+
+@pytest.mark.parametrize("active_only", [True, False])
+def test_label_numbers_give_back_the_rows_of_the_labels_they_number(
+    built: Path, active_only: bool
+) -> None:
+    store = SQLiteStore(built)
+    keys = list(store.label_keys(active_only=active_only))
+    rows = store.labels_by_number([number for number, _, _, _ in keys])
+    assert [(r.kind, r.text, r.norm) for r in (rows[n] for n, _, _, _ in keys)] == [
+        (kind, text, norm) for _, kind, text, norm in keys
+    ]
+
+
+def test_only_active_concepts_give_label_keys(built: Path) -> None:
+    store = SQLiteStore(built)
+    active = {n for n, _, _, _ in store.label_keys(active_only=True)}
+    every = {n for n, _, _, _ in store.label_keys(active_only=False)}
+    rows = store.labels_by_number(sorted(every - active))
+    assert active < every and all(not row.is_active for row in rows.values())

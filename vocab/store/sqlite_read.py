@@ -172,7 +172,9 @@ class SQLiteStore:
         return [_label_row(r) for r in rows]
 
     def label_keys(self, *, active_only: bool = True) -> Iterator[tuple[int, LabelKind, str, str]]:
-        join = "JOIN concepts c ON c.n = l.concept WHERE c.status = 'active' " if active_only else ""
+        join = (
+            "JOIN concepts c ON c.n = l.concept WHERE c.status = 'active' " if active_only else ""
+        )
         rows = self._conn().execute(f"SELECT l.rowid, l.kind, l.text, l.norm FROM labels l {join}")
         for number, kind, text, norm in rows:
             yield number, KINDS_BY_CODE[kind], text, norm
