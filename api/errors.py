@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, Response
 
+from api.fhir import outcome as fhir_outcome
 from api.negotiation import choose
 from api.templating import render
 from vocab.errors import (
@@ -62,7 +63,12 @@ def error_response(
     headers: dict[str, str] | None = None,
     request: Request | None = None,
 ) -> Response:
-    """A JSON error body, or an HTML page when a browser asked (Accept prefers text/html)."""
+    """A JSON error body, or an HTML page when a browser asked (Accept prefers text/html).
+
+    Under /fhir/ every error is an OperationOutcome, whatever was asked.
+    """
+    if request is not None and request.url.path.startswith(fhir_outcome.PREFIX):
+        return fhir_outcome.outcome_response(status, message, headers)
     if request is not None and _wants_html(request):
         page = render(
             request.app.state.serving.templates,
