@@ -18,10 +18,10 @@ from fastapi.openapi.utils import get_openapi
 from starlette.staticfiles import StaticFiles
 
 from api import errors
+from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.negotiation import LOOKUP_REPRESENTATIONS
-from api.fhir import routes as fhir
 from api.routes import align, embed, export, pages, search, terms
 from api.state import Serving
 from api.templating import make_templates

@@ -85,7 +85,7 @@ async def posted(request: Request, names: dict[str, str]) -> dict[str, Any]:
     return read_parameters(b"".join(chunks), names)
 
 
-def Text(description: str, alias: str | None = None) -> Any:  # noqa: N802 - reads as a type
+def Text(description: str, alias: str | None = None) -> Any:
     return Query(alias=alias, max_length=500, description=description)
 
 
