@@ -1,0 +1,207 @@
+"""`/openapi.json` that tells the truth: every media type, every status, the real error body.
+
+FastAPI generates the paths from the routes; `describe` then corrects what it cannot know:
+the representations a negotiating route answers, the statuses our error table gives, the
+error body (`{"error": {"code", "message"}}`, also for 422, where FastAPI would document
+its own `{"detail": ...}`), the JSON Schemas of the answers (`api.schemas`), parameter
+descriptions, and `/lookup/{text}`, which a bare ASGI handler serves. Routes of new faces
+declare their responses with `negotiated` and `errors` below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api import schemas
+from api.negotiation import LOOKUP_REPRESENTATIONS, SEARCH_REPRESENTATIONS, TERM_REPRESENTATIONS
+from loaders import FORMATS, WRITERS
+from loaders.alignment_out import ALIGNMENT_FORMATS
+
+Responses = dict[int | str, dict[str, Any]]
+
+STATUS_TEXT = {
+    301: "Moved: the concept was merged into another (Location)",
+    303: "See other",
+    304: "Not modified (If-None-Match matched the ETag)",
+    400: "The request could not be read: an unknown format, a malformed body or query",
+    404: "Nothing has this id or name; the message says where to look",
+    405: "Method not allowed",
+    410: "Gone: withdrawn with no successor; the body explains",
+    413: "Too large",
+    415: "Unsupported body type",
+    422: "A parameter is missing or invalid; the message names it",
+    501: "Not implemented (an oEmbed format other than json)",
+    503: "Cannot answer now (a query ran too long, or the service is busy)",
+}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+ERROR_CONTENT = {"application/json": {"schema": ref("Error")}, "text/html": {}}
+
+
+def errors(*statuses: int) -> Responses:
+    """Return error responses (JSON `Error`, or an HTML page for a browser) for `statuses`."""
+    return {
+        s: {"description": STATUS_TEXT.get(s, "Error"), "content": ERROR_CONTENT} for s in statuses
+    }
+
+
+def media(offers: dict[str, str] | list[str], schema: str | None = None) -> dict[str, Any]:
+    """Return OpenAPI content for media types; `schema` describes the application/json one."""
+    types = offers.values() if isinstance(offers, dict) else offers
+    return {
+        m: ({"schema": ref(schema)} if schema and m == "application/json" else {})
+        for m in dict.fromkeys(types)
+    }
+
+
+def negotiated(offers: dict[str, str], *statuses: int, schema: str | None = None) -> Responses:
+    """Return the responses of a route that negotiates among `offers` (Accept or ?format=)."""
+    return {
+        200: {
+            "description": "The representation asked for (Accept or ?format=)",
+            "content": media(offers, schema),
+        },
+        304: {"description": STATUS_TEXT[304]},
+        **errors(400, 422, *statuses),
+    }
+
+
+EXPORT_FORMATS = [name for name in WRITERS] + [a for n in WRITERS for a in FORMATS[n].aliases]
+OVERRIDES: dict[tuple[str, str], Responses] = {
+    ("get", "/terms/{concept_id}"): {
+        **negotiated(TERM_REPRESENTATIONS, 404, schema="Concept"),
+        301: {"description": STATUS_TEXT[301]},
+        410: {"description": STATUS_TEXT[410], "content": media(TERM_REPRESENTATIONS, "Concept")},
+    },
+    ("get", "/search"): negotiated(SEARCH_REPRESENTATIONS, schema="SearchResults"),
+    ("get", "/suggest"): negotiated({"json": "application/json"}, schema="Suggestions"),
+    ("get", "/export"): negotiated({n: FORMATS[n].media_type for n in WRITERS}),
+    ("post", "/align"): {
+        200: {
+            "description": "One result per term",
+            "content": media([f.media_type for f in ALIGNMENT_FORMATS.values()], "Alignment"),
+        },
+        **errors(400, 413, 415, 422),
+    },
+    ("get", "/translate"): {
+        200: {
+            "description": "What the community calls it",
+            "content": media(["application/json", "text/plain"], "Translation"),
+        },
+        **errors(422),
+    },
+    ("get", "/embed/{concept_id}"): {
+        **negotiated({"html": "text/html"}, 404),
+        410: {"description": STATUS_TEXT[410], "content": {"text/html": {}}},
+    },
+    ("get", "/oembed"): {
+        200: {
+            "description": "oEmbed 1.0 (type rich)",
+            "content": media(["application/json"], "OEmbed"),
+        },
+        **errors(404, 422, 501),
+    },
+    ("get", "/define"): negotiated({"json": "application/json"}, 404, schema="Define"),
+    ("get", "/health"): {
+        200: {"description": "Serving", "content": media(["application/json"], "Health")},
+        **errors(503),
+    },
+}
+PARAMETER_HELP = {
+    "concept_id": "A concept id, such as t0133 (a trailing .ttl, .json, ... picks the format).",
+    "collection_id": "A collection id, such as evaluation.",
+    "limit": "How many results.",
+    "include_deprecated": "Also find deprecated, merged and withdrawn concepts.",
+    "format": "Override Accept with a format name.",
+    "maxwidth": "The widest the embed may be, in px.",
+    "maxheight": "The tallest the embed may be, in px.",
+    "plain": "Also show the plain-language definition.",
+    "lang": "Only labels in this language (BCP 47), such as en-US.",
+}
+LOOKUP_PATH = {
+    "get": {
+        "tags": ["lookup"],
+        "summary": "Exact lookup by acronym or label, in tiers",
+        "description": (
+            "Any case, accent or spelling variant. Plain text for curl (first line "
+            "`ACRONYM — Preferred label`), JSON for `Accept: application/json`, a redirect "
+            "to the concept page for browsers. Ambiguous text answers every sense; no match "
+            "is a 404 listing the nearest terms."
+        ),
+        "parameters": [
+            {
+                "name": "text",
+                "in": "path",
+                "required": True,
+                "description": "The acronym or label.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            },
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "description": "Override Accept.",
+                "schema": {"type": "string", "enum": list(LOOKUP_REPRESENTATIONS)},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "One or more senses",
+                "content": media(["text/plain", "application/json"], "Lookup"),
+            },
+            "303": {"description": "Browsers are sent to the concept or search page"},
+            "304": {"description": STATUS_TEXT[304]},
+            "404": {
+                "description": "No match; the body lists the nearest terms",
+                "content": {"text/plain": {}, "application/json": {"schema": ref("LookupMiss")}},
+            },
+            "422": {
+                "description": STATUS_TEXT[422],
+                "content": {"application/json": {"schema": ref("Error")}},
+            },
+        },
+    }
+}
+
+
+def describe(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return the generated schema corrected as the module docstring says."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    components.update(schemas.components())
+    schema["paths"]["/lookup/{text}"] = LOOKUP_PATH
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses and "HTTPValidationError" in str(responses["422"]):
+                responses["422"] = errors(422)[422]
+            for status, response in OVERRIDES.get((method, path), {}).items():
+                responses[str(status)] = response
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description") and parameter["name"] in PARAMETER_HELP:
+                    parameter["description"] = PARAMETER_HELP[parameter["name"]]
+                if (method, path, parameter["name"]) == ("get", "/export", "format"):
+                    parameter["schema"] = {
+                        "type": "string",
+                        "enum": EXPORT_FORMATS,
+                        "default": "ttl",
+                    }
+    return schema
+
+
+def build(app: FastAPI) -> dict[str, Any]:
+    """Return (and keep) the service's OpenAPI description."""
+    if not app.openapi_schema:
+        generated = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        app.openapi_schema = describe(generated)
+    return app.openapi_schema

@@ -1,0 +1,68 @@
+"""`/docs` (Swagger UI) and `/redoc` (ReDoc), served offline under our Content-Security-Policy.
+
+The JavaScript and CSS come from the `fastapi-offline` package (Swagger UI, Apache-2.0;
+ReDoc, MIT), mounted at `/docs-assets`, never from a CDN; Swagger UI starts from our own
+script (`static/docs.js`), so no inline script is needed. Both style their widgets at run
+time, so these two pages allow inline styles; scripts stay restricted to this origin.
+"""
+
+from __future__ import annotations
+
+import html
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import APIRouter
+from starlette.responses import HTMLResponse
+
+from api.deps import VocabularyDep
+
+router = APIRouter(include_in_schema=False)
+ASSETS = Path(str(files("fastapi_offline") / "static"))
+ASSETS_URL = "/docs-assets"
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {"Content-Security-Policy": DOCS_CSP, "Cache-Control": "public, max-age=3600"}
+NOSCRIPT = (
+    "<noscript><p>This page needs JavaScript. The API description itself is "
+    '<a href="/openapi.json">/openapi.json</a>; the reference in words is docs/api.md in the '
+    "repository.</p></noscript>"
+)
+
+
+def page(title: str, head: str, body: str) -> str:
+    return (
+        '<!doctype html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f'<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">\n{head}</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+@router.get("/docs")
+def swagger_ui(vocabulary: VocabularyDep) -> HTMLResponse:
+    """The interactive API description (Swagger UI)."""
+    title = f"API · {vocabulary.scheme.title()}"
+    body = (
+        f'<main><h1 class="docs-title">{html.escape(title)}</h1><div id="swagger-ui"></div>'
+        f"{NOSCRIPT}</main>\n"
+        f'<script src="{ASSETS_URL}/swagger-ui-bundle.js"></script>\n'
+        '<script src="/static/docs.js"></script>'
+    )
+    head = f'<link rel="stylesheet" href="{ASSETS_URL}/swagger-ui.css">\n<link rel="stylesheet" href="/static/docs.css">\n'
+    return HTMLResponse(page(title, head, body), headers=HEADERS)
+
+
+@router.get("/redoc")
+def redoc(vocabulary: VocabularyDep) -> HTMLResponse:
+    """The API description as one readable page (ReDoc)."""
+    title = f"API reference · {vocabulary.scheme.title()}"
+    body = (
+        f'<redoc spec-url="/openapi.json"></redoc>{NOSCRIPT}\n'
+        f'<script src="{ASSETS_URL}/redoc.standalone.js"></script>'
+    )
+    return HTMLResponse(page(title, "", body), headers=HEADERS)
