@@ -96,7 +96,8 @@ class SparqlAnswer:
 def load_store(opener: Callable[[], ReadStore]) -> ox.Store:
     """Return an in-memory store holding the release's export graph (what /export serves)."""
     store = ox.Store()
-    store.load(write_skos(Vocabulary(opener()).snapshot(), "nt"), format=ox.RdfFormat.N_TRIPLES)
+    graph = write_skos(Vocabulary(opener()).snapshot(), "nt")
+    store.load(input=graph, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

@@ -141,5 +141,5 @@ def service_graph(base: str) -> Graph:
 def profile_graph() -> Graph:
     """Return our SKOS profile (ontology/profile.ttl) as a graph."""
     graph = _graph()
-    graph.parse(ONTOLOGY_DIR / "profile.ttl", format="turtle")
+    graph.parse(data=(ONTOLOGY_DIR / "profile.ttl").read_bytes(), format="turtle")
     return graph
