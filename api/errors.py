@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, Response
 
+from api import openapi
 from api.fhir import outcome as fhir_outcome
 from api.negotiation import choose
 from api.templating import render
@@ -112,12 +113,12 @@ def install(app: FastAPI) -> None:
             405: f"{request.method} is not allowed on {request.url.path[:200]}.",
         }
         message = messages.get(exc.status_code, str(exc.detail))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # every method of the path, not only the route that matched
+            allowed = openapi.allowed_methods(request.app, request.url.path)
+            headers = {**(headers or {}), **({"Allow": allowed} if allowed else {})}
         return error_response(
-            exc.status_code,
-            "http_error",
-            message,
-            headers=getattr(exc, "headers", None),
-            request=request,
+            exc.status_code, "http_error", message, headers=headers, request=request
         )
 
     @app.exception_handler(Exception)

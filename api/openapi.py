@@ -10,6 +10,7 @@ declare their responses with `negotiated` and `errors` below.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,6 +20,7 @@ from api import schemas
 from api.negotiation import LOOKUP_REPRESENTATIONS, SEARCH_REPRESENTATIONS, TERM_REPRESENTATIONS
 from loaders import FORMATS, WRITERS
 from loaders.alignment_out import ALIGNMENT_FORMATS
+from vocab.vocabulary import Vocabulary
 
 Responses = dict[int | str, dict[str, Any]]
 
@@ -171,13 +173,18 @@ LOOKUP_PATH = {
 }
 
 
-def describe(schema: dict[str, Any]) -> dict[str, Any]:
-    """Return the generated schema corrected as the module docstring says."""
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
+"""Text parameters need one visible character: control characters are removed, spaces collapsed."""
+
+
+def describe(schema: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
+    """Return the generated schema corrected as the module docstring says, for one release."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
     components.update(schemas.components())
     schema["paths"]["/lookup/{text}"] = LOOKUP_PATH
+    examples = release_examples(vocabulary)
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
@@ -186,22 +193,71 @@ def describe(schema: dict[str, Any]) -> dict[str, Any]:
             for status, response in OVERRIDES.get((method, path), {}).items():
                 responses[str(status)] = response
             for parameter in operation.get("parameters", []):
-                if not parameter.get("description") and parameter["name"] in PARAMETER_HELP:
-                    parameter["description"] = PARAMETER_HELP[parameter["name"]]
-                if (method, path, parameter["name"]) == ("get", "/export", "format"):
-                    parameter["schema"] = {
-                        "type": "string",
-                        "enum": EXPORT_FORMATS,
-                        "default": "ttl",
-                    }
+                _describe_parameter(method, path, parameter, examples)
+    body = schema["paths"]["/align"]["post"]["requestBody"]["content"]
+    body["application/json"]["schema"]["required"] = ["terms"]
+    body["application/json"]["schema"]["properties"]["terms"] |= {
+        "minItems": 1,
+        "items": {"type": "string", "pattern": VISIBLE},
+    }
+    for kind in (
+        "text/plain",
+        "text/csv",
+    ):  # a text body is lines, whatever JSON type a tool has in mind
+        body[kind] = {"schema": {"type": "string", "format": "binary"}}
     return schema
 
 
+def release_examples(vocabulary: Vocabulary) -> dict[str, Any]:
+    """Return what the parameters of this release can be: example ids and the collection ids."""
+    refs = vocabulary.store.concept_refs_sorted()
+    collections = [c.id for c in vocabulary.collections()]
+    return {
+        "concept_id": refs[0].id if refs else None,
+        "collection_id": collections[0] if collections else None,
+        "collections": collections,
+    }
+
+
+def _describe_parameter(
+    method: str, path: str, parameter: dict[str, Any], examples: dict[str, Any]
+) -> None:
+    name = parameter["name"]
+    if not parameter.get("description") and name in PARAMETER_HELP:
+        parameter["description"] = PARAMETER_HELP[name]
+    if examples.get(name):
+        parameter["example"] = examples[name]
+    schema = parameter.setdefault("schema", {})
+    if (method, path, name) == ("get", "/export", "format"):
+        parameter["schema"] = {"type": "string", "enum": EXPORT_FORMATS, "default": "ttl"}
+    elif name == "collection" and examples["collections"]:
+        parameter["schema"] = {
+            "anyOf": [{"type": "string", "enum": examples["collections"]}, {"type": "null"}]
+        }
+    elif (method, path, name) == ("get", "/terms/{concept_id}", "format"):
+        formats = ["", *TERM_REPRESENTATIONS]  # empty: not given, negotiate by Accept
+        parameter["schema"] = {"anyOf": [{"type": "string", "enum": formats}, {"type": "null"}]}
+    elif name in ("q", "term", "text") and schema.get("type") == "string":
+        schema["pattern"] = VISIBLE
+
+
 def build(app: FastAPI) -> dict[str, Any]:
-    """Return (and keep) the service's OpenAPI description."""
-    if not app.openapi_schema:
+    """Return the service's OpenAPI description for the release it serves (kept per release)."""
+    vocabulary: Vocabulary = app.state.serving.vocabulary
+    if app.openapi_schema is None or app.openapi_schema.get("x-release") != vocabulary.digest:
         generated = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
-        app.openapi_schema = describe(generated)
+        app.openapi_schema = describe(generated, vocabulary) | {"x-release": vocabulary.digest}
     return app.openapi_schema
+
+
+def allowed_methods(app: FastAPI, path: str) -> str:
+    """Return the Allow header for `path`: every method its operations document ('' if none)."""
+    for template, operations in app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path):
+            methods = {m.upper() for m in operations} | {"OPTIONS"}
+            if "GET" in methods:
+                methods.add("HEAD")
+            return ", ".join(sorted(methods))
+    return ""

@@ -165,7 +165,10 @@ def translate(
     target_scope: str | None,
     target_system: str | None,
 ) -> dict[str, Any]:
-    """Return the $translate Parameters: result, message and matches; raise InvalidInput or NotFound."""
+    """Return the $translate Parameters: result, message and matches; raise InvalidInput or NotFound.
+
+    Without a target scope (the words of a community), a word translates to the concept(s) it names.
+    """
     if url and url.split("|")[0] not in (map_url(u, m) for m in MAP_IDS):
         raise NotFound(
             f"No ConceptMap has the url '{url[:120]}'; use {map_url(u, COMMUNITIES_MAP)} or {map_url(u, EXTERNAL_MAP)}."
@@ -180,10 +183,6 @@ def translate(
     if system and system != u.words:
         raise NotFound(
             f"Unknown system '{system[:120]}'; translate words ({u.words}) or codes ({u.system})."
-        )
-    if to is None and target_system != u.system:
-        raise InvalidInput(
-            f"Say whose words you want: targetScope={u.words_of('clinical')} (or any of {', '.join(COMMUNITIES)}), or targetSystem={u.system} for the concept."
         )
     translation = vocabulary.translate(
         code, to or COMMUNITIES[0], source_community=_community_of(vocabulary, u, source_scope)

@@ -8,12 +8,15 @@ from api.fhir.outcome import MEDIA_TYPE
 
 
 def resource_schema(resource_type: str) -> dict[str, Any]:
-    """Return a JSON Schema that names the FHIR resource type (HL7 publishes the full ones)."""
+    """Return a JSON Schema that names the FHIR resource type(s), `A|B` (HL7 publishes the full ones)."""
     return {
         "type": "object",
         "required": ["resourceType"],
-        "properties": {"resourceType": {"type": "string", "enum": [resource_type]}},
-        "description": f"A FHIR R5 {resource_type} (https://hl7.org/fhir/R5/{resource_type.lower()}.html).",
+        "properties": {"resourceType": {"type": "string", "enum": resource_type.split("|")}},
+        "description": " or ".join(
+            f"A FHIR R5 {name} (https://hl7.org/fhir/R5/{name.lower()}.html)"
+            for name in resource_type.split("|")
+        ),
     }
 
 

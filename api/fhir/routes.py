@@ -30,12 +30,15 @@ from api.fhir.common import (
 )
 from api.fhir.openapi import OPERATION_BODY, responses
 from api.fhir.search import code_system_bundle, concept_map_bundle, value_set_bundle
+from api.openapi import VISIBLE
 from vocab.errors import NotFound, TooLarge
 from vocab.vocabulary import Vocabulary
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 MAX_BODY = 64 * 1024
 FHIR_JSON = ("application/fhir+json", "application/json")
+FORMAT_PATTERN = r"^(json|xml|(application/(fhir\+)?|text/)(json|xml))(;.*)?$"
+"""What _format may say; the XML ones are answered 406 (JSON only), anything else 422."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ async def fhir_context(
             alias="_format",
             max_length=60,
             description="json (the default); XML is not supported (406).",
+            pattern=FORMAT_PATTERN,
         ),
     ] = None,
 ) -> Fhir:
@@ -86,11 +90,11 @@ async def posted(request: Request, names: dict[str, str]) -> dict[str, Any]:
 
 
 def Text(description: str, alias: str | None = None) -> Any:
-    return Query(alias=alias, max_length=500, description=description)
+    return Query(alias=alias, max_length=500, pattern=VISIBLE, description=description)
 
 
 System = Annotated[str | None, Text("The code system URL (the scheme URI).")]
-Code = Annotated[str | None, Text("A code: a concept id such as t0133.")]
+Code = Annotated[str, Text("A code: a concept id such as t0133.")]
 Version = Annotated[str | None, Text("The release (version) to use; the one served if absent.")]
 Language = Annotated[str | None, Text("Language of the display, such as en-US.", "displayLanguage")]
 
@@ -101,7 +105,7 @@ Language = Annotated[str | None, Text("Language of the display, such as en-US.",
 @router.get(
     "/metadata",
     summary="CapabilityStatement (or TerminologyCapabilities)",
-    responses=responses("CapabilityStatement"),
+    responses=responses("CapabilityStatement|TerminologyCapabilities"),
 )
 async def metadata(
     request: Request,
@@ -225,7 +229,7 @@ async def code_systems(
 async def lookup_get(
     request: Request,
     fhir: FhirDep,
-    code: Code = None,
+    code: Code,
     system: System = None,
     version: Version = None,
     display_language: Language = None,
@@ -246,6 +250,7 @@ async def lookup_get(
 @router.post(
     "/CodeSystem/$lookup",
     summary="$lookup with a Parameters resource",
+    operation_id="fhir_lookup_post",
     openapi_extra=OPERATION_BODY,
     responses=responses("Parameters", 404, 415),
 )
@@ -256,12 +261,12 @@ async def lookup_post(request: Request, fhir: FhirDep) -> Response:
 @router.get(
     "/CodeSystem/$validate-code",
     summary="Is this code (and display) in the vocabulary?",
-    responses=responses("Parameters"),
+    responses=responses("Parameters", 404),
 )
 async def validate_get(
     request: Request,
     fhir: FhirDep,
-    code: Code = None,
+    code: Code,
     system: System = None,
     url: Annotated[str | None, Text("The CodeSystem URL (same as system).")] = None,
     display: Annotated[str | None, Text("A display to check against the labels.")] = None,
@@ -274,6 +279,7 @@ async def validate_get(
 @router.post(
     "/CodeSystem/$validate-code",
     summary="$validate-code with a Parameters resource",
+    operation_id="fhir_validate_code_post",
     openapi_extra=OPERATION_BODY,
     responses=responses("Parameters", 415),
 )
@@ -289,8 +295,8 @@ async def validate_post(request: Request, fhir: FhirDep) -> Response:
 async def subsumes_get(
     request: Request,
     fhir: FhirDep,
-    code_a: Annotated[str | None, Text("The first code.", "codeA")] = None,
-    code_b: Annotated[str | None, Text("The second code.", "codeB")] = None,
+    code_a: Annotated[str, Text("The first code.", "codeA")],
+    code_b: Annotated[str, Text("The second code.", "codeB")],
     system: System = None,
     version: Version = None,
 ) -> Response:
@@ -301,6 +307,7 @@ async def subsumes_get(
 @router.post(
     "/CodeSystem/$subsumes",
     summary="$subsumes with a Parameters resource",
+    operation_id="fhir_subsumes_post",
     openapi_extra=OPERATION_BODY,
     responses=responses("Parameters", 404, 415),
 )
@@ -422,6 +429,7 @@ async def expand_get(
 @router.post(
     "/ValueSet/$expand",
     summary="$expand with a Parameters resource",
+    operation_id="fhir_expand_post",
     openapi_extra=OPERATION_BODY,
     responses=responses("ValueSet", 404, 415),
 )
@@ -440,8 +448,8 @@ async def expand_post(request: Request, fhir: FhirDep) -> Response:
 async def vs_validate_get(
     request: Request,
     fhir: FhirDep,
+    code: Code,
     url: VsUrl = None,
-    code: Code = None,
     system: System = None,
     display: Annotated[str | None, Text("A display to check against the labels.")] = None,
     version: Version = None,
@@ -456,6 +464,7 @@ async def vs_validate_get(
 @router.post(
     "/ValueSet/$validate-code",
     summary="ValueSet $validate-code with a Parameters resource",
+    operation_id="fhir_valueset_validate_code_post",
     openapi_extra=OPERATION_BODY,
     responses=responses("Parameters", 404, 415),
 )
@@ -575,8 +584,8 @@ async def translate_get(
     request: Request,
     fhir: FhirDep,
     source_code: Annotated[
-        str | None, Text("The word (or code) to translate; typos are recognised.", "sourceCode")
-    ] = None,
+        str, Text("The word (or code) to translate; typos are recognised.", "sourceCode")
+    ],
     system: Annotated[
         str | None,
         Text(
@@ -620,6 +629,7 @@ async def translate_get(
 @router.post(
     "/ConceptMap/$translate",
     summary="$translate with a Parameters resource",
+    operation_id="fhir_translate_post",
     openapi_extra=OPERATION_BODY,
     responses=responses("Parameters", 404, 415),
 )

@@ -26,15 +26,37 @@ def _help(offers: dict[str, str]) -> str:
 
 
 SchemeFormat = Annotated[
-    str | None, Query(max_length=10, description=_help(linked_data.SCHEME_OFFERS))
+    str | None,
+    Query(
+        max_length=10,
+        description=_help(linked_data.SCHEME_OFFERS),
+        json_schema_extra={"enum": list(linked_data.SCHEME_OFFERS)},
+    ),
 ]
 ProfileFormat = Annotated[
-    str | None, Query(max_length=10, description=_help(linked_data.PROFILE_OFFERS))
+    str | None,
+    Query(
+        max_length=10,
+        description=_help(linked_data.PROFILE_OFFERS),
+        json_schema_extra={"enum": list(linked_data.PROFILE_OFFERS)},
+    ),
 ]
 ContextFormat = Annotated[
-    str | None, Query(max_length=10, description=_help(linked_data.CONTEXT_OFFERS))
+    str | None,
+    Query(
+        max_length=10,
+        description=_help(linked_data.CONTEXT_OFFERS),
+        json_schema_extra={"enum": list(linked_data.CONTEXT_OFFERS)},
+    ),
 ]
-VoidFormat = Annotated[str | None, Query(max_length=10, description=_help(linked_data.RDF_OFFERS))]
+VoidFormat = Annotated[
+    str | None,
+    Query(
+        max_length=10,
+        description=_help(linked_data.RDF_OFFERS),
+        json_schema_extra={"enum": list(linked_data.RDF_OFFERS)},
+    ),
+]
 
 
 def page(request: Request, vocabulary: Vocabulary, name: str, key: str = "") -> bytes:
