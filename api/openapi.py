@@ -17,6 +17,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import schemas
+from api.fhir import openapi as fhir_openapi
+from api.fhir import valueset
 from api.negotiation import LOOKUP_REPRESENTATIONS, SEARCH_REPRESENTATIONS, TERM_REPRESENTATIONS
 from loaders import FORMATS, WRITERS
 from loaders.alignment_out import ALIGNMENT_FORMATS
@@ -212,7 +214,9 @@ def release_examples(vocabulary: Vocabulary) -> dict[str, Any]:
     """Return what the parameters of this release can be: example ids and the collection ids."""
     refs = vocabulary.store.concept_refs_sorted()
     collections = [c.id for c in vocabulary.collections()]
+    value_sets = [kind.resource_id for kind in valueset.all_kinds(vocabulary)]
     return {
+        "resource_ids": fhir_openapi.resource_ids(value_sets),
         "concept_id": refs[0].id if refs else None,
         "collection_id": collections[0] if collections else None,
         "collections": collections,
@@ -228,7 +232,9 @@ def _describe_parameter(
     if examples.get(name):
         parameter["example"] = examples[name]
     schema = parameter.setdefault("schema", {})
-    if (method, path, name) == ("get", "/export", "format"):
+    if name == "resource_id" and path in examples["resource_ids"]:
+        parameter["schema"] = {"type": "string", "enum": examples["resource_ids"][path]}
+    elif (method, path, name) == ("get", "/export", "format"):
         parameter["schema"] = {"type": "string", "enum": EXPORT_FORMATS, "default": "ttl"}
     elif name == "collection" and examples["collections"]:
         parameter["schema"] = {

@@ -56,3 +56,16 @@ OPERATION_BODY = {
         },
     }
 }
+
+
+def resource_ids(value_set_ids: list[str]) -> dict[str, list[str]]:
+    """Return the ids each FHIR read path accepts (documented as enums in /openapi.json)."""
+    from api.fhir.codesystem import CODE_SYSTEM_IDS
+    from api.fhir.conceptmap import MAP_IDS
+
+    return {
+        "/fhir/CodeSystem/{resource_id}": list(CODE_SYSTEM_IDS),
+        "/fhir/ConceptMap/{resource_id}": list(MAP_IDS),
+        "/fhir/ValueSet/{resource_id}": value_set_ids,
+        "/fhir/ValueSet/{resource_id}/$expand": value_set_ids,
+    }

@@ -42,6 +42,7 @@ QueryText = Annotated[
     str | None,
     Query(
         max_length=GET_QUERY_CHARS,
+        examples=["SELECT ?concept ?label WHERE { ?concept skos:prefLabel ?label } LIMIT 5"],
         description="A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE); without it, the service description. Longer than 2,000 characters: POST it.",
     ),
 ]
