@@ -192,7 +192,9 @@ def translate(
         concept = {"system": u.system, "code": m.row.id, "display": m.row.pref_label}
         matches.append(_match(m.relationship, concept, map_url(u, COMMUNITIES_MAP)))
         if to is not None and target_system != u.system:
-            for label, _ in m.labels:
+            for label, usage in m.labels:
+                if to not in usage:
+                    continue  # the fallback to the preferred label is no word of that community
                 word = {"system": u.words, "code": label, "display": label}
                 matches.append(_match(m.relationship, word, map_url(u, COMMUNITIES_MAP)))
     out = [parameter("result", translation.result)]
