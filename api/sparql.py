@@ -11,6 +11,7 @@ reaches the store, and no answer holds more than `cap` solutions or triples.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -32,7 +33,8 @@ from vocab.store import ReadStore
 from vocab.vocabulary import Vocabulary
 
 TIMEOUT_S = 10.0
-"""How long a query may run (Skosmos allows 20 s; a vocabulary this size needs far less)."""
+"""How long a query may run (Skosmos allows 20 s; a vocabulary this size needs far less).
+VOCAB_SPARQL_TIMEOUT (seconds) overrides it."""
 RESULT_CAP = 10_000
 """The most solutions or triples one answer holds; the rest are dropped and the answer says so."""
 MAX_QUERY_CHARS = 20_000
@@ -140,13 +142,13 @@ def _format(override: str | None, offers: Offers, default: str, accept: bytes, k
     return choose(accept, offers, default)
 
 
-def serve(conn: Connection, opener: Callable[[], ReadStore], cap: int) -> None:
-    """The worker's loop: load the release, then answer each (query, accept, format) sent."""
+def serve(conn: Connection, opener: Callable[[], ReadStore]) -> None:
+    """The worker's loop: load the release, then answer each (query, accept, format, cap) sent."""
     store = load_store(opener)
     conn.send(("ready",))
     while True:
         try:
-            query, accept, override = conn.recv()
+            query, accept, override, cap = conn.recv()
         except EOFError:
             return
         try:
@@ -172,8 +174,8 @@ class Worker:
 class SparqlEndpoint:
     """Runs queries for one server: one worker process per release, one query at a time."""
 
-    def __init__(self, timeout: float = TIMEOUT_S, cap: int = RESULT_CAP) -> None:
-        self.timeout = timeout
+    def __init__(self, timeout: float | None = None, cap: int = RESULT_CAP) -> None:
+        self.timeout = timeout or float(os.environ.get("VOCAB_SPARQL_TIMEOUT") or TIMEOUT_S)
         self.cap = cap
         self.answers: AnswerCache[SparqlAnswer] = AnswerCache(2_000)
         self._worker: Worker | None = None
@@ -184,7 +186,7 @@ class SparqlEndpoint:
     ) -> SparqlAnswer:
         """Return the answer to `query`; raise UnsafeInput, ParseError, StoreError (timeout, busy)."""
         check_query(query)
-        key = (vocabulary.digest, query, accept, override)
+        key = (vocabulary.digest, query, accept, override, self.cap)
         found = self.answers.get(key)
         if found is None:
             found = await anyio.to_thread.run_sync(self._run, vocabulary, query, accept, override)
@@ -200,7 +202,7 @@ class SparqlEndpoint:
             )
         try:
             worker = self._worker_for(vocabulary)
-            worker.conn.send((query, accept, override))
+            worker.conn.send((query, accept, override, self.cap))
             if not worker.conn.poll(self.timeout):
                 self._stop()
                 raise StoreError(
@@ -231,7 +233,7 @@ class SparqlEndpoint:
             context = multiprocessing.get_context("spawn")
             ours, theirs = context.Pipe()
             process = context.Process(
-                target=serve, args=(theirs, vocabulary.store.opener(), self.cap), daemon=True
+                target=serve, args=(theirs, vocabulary.store.opener()), daemon=True
             )
             process.start()
             theirs.close()
