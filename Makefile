@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install dev chromium bench lint clean
+.PHONY: run test install dev chromium postgres bench lint clean
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -31,12 +31,21 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; }
 
+# The editorial store's tests start a throwaway cluster of Debian's PostgreSQL server
+# (tests/editorial/postgres.py); only the server binaries are needed, no running service.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  command -v apt-get >/dev/null || { echo "The editorial tests need PostgreSQL's server binaries (/usr/lib/postgresql/*/bin/initdb): install PostgreSQL"; exit 1; }; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql; }
+
 ## Install and start the service on http://127.0.0.1:8000 (builds the store on first run).
 run: install
 	$(BIN)/vocab serve
 
-## Install everything (Debian's chromium included) and run the whole test suite.
-test: dev chromium
+## Install everything (Debian's chromium and PostgreSQL included) and run the whole test suite.
+test: dev chromium postgres
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 lint: dev

@@ -1,0 +1,1 @@
+"""Alembic migrations of the editorial store; run them with `database.upgrade(url)`."""
