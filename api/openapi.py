@@ -121,6 +121,7 @@ OVERRIDES: dict[tuple[str, str], Responses] = {
 PARAMETER_HELP = {
     "concept_id": "A concept id, such as t0133 (a trailing .ttl, .json, ... picks the format).",
     "collection_id": "A collection id, such as evaluation.",
+    "resource_id": "The id of the resource (the search of its type lists them).",
     "limit": "How many results.",
     "include_deprecated": "Also find deprecated, merged and withdrawn concepts.",
     "format": "Override Accept with a format name.",
@@ -194,6 +195,9 @@ def describe(schema: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
                 responses["422"] = errors(422)[422]
             for status, response in OVERRIDES.get((method, path), {}).items():
                 responses[str(status)] = response
+            content = responses.get("200", {}).get("content", {})
+            if content.get("application/json") == {"schema": {}}:  # FastAPI's default, not ours
+                del content["application/json"]
             for parameter in operation.get("parameters", []):
                 _describe_parameter(method, path, parameter, examples)
     body = schema["paths"]["/align"]["post"]["requestBody"]["content"]

@@ -172,7 +172,8 @@ def void(
 @router.get(
     "/.well-known/void",
     summary="Where the VoID description is (RFC 8615)",
-    responses={303: {"description": "See /void"}},
+    status_code=303,
+    responses={303: {"description": "See /void (Location)"}},
 )
 def well_known_void() -> Response:
     return RedirectResponse("/void", status_code=303, headers={"Cache-Control": ONTOLOGY_CACHE})

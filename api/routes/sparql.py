@@ -27,11 +27,22 @@ from vocab.vocabulary import Vocabulary
 
 router = APIRouter(tags=["sparql"])
 SPARQL_CACHE = "public, max-age=300"
+RESULTS_JSON = "application/sparql-results+json"
+RESULTS_SCHEMA = {
+    "type": "object",
+    "required": ["head"],
+    "properties": {
+        "head": {"type": "object"},
+        "results": {"type": "object"},
+        "boolean": {"type": "boolean"},
+    },
+    "description": "SPARQL 1.1 Query Results JSON Format",
+}
 ANSWER_TYPES = list(dict.fromkeys(m for _, m in (*SOLUTION_OFFERS, *GRAPH_OFFERS)))
 RESPONSES = {
     200: {
         "description": "Results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE), by Accept or format=",
-        "content": media(ANSWER_TYPES),
+        "content": media(ANSWER_TYPES) | {RESULTS_JSON: {"schema": RESULTS_SCHEMA}},
     },
     304: {"description": "Not modified (If-None-Match)"},
     **errors(400, 413, 415, 422, 503),
