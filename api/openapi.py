@@ -59,10 +59,8 @@ def errors(*statuses: int) -> Responses:
 def media(offers: dict[str, str] | list[str], schema: str | None = None) -> dict[str, Any]:
     """Return OpenAPI content for media types; `schema` describes the application/json one."""
     types = offers.values() if isinstance(offers, dict) else offers
-    return {
-        m: ({"schema": ref(schema)} if schema and m == "application/json" else {})
-        for m in dict.fromkeys(types)
-    }
+    json = {"schema": ref(schema) if schema else {"type": "object"}}
+    return {m: (json if m == "application/json" else {}) for m in dict.fromkeys(types)}
 
 
 def negotiated(offers: dict[str, str], *statuses: int, schema: str | None = None) -> Responses:
@@ -195,6 +193,8 @@ def describe(schema: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
                 responses["422"] = errors(422)[422]
             for status, response in OVERRIDES.get((method, path), {}).items():
                 responses[str(status)] = response
+            for status in ("301", "303"):  # a redirect has no body to describe
+                responses.get(status, {}).pop("content", None)
             content = responses.get("200", {}).get("content", {})
             if content.get("application/json") == {"schema": {}}:  # FastAPI's default, not ours
                 del content["application/json"]
