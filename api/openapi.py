@@ -204,7 +204,10 @@ def describe(schema: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
     body["application/json"]["schema"]["required"] = ["terms"]
     body["application/json"]["schema"]["properties"]["terms"] |= {
         "minItems": 1,
-        "items": {"type": "string", "pattern": VISIBLE},
+        "items": {
+            "type": "string",
+            "description": "A term; one with no letter or digit is reported invalid.",
+        },
     }
     for kind in (
         "text/plain",

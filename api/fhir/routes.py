@@ -7,7 +7,7 @@ reach the same function. Every error is an OperationOutcome (see `api.fhir.outco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request
@@ -94,6 +94,8 @@ def Text(description: str, alias: str | None = None) -> Any:
 
 
 System = Annotated[str | None, Text("The code system URL (the scheme URI).")]
+PROPERTY_NAMES = ("definition", "designation", *(code for code, *_ in codesystem.PROPERTIES))
+PropertyName = Literal[PROPERTY_NAMES]  # type: ignore[valid-type]
 Code = Annotated[str, Text("A code: a concept id such as t0133.")]
 Version = Annotated[str | None, Text("The release (version) to use; the one served if absent.")]
 Language = Annotated[str | None, Text("Language of the display, such as en-US.", "displayLanguage")]
@@ -234,7 +236,8 @@ async def lookup_get(
     version: Version = None,
     display_language: Language = None,
     property: Annotated[
-        list[str] | None, Query(description="Properties to return (all if absent).")
+        list[PropertyName] | None,
+        Query(description="Properties to return (all if absent): " + ", ".join(PROPERTY_NAMES)),
     ] = None,
 ) -> Response:
     given = {
@@ -347,7 +350,9 @@ EXPAND = {
 Filter = Annotated[
     str | None,
     Query(
-        max_length=200, description="Text to search for: labels, acronyms, misspellings, lay words."
+        max_length=200,
+        pattern=VISIBLE,
+        description="Text to search for: labels, acronyms, misspellings, lay words.",
     ),
 ]
 Count = Annotated[
