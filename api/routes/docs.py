@@ -48,8 +48,10 @@ def swagger_ui(vocabulary: VocabularyDep) -> HTMLResponse:
     """The interactive API description (Swagger UI)."""
     title = f"API · {vocabulary.scheme.title()}"
     body = (
-        f'<main><h1 class="docs-title">{html.escape(title)}</h1><div id="swagger-ui"></div>'
-        f"{NOSCRIPT}</main>\n"
+        f'<header class="docs-bar"><a href="/">{html.escape(vocabulary.scheme.title())}</a>'
+        ' · <a href="/redoc">the reference as one page</a> · <a href="/openapi.json">'
+        "openapi.json</a></header>\n"
+        f'<main><h1 class="docs-title">API</h1><div id="swagger-ui"></div>{NOSCRIPT}</main>\n'
         f'<script src="{ASSETS_URL}/swagger-ui-bundle.js"></script>\n'
         '<script src="/static/docs.js"></script>'
     )
