@@ -148,7 +148,8 @@ def void_body(vocabulary: Vocabulary, base: str, fmt: str) -> bytes:
 def profile_terms(graph: Graph) -> list[dict[str, str]]:
     """Return each property and class of the profile with its label, definition and parent."""
     out = []
-    for subject in sorted({s for s in graph.subjects() if str(s).startswith(PROFILE_IRI + "#")}):
+    subjects = {s for s in graph.subjects() if str(s).startswith(PROFILE_IRI + "#")}
+    for subject in sorted(subjects, key=str):
         out.append(
             {
                 "iri": str(subject),

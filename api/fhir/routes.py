@@ -182,7 +182,12 @@ def run_validate(
     display = given.get("display") or display
     if kind is None and given.get("url"):
         system = system or given["url"]
-    inputs = {"system": system, "code": code, "display": display, "version": given.get("version")}
+    inputs: dict[str, Any] = {
+        "system": system,
+        "code": code,
+        "display": display,
+        "version": given.get("version"),
+    }
     if kind is None:
         return codesystem.validate_code(fhir.vocabulary, fhir.index, fhir.urls, **inputs)
     return valueset.validate_in_value_set(fhir.vocabulary, fhir.index, fhir.urls, kind, **inputs)

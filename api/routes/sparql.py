@@ -6,7 +6,7 @@ a query, the service description. The engine (timeouts, caps, refusals) is `api.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
@@ -39,7 +39,7 @@ RESULTS_SCHEMA = {
     "description": "SPARQL 1.1 Query Results JSON Format",
 }
 ANSWER_TYPES = list(dict.fromkeys(m for _, m in (*SOLUTION_OFFERS, *GRAPH_OFFERS)))
-RESPONSES = {
+RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE), by Accept or format=",
         "content": media(ANSWER_TYPES) | {RESULTS_JSON: {"schema": RESULTS_SCHEMA}},
