@@ -7,5 +7,6 @@
   and `$expand` (on the search engine) and `$validate-code`;
 - `conceptmap`: the ConceptMaps and `$translate` (on the `/translate` engine);
 - `capabilities`: CapabilityStatement and TerminologyCapabilities (`/fhir/metadata`);
-- `routes`: the router.
+- `search`: searchset Bundles; `openapi`: how the routes describe themselves;
+- `context`, `routes` and `*_routes`: the HTTP routes, one module per resource type.
 """
