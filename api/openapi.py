@@ -174,8 +174,10 @@ LOOKUP_PATH = {
 }
 
 
-VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
-"""Text parameters need one visible character: control characters are removed, spaces collapsed."""
+NO_CONTROL = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+VISIBLE = rf"^{NO_CONTROL}*[^\s\x00-\x1f\x7f-\x9f]{NO_CONTROL}*$"
+"""A text parameter: one visible character at least, and no control character (tab and line
+breaks aside: those are spacing, which is collapsed); see `vocab.normalize.clean_query`."""
 
 
 def describe(schema: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
@@ -206,7 +208,8 @@ def describe(schema: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
         "minItems": 1,
         "items": {
             "type": "string",
-            "description": "A term; one with no letter or digit is reported invalid.",
+            "pattern": f"^{NO_CONTROL}*$",
+            "description": "A term (no control character); one with no letter or digit is reported invalid.",
         },
     }
     for kind in (
