@@ -12,7 +12,7 @@ import html
 from importlib.resources import files
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
 from api.deps import VocabularyDep
@@ -33,38 +33,50 @@ NOSCRIPT = (
 )
 
 
-def page(title: str, head: str, body: str) -> str:
+def page(title: str, head: str, body: str, root: str = "") -> str:
     return (
         '<!doctype html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
-        f'<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">\n{head}</head>\n'
+        f'<link rel="icon" href="{root}/static/favicon.svg" type="image/svg+xml">\n{head}</head>\n'
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
 
+def root_of(request: Request) -> str:
+    """The path prefix a proxy serves the app under ('' at the root), for every link here."""
+    return html.escape(str(request.scope.get("root_path", "")).rstrip("/"))
+
+
 @router.get("/docs")
-def swagger_ui(vocabulary: VocabularyDep) -> HTMLResponse:
+def swagger_ui(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
     """The interactive API description (Swagger UI)."""
-    title = f"API · {vocabulary.scheme.title()}"
+    root, name = root_of(request), html.escape(vocabulary.scheme.title())
     body = (
-        f'<header class="docs-bar"><a href="/">{html.escape(vocabulary.scheme.title())}</a>'
-        ' · <a href="/redoc">the reference as one page</a> · <a href="/openapi.json">'
-        "openapi.json</a></header>\n"
-        f'<main><h1 class="docs-title">API</h1><div id="swagger-ui"></div>{NOSCRIPT}</main>\n'
-        f'<script src="{ASSETS_URL}/swagger-ui-bundle.js"></script>\n'
-        '<script src="/static/docs.js"></script>'
+        f'<header class="docs-bar"><a href="{root}/">{name}</a>'
+        f' · <a href="{root}/redoc">the reference as one page</a>'
+        f' · <a href="{root}/openapi.json">openapi.json</a></header>\n'
+        '<main><h1 class="docs-title">API</h1>'
+        f'<div id="swagger-ui" data-url="{root}/openapi.json"></div>{NOSCRIPT}</main>\n'
+        f'<script src="{root}{ASSETS_URL}/swagger-ui-bundle.js"></script>\n'
+        f'<script src="{root}/static/docs.js"></script>'
     )
-    head = f'<link rel="stylesheet" href="{ASSETS_URL}/swagger-ui.css">\n<link rel="stylesheet" href="/static/docs.css">\n'
-    return HTMLResponse(page(title, head, body), headers=HEADERS)
+    head = (
+        f'<link rel="stylesheet" href="{root}{ASSETS_URL}/swagger-ui.css">\n'
+        f'<link rel="stylesheet" href="{root}/static/docs.css">\n'
+    )
+    return HTMLResponse(
+        page(f"API · {vocabulary.scheme.title()}", head, body, root), headers=HEADERS
+    )
 
 
 @router.get("/redoc")
-def redoc(vocabulary: VocabularyDep) -> HTMLResponse:
+def redoc(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
     """The API description as one readable page (ReDoc)."""
-    title = f"API reference · {vocabulary.scheme.title()}"
+    root = root_of(request)
     body = (
-        f'<redoc spec-url="/openapi.json"></redoc>{NOSCRIPT}\n'
-        f'<script src="{ASSETS_URL}/redoc.standalone.js"></script>'
+        f'<redoc spec-url="{root}/openapi.json"></redoc>{NOSCRIPT}\n'
+        f'<script src="{root}{ASSETS_URL}/redoc.standalone.js"></script>'
     )
-    return HTMLResponse(page(title, "", body), headers=HEADERS)
+    title = f"API reference · {vocabulary.scheme.title()}"
+    return HTMLResponse(page(title, "", body, root), headers=HEADERS)

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ROOT
+from api.app import create_app
+from tests.conftest import BASE, ROOT
 
 API_MD = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -176,3 +177,10 @@ def test_the_documentation_pages_load_nothing_from_elsewhere(
     assert "script-src 'self';" in policy and "default-src 'none'" in policy
     assert not re.search(r"""(src|href)=["']https?:""", response.text)
     assert "<script>" not in response.text  # no inline script: the policy would block it
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_documentation_pages_work_under_a_path_prefix(lifecycle: Any, path: str) -> None:
+    client = TestClient(create_app(lifecycle, base=BASE), root_path="/airt")
+    page = client.get(path).text
+    assert 'src="/airt/docs-assets/' in page and '"/airt/openapi.json"' in page
