@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, Response
 from api.deps import ServingDep, VocabularyDep
 from api.errors import error_response
 from api.negotiation import content_type
+from api.openapi import errors, media
 from api.respond import choose_format
 from api.templating import render, safe_href
 from loaders.annotation_in import KINDS, Document, kind_of, read_document
@@ -58,17 +59,30 @@ Source = Annotated[
     str | None,
     Query(max_length=2000, description="The document's own URI, for the Web Annotation target."),
 ]
+TEXT = {"type": "string", "pattern": r"\S", "description": "The document (not blank)."}
 BODY = {
     "required": True,
     "content": {
-        **{m: {"schema": {"type": "string"}} for m in KINDS.values()},
+        # a text body is characters, whatever JSON type a tool has in mind (as for /align)
+        **{m: {"schema": {"type": "string", "format": "binary"}} for m in KINDS.values()},
         "application/json": {
             "schema": {
                 "type": "object",
-                "properties": {"text": {"type": "string"}, "kind": {"enum": list(KINDS)}},
+                "properties": {"text": TEXT, "kind": {"enum": list(KINDS)}},
                 "required": ["text"],
             }
         },
+    },
+}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The spans found, in the format asked for (Accept or ?format=)",
+        "content": media([m for _, m in ANNOTATE_OFFERS]),
+    },
+    **errors(413, 422),
+    429: {
+        "description": "Every annotation slot is busy: try again after Retry-After seconds",
+        "content": errors(429)[429]["content"],
     },
 }
 
@@ -116,7 +130,9 @@ def _json_text(body: str) -> tuple[str, str | None]:
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InvalidInput('The JSON body needs a "text" string: {"text": "...", "kind": "text"}.')
     kind = data.get("kind")
-    return data["text"], kind if isinstance(kind, str) else None
+    if "kind" in data and (not isinstance(kind, str) or kind not in KINDS):
+        raise InvalidInput(f'"kind" must be one of: {", ".join(KINDS)}; or leave it out.')
+    return data["text"], kind
 
 
 def warm(vocabulary: Vocabulary) -> None:
@@ -150,12 +166,7 @@ def busy() -> Response:
     "/annotate",
     summary="Find every term in a document, link it, and choose the sense meant",
     openapi_extra={"requestBody": BODY},
-    responses={
-        200: {"content": {m: {} for _, m in ANNOTATE_OFFERS}},
-        413: {},
-        422: {},
-        429: {},
-    },
+    responses=RESPONSES,
 )
 async def annotate(
     request: Request,
@@ -189,7 +200,12 @@ async def annotate(
     )
 
 
-@router.get("/annotate", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/annotate",
+    response_class=HTMLResponse,
+    summary="The annotate page: paste a text, see it linked (works without JavaScript)",
+    responses={200: {"description": "The page", "content": {"text/html": {}}}},
+)
 def annotate_page(serving: ServingDep, vocabulary: VocabularyDep) -> HTMLResponse:
     """The page where a person pastes text and sees it linked."""
     return HTMLResponse(

@@ -113,6 +113,8 @@ def test_annotated_html_is_served_sandboxed(client: TestClient) -> None:
         (b"\xff\xfeCT", "text/plain", 422, "invalid_input"),
         (b"   ", "text/plain", 422, "invalid_input"),
         (b'{"text": 3}', "application/json", 422, "invalid_input"),
+        (b'{"text": "CT", "kind": {}}', "application/json", 422, "invalid_input"),
+        (b'{"text": "CT", "kind": "pdf"}', "application/json", 422, "invalid_input"),
         (b"{not json", "application/json", 422, "invalid_input"),
         (b"x" * (route.MAX_BYTES + 1), "text/plain", 413, "too_large"),
     ],
