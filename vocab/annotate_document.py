@@ -121,20 +121,30 @@ class Document:
             self._known_groups[group] = self._known_groups.get(group, 0.0) + weight
         defined = self._definitions(candidates)
         self._embed_sentences()
-        for _ in range(SENSE_PASSES):
-            own: dict[int, list[float]] = {}
+        own: dict[int, list[float]] = {}
+        for round_ in range(SENSE_PASSES):
             for n, i in enumerate(candidates):
                 if n % 64 == 0 and time.perf_counter() > deadline:
                     raise UnsafeInput(
                         "Annotating this text took too long; send a shorter text or split it."
                     )
-                own[i] = self.chooser.scores(candidates[i], self.context(i), self.weights)
+                if round_ == 0 or self._neighbours(i, candidates):  # else nothing changed
+                    own[i] = self.chooser.scores(candidates[i], self.context(i), self.weights)
             ranked = {}
             for i, scores in self._consistent(own, candidates, defined).items():
                 pairs = zip(candidates[i], probabilities(scores), strict=True)
                 order = sorted(pairs, key=lambda cp: (-cp[1], tie_order(cp[0])))
                 ranked[i] = [(c.concept, p) for c, p in order]
             self.ranked = self._senses = ranked
+
+    def _neighbours(self, i: int, candidates: dict[int, list[Candidate]]) -> bool:
+        """True if another ambiguous span is within a sentence of match i."""
+        sentence = self._sentence[i]
+        return any(
+            j != i and j in candidates
+            for n in (sentence - 1, sentence, sentence + 1)
+            for j in self._by_sentence.get(n, ())
+        )
 
     def candidates(self, i: int) -> list[Candidate]:
         """Return the senses of match i (the active concepts its label forms name)."""
