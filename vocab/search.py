@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from vocab.meaning import MeaningIndex, fuse
+from vocab import rerank
+from vocab.meaning import MeaningIndex
 from vocab.model import LabelKind, MatchType
 from vocab.morphology import content_words
 from vocab.normalize import clean_query, normalise_label
@@ -64,11 +65,9 @@ CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
 CLOSE_SPELLING = 75  # ... and so does one whose whole label is this close (rapidfuzz ratio)
 PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # stay first
 MEANING_CANDIDATES = 50  # concepts read from each meaning stage
-SEMANTIC_FLOOR = 0.35  # least cosine similarity for the semantic stage to rank a concept
-SEMANTIC_ALONE = 0.55  # ... and to show it when no other stage found it
-RRF_K = 5.0  # rank fusion constant: small, so first places count
-FUSION_WEIGHTS = (0.5, 1.0, 1.5)  # lexical (prefix, fuzzy), definition, semantic
-MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # fused hits score base + span * share of the best fusion
+LEXICAL_CANDIDATES = 30  # best prefix and fuzzy hits reranked with them
+SEMANTIC_ALONE = 0.55  # least cosine similarity to show a concept no other stage found
+MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # reranked hits score base + span * share of the most
 # Search stops after the exact stage once it fills the page, which is right only while
 # every later stage scores below every exact match:
 assert max(PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE) < min(
@@ -170,48 +169,62 @@ class Searcher:
         limit: int,
         filters: SearchFilters,
     ) -> list[SearchHit]:
-        """Return the lexical hits fused with the definition and semantic stages' rankings."""
+        """Return the pinned lexical hits, then every stage's candidates reranked
+        (`vocab.rerank`) on all their evidence at once."""
         pinned = [hit for hit in lexical if hit.match_type in PINNED]
-        loose = {hit.row.concept: hit for hit in lexical if hit.match_type not in PINNED}
-        definition = self.meaning.by_definition(content_words(words), MEANING_CANDIDATES)
-        semantic = [
-            (concept, similarity)
-            for concept, similarity in self.meaning.by_meaning(text, MEANING_CANDIDATES)
-            if similarity >= SEMANTIC_FLOOR
-        ]
-        similarity = dict(semantic)
-        rankings = [list(loose), [c for c, _ in definition], [c for c, _ in semantic]]
-        fused = fuse(rankings, FUSION_WEIGHTS, RRF_K)
-        places = [{c: i for i, c in enumerate(ranking)} for ranking in rankings]
         taken = {hit.row.concept for hit in pinned}
-        rows = self._rows_of([c for c, _ in fused if c not in loose and c not in taken], filters)
-        top = sum(FUSION_WEIGHTS) / (RRF_K + 1)
+        loose = {
+            hit.row.concept: hit
+            for hit in lexical[:LEXICAL_CANDIDATES]
+            if hit.match_type not in PINNED and hit.row.concept not in taken
+        }
+        content = content_words(words)
+        text_scores = dict(self.meaning.by_definition(content, MEANING_CANDIDATES))
+        query = self.meaning.query_vector(text)
+        cosine: dict[int, float] = {}
+        if query is not None:
+            cosine = dict(self.meaning.nearest(query, MEANING_CANDIDATES))
+            missing = [c for c in {*text_scores, *loose} if c not in cosine]
+            cosine.update(self.meaning.similarities(query, missing))
+        for concept in taken:
+            text_scores.pop(concept, None)
+            cosine.pop(concept, None)
+        weights = rerank.weights(content)
+        lexical_scores = {c: hit.score for c, hit in loose.items()}
+        scored = rerank.score(weights, text_scores, cosine, lexical_scores)
+        shown = [
+            s for s in scored if s.concept in loose or s.text > 0 or s.cosine >= SEMANTIC_ALONE
+        ][: max(limit, rerank.LABELLED)]
+        rows, labels = self._labels_of([s.concept for s in shown], filters)
+        scored = rerank.with_labels(weights, shown, rerank.stems_of(words), labels)
         hits = list(pinned)
-        for concept, score in fused:
+        for candidate in scored:
             if len(hits) >= limit:
                 break
-            if concept in taken:
-                continue
-            scaled = round(MEANING_BASE + MEANING_SPAN * score / top, 4)
-            if concept in loose:
-                found = loose[concept]
-                hits.append(SearchHit(found.row, found.match_type, scaled))
-            elif concept in rows and (
-                concept in places[1] or similarity[concept] >= SEMANTIC_ALONE
-            ):
-                by_definition = places[1].get(concept, limit * 99)
-                by_meaning = places[2].get(concept, limit * 99)
-                how = MatchType.DEFINITION if by_definition <= by_meaning else MatchType.SEMANTIC
-                hits.append(SearchHit(rows[concept], how, scaled))
+            value = round(MEANING_BASE + MEANING_SPAN * candidate.score / weights.most, 4)
+            if candidate.concept in loose:
+                found = loose[candidate.concept]
+                hits.append(SearchHit(found.row, found.match_type, value))
+            elif candidate.concept in rows:
+                by_text = weights.text * candidate.text >= weights.meaning * candidate.cosine / 2
+                how = MatchType.DEFINITION if by_text else MatchType.SEMANTIC
+                hits.append(SearchHit(rows[candidate.concept], how, value))
         return hits
 
-    def _rows_of(self, concepts: list[int], filters: SearchFilters) -> dict[int, LabelRow]:
-        """Return the label to show for each concept: its first label the filters accept."""
+    def _labels_of(
+        self, concepts: list[int], filters: SearchFilters
+    ) -> tuple[dict[int, LabelRow], dict[int, list[list[str]]]]:
+        """Return the label to show for each concept (its first label the filters accept)
+        and the stems of the content words of each of its visible labels."""
         rows: dict[int, LabelRow] = {}
+        stems: dict[int, list[list[str]]] = defaultdict(list)
         for row in self.store.labels_of_concepts(concepts):
-            if row.concept not in rows and row.kind is not LabelKind.HIDDEN and filters.accept(row):
+            if row.kind is LabelKind.HIDDEN:
+                continue
+            stems[row.concept].append(rerank.stems_of(row.norm.split()))
+            if row.concept not in rows and filters.accept(row):
                 rows[row.concept] = row
-        return rows
+        return rows, stems
 
     # --- fuzzy stage ----------------------------------------------------------------------
 

@@ -124,7 +124,9 @@ def _write(
     # concepts (0.6 s less at 100k concepts on two cores); nothing else uses `conn` meanwhile.
     digest = hashlib.sha256()
     texts = text_rows(snapshot.concepts)
-    index_texts = "INSERT INTO texts_fts (rowid, labels, definitions, notes) VALUES (?,?,?,?)"
+    index_texts = (
+        "INSERT INTO texts_fts (rowid, labels, definitions, plain, notes) VALUES (?,?,?,?,?)"
+    )
     with _in_background(
         conn, (*LABEL_INDEXES, *MEANING_INDEXES), lambda: conn.executemany(index_texts, texts)
     ):
