@@ -55,9 +55,12 @@ class MeaningIndex:
     def has_vectors(self) -> bool:
         return self.model is not None
 
-    def by_definition(self, words: Sequence[str], limit: int) -> Ranking:
-        """Return concepts whose texts hold any of `words`, by bm25 relevance."""
-        return self.store.text_matches(words, limit)
+    def by_definition(
+        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+    ) -> Ranking:
+        """Return concepts whose texts hold any of `words`, by bm25 relevance (`weights`
+        per text: labels, definitions, plain definitions, notes)."""
+        return self.store.text_matches(words, limit, weights)
 
     def by_meaning(self, text: str, limit: int) -> Ranking:
         """Return the concepts nearest to `text` in meaning, by cosine similarity."""

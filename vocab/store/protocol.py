@@ -92,9 +92,20 @@ class ReadStore(Protocol):
 
     # --- meaning: concept texts and vectors ---------------------------------------------
 
-    def text_matches(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+    def text_matches(
+        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+    ) -> list[tuple[int, float]]:
         """Return up to `limit` (concept key, relevance > 0), best first, for concepts whose
-        labels, definitions, scope notes or examples hold any of `words` (stemmed, bm25)."""
+        labels, definitions, plain definitions, scope notes or examples hold any of `words`
+        (stemmed, bm25; `weights` per text, in that order, or the store's own)."""
+        ...
+
+    def texts_holding(
+        self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
+    ) -> set[int]:
+        """Return those of `concepts` (by store key) whose texts (as `text_matches`) hold
+        any of `words` (stemmed), or with `prefix` a word one of them starts; for
+        `concepts` None, one concept whose texts do, if any."""
         ...
 
     def vector_index(self) -> VectorIndex | None:

@@ -113,25 +113,55 @@ def _insert(
     )
 
 
-def fts_query(words: Iterable[str]) -> str:
-    """Return an FTS5 expression matching any of `words` (each quoted: no syntax gets through)."""
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w)
+def fts_query(words: Iterable[str], *, prefix: bool = False) -> str:
+    """Return an FTS5 expression matching any of `words` (each quoted: no syntax gets
+    through), or any word they start with `prefix`."""
+    star = "*" if prefix else ""
+    return " OR ".join('"' + w.replace('"', '""') + '"' + star for w in dict.fromkeys(words) if w)
 
 
 def text_matches(
-    conn: sqlite3.Connection, words: Sequence[str], limit: int
+    conn: sqlite3.Connection,
+    words: Sequence[str],
+    limit: int,
+    weights: Sequence[float] = TEXT_WEIGHTS,
 ) -> list[tuple[int, float]]:
-    """Return (concept number, bm25 relevance > 0) for concepts whose texts hold any word."""
+    """Return (concept number, bm25 relevance > 0) for concepts whose texts hold any word,
+    bm25 weighting a match in each of `TEXT_COLUMNS` by `weights`."""
     expression = fts_query(words)
-    if not expression:
+    if not expression or len(weights) != len(TEXT_COLUMNS):
         return []
-    weights = ", ".join(str(w) for w in TEXT_WEIGHTS)
+    columns = ", ".join(str(float(w)) for w in weights)
     rows = conn.execute(
-        f"SELECT rowid, -bm25(texts_fts, {weights}) AS score FROM texts_fts "
+        f"SELECT rowid, -bm25(texts_fts, {columns}) AS score FROM texts_fts "
         "WHERE texts_fts MATCH ? ORDER BY score DESC LIMIT ?",
         (expression, limit),
     )
     return [(int(n), float(score)) for n, score in rows]
+
+
+def texts_holding(
+    conn: sqlite3.Connection,
+    words: Sequence[str],
+    concepts: Sequence[int] | None,
+    prefix: bool,
+) -> set[int]:
+    """Return the concept numbers among `concepts` whose texts hold any of `words` (or,
+    with `prefix`, a word that one of them starts); for `concepts` None, one such concept."""
+    expression = fts_query(words, prefix=prefix)
+    if not expression or concepts == []:
+        return set()
+    if concepts is None:
+        found = conn.execute(
+            "SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? LIMIT 1", (expression,)
+        )
+        return {int(n) for (n,) in found}
+    marks = ",".join("?" * len(concepts))
+    rows = conn.execute(
+        f"SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? AND rowid IN ({marks})",
+        (expression, *concepts),
+    )
+    return {int(n) for (n,) in rows}
 
 
 def read_vector_index(conn: sqlite3.Connection, meta: dict[str, str]) -> VectorIndex | None:

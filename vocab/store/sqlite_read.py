@@ -173,8 +173,17 @@ class SQLiteStore:
 
     # --- meaning: concept texts and vectors (layout in sqlite_meaning) -------------------
 
-    def text_matches(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
-        return sqlite_meaning.text_matches(self._conn(), words, limit)
+    def text_matches(
+        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+    ) -> list[tuple[int, float]]:
+        return sqlite_meaning.text_matches(
+            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS
+        )
+
+    def texts_holding(
+        self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
+    ) -> set[int]:
+        return sqlite_meaning.texts_holding(self._conn(), words, concepts, prefix)
 
     def vector_index(self) -> VectorIndex | None:
         return sqlite_meaning.read_vector_index(self._conn(), self.meta)
