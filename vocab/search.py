@@ -7,8 +7,9 @@ confidently:
 1. exact: the normalised compact key equals a label's (index lookup);
 2. prefix: a label's key starts with the query's (index range scan), or every query word
    starts a word of the label, in any order (FTS5 prefix query);
-3. fuzzy: each query word is corrected against the words of visible labels with
-   rapidfuzz (most similar, then commonest); the corrected label is looked up by its key,
+3. fuzzy: each query word is corrected to words of visible labels found through a
+   deletion index (`vocab.typo_index`), ranked with rapidfuzz (most similar, then
+   commonest); the corrected label is looked up by its key,
    FTS5 finds labels holding the corrected words in any order, and rapidfuzz ranks those
    few hundred candidates; small stores also compare the whole query with every label;
 4. meaning (`vocab.meaning`): the query's content words against every concept's
@@ -36,6 +37,7 @@ from vocab.model import LabelKind, MatchType
 from vocab.morphology import content_words
 from vocab.normalize import clean_query, normalise_label
 from vocab.store import LabelRow, ReadStore
+from vocab.typo_index import query_variants
 
 # --- ranking policy ---------------------------------------------------------------------
 EXACT_SCORES: dict[LabelKind, tuple[MatchType, float]] = {
@@ -112,15 +114,13 @@ Scorer = Callable[[LabelRow], SearchHit | None]
 
 
 class Searcher:
-    """Search over one store; holds the word list for typo correction once loaded."""
+    """Search over one store; holds every label of a small store once loaded."""
 
     def __init__(self, store: ReadStore, meaning: MeaningIndex | None = None) -> None:
         self.store = store
         self.meaning = meaning if meaning is not None else MeaningIndex(store)
         self._lock = threading.Lock()
-        self._words: dict[int, list[str]] | None = None
-        self._known: frozenset[str] = frozenset()
-        self._visible: dict[str, int] = {}
+        self._loaded = False
         self._labels: list[LabelRow] | None = None  # every label, for small stores
         self._label_keys: list[str] = []
 
@@ -259,47 +259,38 @@ class Searcher:
 
     def _corrections(self, word: str) -> list[str]:
         """Return the words a query word may stand for: itself if a visible label holds it,
-        else the nearest such words (most similar, then commonest), after itself if only
-        hidden labels (known misspellings) hold it."""
-        visible = self._visible
-        if word in visible:
+        else the nearest such words (most similar, then commonest) from the deletion
+        index (`vocab.typo_index`), after itself if only hidden labels (known
+        misspellings) hold it."""
+        named = self.store.words_named([word])
+        if named and named[0].visible:
             return [word]
-        itself = [word] if word in self._known else []
+        itself = [word] if named else []
         if len(word) < MIN_FUZZY_WORD:
             return itself
-        assert self._words is not None
-        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._words.get(n, ())]
+        pool = {w.word: w.visible for w in self.store.words_sharing(sorted(query_variants(word)))}
         found = process.extract(  # words are normalised already: no processor
             word,
-            pool,
+            list(pool),
             scorer=fuzz.ratio,
             processor=None,
             score_cutoff=WORD_CUTOFF,
             limit=WORD_CANDIDATES * 4,
         )
-        found.sort(key=lambda f: (-f[1], -visible[f[0]]))
+        found.sort(key=lambda f: (-f[1], -pool[f[0]]))
         return itself + [w for w, _, _ in found[:WORD_CANDIDATES]]
 
     def _load(self) -> None:
-        if self._words is not None:
+        """Read every label once, for a store small enough to compare each with a query."""
+        if self._loaded:
             return
         with self._lock:
-            if self._words is not None:
+            if self._loaded:
                 return
-            by_length: dict[int, list[str]] = defaultdict(list)
-            known = []
-            visible: dict[str, int] = {}
-            for count in self.store.word_counts():
-                known.append(count.word)
-                if count.visible:  # only words of visible labels correct a query word
-                    by_length[len(count.word)].append(count.word)
-                    visible[count.word] = count.visible
             if int(self.store.meta.get("labels", "0")) <= FULL_SCAN_MAX_LABELS:
                 self._labels = self.store.all_labels(active_only=False)
                 self._label_keys = [row.norm.replace(" ", "") for row in self._labels]
-            self._known = frozenset(known)
-            self._visible = visible
-            self._words = dict(by_length)
+            self._loaded = True
 
 
 def _close(norm: str, hits: list[SearchHit]) -> bool:

@@ -82,6 +82,15 @@ class ReadStore(Protocol):
         """Return every normalised word of the labels, with how many labels hold it."""
         ...
 
+    def words_named(self, words: Sequence[str]) -> list[WordCount]:
+        """Return those of `words` that some label holds, with their counts."""
+        ...
+
+    def words_sharing(self, variants: Sequence[str]) -> list[WordCount]:
+        """Return the words of visible labels stored under any of these deletion variants
+        (`vocab.typo_index`), with their counts."""
+        ...
+
     def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
         """Return every label of every (active) concept, grouped by concept, in kind order."""
         ...

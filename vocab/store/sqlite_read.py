@@ -156,6 +156,24 @@ class SQLiteStore:
         rows = self._conn().execute("SELECT word, count, visible FROM words")
         return [WordCount(word, count, visible) for word, count, visible in rows]
 
+    def words_named(self, words: Sequence[str]) -> list[WordCount]:
+        found: list[WordCount] = []
+        for chunk in _chunks(list(dict.fromkeys(words))):
+            rows = self._conn().execute(
+                f"SELECT word, count, visible FROM words WHERE word IN ({_marks(chunk)})", chunk
+            )
+            found += [WordCount(word, count, visible) for word, count, visible in rows]
+        return found
+
+    def words_sharing(self, variants: Sequence[str]) -> list[WordCount]:
+        words: set[str] = set()
+        for chunk in _chunks(list(variants)):
+            rows = self._conn().execute(
+                f"SELECT words FROM word_variants WHERE variant IN ({_marks(chunk)})", chunk
+            )
+            words.update(w for (joined,) in rows for w in joined.split())
+        return self.words_named(sorted(words))
+
     def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
         where = "WHERE c.status = 'active' " if active_only else ""
         rows = self._conn().execute(_LABEL_SELECT + where + "ORDER BY l.concept, l.kind")
@@ -228,6 +246,16 @@ class SQLiteStore:
             collections=tuple(self.collections()),
             top_concepts=self.top_concepts(),
         )
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Yield `items` in slices small enough for one statement's parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
 
 
 def _fts_word(word: str) -> str:

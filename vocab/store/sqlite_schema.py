@@ -3,7 +3,8 @@
 Tables: `concepts` (lossless JSON per concept), `labels` (one row per label with its
 matching keys; indexed for exact and prefix lookup), `labels_fts` (FTS5 over the
 normalised labels, for word-prefix and corrected-word search), `words` (distinct
-normalised words, for typo correction), `collections`, `members`, `schemes`, `meta`.
+normalised words, with how many labels hold them), `word_variants` (the deletion index of
+the visible labels' words, `vocab.typo_index`, for typo correction), `collections`, `members`, `schemes`, `meta`.
 Only these two modules (`sqlite_write`, `sqlite_read`) know this layout.
 """
 
@@ -13,7 +14,7 @@ from functools import lru_cache
 
 from vocab.model import LabelKind
 
-SCHEMA_VERSION = "6"  # 5: meaning tables (texts_fts, ...); 6: plain definitions apart
+SCHEMA_VERSION = "6"  # 5: meaning tables; 6: plain definitions apart, word_variants
 KIND_CODES: dict[LabelKind, int] = {
     LabelKind.PREF: 0,
     LabelKind.ACRONYM: 1,
@@ -35,6 +36,7 @@ CREATE TABLE labels (
     kind INTEGER NOT NULL, usage TEXT NOT NULL, norm TEXT NOT NULL, key TEXT NOT NULL);
 CREATE TABLE words (word TEXT PRIMARY KEY, count INTEGER NOT NULL, visible INTEGER NOT NULL)
     WITHOUT ROWID;
+CREATE TABLE word_variants (variant TEXT PRIMARY KEY, words TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE collections (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, uri TEXT NOT NULL UNIQUE,
                           data TEXT NOT NULL);
 CREATE TABLE members (collection INTEGER NOT NULL REFERENCES collections(n),

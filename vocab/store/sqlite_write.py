@@ -38,6 +38,7 @@ from vocab.store.sqlite_schema import (
     SCHEMA_VERSION,
     encode_usage,
 )
+from vocab.typo_index import variant_rows
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -141,6 +142,10 @@ def _write(
     for statement in CONCEPT_INDEXES:
         conn.execute(statement)
     conn.executemany("INSERT INTO words VALUES (?, ?, ?)", words)
+    conn.executemany(
+        "INSERT INTO word_variants VALUES (?, ?)",
+        variant_rows(word for word, _, visible in words if visible),
+    )
     embedding_meta = vectors(conn)
     for n, collection in enumerate(snapshot.collections, start=1):
         conn.execute(
