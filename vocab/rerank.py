@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from vocab.morphology import STOPWORDS, stem
+from vocab.morphology import STOPWORDS, same_stem, stem
 
 # --- weights ------------------------------------------------------------------------------
 TEXT, MEANING, LABEL, LEXICAL = 1.0, 2.0, 0.3, 0.25  # for a descriptive query
@@ -85,8 +85,8 @@ def label_cover(query: Sequence[str], labels: Iterable[Sequence[str]]) -> float:
     for label in labels:
         if not label or not wanted:
             continue
-        held = sum(1 for s in label if s in wanted)
-        best = max(best, (held / len(wanted)) * (held / len(label)))
+        held = sum(1 for s in label if s in wanted or any(same_stem(s, q) for q in wanted))
+        best = max(best, min(1.0, held / len(wanted)) * (held / len(label)))
     return round(best, 4)
 
 

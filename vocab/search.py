@@ -294,8 +294,15 @@ class Searcher:
 
 
 def _close(norm: str, hits: list[SearchHit]) -> bool:
-    """True if a hit's whole label is a close spelling of the whole query (a typo)."""
-    return any(fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING for hit in hits)
+    """True if a hit's whole label is a close spelling of the whole query (a typo): as many
+    words, and close letter by letter (a long query sharing one long word with a label
+    is not a typo of it)."""
+    count = norm.count(" ")
+    return any(
+        hit.row.norm.count(" ") == count
+        and fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING
+        for hit in hits
+    )
 
 
 def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
