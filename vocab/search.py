@@ -5,7 +5,9 @@ prefix stage found anything, and the meaning stages only when no label answers
 confidently:
 
 1. exact: the normalised compact key equals a label's (index lookup);
-2. prefix: a label's key starts with the query's (index range scan), or every query word
+2. initials: a short one-word query is looked up among the initials of labels of
+   several words (`RT` for "radiologic technologist"), an acronym's senses that record
+   none; prefix: a label's key starts with the query's (index range scan), or every query word
    starts a word of the label, in any order (FTS5 prefix query);
 3. fuzzy: each query word is corrected to words of visible labels found through a
    deletion index (`vocab.typo_index`), ranked with rapidfuzz (most similar, then
@@ -59,6 +61,8 @@ MIN_FUZZY_WORD = 4  # shorter words are not corrected (typos in "CT" are other a
 CANDIDATE_LIMIT = 300  # labels read from an index per stage
 CORRECTED_KEY_WIDTH = 2  # best corrections per word combined into whole corrected labels
 CORRECTED_KEYS = 16  # corrected labels looked up by key, at most
+INITIALS_MIN, INITIALS_MAX = 2, 6  # a query this long may be an acronym of a label
+INITIALS_SCORE = 0.8  # ... whose initials it spells: below every exact hit
 FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
 MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
 # Meaning stages: run when the lexical stages found no exact label, no label the query
@@ -72,9 +76,9 @@ SEMANTIC_ALONE = 0.55  # least cosine similarity to show a concept no other stag
 MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # reranked hits score base + span * share of the most
 # Search stops after the exact stage once it fills the page, which is right only while
 # every later stage scores below every exact match:
-assert max(PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE) < min(
-    score for _, score in EXACT_SCORES.values()
-)
+assert max(
+    PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE, INITIALS_SCORE
+) < min(score for _, score in EXACT_SCORES.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +149,9 @@ class Searcher:
         consider(self.store.labels_with_key(key), _exact)
         if len(best) >= limit:  # every prefix or fuzzy score is below every exact one
             return sorted(best.values(), key=_rank)[:limit]
+        if INITIALS_MIN <= len(key) <= INITIALS_MAX and " " not in norm and key.isalpha():
+            # an acronym's other senses: labels it abbreviates that record no acronym
+            consider(self.store.labels_with_initials(key, limit), _initials)
         consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), _prefix(key))
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
@@ -317,6 +324,10 @@ def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
 def _exact(row: LabelRow) -> SearchHit:
     match_type, score = EXACT_SCORES[row.kind]
     return SearchHit(row, match_type, score)
+
+
+def _initials(row: LabelRow) -> SearchHit:
+    return SearchHit(row, MatchType.ACRONYM, INITIALS_SCORE)
 
 
 def _share(key: str, row: LabelRow) -> float:

@@ -65,6 +65,11 @@ class ReadStore(Protocol):
         """Return the labels whose compact matching key equals `key`."""
         ...
 
+    def labels_with_initials(self, key: str, limit: int) -> list[LabelRow]:
+        """Return up to `limit` visible labels of several words whose initials
+        (`vocab.normalize.initials`) equal `key`."""
+        ...
+
     def labels_with_key_prefix(self, prefix: str, limit: int) -> list[LabelRow]:
         """Return up to `limit` labels whose compact matching key starts with `prefix`."""
         ...

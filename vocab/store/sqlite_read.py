@@ -127,6 +127,10 @@ class SQLiteStore:
         rows = self._conn().execute(_LABEL_SELECT + "WHERE l.key = ?", (key,))
         return [_label_row(r) for r in rows]
 
+    def labels_with_initials(self, key: str, limit: int) -> list[LabelRow]:
+        rows = self._conn().execute(_LABEL_SELECT + "WHERE l.initials = ? LIMIT ?", (key, limit))
+        return [_label_row(r) for r in rows]
+
     def labels_with_key_prefix(self, prefix: str, limit: int) -> list[LabelRow]:
         rows = self._conn().execute(
             _LABEL_SELECT + "WHERE l.key >= ? AND l.key < ? LIMIT ?",

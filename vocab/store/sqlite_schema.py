@@ -1,7 +1,8 @@
 """The SQLite layout of a read snapshot, shared by its writer and its reader.
 
 Tables: `concepts` (lossless JSON per concept), `labels` (one row per label with its
-matching keys; indexed for exact and prefix lookup), `labels_fts` (FTS5 over the
+matching keys, and the initials of a visible label of several words; indexed for exact,
+prefix and initials lookup), `labels_fts` (FTS5 over the
 normalised labels, for word-prefix and corrected-word search), `words` (distinct
 normalised words, with how many labels hold them), `word_variants` (the deletion index of
 the visible labels' words, `vocab.typo_index`, for typo correction), `collections`, `members`, `schemes`, `meta`.
@@ -33,7 +34,8 @@ CREATE TABLE concepts (
     top_of TEXT, etag TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE labels (
     concept INTEGER NOT NULL REFERENCES concepts(n), text TEXT NOT NULL, lang TEXT NOT NULL,
-    kind INTEGER NOT NULL, usage TEXT NOT NULL, norm TEXT NOT NULL, key TEXT NOT NULL);
+    kind INTEGER NOT NULL, usage TEXT NOT NULL, norm TEXT NOT NULL, key TEXT NOT NULL,
+    initials TEXT);
 CREATE TABLE words (word TEXT PRIMARY KEY, count INTEGER NOT NULL, visible INTEGER NOT NULL)
     WITHOUT ROWID;
 CREATE TABLE word_variants (variant TEXT PRIMARY KEY, words TEXT NOT NULL) WITHOUT ROWID;
@@ -49,6 +51,7 @@ CREATE VIRTUAL TABLE labels_fts USING fts5(
 # Created after the bulk inserts: one sort per index instead of a B-tree insert per row.
 LABEL_INDEXES = (
     "CREATE INDEX labels_key ON labels(key)",
+    "CREATE INDEX labels_initials ON labels(initials) WHERE initials IS NOT NULL",
     "INSERT INTO labels_fts(labels_fts) VALUES('rebuild')",
 )
 CONCEPT_INDEXES = (

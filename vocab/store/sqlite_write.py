@@ -23,7 +23,7 @@ import orjson
 from vocab.codec import collection_to_dict, concept_to_dict, scheme_to_dict
 from vocab.errors import StoreError
 from vocab.model import Concept, LabelKind, Snapshot
-from vocab.normalize import normalise_label
+from vocab.normalize import initials, normalise_label
 from vocab.store.sqlite_meaning import (
     MEANING_INDEXES,
     MEANING_SCHEMA,
@@ -116,7 +116,8 @@ def _write(
     normalise = _WordwiseNormaliser()
     label_rows = _label_rows(snapshot.concepts, normalise)
     conn.executemany(
-        "INSERT INTO labels (concept, text, lang, kind, usage, norm, key) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO labels (concept, text, lang, kind, usage, norm, key, initials) "
+        "VALUES (?,?,?,?,?,?,?,?)",
         label_rows,
     )
     if progress:
@@ -212,13 +213,14 @@ def _in_background(
         raise errors[0]
 
 
-LabelRowValues = tuple[int, str, str, int, str, str, str]
+LabelRowValues = tuple[int, str, str, int, str, str, str, str | None]
 
 
 def _label_rows(
     concepts: tuple[Concept, ...], normalise: Callable[[str], str]
 ) -> list[LabelRowValues]:
-    """Return one `labels` row per label: concept number, text, lang, kind, usage, norm, key."""
+    """Return one `labels` row per label: concept number, text, lang, kind, usage, norm, key,
+    initials."""
     rows: list[LabelRowValues] = []
     append = rows.append
     for n, concept in enumerate(concepts, start=1):
@@ -233,6 +235,7 @@ def _label_rows(
                     encode_usage(label.usage),
                     norm,
                     norm.replace(" ", ""),
+                    None if label.kind is LabelKind.HIDDEN else initials(norm),
                 )
             )
     return rows
