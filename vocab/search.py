@@ -5,19 +5,20 @@ prefix stage found anything, and the meaning stages only when no label answers
 confidently:
 
 1. exact: the normalised compact key equals a label's (index lookup);
-2. initials: a short one-word query is looked up among the initials of labels of
-   several words (`RT` for "radiologic technologist"), an acronym's senses that record
-   none; prefix: a label's key starts with the query's (index range scan), or every query word
+2. initials: a short one-word query is looked up among the initials of labels of several
+   words (`RT` for "radiologic technologist": an acronym's senses that record none);
+   prefix: a label's key starts with the query's (index range scan), or every query word
    starts a word of the label, in any order (FTS5 prefix query);
 3. fuzzy: each query word is corrected to words of visible labels found through a
    deletion index (`vocab.typo_index`), ranked with rapidfuzz (most similar, then
-   commonest); the corrected label is looked up by its key,
-   FTS5 finds labels holding the corrected words in any order, and rapidfuzz ranks those
-   few hundred candidates; small stores also compare the whole query with every label;
-4. meaning (`vocab.meaning`): the query's content words against every concept's
-   definitions, scope notes and examples (`definition`), and its vector against the
-   concept vectors (`semantic`); their rankings and the prefix and fuzzy one are fused by
-   reciprocal rank, under the exact, acronym and synonym hits, which stay first.
+   commonest); the corrected label is looked up by its key, FTS5 finds labels holding the
+   corrected words in any order, and rapidfuzz ranks those few hundred candidates; small
+   stores also compare the whole query with every label;
+4. meaning (`vocab.meaning`): the query's content words against every concept's labels,
+   definitions, plain definitions, scope notes and examples (`definition`), and its
+   vector against the concept vectors (`semantic`); every candidate of these stages and
+   of the prefix and fuzzy ones is scored on all its evidence (`vocab.rerank`), under the
+   exact, acronym and synonym hits, which stay first.
 
 Each hit says how it matched (`match_type`) and which label matched (the preferred label
 for a meaning hit).

@@ -164,6 +164,22 @@ def test_product_wording_maps_to_the_concept_it_names(
     assert best(shipped, term)[0] == label
 
 
+@pytest.mark.parametrize(
+    "term",
+    [
+        "Airport baggage screening",
+        "Screen reader support",
+        "Model railway controller",
+        "Role-based access control",
+        "Kubernetes deployment",
+    ],
+)
+def test_a_term_sharing_one_word_with_a_label_needs_support_to_map(
+    shipped: Vocabulary, term: str
+) -> None:
+    assert shipped.align([term])[0].status == "unmapped"
+
+
 def test_a_negated_term_never_maps_to_what_it_negates(shipped: Vocabulary) -> None:
     result = shipped.align(["No continuous learning"])[0]
     assert "adaptive algorithm" not in [c.row.pref_label for c in result.candidates]
