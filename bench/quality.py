@@ -3,6 +3,8 @@
     python -m bench.quality                       # the frozen v1 sets (bench/sets/)
     python -m bench.quality --json                # the same figures as JSON
     python -m bench.quality --search bench/dev-queries.tsv --mistakes   # our own dev set
+    python -m bench.quality --vocabulary bench/sets/vocabulary-v2.ttl \
+        --search bench/dev-queries-v2.tsv --vendor bench/dev-vendor-v2.tsv --no-old-vendor --mistakes
 
 A store is built from the vocabulary each set was written for (`bench/sets/vocabulary-v1.ttl`
 for the v1 sets, the shipped `ontology/vocabulary` for `tests/alignment/vendor_terms.tsv`).

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from vocab.align_meaning import arbitrate, meaning_candidates
-from vocab.align_similar import similar
+from vocab.align_similar import qualifiers_to_check, similar
 from vocab.candidate import JUSTIFICATION, Candidate, scaled
 from vocab.errors import InvalidInput
 from vocab.label_index import IndexedLabel, LabelIndex
@@ -40,6 +40,7 @@ from vocab.meaning import MeaningIndex
 from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
 from vocab.morphology import same_stem, stem
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
+from vocab.store import ReadStore
 from vocab.vendor_terms import PRODUCT_WORDS, pieces, tail_words
 
 __all__ = ["JUSTIFICATION", "MAPPED_AT", "Aligner", "Alignment", "Candidate"]
@@ -60,6 +61,8 @@ SHOWN_FROM = 0.3  # candidates below this are not shown
 LEXICAL_SURE = 0.75  # a label candidate this good is not second-guessed by meaning evidence
 PIECES_AGREE_BONUS = 1.04  # an acronym and its expansion in parentheses name the same concept
 TAIL_PENALTY = 0.1  # a label found only among the qualifiers ("... on chest X-ray")
+UNSUPPORTED_CAP = 0.45  # a weak label match that nothing else supports (`_supported`)
+SIMILARITY_REASONS = ("lexical similarity", "word forms")
 MAX_TERMS = 10_000
 CANDIDATE_LIMIT = 3
 
@@ -156,11 +159,14 @@ class Aligner:
         pieces' labels and, when no label answers confidently, from meaning evidence."""
         parts = pieces(text)
         found: dict[str, Candidate] = {}
+        source: dict[str, str] = {}  # the piece each label candidate was found for
         for piece in parts:
             norm = normalise_label(piece.text)
             if not norm:
                 continue
             candidates, status = self.candidates(norm, community)
+            for candidate in candidates:
+                source.setdefault(candidate.row.id, norm)
             if status == "ambiguous" and len(parts) == 1:
                 return candidates, status
             tail = tail_words(norm)
@@ -174,15 +180,47 @@ class Aligner:
                 found[candidate.row.id] = candidate
         ranked = sorted(found.values(), key=lambda c: (-c.confidence, c.row.pref_label))
         if self.meaning is None or not parts or (ranked and ranked[0].confidence >= LEXICAL_SURE):
-            return ranked, "mapped"
+            return self._supported(ranked, source), "mapped"
         words = [w for piece in parts for w in normalise_label(piece.text).split()]
         texts = [piece.text for piece in parts]
         found = {c.row.id: c for c in arbitrate(self.meaning, self.index, ranked, texts, words)}
+        found = {c.row.id: c for c in self._supported(list(found.values()), source)}
+        # meaning evidence for a concept whose label match was unsupported comes from the
+        # same shared word (its vector, its definition's bm25): it cannot lift it again
+        doubted = {i for i, c in found.items() if c.confidence == UNSUPPORTED_CAP}
         for candidate in meaning_candidates(self.meaning, self.index, texts, words, 3):
             current = found.get(candidate.row.id)
+            if candidate.row.id in doubted:
+                continue
             if current is None or candidate.confidence > current.confidence:
                 found[candidate.row.id] = candidate
         return sorted(found.values(), key=lambda c: (-c.confidence, c.row.pref_label)), "mapped"
+
+    def _supported(self, candidates: list[Candidate], source: dict[str, str]) -> list[Candidate]:
+        """Return the candidates, best first, each weak label match that nothing supports
+        held below MAPPED_AT.
+
+        A weak match (`qualifiers_to_check`) is supported when the concept's texts hold
+        one of the term's other words; failing that, a match through a shared word still
+        stands if each other word is one the vocabulary's texts use somewhere (an
+        in-domain qualifier: "fracture detection"), but not a word-form match alone
+        ("screen" for "screening") or a term with a word the vocabulary never uses
+        ("airport baggage screening").
+        """
+        store = self.index.store
+        out = []
+        for c in candidates:
+            norm = source.get(c.row.id)
+            if norm and c.reason in SIMILARITY_REASONS and c.confidence > UNSUPPORTED_CAP:
+                extra, others, shared = qualifiers_to_check(norm, c.row.norm)
+                if (
+                    extra
+                    and not store.texts_holding(others, [c.row.concept], prefix=True)
+                    and (not shared or any(not _used(store, w) for w in extra))
+                ):
+                    c = Candidate(c.row, c.predicate, UNSUPPORTED_CAP, c.reason)
+            out.append(c)
+        return sorted(out, key=lambda c: (-c.confidence, c.row.pref_label))
 
     def candidates(self, norm: str, community: str | None) -> tuple[list[Candidate], str]:
         """Return label candidates best first and the status they imply (mapped or ambiguous)."""
@@ -247,6 +285,11 @@ class Aligner:
         return [
             Candidate(s.row, MatchKind.EXACT, AMBIGUOUS_CONFIDENCE, reason(s)) for s in senses
         ], "ambiguous"
+
+
+def _used(store: ReadStore, stem_: str) -> bool:
+    """True if some concept's texts hold a word starting with this stem."""
+    return bool(store.texts_holding([stem_], None, prefix=True))
 
 
 def _qualifier_only(candidate: Candidate, tail: frozenset[str]) -> Candidate:

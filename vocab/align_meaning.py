@@ -18,6 +18,7 @@ from vocab.model import KIND_RANK, MatchKind
 from vocab.vendor_terms import PRODUCT_WORDS, core_words
 
 READ = 20  # concepts read from each meaning stage
+TEXT_WEIGHTS = (4.0, 1.0, 1.0, 0.5)  # bm25 per text: a vendor term is closest to a label
 RRF_K = 5.0
 WEIGHTS = (1.0, 1.5)  # definition, semantic
 CLOSE_AT = 0.8  # cosine from which a meaning candidate is a closeMatch, else relatedMatch
@@ -52,7 +53,9 @@ def arbitrate(
 
     A label candidate that the meaning stages also rank first is confirmed (its confidence
     raised by AGREE); one that they rank nowhere is doubted (lowered by DOUBT)."""
-    definition = meaning.by_definition(core_words(list(content_words(" ".join(words)))), READ)
+    definition = meaning.by_definition(
+        core_words(list(content_words(" ".join(words)))), READ, TEXT_WEIGHTS
+    )
     semantic = meaning.by_meaning(embed_text(texts), READ)
     by_definition = [c for c, _ in definition]
     by_meaning = [c for c, _ in semantic]
@@ -75,7 +78,9 @@ def meaning_candidates(
     meaning: MeaningIndex, index: LabelIndex, texts: list[str], words: list[str], limit: int
 ) -> list[Candidate]:
     """Return up to `limit` candidates found through definitions and meaning, best first."""
-    definition = meaning.by_definition(core_words(list(content_words(" ".join(words)))), READ)
+    definition = meaning.by_definition(
+        core_words(list(content_words(" ".join(words)))), READ, TEXT_WEIGHTS
+    )
     semantic = meaning.by_meaning(embed_text(texts), READ)
     cosine = dict(semantic)
     by_definition = {c: i for i, (c, _) in enumerate(definition)}

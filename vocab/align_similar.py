@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from vocab.candidate import Candidate, scaled
 from vocab.label_index import IndexedLabel, LabelIndex, content_words
 from vocab.model import MatchKind
-from vocab.morphology import same_stem, split_compound, stem
+from vocab.morphology import same_family, split_compound, stem
 from vocab.vendor_terms import PRODUCT_WORDS
 
 SIMILAR_FLOOR, SIMILAR_SPAN = 0.62, 0.3  # same words, typos or order: floor + span * similarity
@@ -117,10 +117,30 @@ def _has(word: str, words: Iterable[str], *, stems: bool = True) -> bool:
     return any(
         word == w
         or (min(len(word), len(w)) >= MIN_FUZZY_WORD and fuzz.ratio(word, w) >= WORD_MATCH)
-        or (stems and same_stem(stem(word), stem(w)))
+        or (stems and same_family(word, w))
         for w in words
     )
 
 
 def _matched(needles: Iterable[str], haystack: tuple[str, ...]) -> int:
     return sum(1 for w in needles if _has(w, haystack))
+
+
+def qualifiers_to_check(norm: str, label_norm: str) -> tuple[list[str], list[str], bool]:
+    """Return, for a weak label match, the stems of the term's words it leaves unexplained
+    (product words aside) and of all its other words; and whether the term shares a word
+    with the label other than by word form. Both lists are empty if the match is not weak.
+
+    A match is weak when the label has a single content word ("screening", "controller")
+    or shares a single word with the term, and that only through word forms ("screen"
+    for "screening"): then the term's other words ("airport baggage screening", "screen
+    reader") decide whether it names this concept or something else that shares a word.
+    """
+    words = content_words(norm)
+    label_words = content_words(label_norm) or tuple(label_norm.split())
+    others = [w for w in words if not _has(w, label_words)]
+    shared = any(_has(w, label_words, stems=False) for w in words)
+    if len(label_words) > 1 and (shared or len(words) - len(others) > 1):
+        return [], [], shared
+    extra = [stem(w) for w in others if w not in PRODUCT_WORDS]
+    return extra, [stem(w) for w in others], shared

@@ -55,17 +55,27 @@ class MeaningIndex:
     def has_vectors(self) -> bool:
         return self.model is not None
 
-    def by_definition(self, words: Sequence[str], limit: int) -> Ranking:
-        """Return concepts whose texts hold any of `words`, by bm25 relevance."""
-        return self.store.text_matches(words, limit)
+    def by_definition(
+        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+    ) -> Ranking:
+        """Return concepts whose texts hold any of `words`, by bm25 relevance (`weights`
+        per text: labels, definitions, plain definitions, notes)."""
+        return self.store.text_matches(words, limit, weights)
 
     def by_meaning(self, text: str, limit: int) -> Ranking:
         """Return the concepts nearest to `text` in meaning, by cosine similarity."""
+        query = self.query_vector(text)
+        return self.nearest(query, limit) if query is not None else []
+
+    def query_vector(self, text: str) -> np.ndarray[Any, Any] | None:
+        """Return the unit vector of `text`, or None without vectors or tokens."""
         if self.model is None or not self._columns.shape[1]:
-            return []
+            return None
         query = self.model.embed_one(text)
-        if not query.any():
-            return []
+        return query if query.any() else None
+
+    def nearest(self, query: np.ndarray[Any, Any], limit: int) -> Ranking:
+        """Return the concepts nearest to a query vector, by cosine similarity."""
         probe = np.packbits(np.tile(query > 0, self._parts)).view(np.uint64)
         per_part = len(self._columns) // self._parts
         nearest = np.full(self._columns.shape[1], np.iinfo(np.int16).max, dtype=np.int16)
@@ -77,8 +87,12 @@ class MeaningIndex:
                 np.bitwise_xor(self._columns[word], probe[word], out=bits)
                 distance += np.bitwise_count(bits)
             np.minimum(nearest, distance, out=nearest)
-        keys = (_closest(nearest, RESCORE) + 1).tolist()
-        found = self.store.concept_vectors(keys)
+        return self.similarities(query, (_closest(nearest, RESCORE) + 1).tolist())[:limit]
+
+    def similarities(self, query: np.ndarray[Any, Any], concepts: Sequence[int]) -> Ranking:
+        """Return the cosine similarity of a query vector to each of `concepts` that has
+        vectors (the best of its parts), most similar first."""
+        found = self.store.concept_vectors(concepts)
         if not found:
             return []
         values = np.frombuffer(b"".join(f.values for f in found), dtype=np.int8)
@@ -87,7 +101,7 @@ class MeaningIndex:
             scales.reshape(len(found), self._parts)
         )
         best = similarity.max(axis=1)
-        order = np.argsort(-best, kind="stable")[:limit]
+        order = np.argsort(-best, kind="stable")
         return [(found[i].concept, float(best[i])) for i in order]
 
 

@@ -213,6 +213,25 @@ def same_stem(a: str, b: str) -> bool:
     )
 
 
+_AGENT_ENDINGS = ("er", "ers", "or", "ors", "ist", "ists")
+
+
+def is_agent(word: str) -> bool:
+    """True if a normalised word is an agent noun whose suffix the stemmer strips:
+    "controller" (stem "control"), "deployer"; not "cancer" (stem "cancer")."""
+    return word.endswith(_AGENT_ENDINGS) and not stem(word).endswith(("er", "or", "ist"))
+
+
+def same_family(a: str, b: str) -> bool:
+    """True if two normalised words are forms of one word that name the same thing: the
+    same stem family, and both or neither the agent noun (a deployer is not a deployment).
+
+    >>> same_family("segments", "segmentation"), same_family("controller", "control")
+    (True, False)
+    """
+    return a == b or (same_stem(stem(a), stem(b)) and is_agent(a) == is_agent(b))
+
+
 def content_words(words: list[str]) -> list[str]:
     """Return the words that are not stop words (all of them if every word is one)."""
     kept = [w for w in words if w not in STOPWORDS]

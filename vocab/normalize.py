@@ -239,6 +239,20 @@ def normalise_label(text: str) -> str:
     return " ".join(words)
 
 
+_MINOR_WORDS = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "the", "to", "with"})
+
+
+def initials(norm: str) -> str | None:
+    """Return the initials of a normalised label of two or more words, minor words left
+    out (the acronym it could be written as), or None for a single word.
+
+    >>> initials("picture archiving and communication system"), initials("radiotherapy")
+    ('pacs', None)
+    """
+    words = [w for w in norm.split() if w not in _MINOR_WORDS]
+    return "".join(w[0] for w in words) if len(words) >= 2 else None
+
+
 def compact_key(text: str) -> str:
     """Return the key with spaces removed, so hyphenation and spacing do not matter.
 

@@ -5,16 +5,20 @@ prefix stage found anything, and the meaning stages only when no label answers
 confidently:
 
 1. exact: the normalised compact key equals a label's (index lookup);
-2. prefix: a label's key starts with the query's (index range scan), or every query word
+2. initials: a short one-word query is looked up among the initials of labels of several
+   words (`RT` for "radiologic technologist": an acronym's senses that record none);
+   prefix: a label's key starts with the query's (index range scan), or every query word
    starts a word of the label, in any order (FTS5 prefix query);
-3. fuzzy: each query word is corrected against the words of visible labels with
-   rapidfuzz (most similar, then commonest); the corrected label is looked up by its key,
-   FTS5 finds labels holding the corrected words in any order, and rapidfuzz ranks those
-   few hundred candidates; small stores also compare the whole query with every label;
-4. meaning (`vocab.meaning`): the query's content words against every concept's
-   definitions, scope notes and examples (`definition`), and its vector against the
-   concept vectors (`semantic`); their rankings and the prefix and fuzzy one are fused by
-   reciprocal rank, under the exact, acronym and synonym hits, which stay first.
+3. fuzzy: each query word is corrected to words of visible labels found through a
+   deletion index (`vocab.typo_index`), ranked with rapidfuzz (most similar, then
+   commonest); the corrected label is looked up by its key, FTS5 finds labels holding the
+   corrected words in any order, and rapidfuzz ranks those few hundred candidates; small
+   stores also compare the whole query with every label;
+4. meaning (`vocab.meaning`): the query's content words against every concept's labels,
+   definitions, plain definitions, scope notes and examples (`definition`), and its
+   vector against the concept vectors (`semantic`); every candidate of these stages and
+   of the prefix and fuzzy ones is scored on all its evidence (`vocab.rerank`), under the
+   exact, acronym and synonym hits, which stay first.
 
 Each hit says how it matched (`match_type`) and which label matched (the preferred label
 for a meaning hit).
@@ -30,11 +34,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from vocab.meaning import MeaningIndex, fuse
+from vocab import rerank
+from vocab.meaning import MeaningIndex
 from vocab.model import LabelKind, MatchType
 from vocab.morphology import content_words
 from vocab.normalize import clean_query, normalise_label
 from vocab.store import LabelRow, ReadStore
+from vocab.typo_index import query_variants
 
 # --- ranking policy ---------------------------------------------------------------------
 EXACT_SCORES: dict[LabelKind, tuple[MatchType, float]] = {
@@ -56,6 +62,8 @@ MIN_FUZZY_WORD = 4  # shorter words are not corrected (typos in "CT" are other a
 CANDIDATE_LIMIT = 300  # labels read from an index per stage
 CORRECTED_KEY_WIDTH = 2  # best corrections per word combined into whole corrected labels
 CORRECTED_KEYS = 16  # corrected labels looked up by key, at most
+INITIALS_MIN, INITIALS_MAX = 2, 6  # a query this long may be an acronym of a label
+INITIALS_SCORE = 0.8  # ... whose initials it spells: below every exact hit
 FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
 MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
 # Meaning stages: run when the lexical stages found no exact label, no label the query
@@ -64,16 +72,14 @@ CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
 CLOSE_SPELLING = 75  # ... and so does one whose whole label is this close (rapidfuzz ratio)
 PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # stay first
 MEANING_CANDIDATES = 50  # concepts read from each meaning stage
-SEMANTIC_FLOOR = 0.35  # least cosine similarity for the semantic stage to rank a concept
-SEMANTIC_ALONE = 0.55  # ... and to show it when no other stage found it
-RRF_K = 5.0  # rank fusion constant: small, so first places count
-FUSION_WEIGHTS = (0.5, 1.0, 1.5)  # lexical (prefix, fuzzy), definition, semantic
-MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # fused hits score base + span * share of the best fusion
+LEXICAL_CANDIDATES = 30  # best prefix and fuzzy hits reranked with them
+SEMANTIC_ALONE = 0.55  # least cosine similarity to show a concept no other stage found
+MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # reranked hits score base + span * share of the most
 # Search stops after the exact stage once it fills the page, which is right only while
 # every later stage scores below every exact match:
-assert max(PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE) < min(
-    score for _, score in EXACT_SCORES.values()
-)
+assert max(
+    PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE, INITIALS_SCORE
+) < min(score for _, score in EXACT_SCORES.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +119,13 @@ Scorer = Callable[[LabelRow], SearchHit | None]
 
 
 class Searcher:
-    """Search over one store; holds the word list for typo correction once loaded."""
+    """Search over one store; holds every label of a small store once loaded."""
 
     def __init__(self, store: ReadStore, meaning: MeaningIndex | None = None) -> None:
         self.store = store
         self.meaning = meaning if meaning is not None else MeaningIndex(store)
         self._lock = threading.Lock()
-        self._words: dict[int, list[str]] | None = None
-        self._known: frozenset[str] = frozenset()
-        self._visible: dict[str, int] = {}
+        self._loaded = False
         self._labels: list[LabelRow] | None = None  # every label, for small stores
         self._label_keys: list[str] = []
 
@@ -146,6 +150,9 @@ class Searcher:
         consider(self.store.labels_with_key(key), _exact)
         if len(best) >= limit:  # every prefix or fuzzy score is below every exact one
             return sorted(best.values(), key=_rank)[:limit]
+        if INITIALS_MIN <= len(key) <= INITIALS_MAX and " " not in norm and key.isalpha():
+            # an acronym's other senses: labels it abbreviates that record no acronym
+            consider(self.store.labels_with_initials(key, limit), _initials)
         consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), _prefix(key))
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
@@ -170,48 +177,62 @@ class Searcher:
         limit: int,
         filters: SearchFilters,
     ) -> list[SearchHit]:
-        """Return the lexical hits fused with the definition and semantic stages' rankings."""
+        """Return the pinned lexical hits, then every stage's candidates reranked
+        (`vocab.rerank`) on all their evidence at once."""
         pinned = [hit for hit in lexical if hit.match_type in PINNED]
-        loose = {hit.row.concept: hit for hit in lexical if hit.match_type not in PINNED}
-        definition = self.meaning.by_definition(content_words(words), MEANING_CANDIDATES)
-        semantic = [
-            (concept, similarity)
-            for concept, similarity in self.meaning.by_meaning(text, MEANING_CANDIDATES)
-            if similarity >= SEMANTIC_FLOOR
-        ]
-        similarity = dict(semantic)
-        rankings = [list(loose), [c for c, _ in definition], [c for c, _ in semantic]]
-        fused = fuse(rankings, FUSION_WEIGHTS, RRF_K)
-        places = [{c: i for i, c in enumerate(ranking)} for ranking in rankings]
         taken = {hit.row.concept for hit in pinned}
-        rows = self._rows_of([c for c, _ in fused if c not in loose and c not in taken], filters)
-        top = sum(FUSION_WEIGHTS) / (RRF_K + 1)
+        loose = {
+            hit.row.concept: hit
+            for hit in lexical[:LEXICAL_CANDIDATES]
+            if hit.match_type not in PINNED and hit.row.concept not in taken
+        }
+        content = content_words(words)
+        text_scores = dict(self.meaning.by_definition(content, MEANING_CANDIDATES))
+        query = self.meaning.query_vector(text)
+        cosine: dict[int, float] = {}
+        if query is not None:
+            cosine = dict(self.meaning.nearest(query, MEANING_CANDIDATES))
+            missing = [c for c in {*text_scores, *loose} if c not in cosine]
+            cosine.update(self.meaning.similarities(query, missing))
+        for concept in taken:
+            text_scores.pop(concept, None)
+            cosine.pop(concept, None)
+        weights = rerank.weights(content)
+        lexical_scores = {c: hit.score for c, hit in loose.items()}
+        scored = rerank.score(weights, text_scores, cosine, lexical_scores)
+        shown = [
+            s for s in scored if s.concept in loose or s.text > 0 or s.cosine >= SEMANTIC_ALONE
+        ][: max(limit, rerank.LABELLED)]
+        rows, labels = self._labels_of([s.concept for s in shown], filters)
+        scored = rerank.with_labels(weights, shown, rerank.stems_of(words), labels)
         hits = list(pinned)
-        for concept, score in fused:
+        for candidate in scored:
             if len(hits) >= limit:
                 break
-            if concept in taken:
-                continue
-            scaled = round(MEANING_BASE + MEANING_SPAN * score / top, 4)
-            if concept in loose:
-                found = loose[concept]
-                hits.append(SearchHit(found.row, found.match_type, scaled))
-            elif concept in rows and (
-                concept in places[1] or similarity[concept] >= SEMANTIC_ALONE
-            ):
-                by_definition = places[1].get(concept, limit * 99)
-                by_meaning = places[2].get(concept, limit * 99)
-                how = MatchType.DEFINITION if by_definition <= by_meaning else MatchType.SEMANTIC
-                hits.append(SearchHit(rows[concept], how, scaled))
+            value = round(MEANING_BASE + MEANING_SPAN * candidate.score / weights.most, 4)
+            if candidate.concept in loose:
+                found = loose[candidate.concept]
+                hits.append(SearchHit(found.row, found.match_type, value))
+            elif candidate.concept in rows:
+                by_text = weights.text * candidate.text >= weights.meaning * candidate.cosine / 2
+                how = MatchType.DEFINITION if by_text else MatchType.SEMANTIC
+                hits.append(SearchHit(rows[candidate.concept], how, value))
         return hits
 
-    def _rows_of(self, concepts: list[int], filters: SearchFilters) -> dict[int, LabelRow]:
-        """Return the label to show for each concept: its first label the filters accept."""
+    def _labels_of(
+        self, concepts: list[int], filters: SearchFilters
+    ) -> tuple[dict[int, LabelRow], dict[int, list[list[str]]]]:
+        """Return the label to show for each concept (its first label the filters accept)
+        and the stems of the content words of each of its visible labels."""
         rows: dict[int, LabelRow] = {}
+        stems: dict[int, list[list[str]]] = defaultdict(list)
         for row in self.store.labels_of_concepts(concepts):
-            if row.concept not in rows and row.kind is not LabelKind.HIDDEN and filters.accept(row):
+            if row.kind is LabelKind.HIDDEN:
+                continue
+            stems[row.concept].append(rerank.stems_of(row.norm.split()))
+            if row.concept not in rows and filters.accept(row):
                 rows[row.concept] = row
-        return rows
+        return rows, stems
 
     # --- fuzzy stage ----------------------------------------------------------------------
 
@@ -246,52 +267,50 @@ class Searcher:
 
     def _corrections(self, word: str) -> list[str]:
         """Return the words a query word may stand for: itself if a visible label holds it,
-        else the nearest such words (most similar, then commonest), after itself if only
-        hidden labels (known misspellings) hold it."""
-        visible = self._visible
-        if word in visible:
+        else the nearest such words (most similar, then commonest) from the deletion
+        index (`vocab.typo_index`), after itself if only hidden labels (known
+        misspellings) hold it."""
+        named = self.store.words_named([word])
+        if named and named[0].visible:
             return [word]
-        itself = [word] if word in self._known else []
+        itself = [word] if named else []
         if len(word) < MIN_FUZZY_WORD:
             return itself
-        assert self._words is not None
-        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._words.get(n, ())]
+        pool = {w.word: w.visible for w in self.store.words_sharing(sorted(query_variants(word)))}
         found = process.extract(  # words are normalised already: no processor
             word,
-            pool,
+            list(pool),
             scorer=fuzz.ratio,
             processor=None,
             score_cutoff=WORD_CUTOFF,
             limit=WORD_CANDIDATES * 4,
         )
-        found.sort(key=lambda f: (-f[1], -visible[f[0]]))
+        found.sort(key=lambda f: (-f[1], -pool[f[0]]))
         return itself + [w for w, _, _ in found[:WORD_CANDIDATES]]
 
     def _load(self) -> None:
-        if self._words is not None:
+        """Read every label once, for a store small enough to compare each with a query."""
+        if self._loaded:
             return
         with self._lock:
-            if self._words is not None:
+            if self._loaded:
                 return
-            by_length: dict[int, list[str]] = defaultdict(list)
-            known = []
-            visible: dict[str, int] = {}
-            for count in self.store.word_counts():
-                known.append(count.word)
-                if count.visible:  # only words of visible labels correct a query word
-                    by_length[len(count.word)].append(count.word)
-                    visible[count.word] = count.visible
             if int(self.store.meta.get("labels", "0")) <= FULL_SCAN_MAX_LABELS:
                 self._labels = self.store.all_labels(active_only=False)
                 self._label_keys = [row.norm.replace(" ", "") for row in self._labels]
-            self._known = frozenset(known)
-            self._visible = visible
-            self._words = dict(by_length)
+            self._loaded = True
 
 
 def _close(norm: str, hits: list[SearchHit]) -> bool:
-    """True if a hit's whole label is a close spelling of the whole query (a typo)."""
-    return any(fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING for hit in hits)
+    """True if a hit's whole label is a close spelling of the whole query (a typo): as many
+    words, and close letter by letter (a long query sharing one long word with a label
+    is not a typo of it)."""
+    count = norm.count(" ")
+    return any(
+        hit.row.norm.count(" ") == count
+        and fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING
+        for hit in hits
+    )
 
 
 def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
@@ -306,6 +325,10 @@ def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
 def _exact(row: LabelRow) -> SearchHit:
     match_type, score = EXACT_SCORES[row.kind]
     return SearchHit(row, match_type, score)
+
+
+def _initials(row: LabelRow) -> SearchHit:
+    return SearchHit(row, MatchType.ACRONYM, INITIALS_SCORE)
 
 
 def _share(key: str, row: LabelRow) -> float:

@@ -86,3 +86,21 @@ def test_the_store_holds_a_vector_and_a_text_row_per_concept(
     assert index is not None
     assert index.codes.shape == (meaning.store.count(), len(index.parts) * index.dim // 8)
     assert meaning.store.text_matches(["magnet"], 10)
+
+
+@pytest.mark.parametrize(("query", "concept"), [("CLA", "adapt"), ("la", "lock")])
+def test_an_acronym_finds_the_labels_whose_initials_it_spells(
+    meaning: Vocabulary, query: str, concept: str
+) -> None:
+    assert first(meaning, query) == (concept, MatchType.ACRONYM)
+
+
+def test_a_deprecated_concept_is_not_found_by_its_initials(meaning: Vocabulary) -> None:
+    assert "retired" not in [h.row.id for h in meaning.search("MSZ", limit=10)]
+
+
+def test_a_long_query_sharing_one_word_with_a_label_is_answered_by_meaning(
+    meaning: Vocabulary,
+) -> None:
+    hits = meaning.search("a model that learns its training examples too closely", limit=3)
+    assert hits[0].row.id == "over"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vocab.morphology import content_words, same_stem, split_compound, stem
+from vocab.morphology import content_words, same_family, same_stem, split_compound, stem
 from vocab.vendor_terms import is_negated, pieces, tail_words
 
 
@@ -72,3 +72,18 @@ def test_negations_are_recognised(text: str, negated: bool) -> None:
 def test_qualifiers_follow_the_first_preposition() -> None:
     assert tail_words("flag suspicious finding on chest x ray") == {"chest", "x", "ray"}
     assert tail_words("lung nodule detection") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("segments", "segmentation", True),
+        ("overfitted", "overfitting", True),
+        ("deployer", "deployment", False),
+        ("controller", "control", False),
+        ("manufacturer", "manufacturing", False),
+        ("cancer", "cancers", True),
+    ],
+)
+def test_an_agent_noun_is_not_a_form_of_the_act(a: str, b: str, same: bool) -> None:
+    assert same_family(a, b) is same

@@ -65,6 +65,11 @@ class ReadStore(Protocol):
         """Return the labels whose compact matching key equals `key`."""
         ...
 
+    def labels_with_initials(self, key: str, limit: int) -> list[LabelRow]:
+        """Return up to `limit` visible labels of several words whose initials
+        (`vocab.normalize.initials`) equal `key`."""
+        ...
+
     def labels_with_key_prefix(self, prefix: str, limit: int) -> list[LabelRow]:
         """Return up to `limit` labels whose compact matching key starts with `prefix`."""
         ...
@@ -80,6 +85,15 @@ class ReadStore(Protocol):
 
     def word_counts(self) -> list[WordCount]:
         """Return every normalised word of the labels, with how many labels hold it."""
+        ...
+
+    def words_named(self, words: Sequence[str]) -> list[WordCount]:
+        """Return those of `words` that some label holds, with their counts."""
+        ...
+
+    def words_sharing(self, variants: Sequence[str]) -> list[WordCount]:
+        """Return the words of visible labels stored under any of these deletion variants
+        (`vocab.typo_index`), with their counts."""
         ...
 
     def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
@@ -101,9 +115,20 @@ class ReadStore(Protocol):
 
     # --- meaning: concept texts and vectors ---------------------------------------------
 
-    def text_matches(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+    def text_matches(
+        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+    ) -> list[tuple[int, float]]:
         """Return up to `limit` (concept key, relevance > 0), best first, for concepts whose
-        labels, definitions, scope notes or examples hold any of `words` (stemmed, bm25)."""
+        labels, definitions, plain definitions, scope notes or examples hold any of `words`
+        (stemmed, bm25; `weights` per text, in that order, or the store's own)."""
+        ...
+
+    def texts_holding(
+        self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
+    ) -> set[int]:
+        """Return those of `concepts` (by store key) whose texts (as `text_matches`) hold
+        any of `words` (stemmed), or with `prefix` a word one of them starts; for
+        `concepts` None, one concept whose texts do, if any."""
         ...
 
     def vector_index(self) -> VectorIndex | None:

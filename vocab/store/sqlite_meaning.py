@@ -1,10 +1,12 @@
 """The snapshot's meaning tables: concept texts for full-text search, and concept vectors.
 
 - `texts_fts`: one row per concept (rowid = concept number), FTS5 with the Porter
-  stemmer over four columns: its labels, its definitions (professional and plain), and
-  its scope notes and examples. Contentless: only the index is kept, ranked with bm25.
+  stemmer over four columns: its labels, its professional definitions, its plain-language
+  definitions, and its scope notes and examples. Contentless: only the index is kept,
+  ranked with bm25, column by column (`TEXT_WEIGHTS`: a lay query's words are more often
+  in the plain definition);
 - `vectors`: per concept, one unit vector per part (`VECTOR_PARTS`: its labels, its
-  definitions) as int8 with a float32 scale each;
+  definitions professional and plain together) as int8 with a float32 scale each;
 - `vector_codes`: the sign bits of every vector, in concept order, in blobs of
   `CODES_PER_BLOB` concepts: what the semantic stage scans in memory (64 bytes a concept)
   before it rescores the nearest few with their int8 vectors.
@@ -25,36 +27,46 @@ from vocab.model import Concept, LabelKind, NoteKind
 from vocab.store.rows import ConceptVectors, VectorIndex
 
 MEANING_SCHEMA = (
-    "CREATE VIRTUAL TABLE texts_fts USING fts5(labels, definitions, notes, content='', "
+    "CREATE VIRTUAL TABLE texts_fts USING fts5(labels, definitions, plain, notes, content='', "
     "tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE TABLE vectors (n INTEGER PRIMARY KEY, vectors BLOB NOT NULL, scales BLOB NOT NULL)",
     "CREATE TABLE vector_codes (part INTEGER PRIMARY KEY, codes BLOB NOT NULL)",
 )
 MEANING_INDEXES = ("CREATE INDEX labels_concept ON labels(concept)",)  # labels of hits
-TEXT_COLUMNS = ("labels", "definitions", "notes")
-TEXT_WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weight of a match in each column
+TEXT_COLUMNS = ("labels", "definitions", "plain", "notes")
+TEXT_WEIGHTS = (1.0, 1.0, 1.5, 0.5)  # bm25 weight of a match in each column
 VECTOR_PARTS = ("labels", "definitions")
 CODES_PER_BLOB = 16_384
 _NOTE_KINDS = (NoteKind.SCOPE, NoteKind.EXAMPLE)
 
 
-def concept_texts(concept: Concept) -> tuple[str, str, str]:
-    """Return the texts of a concept that meaning search reads: labels, definitions, notes."""
+TextRow = tuple[int, str, str, str, str]
+
+
+def concept_texts(concept: Concept) -> tuple[str, str, str, str]:
+    """Return the texts of a concept that meaning search reads: labels, definitions, plain
+    definitions, notes."""
     labels = " ; ".join(
         label.text for label in concept.labels if label.kind is not LabelKind.HIDDEN
     )
-    definitions = " ".join(t.text for t in (*concept.definitions, *concept.plain_definitions))
+    definitions = " ".join(t.text for t in concept.definitions)
+    plain = " ".join(t.text for t in concept.plain_definitions)
     notes = " ".join(n.text for n in concept.notes if n.kind in _NOTE_KINDS)
-    return labels, definitions, notes
+    return labels, definitions, plain, notes
 
 
-def text_rows(concepts: Sequence[Concept]) -> list[tuple[int, str, str, str]]:
-    """Return one `texts_fts` row per concept: concept number, labels, definitions, notes."""
+def text_rows(concepts: Sequence[Concept]) -> list[TextRow]:
+    """Return one `texts_fts` row per concept: concept number and its `concept_texts`."""
     return [(n, *concept_texts(c)) for n, c in enumerate(concepts, start=1)]
 
 
+def _part_texts(row: TextRow) -> tuple[str, str]:
+    """Return what each of `VECTOR_PARTS` embeds: the labels; both definitions."""
+    return row[1], f"{row[2]} {row[3]}".strip()
+
+
 def write_vectors(
-    rows: list[tuple[int, str, str, str]], model: EmbeddingModel | None = None
+    rows: list[TextRow], model: EmbeddingModel | None = None
 ) -> Callable[[sqlite3.Connection], dict[str, str]]:
     """Embed each concept's parts (the slow step, no database needed) and return a function
     that stores the vectors and codes and returns the meta entries to record.
@@ -62,7 +74,8 @@ def write_vectors(
     Raises EmbeddingError if the model cannot be loaded.
     """
     model = model or load_model()
-    parts = [model.embed([str(row[1 + i]) for row in rows]) for i in range(len(VECTOR_PARTS))]
+    texts = [_part_texts(row) for row in rows]
+    parts = [model.embed([t[i] for t in texts]) for i in range(len(VECTOR_PARTS))]
     quantised = [quantise(vectors) for vectors in parts]
     ints = np.concatenate([q for q, _ in quantised], axis=1)  # (concepts, parts * dim)
     scales = np.stack([s for _, s in quantised], axis=1).astype(np.float32)
@@ -100,25 +113,55 @@ def _insert(
     )
 
 
-def fts_query(words: Iterable[str]) -> str:
-    """Return an FTS5 expression matching any of `words` (each quoted: no syntax gets through)."""
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w)
+def fts_query(words: Iterable[str], *, prefix: bool = False) -> str:
+    """Return an FTS5 expression matching any of `words` (each quoted: no syntax gets
+    through), or any word they start with `prefix`."""
+    star = "*" if prefix else ""
+    return " OR ".join('"' + w.replace('"', '""') + '"' + star for w in dict.fromkeys(words) if w)
 
 
 def text_matches(
-    conn: sqlite3.Connection, words: Sequence[str], limit: int
+    conn: sqlite3.Connection,
+    words: Sequence[str],
+    limit: int,
+    weights: Sequence[float] = TEXT_WEIGHTS,
 ) -> list[tuple[int, float]]:
-    """Return (concept number, bm25 relevance > 0) for concepts whose texts hold any word."""
+    """Return (concept number, bm25 relevance > 0) for concepts whose texts hold any word,
+    bm25 weighting a match in each of `TEXT_COLUMNS` by `weights`."""
     expression = fts_query(words)
-    if not expression:
+    if not expression or len(weights) != len(TEXT_COLUMNS):
         return []
-    weights = ", ".join(str(w) for w in TEXT_WEIGHTS)
+    columns = ", ".join(str(float(w)) for w in weights)
     rows = conn.execute(
-        f"SELECT rowid, -bm25(texts_fts, {weights}) AS score FROM texts_fts "
+        f"SELECT rowid, -bm25(texts_fts, {columns}) AS score FROM texts_fts "
         "WHERE texts_fts MATCH ? ORDER BY score DESC LIMIT ?",
         (expression, limit),
     )
     return [(int(n), float(score)) for n, score in rows]
+
+
+def texts_holding(
+    conn: sqlite3.Connection,
+    words: Sequence[str],
+    concepts: Sequence[int] | None,
+    prefix: bool,
+) -> set[int]:
+    """Return the concept numbers among `concepts` whose texts hold any of `words` (or,
+    with `prefix`, a word that one of them starts); for `concepts` None, one such concept."""
+    expression = fts_query(words, prefix=prefix)
+    if not expression or concepts == []:
+        return set()
+    if concepts is None:
+        found = conn.execute(
+            "SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? LIMIT 1", (expression,)
+        )
+        return {int(n) for (n,) in found}
+    marks = ",".join("?" * len(concepts))
+    rows = conn.execute(
+        f"SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? AND rowid IN ({marks})",
+        (expression, *concepts),
+    )
+    return {int(n) for (n,) in rows}
 
 
 def read_vector_index(conn: sqlite3.Connection, meta: dict[str, str]) -> VectorIndex | None:

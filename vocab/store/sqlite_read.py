@@ -127,6 +127,10 @@ class SQLiteStore:
         rows = self._conn().execute(_LABEL_SELECT + "WHERE l.key = ?", (key,))
         return [_label_row(r) for r in rows]
 
+    def labels_with_initials(self, key: str, limit: int) -> list[LabelRow]:
+        rows = self._conn().execute(_LABEL_SELECT + "WHERE l.initials = ? LIMIT ?", (key, limit))
+        return [_label_row(r) for r in rows]
+
     def labels_with_key_prefix(self, prefix: str, limit: int) -> list[LabelRow]:
         rows = self._conn().execute(
             _LABEL_SELECT + "WHERE l.key >= ? AND l.key < ? LIMIT ?",
@@ -155,6 +159,24 @@ class SQLiteStore:
     def word_counts(self) -> list[WordCount]:
         rows = self._conn().execute("SELECT word, count, visible FROM words")
         return [WordCount(word, count, visible) for word, count, visible in rows]
+
+    def words_named(self, words: Sequence[str]) -> list[WordCount]:
+        found: list[WordCount] = []
+        for chunk in _chunks(list(dict.fromkeys(words))):
+            rows = self._conn().execute(
+                f"SELECT word, count, visible FROM words WHERE word IN ({_marks(chunk)})", chunk
+            )
+            found += [WordCount(word, count, visible) for word, count, visible in rows]
+        return found
+
+    def words_sharing(self, variants: Sequence[str]) -> list[WordCount]:
+        words: set[str] = set()
+        for chunk in _chunks(list(variants)):
+            rows = self._conn().execute(
+                f"SELECT words FROM word_variants WHERE variant IN ({_marks(chunk)})", chunk
+            )
+            words.update(w for (joined,) in rows for w in joined.split())
+        return self.words_named(sorted(words))
 
     def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
         where = "WHERE c.status = 'active' " if active_only else ""
@@ -193,8 +215,17 @@ class SQLiteStore:
 
     # --- meaning: concept texts and vectors (layout in sqlite_meaning) -------------------
 
-    def text_matches(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
-        return sqlite_meaning.text_matches(self._conn(), words, limit)
+    def text_matches(
+        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+    ) -> list[tuple[int, float]]:
+        return sqlite_meaning.text_matches(
+            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS
+        )
+
+    def texts_holding(
+        self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
+    ) -> set[int]:
+        return sqlite_meaning.texts_holding(self._conn(), words, concepts, prefix)
 
     def vector_index(self) -> VectorIndex | None:
         return sqlite_meaning.read_vector_index(self._conn(), self.meta)
@@ -239,6 +270,16 @@ class SQLiteStore:
             collections=tuple(self.collections()),
             top_concepts=self.top_concepts(),
         )
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Yield `items` in slices small enough for one statement's parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
 
 
 def _fts_word(word: str) -> str:

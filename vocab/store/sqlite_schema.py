@@ -1,9 +1,11 @@
 """The SQLite layout of a read snapshot, shared by its writer and its reader.
 
 Tables: `concepts` (lossless JSON per concept), `labels` (one row per label with its
-matching keys; indexed for exact and prefix lookup), `labels_fts` (FTS5 over the
+matching keys, and the initials of a visible label of several words; indexed for exact,
+prefix and initials lookup), `labels_fts` (FTS5 over the
 normalised labels, for word-prefix and corrected-word search), `words` (distinct
-normalised words, for typo correction), `collections`, `members`, `schemes`, `meta`.
+normalised words, with how many labels hold them), `word_variants` (the deletion index of
+the visible labels' words, `vocab.typo_index`, for typo correction), `collections`, `members`, `schemes`, `meta`.
 Only these two modules (`sqlite_write`, `sqlite_read`) know this layout.
 """
 
@@ -13,7 +15,7 @@ from functools import lru_cache
 
 from vocab.model import LabelKind
 
-SCHEMA_VERSION = "5"  # 5: meaning tables (texts_fts, vectors, vector_codes)
+SCHEMA_VERSION = "6"  # 5: meaning tables; 6: plain definitions apart, word_variants
 KIND_CODES: dict[LabelKind, int] = {
     LabelKind.PREF: 0,
     LabelKind.ACRONYM: 1,
@@ -32,9 +34,11 @@ CREATE TABLE concepts (
     top_of TEXT, etag TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE labels (
     concept INTEGER NOT NULL REFERENCES concepts(n), text TEXT NOT NULL, lang TEXT NOT NULL,
-    kind INTEGER NOT NULL, usage TEXT NOT NULL, norm TEXT NOT NULL, key TEXT NOT NULL);
+    kind INTEGER NOT NULL, usage TEXT NOT NULL, norm TEXT NOT NULL, key TEXT NOT NULL,
+    initials TEXT);
 CREATE TABLE words (word TEXT PRIMARY KEY, count INTEGER NOT NULL, visible INTEGER NOT NULL)
     WITHOUT ROWID;
+CREATE TABLE word_variants (variant TEXT PRIMARY KEY, words TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE collections (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, uri TEXT NOT NULL UNIQUE,
                           data TEXT NOT NULL);
 CREATE TABLE members (collection INTEGER NOT NULL REFERENCES collections(n),
@@ -47,6 +51,7 @@ CREATE VIRTUAL TABLE labels_fts USING fts5(
 # Created after the bulk inserts: one sort per index instead of a B-tree insert per row.
 LABEL_INDEXES = (
     "CREATE INDEX labels_key ON labels(key)",
+    "CREATE INDEX labels_initials ON labels(initials) WHERE initials IS NOT NULL",
     "INSERT INTO labels_fts(labels_fts) VALUES('rebuild')",
 )
 CONCEPT_INDEXES = (

@@ -23,7 +23,7 @@ import orjson
 from vocab.codec import collection_to_dict, concept_to_dict, scheme_to_dict
 from vocab.errors import StoreError
 from vocab.model import Concept, LabelKind, Snapshot
-from vocab.normalize import normalise_label
+from vocab.normalize import initials, normalise_label
 from vocab.store.sqlite_meaning import (
     MEANING_INDEXES,
     MEANING_SCHEMA,
@@ -38,6 +38,7 @@ from vocab.store.sqlite_schema import (
     SCHEMA_VERSION,
     encode_usage,
 )
+from vocab.typo_index import variant_rows
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -115,7 +116,8 @@ def _write(
     normalise = _WordwiseNormaliser()
     label_rows = _label_rows(snapshot.concepts, normalise)
     conn.executemany(
-        "INSERT INTO labels (concept, text, lang, kind, usage, norm, key) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO labels (concept, text, lang, kind, usage, norm, key, initials) "
+        "VALUES (?,?,?,?,?,?,?,?)",
         label_rows,
     )
     if progress:
@@ -124,7 +126,9 @@ def _write(
     # concepts (0.6 s less at 100k concepts on two cores); nothing else uses `conn` meanwhile.
     digest = hashlib.sha256()
     texts = text_rows(snapshot.concepts)
-    index_texts = "INSERT INTO texts_fts (rowid, labels, definitions, notes) VALUES (?,?,?,?)"
+    index_texts = (
+        "INSERT INTO texts_fts (rowid, labels, definitions, plain, notes) VALUES (?,?,?,?,?)"
+    )
     with _in_background(
         conn, (*LABEL_INDEXES, *MEANING_INDEXES), lambda: conn.executemany(index_texts, texts)
     ):
@@ -139,6 +143,10 @@ def _write(
     for statement in CONCEPT_INDEXES:
         conn.execute(statement)
     conn.executemany("INSERT INTO words VALUES (?, ?, ?)", words)
+    conn.executemany(
+        "INSERT INTO word_variants VALUES (?, ?)",
+        variant_rows(word for word, _, visible in words if visible),
+    )
     embedding_meta = vectors(conn)
     for n, collection in enumerate(snapshot.collections, start=1):
         conn.execute(
@@ -205,13 +213,14 @@ def _in_background(
         raise errors[0]
 
 
-LabelRowValues = tuple[int, str, str, int, str, str, str]
+LabelRowValues = tuple[int, str, str, int, str, str, str, str | None]
 
 
 def _label_rows(
     concepts: tuple[Concept, ...], normalise: Callable[[str], str]
 ) -> list[LabelRowValues]:
-    """Return one `labels` row per label: concept number, text, lang, kind, usage, norm, key."""
+    """Return one `labels` row per label: concept number, text, lang, kind, usage, norm, key,
+    initials."""
     rows: list[LabelRowValues] = []
     append = rows.append
     for n, concept in enumerate(concepts, start=1):
@@ -226,6 +235,7 @@ def _label_rows(
                     encode_usage(label.usage),
                     norm,
                     norm.replace(" ", ""),
+                    None if label.kind is LabelKind.HIDDEN else initials(norm),
                 )
             )
     return rows
