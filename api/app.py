@@ -18,6 +18,8 @@ from fastapi.openapi.utils import get_openapi
 from starlette.staticfiles import StaticFiles
 
 from api import errors
+from api.editorial import install as install_editorial
+from api.editorial.context import Editorial
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.negotiation import LOOKUP_REPRESENTATIONS
@@ -58,8 +60,14 @@ class Service:
             await self.app(scope, receive, send)
 
 
-def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
-    """Return the ASGI app serving `vocabulary`; concept URIs start with `base`."""
+def create_app(
+    vocabulary: Vocabulary, *, base: str | None = None, editorial: Editorial | None = None
+) -> Service:
+    """Return the ASGI app serving `vocabulary`; concept URIs start with `base`.
+
+    With `editorial`, the editorial routes (/editorial/...) are served too; without, the
+    service is read-only and has no route that changes state.
+    """
     base = (base or vocabulary.base).rstrip("/")
     scheme = vocabulary.scheme
     serving = Serving(vocabulary, base, make_templates())
@@ -68,6 +76,8 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         serving.workers.close()
+        if editorial is not None:
+            editorial.close()
 
     api = FastAPI(
         lifespan=lifespan,
@@ -88,6 +98,8 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
         embed.router,
     ):
         api.include_router(router)
+    if editorial is not None:
+        install_editorial(api, editorial)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return Service(serving, api)
