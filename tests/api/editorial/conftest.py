@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from loaders.turtle_source import read_source
 from tests.conftest import FIXTURES, build_vocabulary
 from tests.editorial.conftest import BACKENDS, migrated_template, postgres  # noqa: F401
 from vocab.editorial.accounts import Accounts
-from vocab.editorial.model import Account, ReviewerScope, Role
+from vocab.editorial.model import Account, AuditEntry, ReviewerScope, Role
 from vocab.editorial.seed import seed
 from vocab.editorial.sql_store import SqlEditorialStore
 from vocab.vocabulary import Vocabulary
@@ -74,12 +75,21 @@ class Desk:
         return [*fields["labels"], *extra]
 
 
-def make_desk(url: str, published: Vocabulary, **options: Any) -> Desk:
+def make_desk(url: str, published: Vocabulary, *, passwords: bool = False, **options: Any) -> Desk:
+    """Seed a store at `url`, add the team (with passwords if asked: argon2 is slow on purpose)."""
     store = SqlEditorialStore.open(url)
     seed(store, read_source(SOURCE, base=BASE).snapshot, base=BASE)
     editorial = make_editorial(store, **options)
     accounts = Accounts(store)
-    admin = accounts.bootstrap_admin("admin", PASSWORD)
+    admin = (
+        accounts.bootstrap_admin("admin", PASSWORD)
+        if passwords
+        else store.add_account(
+            Account(0, "admin", "admin", frozenset({Role.ADMIN})),
+            None,
+            AuditEntry(0, datetime.now(UTC), None, "system", "account.create", "account:admin"),
+        )
+    )
     team = {"admin": admin}
     for name, (role, communities, collections) in TEAM.items():
         team[name] = accounts.create_account(
@@ -87,7 +97,7 @@ def make_desk(url: str, published: Vocabulary, **options: Any) -> Desk:
             name,
             roles=[role],
             scope=ReviewerScope(communities, collections),
-            password=PASSWORD,
+            password=PASSWORD if passwords else None,
         )
     tokens = {name: accounts.issue_key(admin, a.id, "tests")[1] for name, a in team.items()}
     client = TestClient(
