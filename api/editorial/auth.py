@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from starlette.responses import Response
 
 from api.editorial.context import Editorial, EditorialDep
+from api.editorial.forms import Form, read_form
 from vocab.editorial.errors import Unauthorised
 from vocab.editorial.model import Account
 from vocab.editorial.security import NewSession
@@ -82,12 +83,19 @@ async def page_account(request: Request, editorial: EditorialDep) -> Account | N
     return session_account(request, editorial)
 
 
-def page_writer(request: Request, editorial: Editorial, csrf_token: str) -> Account:
-    """A form post: the session's account if the form's CSRF token matches; raise otherwise."""
+async def page_writer(request: Request, editorial: Editorial) -> tuple[Account, Form]:
+    """A form post: the session's account and the form, if the form's CSRF token matches.
+
+    The session is checked before the body is read, so a caller without one gets 401
+    whatever it sends; a wrong or missing CSRF token is 403.
+    """
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthorised("Sign in first: /editorial/sign-in")
-    return editorial.accounts.authenticate_session(token, csrf_token, unsafe=True)
+    editorial.accounts.authenticate_session(token)
+    form = await read_form(request)
+    account = editorial.accounts.authenticate_session(token, form.get(CSRF_FIELD), unsafe=True)
+    return account, form
 
 
 def csrf_token(request: Request) -> str:

@@ -25,7 +25,7 @@ from api.editorial.auth import (
 )
 from api.editorial.context import Editorial, EditorialDep
 from api.editorial.errors import STATUS
-from api.editorial.forms import read_form
+from api.editorial.forms import Form, read_form
 from api.editorial.page_views import offers, side_by_side, summary
 from api.editorial.queue import DEFAULT_STATES, QueueFilter, filtered_queue
 from api.editorial.views import concept_fields
@@ -43,12 +43,12 @@ REVIEW_ACTIONS = ("submit", "withdraw", "take", "approve", "reject", "comment")
 
 
 def page(
-    request: Request, name: str, account: Account | None, status: int = 200, **context: Any
+    request: Request, template: str, account: Account | None, status: int = 200, **context: Any
 ) -> HTMLResponse:
     """Return an editorial page rendered with what every one of them shows."""
     serving = request.app.state.serving
     html = render(
-        serving.templates, f"editorial/{name}", scheme=serving.vocabulary.scheme,
+        serving.templates, f"editorial/{template}", scheme=serving.vocabulary.scheme,
         account=account, csrf=csrf_token(request), csrf_field=CSRF_FIELD, query="", **context,
     )  # fmt: skip
     return HTMLResponse(html, status_code=status)
@@ -70,7 +70,10 @@ def sign_in_form(request: Request, account: PageAccountDep, next: Annotated[str,
 
 @router.post("/sign-in", response_class=HTMLResponse)
 async def sign_in(request: Request, editorial: EditorialDep) -> Response:
-    form = await read_form(request)
+    try:
+        form = await read_form(request)
+    except VocabError:
+        form = Form([])  # not the sign-in form: no credentials, so the sign-in fails below
     target = _local(form.get("next", "/editorial"))
     try:
         _, tokens = editorial.accounts.login(form.get("name").strip(), form.get("password"))
@@ -81,7 +84,7 @@ async def sign_in(request: Request, editorial: EditorialDep) -> Response:
             else {}
         )
         answer = page(request, "sign_in.html", None, status_of(exc), title="Sign in", next=target,
-                      error=exc.message, name=form.get("name")[:100])  # fmt: skip
+                      error=exc.message, account_name=form.get("name")[:100])  # fmt: skip
         answer.headers.update(headers)
         return answer
     answer = _after_post(target)
@@ -91,8 +94,7 @@ async def sign_in(request: Request, editorial: EditorialDep) -> Response:
 
 @router.post("/sign-out")
 async def sign_out(request: Request, editorial: EditorialDep) -> Response:
-    form = await read_form(request)
-    page_writer(request, editorial, form.get(CSRF_FIELD))
+    await page_writer(request, editorial)
     editorial.accounts.logout(request.cookies.get("vocab_session", ""))
     answer = _after_post("/editorial/sign-in")
     clear_session_cookies(answer)
@@ -144,8 +146,7 @@ def review_page(request: Request, proposal_id: ProposalId, editorial: EditorialD
 
 @router.post("/review/{proposal_id}", response_class=HTMLResponse)
 async def review(request: Request, proposal_id: ProposalId, editorial: EditorialDep, base: BaseDep) -> Response:  # fmt: skip
-    form = await read_form(request)
-    actor = page_writer(request, editorial, form.get(CSRF_FIELD))
+    actor, form = await page_writer(request, editorial)
     action, comment = form.get("action"), form.get("comment")
     try:
         if action not in REVIEW_ACTIONS:
@@ -191,8 +192,7 @@ def propose_page(request: Request, concept_id: ConceptId, editorial: EditorialDe
 
 @router.post("/propose/{concept_id}", response_class=HTMLResponse)
 async def propose(request: Request, concept_id: ConceptId, editorial: EditorialDep, base: BaseDep) -> Response:  # fmt: skip
-    form = await read_form(request)
-    actor = page_writer(request, editorial, form.get(CSRF_FIELD))
+    actor, form = await page_writer(request, editorial)
     kind = next((k for k in page_forms.KIND_TITLES if k.value == form.get("kind")), None)
     try:
         if kind is None:
@@ -223,8 +223,7 @@ def suggest_page(request: Request, editorial: EditorialDep, account: PageAccount
 
 @router.post("/suggest", response_class=HTMLResponse)
 async def suggest(request: Request, editorial: EditorialDep, base: BaseDep) -> Response:
-    form = await read_form(request)
-    actor = page_writer(request, editorial, form.get(CSRF_FIELD))
+    actor, form = await page_writer(request, editorial)
     try:
         p = editorial.workflow.propose(
             actor, ProposalKind.ADD_CONCEPT, page_forms.new_concept_fields(form),

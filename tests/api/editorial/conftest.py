@@ -75,7 +75,9 @@ class Desk:
         return [*fields["labels"], *extra]
 
 
-def make_desk(url: str, published: Vocabulary, *, passwords: bool = False, **options: Any) -> Desk:
+def make_desk(
+    url: str, published: Vocabulary, *, passwords: tuple[str, ...] = (), **options: Any
+) -> Desk:
     """Seed a store at `url`, add the team (with passwords if asked: argon2 is slow on purpose)."""
     store = SqlEditorialStore.open(url)
     seed(store, read_source(SOURCE, base=BASE).snapshot, base=BASE)
@@ -83,7 +85,7 @@ def make_desk(url: str, published: Vocabulary, *, passwords: bool = False, **opt
     accounts = Accounts(store)
     admin = (
         accounts.bootstrap_admin("admin", PASSWORD)
-        if passwords
+        if "admin" in passwords
         else store.add_account(
             Account(0, "admin", "admin", frozenset({Role.ADMIN})),
             None,
@@ -97,7 +99,7 @@ def make_desk(url: str, published: Vocabulary, *, passwords: bool = False, **opt
             name,
             roles=[role],
             scope=ReviewerScope(communities, collections),
-            password=PASSWORD if passwords else None,
+            password=PASSWORD if name in passwords else None,
         )
     tokens = {name: accounts.issue_key(admin, a.id, "tests")[1] for name, a in team.items()}
     client = TestClient(
