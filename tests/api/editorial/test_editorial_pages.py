@@ -14,17 +14,29 @@ from tests.api.editorial.conftest import PASSWORD, Desk, editorial_url, make_des
 from vocab.vocabulary import Vocabulary
 
 
-@pytest.fixture
-def pages(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path, published: Vocabulary
-) -> Iterator[Desk]:
-    desk = make_desk(
-        editorial_url(backend, request, tmp_path),
-        published,
-        passwords=("pat", "eve", "carol", "ivan"),
-    )
+def pages_desk(url: str, published: Vocabulary, *names: str) -> Iterator[Desk]:
+    desk = make_desk(url, published, passwords=names or ("pat", "carol"))
     with desk.client:
         yield desk
+
+
+@pytest.fixture
+def both(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, published: Vocabulary
+) -> Iterator[Desk]:
+    """On SQLite and PostgreSQL (the end-to-end flows)."""
+    yield from pages_desk(editorial_url(backend, request, tmp_path), published)
+
+
+@pytest.fixture
+def pages(tmp_path: Path, published: Vocabulary) -> Iterator[Desk]:
+    """On SQLite (argon2 makes every signed-in test cost a second or so)."""
+    yield from pages_desk(str(tmp_path / "editorial.db"), published)
+
+
+@pytest.fixture
+def ivan_pages(tmp_path: Path, published: Vocabulary) -> Iterator[Desk]:
+    yield from pages_desk(str(tmp_path / "editorial.db"), published, "ivan")
 
 
 def browser(desk: Desk, name: str) -> TestClient:
