@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 from starlette.responses import Response
 
 from api.editorial.context import Editorial, EditorialDep
@@ -67,7 +68,18 @@ async def optional_account(request: Request, editorial: EditorialDep) -> Account
     return session_account(request, editorial)
 
 
-async def program_account(request: Request, editorial: EditorialDep) -> Account:
+API_KEY = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key (`vocab user key NAME`); `Authorization: Bearer KEY` works too.",
+)
+"""Declares the key in /openapi.json; `presented_key` reads it (and the Bearer form)."""
+
+
+async def program_account(
+    request: Request, editorial: EditorialDep, _: Annotated[str | None, Security(API_KEY)] = None
+) -> Account:
     """Writes through the JSON API: the account of a valid API key; raise Unauthorised."""
     key = presented_key(request)
     if key is None:
