@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from loaders.source import read_source
+
 from tests.conftest import BASE, SOURCE
 from vocab.model import Collection, Concept, Label, LabelKind, Note, NoteKind, ancestors
 from vocab.normalize import compact_key

@@ -60,8 +60,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "write_route" in metafunc.fixturenames:
         import tempfile
 
-        from tests.conftest import build_vocabulary
         from tests.api.editorial.conftest import SOURCE
+        from tests.conftest import build_vocabulary
 
         folder = Path(tempfile.mkdtemp(prefix="routes-"))
         routes = [
@@ -128,9 +128,9 @@ def test_being_on_the_server_grants_nothing(lite: Desk, headers: dict[str, str])
     ],
 )
 def test_a_missing_or_malformed_key_is_401_with_a_challenge(
-    lite: Desk,
+    lite: Desk,  # noqa: F811
     headers: dict[str, str],
-    status: int,  # noqa: F811
+    status: int,
 ) -> None:
     answer = lite.client.post("/editorial/proposals", json={}, headers=headers)
     assert (answer.status_code, answer.headers["www-authenticate"][:6]) == (status, "Bearer")

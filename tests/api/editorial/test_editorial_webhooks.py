@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +39,7 @@ class Receiver:
         return [r for r in self.received if r[2] == 200]
 
 
+@contextmanager
 def receiver_server(fail_first: int, delay_s: float) -> Iterator[Receiver]:
     port = free_port()
     receiver = Receiver(f"http://127.0.0.1:{port}/hook", fail_first, delay_s)
@@ -69,12 +71,14 @@ def receiver_server(fail_first: int, delay_s: float) -> Iterator[Receiver]:
 @pytest.fixture
 def flaky() -> Iterator[Receiver]:
     """A receiver that answers 503 twice, then 200."""
-    yield from receiver_server(fail_first=2, delay_s=0)
+    with receiver_server(fail_first=2, delay_s=0) as receiver:
+        yield receiver
 
 
 @pytest.fixture
 def slow() -> Iterator[Receiver]:
-    yield from receiver_server(fail_first=0, delay_s=2.0)
+    with receiver_server(fail_first=0, delay_s=2.0) as receiver:
+        yield receiver
 
 
 def hooked(tmp_path: Path, published: Vocabulary, receiver: Receiver) -> Desk:
@@ -134,13 +138,13 @@ def test_a_wrong_secret_does_not_verify(
 
 
 def test_submitted_and_decided_are_both_announced(tmp_path: Path, published: Vocabulary) -> None:
-    for receiver in receiver_server(0, 0):
+    with receiver_server(0, 0) as receiver:
         desk = hooked(tmp_path, published, receiver)
         with desk.client:
             pid = submit(desk).json()["id"]
             desk.post(f"/editorial/proposals/{pid}/take", "carol")
             desk.post(f"/editorial/proposals/{pid}/approve", "ivan", {})
-            wait_for(lambda: len(receiver.accepted()) == 2)
+            wait_for(lambda: len(receiver.accepted()) == 2)  # noqa: B023
         events = [h["X-Vocab-Event"] for h, _, _ in receiver.accepted()]
         assert sorted(events) == ["proposal.approved", "proposal.submitted"]
 
@@ -158,10 +162,10 @@ def test_a_slow_receiver_does_not_hold_up_the_request(
 
 
 def test_a_receiver_that_never_accepts_is_given_up_after_the_last_retry(tmp_path: Path) -> None:
-    for receiver in receiver_server(fail_first=100, delay_s=0):
+    with receiver_server(fail_first=100, delay_s=0) as receiver:
         sender = WebhookSender((receiver.url,), SECRET, backoff=FAST)
         sender.publish(Event("proposal.submitted", "proposal:1", {"id": 1}))
-        wait_for(lambda: sender.failed == 1)
+        wait_for(lambda: sender.failed == 1)  # noqa: B023
         sender.close()
         assert (len(receiver.received), sender.failed, sender.waiting()) == (FAST.attempts, 1, 0)
 
