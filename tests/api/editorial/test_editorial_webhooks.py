@@ -144,7 +144,7 @@ def test_submitted_and_decided_are_both_announced(tmp_path: Path, published: Voc
             pid = submit(desk).json()["id"]
             desk.post(f"/editorial/proposals/{pid}/take", "carol")
             desk.post(f"/editorial/proposals/{pid}/approve", "ivan", {})
-            wait_for(lambda: len(receiver.accepted()) == 2)  # noqa: B023
+            wait_for(lambda: len(receiver.accepted()) == 2)
         events = [h["X-Vocab-Event"] for h, _, _ in receiver.accepted()]
         assert sorted(events) == ["proposal.approved", "proposal.submitted"]
 
@@ -165,7 +165,7 @@ def test_a_receiver_that_never_accepts_is_given_up_after_the_last_retry(tmp_path
     with receiver_server(fail_first=100, delay_s=0) as receiver:
         sender = WebhookSender((receiver.url,), SECRET, backoff=FAST)
         sender.publish(Event("proposal.submitted", "proposal:1", {"id": 1}))
-        wait_for(lambda: sender.failed == 1)  # noqa: B023
+        wait_for(lambda: sender.failed == 1)
         sender.close()
         assert (len(receiver.received), sender.failed, sender.waiting()) == (FAST.attempts, 1, 0)
 
