@@ -15,11 +15,11 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.editorial.conftest import BACKENDS, postgres  # noqa: F401
 from tests.editorial.test_editorial_workflow import DEFINITION
+from vocab.editorial.accounts import Accounts
 from vocab.editorial.errors import Unauthorised
 from vocab.editorial.model import ProposalKind
-from vocab.editorial.workflow import Workflow
-from vocab.editorial.accounts import Accounts
 from vocab.editorial.sql_store import SqlEditorialStore
+from vocab.editorial.workflow import Workflow
 
 SOURCE = FIXTURES / "editorial"
 PASSWORD = "a long enough passphrase\n"
