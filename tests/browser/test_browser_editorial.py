@@ -102,7 +102,7 @@ def test_the_editorial_pages_pass_axe_and_fit_the_screen(
     browser: Any,
     desk_site: Site,
     proposal: str,
-    axe_source: str,
+    axe_source: str,  # noqa: F811
     name: str,
     width: str,
 ) -> None:
