@@ -24,7 +24,7 @@ def _note(v: dict[str, Any]) -> str:
     if p:
         parts.append(f"proposal {p['id']} by {p['author']}, approved by {v['by']}")
     if v.get("reason"):
-        parts.append(f"because: {v['reason']}")
+        parts.append(f"because: {v['reason'].rstrip('.')}")
     return "; ".join(x for x in parts if x) + "."
 
 
