@@ -21,7 +21,7 @@ from api import errors
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.negotiation import LOOKUP_REPRESENTATIONS
-from api.routes import align, embed, export, pages, search, terms
+from api.routes import align, annotate, embed, export, pages, search, terms
 from api.state import Serving
 from api.templating import make_templates
 from vocab.vocabulary import Vocabulary
@@ -86,6 +86,7 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
         export.router,
         align.router,
         embed.router,
+        annotate.router,
     ):
         api.include_router(router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,5 +1,5 @@
-"""The `vocab` command line: serve, build, lookup, search, translate, align, export, import,
-validate, format, glossary.
+"""The `vocab` command line: serve, build, lookup, search, translate, align, annotate, export,
+import, validate, format, glossary.
 
 This package is an edge, like `api/`: it wires the core (`vocab/`) to the formats
 (`loaders/`). Importing the command modules registers their commands on `cli.app.app`.
@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from cli import query_commands, source_commands, store_commands  # noqa: F401  (registers commands)
+from cli import (  # noqa: F401  (registers commands)
+    annotate_commands,
+    query_commands,
+    source_commands,
+    store_commands,
+)
 from cli.app import app, err
 from vocab.errors import NotFound, VocabError
 
