@@ -23,7 +23,7 @@ from api.editorial.context import Editorial
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.negotiation import LOOKUP_REPRESENTATIONS
-from api.routes import align, embed, export, pages, search, terms
+from api.routes import align, annotate, embed, export, pages, search, terms
 from api.state import Serving
 from api.templating import make_templates
 from vocab.vocabulary import Vocabulary
@@ -96,6 +96,7 @@ def create_app(
         export.router,
         align.router,
         embed.router,
+        annotate.router,
     ):
         api.include_router(router)
     if editorial is not None:

@@ -46,7 +46,7 @@ CORS: list[tuple[bytes, bytes]] = [
     (b"access-control-expose-headers", b"ETag, Link, Content-Location, Content-Disposition"),
 ]
 PUBLIC_METHODS = {"GET", "HEAD", "OPTIONS"}
-CORS_POST_PATHS: tuple[str, ...] = ("/align",)
+CORS_POST_PATHS: tuple[str, ...] = ("/align", "/annotate")
 PRIVATE_PATHS: tuple[str, ...] = ("/editorial",)
 """Answers that depend on who asks: never shared across origins (no CORS at all, E14)."""
 
@@ -101,7 +101,7 @@ class SecurityHeaders:
 
 
 async def preflight(send: Send, requested: str, path: str) -> None:
-    """Answer a CORS preflight: allowed for public reads (and POST /align), refused otherwise."""
+    """Answer a CORS preflight: allowed for public reads (and POST /align, /annotate), refused otherwise."""
     allowed = cors_applies(requested.upper(), path)
     headers = list(COMMON)
     if allowed:

@@ -28,6 +28,21 @@ BASE = "http://127.0.0.1:8000"
 START_TIMEOUT_S = 60
 
 
+@contextmanager
+def finishes_within(cpu_seconds: float) -> Iterator[None]:
+    """Fail if the body uses more than `cpu_seconds` of this process's CPU time.
+
+    CPU time, not wall time: a busy machine slows the wall clock but not the work done,
+    so a test fails on a real blow-up (quadratic parsing, runaway expansion) and never
+    because other processes share the cores. Bounds are set about ten times above the
+    expected cost.
+    """
+    start = time.process_time()
+    yield
+    used = time.process_time() - start
+    assert used < cpu_seconds, f"took {used:.2f} s of CPU; the bound is {cpu_seconds} s"
+
+
 def build_vocabulary(source: Path, db: Path, base: str = BASE) -> Vocabulary:
     """Build a store from a Turtle source into `db` and open it."""
     result = read_source(source, base=base)

@@ -11,6 +11,12 @@
  * Escape closes it without moving focus. Options on the script element:
  *   data-plain="true"       show the plain-language definition where there is one
  *   data-selector="..."     which elements to enhance (default: dfn[data-term], abbr, [data-term])
+ *   data-annotate="first"  also find the vocabulary's terms in the page's own text (through
+ *                          POST /annotate) and give each its tooltip: "first" marks the first
+ *                          mention of each term, "all" every mention
+ *   data-annotate-root="…" where to look (a CSS selector; default: main, else the body)
+ * Annotation reads text nodes only, never code, links, form fields or marked words, sends at
+ * most 200,000 characters, and wraps each term found in <span class="airt-term" data-term>.
  * Text is inserted with textContent only; styles are set through the CSSOM, so the script
  * works under a strict Content-Security-Policy. No cookies are sent.
  */
@@ -20,7 +26,12 @@
   var origin = script && script.src ? new URL(script.src, window.location.href).origin : window.location.origin;
   var usePlain = !!script && script.getAttribute("data-plain") === "true";
   var selector = (script && script.getAttribute("data-selector")) || "dfn[data-term], abbr, [data-term]";
+  var annotateMode = script ? script.getAttribute("data-annotate") : null;
+  var annotateRoot = script ? script.getAttribute("data-annotate-root") : null;
   var HIDE_DELAY_MS = 300;
+  var MAX_ANNOTATED = 200000;
+  var NOT_PROSE = /^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|TEXTAREA|INPUT|SELECT|OPTION|BUTTON|CODE|PRE|KBD|SAMP|VAR|A|ABBR|DFN|SVG|MATH|IFRAME|OBJECT)$/;
+  var BLOCK = /^(ADDRESS|ARTICLE|ASIDE|BLOCKQUOTE|BODY|DD|DETAILS|DIV|DL|DT|FIELDSET|FIGCAPTION|FIGURE|FOOTER|FORM|H[1-6]|HEADER|LI|MAIN|NAV|OL|P|SECTION|SUMMARY|TABLE|TD|TH|TR|UL)$/;
   var requests = {};
   var count = 0;
   var open = null;
@@ -186,9 +197,136 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  function prose(node, root) {
+    for (var el = node.parentElement; el; el = el.parentElement) {
+      if (NOT_PROSE.test(el.tagName.toUpperCase()) || el.hasAttribute("data-term") ||
+          el.hasAttribute("data-airt") || el.getAttribute("role") === "tooltip" || el.isContentEditable) {
+        return false;
+      }
+      if (el === root) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function blockOf(node) {
+    var el = node.parentElement;
+    while (el && !BLOCK.test(el.tagName.toUpperCase())) {
+      el = el.parentElement;
+    }
+    return el;
+  }
+
+  function codePointsToUnits(text) {
+    // The service counts characters as Unicode code points; JavaScript strings count UTF-16 units.
+    if (!/[\uD800-\uDFFF]/.test(text)) {
+      return null;
+    }
+    var units = [];
+    for (var i = 0; i < text.length; i += 1) {
+      units.push(i);
+      var code = text.charCodeAt(i);
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+        i += 1;
+      }
+    }
+    units.push(text.length);
+    return units;
+  }
+
+  function collect(root) {
+    // One HTML text for the service: each text node once, inline boundaries as <i></i> (no term
+    // crosses them), block boundaries as <p></p> (sentences end there). "<" and "&" become
+    // look-alikes of the same length, so offsets stay those of the page's own text.
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var parts = [];
+    var nodes = [];
+    var length = 0;
+    var lastBlock = null;
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!/\S/.test(node.data) || !prose(node, root)) {
+        continue;
+      }
+      var block = blockOf(node);
+      var separator = block === lastBlock ? "<i></i>" : "<p></p>";
+      lastBlock = block;
+      if (length + separator.length + node.data.length > MAX_ANNOTATED) {
+        break;
+      }
+      parts.push(separator);
+      length += separator.length;
+      nodes.push({ node: node, start: length, text: node.data });
+      parts.push(node.data.replace(/</g, "\u2039").replace(/&/g, "+"));
+      length += node.data.length;
+    }
+    return { body: parts.join(""), nodes: nodes };
+  }
+
+  function wrap(found, spans) {
+    var units = codePointsToUnits(found.body);
+    var seen = {};
+    var byNode = [];
+    spans.forEach(function (span) {
+      if (annotateMode !== "all" && seen[span.uri]) {
+        return;
+      }
+      seen[span.uri] = true;
+      var start = units ? units[span.start] : span.start;
+      var end = units ? units[span.end] : span.end;
+      for (var i = 0; i < found.nodes.length; i += 1) {
+        var item = found.nodes[i];
+        if (start >= item.start && end <= item.start + item.text.length) {
+          (byNode[i] = byNode[i] || []).push({ span: span, from: start - item.start, to: end - item.start });
+          return;
+        }
+      }
+    });
+    byNode.forEach(function (list, i) {
+      list.sort(function (a, b) { return b.from - a.from; }).forEach(function (hit) {
+        var range = document.createRange();
+        range.setStart(found.nodes[i].node, hit.from);
+        range.setEnd(found.nodes[i].node, hit.to);
+        var element = document.createElement("span");
+        element.className = "airt-term";
+        element.setAttribute("data-term", hit.span.uri);
+        range.surroundContents(element);
+      });
+    });
+  }
+
+  function annotatePage() {
+    var root = (annotateRoot && document.querySelector(annotateRoot)) ||
+      document.querySelector("main") || document.body;
+    var found = collect(root);
+    if (!found.nodes.length) {
+      return Promise.resolve();
+    }
+    return fetch(origin + "/annotate?kind=html&format=json", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain", Accept: "application/json" },
+      body: found.body,
+      credentials: "omit",
+      mode: "cors"
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (data && data.spans) {
+        wrap(found, data.spans);
+      }
+    }).catch(function () { return null; });
+  }
+
+  function begin() {
     start();
+    if (annotateMode === "first" || annotateMode === "all") {
+      annotatePage().then(start);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", begin);
+  } else {
+    begin();
   }
 })();

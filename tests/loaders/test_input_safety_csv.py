@@ -6,14 +6,12 @@ C13 (uniqueness) and D2 (control characters must not break exports).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from loaders import RDF_FORMATS, WRITERS
 from loaders.csv_table import COLUMNS, MAX_FIELD, read_csv
 from loaders.skos import read_skos
-from tests.conftest import BASE, FIXTURES
+from tests.conftest import BASE, FIXTURES, finishes_within
 from vocab.errors import ParseError
 
 HOSTILE = FIXTURES / "hostile"
@@ -108,9 +106,8 @@ def test_a_ragged_row_is_refused_naming_the_line() -> None:
 
 def test_a_hundred_thousand_columns_are_read_in_linear_time() -> None:
     data = b"uri,prefLabel," + b",".join(b"extra%d" % i for i in range(100_000)) + b"\r\n"
-    start = time.monotonic()
-    result = read_csv(data, base=BASE)
-    assert time.monotonic() - start < 2.0
+    with finishes_within(cpu_seconds=20):
+        result = read_csv(data, base=BASE)
     assert len(result.problems) == 100_000
 
 

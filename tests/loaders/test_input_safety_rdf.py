@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.server
 import threading
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import pytest
 
 from loaders.rdf_input import DEFAULT_LIMITS, Limits, Lit, parse_triples
 from loaders.skos import read_skos
-from tests.conftest import BASE, FIXTURES
+from tests.conftest import BASE, FIXTURES, finishes_within
 from vocab.errors import ParseError, TooLarge, UnsafeInput
 from vocab.model import Concept
 
@@ -165,10 +164,11 @@ def test_xml_base_and_resources_on_loopback_are_data_not_fetches(loopback: Loopb
 
 @pytest.mark.parametrize("name", ["billion-laughs.rdf", "billion-laughs-utf16.rdf"])
 def test_billion_laughs_is_refused_at_once(name: str) -> None:
-    start = time.monotonic()
-    with pytest.raises(UnsafeInput, match=r"Entity 'lol1' refers to another entity \(line 4"):
+    with (
+        finishes_within(cpu_seconds=5),
+        pytest.raises(UnsafeInput, match=r"Entity 'lol1' refers to another entity \(line 4"),
+    ):
         read(payload(name), "rdf")
-    assert time.monotonic() - start < 0.5
 
 
 @pytest.mark.parametrize(
@@ -214,10 +214,8 @@ def test_billion_laughs_is_refused_at_once(name: str) -> None:
     ],
 )
 def test_entity_expansion_is_bounded(data: bytes, message: str) -> None:
-    start = time.monotonic()
-    with pytest.raises(UnsafeInput, match=message):
+    with finishes_within(cpu_seconds=10), pytest.raises(UnsafeInput, match=message):
         read(data, "rdf")
-    assert time.monotonic() - start < 1.0
 
 
 PROTEGE = f'''<?xml version="1.0"?>
@@ -415,10 +413,8 @@ def test_deep_nesting_is_refused_quickly(
     build: Callable[[int], bytes], syntax: str, depth: int
 ) -> None:
     data = build(depth)
-    start = time.monotonic()
-    with pytest.raises(UnsafeInput, match="deeper than 128"):
+    with finishes_within(cpu_seconds=10), pytest.raises(UnsafeInput, match="deeper than 128"):
         read(data, syntax)
-    assert time.monotonic() - start < 1.0
 
 
 @pytest.mark.parametrize(
@@ -436,9 +432,8 @@ def test_moderate_nesting_is_read(build: Callable[[int], bytes], syntax: str) ->
 
 def test_a_long_literal_with_half_a_million_line_breaks_is_read_quickly() -> None:
     data = b'<http://e/a> <http://e/p> """' + b"a\n" * 500_000 + b'""" .'
-    start = time.monotonic()
-    triples = parse_triples(data, "ttl")
-    assert time.monotonic() - start < 2.0
+    with finishes_within(cpu_seconds=20):
+        triples = parse_triples(data, "ttl")
     assert triples == [("http://e/a", "http://e/p", Lit("a\n" * 500_000))]
 
 
@@ -472,12 +467,13 @@ def test_an_overlong_iri_is_refused_with_a_short_message(iri_length: int, syntax
         "rdf": f'<rdf:RDF {RDF_NS}><rdf:Description rdf:about="{iri}">'
         "<skos:note>x</skos:note></rdf:Description></rdf:RDF>",
     }[syntax].encode()
-    start = time.monotonic()
-    with pytest.raises(
-        UnsafeInput, match=f"An IRI is {iri_length} characters long; the limit is 2048"
-    ) as refused:
+    with (
+        finishes_within(cpu_seconds=10),
+        pytest.raises(
+            UnsafeInput, match=f"An IRI is {iri_length} characters long; the limit is 2048"
+        ) as refused,
+    ):
         read(data, syntax)
-    assert time.monotonic() - start < 1.0
     assert len(refused.value.message) < 200
 
 
@@ -518,18 +514,18 @@ LONG_PREFIX = b"@prefix a: <http://e/" + b"x" * 2000 + b"/> .\n"
 
 def test_a_name_repeated_under_a_long_prefix_is_held_once() -> None:
     """50,000 triples of a 2,000-character IRI would be 300 MB of strings; they share one."""
-    start = time.monotonic()
-    triples = parse_triples(LONG_PREFIX + b"a:1 a:1 a:1 .\n" * 50_000, "ttl")
-    assert time.monotonic() - start < 2.0
+    with finishes_within(cpu_seconds=20):
+        triples = parse_triples(LONG_PREFIX + b"a:1 a:1 a:1 .\n" * 50_000, "ttl")
     assert len({id(term) for triple in triples for term in triple}) == 1
 
 
 def test_distinct_names_under_a_long_prefix_are_refused() -> None:
     data = LONG_PREFIX + b"".join(b"a:%d a:p a:o .\n" % i for i in range(20_000))
-    start = time.monotonic()
-    with pytest.raises(UnsafeInput, match="IRIs add up to over 16 times its size"):
+    with (
+        finishes_within(cpu_seconds=10),
+        pytest.raises(UnsafeInput, match="IRIs add up to over 16 times its size"),
+    ):
         parse_triples(data, "ttl")
-    assert time.monotonic() - start < 1.0
 
 
 # --- A17: IRIs -----------------------------------------------------------------------------

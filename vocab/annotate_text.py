@@ -1,0 +1,157 @@
+"""Text to tokens that remember where they came from: the first step of annotation.
+
+A document is its original text and the segments of it to read (all of it for plain
+text; the text nodes for HTML). Each word of a segment becomes a `Token` holding its
+matching key from the one normaliser (`vocab.normalize.normalise_label`), its surface
+text and its exact character offsets in the original, so that a match over keys maps back
+to the input even though normalising changes lengths ("Tumours" -> "tumour", "ﬁ" -> "fi").
+Tokens also carry what annotation needs around them: the segment and block they are in,
+whether a hyphen joins them to the previous word, and which sentence they belong to.
+
+>>> [(t.key, t.start, t.end) for t in tokenise("CTs & tumors")]
+[('ct', 0, 3), ('and', 4, 5), ('tumour', 6, 12)]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from vocab.normalize import normalise_label
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&", re.UNICODE)
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+_HYPHENS = frozenset("-‐‑")
+_SENTENCE_END = re.compile(r"[.!?…](?:['\"’”)\]]*)\s|\n\s*\n|[\n\r]\s*[-*•]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of the original text to read; segments in one block read as one paragraph.
+
+    When the original writes the stretch differently from how it reads (HTML character
+    references: "computed&nbsp;tomography"), `decoded` is the text as read and
+    `positions[i]` the offset in the original of its i-th character (one more entry for
+    the end), so that offsets still point into the original.
+    """
+
+    start: int
+    end: int
+    block: int = 0
+    decoded: str | None = None
+    positions: Sequence[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: its matching key, its surface text and its offsets in the original text."""
+
+    key: str
+    surface: str
+    start: int
+    end: int
+    segment: int
+    sentence: int
+    hyphen_before: bool  # joined to the previous word by a hyphen, with no space
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> tuple[str, ...]:
+    """Return the matching keys of one written word (usually one; none for symbols).
+
+    >>> word_keys("Tumors"), word_keys("don't"), word_keys("&")
+    (('tumour',), ('dont',), ('and',))
+    """
+    return tuple(normalise_label(word).split())
+
+
+def alnum(text: str) -> str:
+    """Return the letters and digits of `text`, in NFKC form, case kept.
+
+    >>> alnum("IR(ME)R")
+    'IRMER'
+    """
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+
+
+def whole(text: str) -> list[Segment]:
+    """Return the one segment that reads the whole of `text`."""
+    return [Segment(0, len(text), 0)]
+
+
+def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token]:
+    """Return the tokens of `text` (or of its `segments`), with sentence numbers.
+
+    A sentence ends at . ! ? followed by space and a capital or digit, at a blank line or
+    bullet, and at the end of a block; segments of one block continue one sentence.
+    """
+    tokens: list[Token] = []
+    sentence = 0
+    previous_end = -1  # end of the previous token within the current block, -1 if none
+    previous_block: int | None = None
+    for index, segment in enumerate(segments if segments is not None else whole(text)):
+        if previous_block is not None and segment.block != previous_block:
+            sentence += 1 if tokens else 0
+            previous_end = -1
+        previous_block = segment.block
+        gap_start = segment.start
+        for start, end, surface in _words(text, segment):
+            gap = text[gap_start:start] if previous_end >= 0 else ""
+            if gap and gap != " " and _ends_sentence(gap, surface):
+                sentence += 1
+            hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
+            for key in word_keys(surface):
+                tokens.append(Token(key, surface, start, end, index, sentence, hyphen))
+                hyphen = False
+            previous_end = end
+            gap_start = end
+    return tokens
+
+
+def _ends_sentence(gap: str, next_word: str) -> bool:
+    """True if the text between two words ends a sentence before `next_word`."""
+    if not _SENTENCE_END.search(gap + " "):
+        return False
+    if "\n" in gap and gap.count("\n") >= 2:
+        return True
+    first = next_word[:1]
+    return first.isupper() or first.isdigit() or bool(re.search(r"[\n\r]\s*[-*•]\s", gap))
+
+
+def _words(text: str, segment: Segment) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, surface) of each word of a segment; invisible characters are skipped.
+
+    A soft hyphen or zero-width character inside a word does not split it: the word is read
+    without it, and its offsets still cover the original characters.
+    """
+    if segment.decoded is not None and segment.positions is not None:
+        piece, where = segment.decoded, segment.positions
+    else:
+        piece, where = text[segment.start : segment.end], None
+    base = segment.start
+    kept: list[int] | None = None
+    if _INVISIBLE.search(piece):
+        kept = [i for i, ch in enumerate(piece) if not _INVISIBLE.match(ch)]
+        piece = "".join(piece[i] for i in kept)
+    for match in _WORD.finditer(piece):
+        first, last = match.start(), match.end() - 1
+        if kept is not None:
+            first, last = kept[first], kept[last]
+        if where is None:
+            yield base + first, base + last + 1, match.group()
+        else:
+            yield where[first], where[last + 1], match.group()
+
+
+def sentence_bounds(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Return, for each sentence number, the (first, last + 1) token indices it spans."""
+    bounds: list[tuple[int, int]] = []
+    for i, token in enumerate(tokens):
+        while len(bounds) <= token.sentence:
+            bounds.append((i, i))
+        first, _ = bounds[token.sentence]
+        bounds[token.sentence] = (first, i + 1)
+    return bounds
