@@ -110,7 +110,7 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="bare, idle and writing runs, interleaved"
     )
-    parser.add_argument("--writes-per-s", type=float, default=2.0)
+    parser.add_argument("--writes-per-s", type=float, default=0.5)
     parser.add_argument("--concept", default="t0003", help="the concept the writer keeps editing")
     args = parser.parse_args()
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "idle": [], "writing": []}

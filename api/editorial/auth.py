@@ -60,7 +60,7 @@ def session_account(request: Request, editorial: Editorial) -> Account | None:
         return None
 
 
-async def optional_account(request: Request, editorial: EditorialDep) -> Account | None:
+def optional_account(request: Request, editorial: EditorialDep) -> Account | None:
     """Reads: the key's account (a bad key is 401), else the session's, else anonymous."""
     key = presented_key(request)
     if key is not None:
@@ -77,7 +77,7 @@ API_KEY = APIKeyHeader(
 """Declares the key in /openapi.json; `presented_key` reads it (and the Bearer form)."""
 
 
-async def program_account(
+def program_account(
     request: Request, editorial: EditorialDep, _: Annotated[str | None, Security(API_KEY)] = None
 ) -> Account:
     """Writes through the JSON API: the account of a valid API key; raise Unauthorised."""
@@ -90,24 +90,23 @@ async def program_account(
     return editorial.accounts.authenticate_key(key)
 
 
-async def page_account(request: Request, editorial: EditorialDep) -> Account | None:
+def page_account(request: Request, editorial: EditorialDep) -> Account | None:
     """Pages: the signed-in account, or None."""
     return session_account(request, editorial)
 
 
-async def page_writer(request: Request, editorial: Editorial) -> tuple[Account, Form]:
-    """A form post: the session's account and the form, if the form's CSRF token matches.
-
-    The session is checked before the body is read, so a caller without one gets 401
-    whatever it sends; a wrong or missing CSRF token is 403.
-    """
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+async def posted_form(request: Request) -> Form:
+    """A form post's fields; raise Unauthorised before reading the body if there is no session."""
+    if not request.cookies.get(SESSION_COOKIE):
         raise Unauthorised("Sign in first: /editorial/sign-in")
+    return await read_form(request)
+
+
+def form_writer(request: Request, editorial: Editorial, form: Form) -> Account:
+    """The session's account if the form carries its CSRF token: Unauthorised, else Forbidden."""
+    token = request.cookies.get(SESSION_COOKIE, "")
     editorial.accounts.authenticate_session(token)
-    form = await read_form(request)
-    account = editorial.accounts.authenticate_session(token, form.get(CSRF_FIELD), unsafe=True)
-    return account, form
+    return editorial.accounts.authenticate_session(token, form.get(CSRF_FIELD), unsafe=True)
 
 
 def csrf_token(request: Request) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from anyio.to_thread import run_sync
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -20,7 +21,8 @@ from api.editorial.auth import (
     PageAccountDep,
     clear_session_cookies,
     csrf_token,
-    page_writer,
+    form_writer,
+    posted_form,
     set_session_cookies,
 )
 from api.editorial.context import Editorial, EditorialDep
@@ -76,7 +78,9 @@ async def sign_in(request: Request, editorial: EditorialDep) -> Response:
         form = Form([])  # not the sign-in form: no credentials, so the sign-in fails below
     target = _local(form.get("next", "/editorial"))
     try:
-        _, tokens = editorial.accounts.login(form.get("name").strip(), form.get("password"))
+        _, tokens = await run_sync(
+            editorial.accounts.login, form.get("name").strip(), form.get("password")
+        )
     except VocabError as exc:
         headers = (
             {"Retry-After": str(round(getattr(exc, "retry_after", 0)) or 1)}
@@ -94,8 +98,9 @@ async def sign_in(request: Request, editorial: EditorialDep) -> Response:
 
 @router.post("/sign-out")
 async def sign_out(request: Request, editorial: EditorialDep) -> Response:
-    await page_writer(request, editorial)
-    editorial.accounts.logout(request.cookies.get("vocab_session", ""))
+    form = await posted_form(request)
+    await run_sync(form_writer, request, editorial, form)
+    await run_sync(editorial.accounts.logout, request.cookies.get("vocab_session", ""))
     answer = _after_post("/editorial/sign-in")
     clear_session_cookies(answer)
     return answer
@@ -146,7 +151,14 @@ def review_page(request: Request, proposal_id: ProposalId, editorial: EditorialD
 
 @router.post("/review/{proposal_id}", response_class=HTMLResponse)
 async def review(request: Request, proposal_id: ProposalId, editorial: EditorialDep, base: BaseDep) -> Response:  # fmt: skip
-    actor, form = await page_writer(request, editorial)
+    form = await posted_form(request)
+    return await run_sync(_act, request, editorial, base, proposal_id, form)
+
+
+def _act(
+    request: Request, editorial: Editorial, base: str, proposal_id: int, form: Form
+) -> Response:
+    actor = form_writer(request, editorial, form)
     action, comment = form.get("action"), form.get("comment")
     try:
         if action not in REVIEW_ACTIONS:
@@ -192,7 +204,14 @@ def propose_page(request: Request, concept_id: ConceptId, editorial: EditorialDe
 
 @router.post("/propose/{concept_id}", response_class=HTMLResponse)
 async def propose(request: Request, concept_id: ConceptId, editorial: EditorialDep, base: BaseDep) -> Response:  # fmt: skip
-    actor, form = await page_writer(request, editorial)
+    form = await posted_form(request)
+    return await run_sync(_propose, request, editorial, base, concept_id, form)
+
+
+def _propose(
+    request: Request, editorial: Editorial, base: str, concept_id: str, form: Form
+) -> Response:
+    actor = form_writer(request, editorial, form)
     kind = next((k for k in page_forms.KIND_TITLES if k.value == form.get("kind")), None)
     try:
         if kind is None:
@@ -223,7 +242,12 @@ def suggest_page(request: Request, editorial: EditorialDep, account: PageAccount
 
 @router.post("/suggest", response_class=HTMLResponse)
 async def suggest(request: Request, editorial: EditorialDep, base: BaseDep) -> Response:
-    actor, form = await page_writer(request, editorial)
+    form = await posted_form(request)
+    return await run_sync(_suggest, request, editorial, base, form)
+
+
+def _suggest(request: Request, editorial: Editorial, base: str, form: Form) -> Response:
+    actor = form_writer(request, editorial, form)
     try:
         p = editorial.workflow.propose(
             actor, ProposalKind.ADD_CONCEPT, page_forms.new_concept_fields(form),

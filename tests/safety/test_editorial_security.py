@@ -30,7 +30,10 @@ from tests.api.editorial.conftest import (  # noqa: F401  (fixtures)
 from vocab.editorial.security import RateLimiter
 from vocab.vocabulary import Vocabulary
 
-PUBLIC_POSTS = {"/align": "computes an alignment; stores nothing"}
+PUBLIC_POSTS = {
+    "/align": "computes an alignment; stores nothing",
+    "/annotate": "annotates the posted text; stores nothing",
+}
 """Non-GET routes open to anyone, each with why it changes no state."""
 SAMPLE = {"proposal_id": "1", "concept_id": "t0001"}
 
@@ -91,6 +94,9 @@ def test_no_write_route_answers_a_caller_without_credentials(
 def test_the_public_posts_change_nothing(inventory: Desk) -> None:
     before = inventory.editorial.store.audit(limit=10_000)
     inventory.client.post("/align", json={"terms": ["recall"]})
+    inventory.client.post(
+        "/annotate", content=b"Sensitivity and MHRA.", headers={"Content-Type": "text/plain"}
+    )
     assert inventory.editorial.store.audit(limit=10_000) == before
 
 
