@@ -74,6 +74,7 @@ class Writer(threading.Thread):
         self.stop = threading.Event()
         self.approved = 0
         self.failed = 0
+        self.statuses: list[int] = []
 
     def run(self) -> None:
         n = 0
@@ -93,6 +94,8 @@ class Writer(threading.Thread):
                 )
             self.approved += status == 200
             self.failed += status != 200
+            if status != 200:
+                self.statuses.append(status)
             n += 1
 
 
@@ -115,6 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "idle": [], "writing": []}
     approved = failed = 0
+    statuses: list[int] = []
     elapsed = 0.0
     with tempfile.TemporaryDirectory(prefix="bench-editorial-") as folder:
         port, bare_port = free_port(), free_port()
@@ -137,6 +141,7 @@ def main() -> None:
                 writer.join(timeout=60)
                 elapsed += time.perf_counter() - started
                 approved, failed = approved + writer.approved, failed + writer.failed
+                statuses += writer.statuses
     bare = median(runs["bare"], "rps")
     print(
         f"median of {args.rounds} interleaved runs of {args.seconds} s; one uvicorn worker; wrk -t2 -c32"
@@ -149,7 +154,7 @@ def main() -> None:
             f"{label:<46} {rps:>9,.0f} {median(runs[name], 'p50'):>8.2f} {median(runs[name], 'p99'):>8.2f} {rps / bare:>6.2f}x"
         )
     print(f"\nwrites meanwhile: {approved} proposals filed, taken and approved "
-          f"({approved / max(elapsed, 1e-9):.1f}/s), {failed} failed")  # fmt: skip
+          f"({approved / max(elapsed, 1e-9):.1f}/s), {failed} failed {sorted(statuses)}")  # fmt: skip
     ratio = median(runs["writing"], "rps") / bare
     print(
         f"lookup while writing / bare ASGI = {ratio:.2f}x (target >= 0.8x): {'met' if ratio >= 0.8 else 'NOT met'}"
