@@ -68,16 +68,19 @@ def post(port: int, path: str, key: str, body: Any) -> tuple[int, Any]:
 class Writer(threading.Thread):
     """Propose a definition change, take it, approve it; `rate` proposals a second."""
 
-    def __init__(self, port: int, keys: dict[str, str], concept: str, rate: float) -> None:
+    def __init__(
+        self, port: int, keys: dict[str, str], concept: str, rate: float, first: int = 0
+    ) -> None:
         super().__init__(daemon=True)
         self.port, self.keys, self.concept, self.rate = port, keys, concept, rate
         self.stop = threading.Event()
         self.approved = 0
         self.failed = 0
         self.statuses: list[int] = []
+        self.first = first
 
     def run(self) -> None:
-        n = 0
+        n = self.first  # every definition differs from the last, across rounds too
         while not self.stop.wait(1 / self.rate):
             with urllib.request.urlopen(
                 f"http://127.0.0.1:{self.port}/editorial/concepts/{self.concept}"
@@ -133,7 +136,9 @@ def main() -> None:
             for _ in range(args.rounds):
                 runs["bare"].append(wrk(f"http://127.0.0.1:{bare_port}/", seconds=args.seconds))
                 runs["idle"].append(wrk(f"{base}/lookup/{TEXT}", seconds=args.seconds))
-                writer = Writer(port, keys, args.concept, args.writes_per_s)
+                writer = Writer(
+                    port, keys, args.concept, args.writes_per_s, first=approved + failed + 1000 * _
+                )
                 writer.start()
                 started = time.perf_counter()
                 runs["writing"].append(wrk(f"{base}/lookup/{TEXT}", seconds=args.seconds))
