@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from vocab.align import Alignment
+from vocab.align import Alignment, Candidate
 from vocab.model import LabelKind, Snapshot
 
 SSSOM_VERSION = "1.0"
@@ -125,6 +125,14 @@ def _metadata(
     }
 
 
+def _match_field(candidate: Candidate) -> str:
+    """Return the field whose text matched: a label property, the definition, or none
+    (a match by meaning compares vectors of labels and definitions together)."""
+    if candidate.on_label:
+        return MATCH_FIELD[candidate.row.kind]
+    return "skos:definition" if candidate.reason == "definition" else ""
+
+
 def alignment_sssom(alignments: list[Alignment], *, base: str, set_id: str) -> bytes:
     """Return the SSSOM table of an alignment: one row per candidate, NoTermFound for unmapped."""
     curies = CurieMap(f"{base.rstrip('/')}/terms/")
@@ -155,8 +163,8 @@ def alignment_sssom(alignments: list[Alignment], *, base: str, set_id: str) -> b
                     "object_label": c.row.pref_label,
                     "mapping_justification": c.justification,
                     "confidence": f"{c.confidence:.3f}",
-                    "match_string": c.matched,
-                    "object_match_field": MATCH_FIELD[c.row.kind],
+                    "match_string": c.matched if c.on_label else "",
+                    "object_match_field": _match_field(c),
                     "comment": f"row {a.row}: {a.status}; {c.reason}"
                     + (f"; used by {', '.join(c.usage)}" if c.usage else "")
                     + (f". {a.note}" if a.note else ""),

@@ -12,7 +12,8 @@ import io
 import json
 
 from vocab.align import MAX_TERMS
-from vocab.errors import ParseError, TooLarge, UnsupportedFormat
+from vocab.errors import InvalidInput, ParseError, TooLarge, UnsupportedFormat
+from vocab.normalize import find_broken
 
 MAX_BYTES = 2 * 1024 * 1024
 TERM_COLUMNS = ("term", "terms", "label", "name", "vendor term", "text")
@@ -39,16 +40,17 @@ def kind_of_media_type(media_type: str | None) -> str:
 
 
 def read_term_list(data: bytes, kind: str) -> list[str]:
-    """Return the terms in `data`; raise ParseError naming the line at fault, or TooLarge."""
+    """Return the terms in `data`; raise ParseError naming the line at fault, TooLarge, or
+    InvalidInput for a term holding a NUL, another control character or a lone surrogate."""
     if len(data) > MAX_BYTES:
         raise TooLarge(
             f"The term list is {len(data):,} bytes; the limit is {MAX_BYTES:,}. Split it."
         )
     text = _decode(data)
     if "\x00" in text:
-        raise ParseError(
-            "The term list holds binary data (a NUL character); send text.",
-            line=text[: text.index("\x00")].count("\n") + 1,
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InvalidInput(
+            f"The term list holds binary data (a NUL character, line {line}); send text."
         )
     if kind == "json":
         terms = _json_terms(text)
@@ -62,6 +64,10 @@ def read_term_list(data: bytes, kind: str) -> list[str]:
         raise TooLarge(
             f"{len(terms):,} terms; the limit is {MAX_TERMS:,} a request. Split the list."
         )
+    for n, term in enumerate(terms, start=1):
+        problem = find_broken(term.replace("\t", " "))  # a tab in a line is only spacing
+        if problem:
+            raise InvalidInput(f"Term {n}: {problem}")
     return terms
 
 

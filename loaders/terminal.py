@@ -38,10 +38,17 @@ def _acronym(hit: LookupHit, concept: Concept) -> str:
     return hit.row.text if hit.row.kind is LabelKind.ACRONYM else next(iter(concept.acronyms), "")
 
 
-def heading(hit: LookupHit, concept: Concept) -> str:
-    """Return 'ACRONYM — Preferred label', or the label alone when there is no acronym."""
-    acronym = _acronym(hit, concept)
+def heading(hit: LookupHit, concept: Concept, query: str = "") -> str:
+    """Return the first line of a lookup answer, keeping the word the user typed.
+
+    An acronym or preferred label heads 'ACRONYM — Preferred label' (the label alone when
+    there is no acronym); a synonym or a recorded misspelling heads 'typed → Preferred
+    label', so the reader sees which word was taken for which term.
+    """
     label = concept.pref_label()
+    if hit.row.kind in (LabelKind.ALT, LabelKind.HIDDEN) and query:
+        return safe(f"{query} → {label}")
+    acronym = _acronym(hit, concept)
     return safe(f"{acronym} — {label}" if acronym and acronym != label else label)
 
 
@@ -80,13 +87,16 @@ def lookup_text(vocabulary: Vocabulary, result: LookupResult) -> str:
     senses = [(h, vocabulary.record(h.row.id).concept) for h in result.hits]
     if len(senses) == 1:
         hit, concept = senses[0]
-        lines = [heading(hit, concept), *_details(vocabulary, concept, "", _acronym(hit, concept))]
+        lines = [
+            heading(hit, concept, result.query),
+            *_details(vocabulary, concept, "", _acronym(hit, concept)),
+        ]
     else:
         lines = [safe(f"{result.query} — {len(senses)} senses"), ""]
         for i, (hit, concept) in enumerate(senses, start=1):
             fields = vocabulary.fields(concept)
             where = f"  [{', '.join(fields)}]" if fields else ""
-            lines.append(safe(f"{i}. {heading(hit, concept)}{where}"))
+            lines.append(safe(f"{i}. {heading(hit, concept, result.query)}{where}"))
             lines += _details(vocabulary, concept, "   ", _acronym(hit, concept))
             lines.append("")
         lines.pop()

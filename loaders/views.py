@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from loaders.terminal import heading
 from vocab.align import Alignment, group_by_status
 from vocab.lookup import LookupHit, LookupResult
 from vocab.model import Concept, LabelKind, LangText, MatchKind, NoteKind
@@ -111,6 +112,7 @@ def lookup_json(vocabulary: Vocabulary, result: LookupResult) -> dict[str, Any]:
         concept = record.concept
         return {
             **hit_json(hit),
+            "heading": heading(hit, concept, result.query),
             "tier": hit.tier,
             "acronym": list(concept.acronyms),
             "definition": concept.definition(),

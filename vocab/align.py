@@ -1,40 +1,48 @@
-"""Alignment of a vendor's term list with the vocabulary, and translation between communities.
+"""Alignment of a vendor's term list with the vocabulary, on the search engine's stages.
 
 For each input term the aligner proposes candidate concepts, each with a SKOS mapping
 predicate, a confidence in [0, 1], the label that matched (and the communities that use
-it) and the reason, in this order of evidence:
+it) and the evidence (`Candidate.reason`, written to SSSOM as its SEMAPV justification).
+A term is first cut into pieces (`vocab.vendor_terms`): "SaMD (Software as a Medical
+Device)" is matched as "SaMD" and as its expansion; a negated piece ("No continuous
+learning") is never matched. Each piece is matched in this order of evidence:
 
-1. the term equals a label once normalised (`vocab.normalize`): exactMatch, "lexical
+1. the piece equals a label once normalised (`vocab.normalize`): exactMatch, "lexical
    match" for a preferred label or acronym, "synonym" for an alternative or hidden label;
-2. the term equals a label once product words are dropped ("AI auto-contouring module"):
+2. the piece equals a label once product words are dropped ("AI auto-contouring module"):
    closeMatch, "synonym";
-3. otherwise the few most similar labels (rapidfuzz, every label in memory) are compared
-   word by word: the same words with typos or in another order give exactMatch; the
-   label's words plus qualifiers give broadMatch (the vendor term is narrower); only
-   some of the label's words give narrowMatch or relatedMatch; "lexical similarity".
+3. the labels most similar to it, word by word, through typos, word order and word forms
+   (`vocab.align_similar`): "lexical similarity" or "word forms";
+4. when no label answers confidently, the definitions and the meaning of the term
+   (`vocab.align_meaning`): "definition" or "semantic similarity".
 
 A word that names different concepts for different communities (a false friend) is
 resolved by the community the caller names (`community`, "industry" for vendor lists)
 when exactly one sense is that community's; otherwise the result is `ambiguous` and
 lists every sense. Terms whose best candidate is below `MAPPED_AT` are `unmapped`.
-The confidence constants below were set so that, on our own test set of vendor terms
-(tests/alignment/vendor_terms.tsv, `bench/alignment.py`), answers at 0.9 or above are
-right at least 90% of the time.
+The confidence constants were set on our own development sets of vendor terms
+(tests/alignment/vendor_terms.tsv, bench/dev-vendor.tsv) so that answers at 0.9 or
+above are right at least 98% of the time (`python -m bench.quality`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
+from vocab.align_meaning import arbitrate, meaning_candidates
+from vocab.align_similar import similar
+from vocab.candidate import JUSTIFICATION, Candidate, scaled
 from vocab.errors import InvalidInput
-from vocab.label_index import IndexedLabel, LabelIndex, content_words
+from vocab.label_index import IndexedLabel, LabelIndex
+from vocab.meaning import MeaningIndex
 from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
+from vocab.morphology import same_stem, stem
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
-from vocab.store import LabelRow
+from vocab.vendor_terms import PRODUCT_WORDS, pieces, tail_words
+
+__all__ = ["JUSTIFICATION", "MAPPED_AT", "Aligner", "Alignment", "Candidate"]
 
 # --- confidence policy ------------------------------------------------------------------
 EXACT_CONFIDENCE: dict[LabelKind, float] = {
@@ -47,84 +55,13 @@ PRODUCT_WORDS_CONFIDENCE = 0.86  # exact once product words are dropped: closeMa
 COMMUNITY_RESOLVED_CONFIDENCE = 0.82  # a false friend resolved by the caller's community
 AMBIGUOUS_CONFIDENCE = 0.5  # each sense of an unresolved ambiguous term
 OTHER_SENSE_CONFIDENCE = 0.35  # the senses not chosen for a resolved false friend
-SIMILAR_FLOOR, SIMILAR_SPAN = 0.62, 0.3  # same words, typos or order: floor + span * similarity
-BROAD_FLOOR, BROAD_SPAN = 0.55, 0.25  # label plus qualifiers: floor + span * share of words
-NARROW_FLOOR, NARROW_SPAN = 0.45, 0.2
-RELATED_FLOOR, RELATED_SPAN = 0.3, 0.2
 MAPPED_AT = 0.5  # a term whose best candidate is below this is reported unmapped
 SHOWN_FROM = 0.3  # candidates below this are not shown
-WORD_MATCH = 84  # rapidfuzz ratio at which two words count as the same word (a typo)
-MIN_FUZZY_WORD = 6  # shorter words must match exactly ("mode" is not "model")
-SAME_WORDS = 90  # token_sort_ratio at which a term and a label have the same words
-CANDIDATES_PER_TERM = 12  # labels compared word by word after the rapidfuzz screen
-SCREEN_CUTOFF = 55  # least token_set_ratio for a label to be screened in
+LEXICAL_SURE = 0.75  # a label candidate this good is not second-guessed by meaning evidence
+PIECES_AGREE_BONUS = 1.04  # an acronym and its expansion in parentheses name the same concept
+TAIL_PENALTY = 0.1  # a label found only among the qualifiers ("... on chest X-ray")
 MAX_TERMS = 10_000
 CANDIDATE_LIMIT = 3
-
-PRODUCT_WORDS = frozenset(
-    {
-        "software",
-        "tool",
-        "solution",
-        "module",
-        "platform",
-        "app",
-        "application",
-        "product",
-        "feature",
-        "engine",
-        "suite",
-        "package",
-        "powered",
-        "based",
-        "driven",
-        "smart",
-        "intelligent",
-        "advanced",
-        "cloud",
-        "technology",
-        "functionality",
-        "function",
-        "service",
-        "kit",
-        "ai",
-        "ml",
-        "dl",
-        "tm",
-        "pro",
-        "plus",
-        "new",
-        "v2",
-    }
-)
-
-JUSTIFICATION = {
-    "lexical match": "semapv:LexicalMatching",
-    "synonym": "semapv:LexicalMatching",
-    "lexical similarity": "semapv:LexicalSimilarityThresholdMatching",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A proposed mapping of an input term to a concept."""
-
-    row: LabelRow  # the label that matched, with its concept
-    predicate: MatchKind
-    confidence: float
-    reason: str  # "lexical match", "synonym" or "lexical similarity"
-
-    @property
-    def matched(self) -> str:
-        return self.row.shown
-
-    @property
-    def usage(self) -> tuple[str, ...]:
-        return self.row.shown_usage
-
-    @property
-    def justification(self) -> str:
-        return JUSTIFICATION[self.reason]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +86,9 @@ class Alignment:
 class Aligner:
     """Aligns term lists against one label index (the active labels of one store)."""
 
-    def __init__(self, index: LabelIndex) -> None:
+    def __init__(self, index: LabelIndex, meaning: MeaningIndex | None = None) -> None:
         self.index = index
+        self.meaning = meaning
 
     def align(
         self,
@@ -199,7 +137,7 @@ class Aligner:
                 n, text, "duplicate", first.candidates, note=f"Same term as row {seen[norm]}."
             )
         seen[norm] = n
-        candidates, status = self.candidates(norm, community)
+        candidates, status = self.propose(text, community)
         shown = tuple(c for c in candidates if c.confidence >= SHOWN_FROM)[:limit]
         if status == "ambiguous":
             return Alignment(
@@ -213,8 +151,41 @@ class Aligner:
             return Alignment(n, text, "unmapped", shown, note="No concept matches closely enough.")
         return Alignment(n, text, "mapped", shown)
 
+    def propose(self, text: str, community: str | None) -> tuple[list[Candidate], str]:
+        """Return candidates for a term, best first, and the status they imply, from its
+        pieces' labels and, when no label answers confidently, from meaning evidence."""
+        parts = pieces(text)
+        found: dict[str, Candidate] = {}
+        for piece in parts:
+            norm = normalise_label(piece.text)
+            if not norm:
+                continue
+            candidates, status = self.candidates(norm, community)
+            if status == "ambiguous" and len(parts) == 1:
+                return candidates, status
+            tail = tail_words(norm)
+            if tail and status == "mapped":
+                candidates = [_qualifier_only(c, tail) for c in candidates]
+            for candidate in candidates if status == "mapped" else []:
+                known = found.get(candidate.row.id)
+                if known is not None:  # two pieces name it: an acronym and its expansion
+                    best = max(candidate, known, key=lambda c: c.confidence)
+                    candidate = scaled(best, PIECES_AGREE_BONUS, best.predicate, best.reason)
+                found[candidate.row.id] = candidate
+        ranked = sorted(found.values(), key=lambda c: (-c.confidence, c.row.pref_label))
+        if self.meaning is None or not parts or (ranked and ranked[0].confidence >= LEXICAL_SURE):
+            return ranked, "mapped"
+        words = [w for piece in parts for w in normalise_label(piece.text).split()]
+        texts = [piece.text for piece in parts]
+        found = {c.row.id: c for c in arbitrate(self.meaning, self.index, ranked, texts, words)}
+        for candidate in meaning_candidates(self.meaning, self.index, texts, words, 3):
+            current = found.get(candidate.row.id)
+            if current is None or candidate.confidence > current.confidence:
+                found[candidate.row.id] = candidate
+        return sorted(found.values(), key=lambda c: (-c.confidence, c.row.pref_label)), "mapped"
+
     def candidates(self, norm: str, community: str | None) -> tuple[list[Candidate], str]:
-        """Return candidates best first and the status they imply (mapped or ambiguous)."""
+        """Return label candidates best first and the status they imply (mapped or ambiguous)."""
         key = norm.replace(" ", "")
         exact = self.index.by_key.get(key)
         if exact:
@@ -224,8 +195,8 @@ class Aligner:
             stripped = self.index.by_key.get("".join(core))
             if stripped:
                 found, status = self._exact(stripped, community)
-                scaled = [
-                    _scaled(
+                closer = [
+                    scaled(
                         c,
                         PRODUCT_WORDS_CONFIDENCE / EXACT_CONFIDENCE[LabelKind.PREF],
                         MatchKind.CLOSE,
@@ -233,8 +204,8 @@ class Aligner:
                     )
                     for c in found
                 ]
-                return scaled, status
-        return self._similar(norm, community), "mapped"
+                return closer, status
+        return similar(self.index, norm, community), "mapped"
 
     def _exact(
         self, labels: list[IndexedLabel], community: str | None
@@ -277,76 +248,20 @@ class Aligner:
             Candidate(s.row, MatchKind.EXACT, AMBIGUOUS_CONFIDENCE, reason(s)) for s in senses
         ], "ambiguous"
 
-    def _similar(self, norm: str, community: str | None) -> list[Candidate]:
-        labels = self.index.labels
-        screened = process.extract(
-            norm,
-            self.index.norms,
-            scorer=fuzz.token_set_ratio,
-            processor=None,  # labels and terms are normalised once, by vocab.normalize
-            score_cutoff=SCREEN_CUTOFF,
-            limit=CANDIDATES_PER_TERM,
-        )
-        words = content_words(norm) or tuple(norm.split())
-        best: dict[str, Candidate] = {}
-        for _, _, i in screened:
-            candidate = _compare(norm, words, labels[i])
-            if candidate is None:
-                continue
-            if community and community in candidate.row.usage:
-                candidate = _scaled(candidate, 1.02, candidate.predicate, candidate.reason)
-            current = best.get(candidate.row.id)
-            if current is None or candidate.confidence > current.confidence:
-                best[candidate.row.id] = candidate
-        return sorted(best.values(), key=lambda c: (-c.confidence, c.row.pref_label))
+
+def _qualifier_only(candidate: Candidate, tail: frozenset[str]) -> Candidate:
+    """Return the candidate, less confident if its label names only the term's qualifiers."""
+    if candidate.predicate is MatchKind.EXACT:
+        return candidate
+    tail_stems = [stem(w) for w in tail]
+    words = [w for w in candidate.row.norm.split() if w not in PREPOSITIONS_IN_LABELS]
+    if not words or not all(any(same_stem(stem(w), t) for t in tail_stems) for w in words):
+        return candidate
+    value = round(max(0.0, candidate.confidence - TAIL_PENALTY), 3)
+    return Candidate(candidate.row, candidate.predicate, value, candidate.reason)
 
 
-def _compare(norm: str, words: tuple[str, ...], label: IndexedLabel) -> Candidate | None:
-    """Classify one screened label against the term, or None if too weak."""
-    same = fuzz.token_sort_ratio(norm, label.norm)
-    if same >= SAME_WORDS:
-        confidence = SIMILAR_FLOOR + SIMILAR_SPAN * (same - SAME_WORDS) / (100 - SAME_WORDS)
-        return Candidate(label.row, MatchKind.EXACT, round(confidence, 3), "lexical similarity")
-    label_words = label.words or tuple(label.norm.split())
-    in_term = _matched(label_words, words)  # label words found in the term
-    in_label = _matched(words, label_words)  # term words found in the label
-    label_share = in_term / len(label_words)
-    term_share = in_label / len(words)
-    extra = [w for w in words if not _has(w, label_words)]
-    if label_share == 1 and extra:
-        if all(w in PRODUCT_WORDS for w in extra):
-            return Candidate(
-                label.row, MatchKind.CLOSE, PRODUCT_WORDS_CONFIDENCE - 0.06, "lexical similarity"
-            )
-        confidence = BROAD_FLOOR + BROAD_SPAN * term_share
-        return Candidate(label.row, MatchKind.BROAD, round(confidence, 3), "lexical similarity")
-    if term_share == 1 and label_share < 1:
-        confidence = NARROW_FLOOR + NARROW_SPAN * label_share
-        return Candidate(label.row, MatchKind.NARROW, round(confidence, 3), "lexical similarity")
-    overlap = min(label_share, term_share)
-    if overlap >= 0.5:
-        confidence = RELATED_FLOOR + RELATED_SPAN * overlap
-        return Candidate(label.row, MatchKind.RELATED, round(confidence, 3), "lexical similarity")
-    return None
-
-
-def _has(word: str, words: Iterable[str]) -> bool:
-    """True if `word` is among `words`, allowing a typo in words of MIN_FUZZY_WORD letters or more."""
-    return any(
-        word == w
-        or (min(len(word), len(w)) >= MIN_FUZZY_WORD and fuzz.ratio(word, w) >= WORD_MATCH)
-        for w in words
-    )
-
-
-def _matched(needles: Iterable[str], haystack: tuple[str, ...]) -> int:
-    return sum(1 for w in needles if _has(w, haystack))
-
-
-def _scaled(candidate: Candidate, factor: float, predicate: MatchKind, reason: str) -> Candidate:
-    return Candidate(
-        candidate.row, predicate, round(min(0.99, candidate.confidence * factor), 3), reason
-    )
+PREPOSITIONS_IN_LABELS = frozenset({"of", "at", "in", "on", "for", "and", "the", "a", "as"})
 
 
 def group_by_status(alignments: list[Alignment]) -> dict[str, int]:

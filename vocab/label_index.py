@@ -7,9 +7,12 @@ once per store on first use.
 
 from __future__ import annotations
 
+import math
 import threading
+from collections import Counter
 from dataclasses import dataclass
 
+from vocab.morphology import stem
 from vocab.store import LabelRow, ReadStore
 
 STOPWORDS = frozenset(
@@ -59,6 +62,9 @@ class LabelIndex:
         self._by_key: dict[str, list[IndexedLabel]] = {}
         self._by_concept: dict[int, list[IndexedLabel]] = {}
         self._norms: list[str] = []
+        self._stem_norms: list[str] = []
+        self._word_stems: frozenset[str] = frozenset()
+        self._stem_labels: Counter[str] = Counter()
 
     def _load(self) -> list[IndexedLabel]:
         with self._lock:
@@ -70,6 +76,12 @@ class LabelIndex:
                     self._by_key.setdefault(row.norm.replace(" ", ""), []).append(label)
                     self._by_concept.setdefault(row.concept, []).append(label)
                 self._norms = [label.norm for label in labels]
+                self._stem_norms = [" ".join(stem(w) for w in n.split()) for n in self._norms]
+                self._stem_labels = Counter(
+                    s for text in self._stem_norms for s in set(text.split())
+                )
+                words = {w for label in labels for w in label.norm.split()}
+                self._word_stems = frozenset(words | set(self._stem_labels))
                 self._labels = labels
             return self._labels
 
@@ -82,6 +94,24 @@ class LabelIndex:
         """The normalised label texts, in the order of `labels`."""
         self._ensure()
         return self._norms
+
+    @property
+    def stem_norms(self) -> list[str]:
+        """The stems of each label's words, in the order of `labels`."""
+        self._ensure()
+        return self._stem_norms
+
+    @property
+    def word_stems(self) -> frozenset[str]:
+        """Every word of the labels, and every stem of those words."""
+        self._ensure()
+        return self._word_stems
+
+    def weight(self, word: str) -> float:
+        """Return how telling a word is: the inverse frequency of its stem among the labels."""
+        self._ensure()
+        count = self._stem_labels.get(stem(word), 0)
+        return math.log((len(self._norms) + 1) / (count + 0.5))
 
     @property
     def by_key(self) -> dict[str, list[IndexedLabel]]:

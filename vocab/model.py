@@ -53,6 +53,8 @@ class MatchType(StrEnum):
     SYNONYM = "synonym"  # an alternative or hidden label
     PREFIX = "prefix"
     FUZZY = "fuzzy"
+    DEFINITION = "definition"  # found through its definitions, scope notes or examples
+    SEMANTIC = "semantic"  # found by meaning: the query's vector near the concept's
 
 
 class Status(StrEnum):

@@ -44,7 +44,7 @@ _FOLD_LETTERS = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 )
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")  # any letter or digit of any script is kept: "κ", "ε"
 _ACRONYM_PLURAL = re.compile(r"^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{2,}s$")  # "CTs", "OARs"; not "00s"
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
@@ -182,19 +182,18 @@ _WORDS_ENDING_IN_AS = frozenset(
 
 
 def clean_query(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> str:
-    """Return `text` without control characters, or raise InvalidInput saying what to fix.
+    """Return `text` with its spacing collapsed; raise InvalidInput saying what to fix.
 
-    >>> clean_query(" MHRA\\x07 ")
+    A lone surrogate, NUL or any other control character (tab and line breaks aside) is
+    refused rather than dropped: it is never part of a term, so the input is broken.
+
+    >>> clean_query(" MHRA\\t ")
     'MHRA'
     """
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput(
-            "The query holds text that is not valid Unicode (a lone surrogate); send it as UTF-8."
-        ) from None
-    cleaned = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch == " ")
-    cleaned = " ".join(cleaned.split())
+    bad = _BROKEN.search(text)
+    if bad:
+        raise InvalidInput(_broken_message(bad.group()))
+    cleaned = " ".join(text.split())
     if not cleaned:
         raise InvalidInput("The query is empty; give a term or acronym, for example 'MHRA'.")
     if len(cleaned) > max_length:
@@ -202,6 +201,23 @@ def clean_query(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> str:
             f"The query is {len(cleaned)} characters long; the limit is {max_length}."
         )
     return cleaned
+
+
+_BROKEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _broken_message(char: str) -> str:
+    if "\ud800" <= char <= "\udfff":
+        code = f"U+{ord(char):04X}"
+        return f"The text holds a lone surrogate ({code}), which is not valid Unicode; send UTF-8."
+    name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
+    return f"The text holds a control character ({name}); remove it and send the text again."
+
+
+def find_broken(text: str) -> str | None:
+    """Return what is wrong with `text` (a lone surrogate or control character), or None."""
+    bad = _BROKEN.search(text)
+    return _broken_message(bad.group()) if bad else None
 
 
 def normalise_label(text: str) -> str:
@@ -240,7 +256,7 @@ def _fold(word: str) -> str:
 
 
 def _canonical_word(word: str) -> str:
-    """Return the singular, en-GB spelling of one lower-case ASCII word."""
+    """Return the singular, en-GB spelling of one lower-case word."""
     word = _singular(word)
     if word in _US_TO_GB:
         return _US_TO_GB[word]

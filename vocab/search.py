@@ -1,7 +1,8 @@
-"""Ranked search over every label: exact > acronym > synonym > prefix > fuzzy.
+"""Ranked search: labels first (exact > acronym > synonym > prefix > fuzzy), then meaning.
 
-Stages run cheapest first, against indexes, and the fuzzy stage runs only when no exact
-or prefix stage found anything:
+Stages run cheapest first, against indexes; the fuzzy stage runs only when no exact or
+prefix stage found anything, and the meaning stages only when no label answers
+confidently:
 
 1. exact: the normalised compact key equals a label's (index lookup);
 2. prefix: a label's key starts with the query's (index range scan), or every query word
@@ -9,9 +10,14 @@ or prefix stage found anything:
 3. fuzzy: each query word is corrected against the words of visible labels with
    rapidfuzz (most similar, then commonest); the corrected label is looked up by its key,
    FTS5 finds labels holding the corrected words in any order, and rapidfuzz ranks those
-   few hundred candidates; small stores also compare the whole query with every label.
+   few hundred candidates; small stores also compare the whole query with every label;
+4. meaning (`vocab.meaning`): the query's content words against every concept's
+   definitions, scope notes and examples (`definition`), and its vector against the
+   concept vectors (`semantic`); their rankings and the prefix and fuzzy one are fused by
+   reciprocal rank, under the exact, acronym and synonym hits, which stay first.
 
-Each hit says how it matched (`match_type`) and which label matched.
+Each hit says how it matched (`match_type`) and which label matched (the preferred label
+for a meaning hit).
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from vocab.meaning import MeaningIndex, fuse
 from vocab.model import LabelKind, MatchType
+from vocab.morphology import content_words
 from vocab.normalize import clean_query, normalise_label
 from vocab.store import LabelRow, ReadStore
 
@@ -50,6 +58,17 @@ CORRECTED_KEY_WIDTH = 2  # best corrections per word combined into whole correct
 CORRECTED_KEYS = 16  # corrected labels looked up by key, at most
 FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
 MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
+# Meaning stages: run when the lexical stages found no exact label, no label the query
+# starts, and nothing scoring CONFIDENT; their rankings and the lexical one are fused.
+CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
+CLOSE_SPELLING = 75  # ... and so does one whose whole label is this close (rapidfuzz ratio)
+PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # stay first
+MEANING_CANDIDATES = 50  # concepts read from each meaning stage
+SEMANTIC_FLOOR = 0.35  # least cosine similarity for the semantic stage to rank a concept
+SEMANTIC_ALONE = 0.55  # ... and to show it when no other stage found it
+RRF_K = 5.0  # rank fusion constant: small, so first places count
+FUSION_WEIGHTS = (0.5, 1.0, 1.5)  # lexical (prefix, fuzzy), definition, semantic
+MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # fused hits score base + span * share of the best fusion
 # Search stops after the exact stage once it fills the page, which is right only while
 # every later stage scores below every exact match:
 assert max(PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE) < min(
@@ -96,8 +115,9 @@ Scorer = Callable[[LabelRow], SearchHit | None]
 class Searcher:
     """Search over one store; holds the word list for typo correction once loaded."""
 
-    def __init__(self, store: ReadStore) -> None:
+    def __init__(self, store: ReadStore, meaning: MeaningIndex | None = None) -> None:
         self.store = store
+        self.meaning = meaning if meaning is not None else MeaningIndex(store)
         self._lock = threading.Lock()
         self._words: dict[int, list[str]] | None = None
         self._known: frozenset[str] = frozenset()
@@ -109,7 +129,8 @@ class Searcher:
         self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()
     ) -> list[SearchHit]:
         """Return up to `limit` hits, best first. Raises InvalidInput for a bad query."""
-        norm = normalise_label(clean_query(text))
+        text = clean_query(text)
+        norm = normalise_label(text)
         key = norm.replace(" ", "")
         if not key:
             return []
@@ -134,7 +155,63 @@ class Searcher:
         )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
-        return sorted(best.values(), key=_rank)[:limit]
+        lexical = sorted(best.values(), key=_rank)
+        if strong or (lexical and lexical[0].score >= CONFIDENT) or _close(norm, lexical[:10]):
+            return lexical[:limit]
+        return self._with_meaning(text, words, lexical, limit, filters)
+
+    # --- meaning stages -------------------------------------------------------------------
+
+    def _with_meaning(
+        self,
+        text: str,
+        words: list[str],
+        lexical: list[SearchHit],
+        limit: int,
+        filters: SearchFilters,
+    ) -> list[SearchHit]:
+        """Return the lexical hits fused with the definition and semantic stages' rankings."""
+        pinned = [hit for hit in lexical if hit.match_type in PINNED]
+        loose = {hit.row.concept: hit for hit in lexical if hit.match_type not in PINNED}
+        definition = self.meaning.by_definition(content_words(words), MEANING_CANDIDATES)
+        semantic = [
+            (concept, similarity)
+            for concept, similarity in self.meaning.by_meaning(text, MEANING_CANDIDATES)
+            if similarity >= SEMANTIC_FLOOR
+        ]
+        similarity = dict(semantic)
+        rankings = [list(loose), [c for c, _ in definition], [c for c, _ in semantic]]
+        fused = fuse(rankings, FUSION_WEIGHTS, RRF_K)
+        places = [{c: i for i, c in enumerate(ranking)} for ranking in rankings]
+        taken = {hit.row.concept for hit in pinned}
+        rows = self._rows_of([c for c, _ in fused if c not in loose and c not in taken], filters)
+        top = sum(FUSION_WEIGHTS) / (RRF_K + 1)
+        hits = list(pinned)
+        for concept, score in fused:
+            if len(hits) >= limit:
+                break
+            if concept in taken:
+                continue
+            scaled = round(MEANING_BASE + MEANING_SPAN * score / top, 4)
+            if concept in loose:
+                found = loose[concept]
+                hits.append(SearchHit(found.row, found.match_type, scaled))
+            elif concept in rows and (
+                concept in places[1] or similarity[concept] >= SEMANTIC_ALONE
+            ):
+                by_definition = places[1].get(concept, limit * 99)
+                by_meaning = places[2].get(concept, limit * 99)
+                how = MatchType.DEFINITION if by_definition <= by_meaning else MatchType.SEMANTIC
+                hits.append(SearchHit(rows[concept], how, scaled))
+        return hits
+
+    def _rows_of(self, concepts: list[int], filters: SearchFilters) -> dict[int, LabelRow]:
+        """Return the label to show for each concept: its first label the filters accept."""
+        rows: dict[int, LabelRow] = {}
+        for row in self.store.labels_of_concepts(concepts):
+            if row.concept not in rows and row.kind is not LabelKind.HIDDEN and filters.accept(row):
+                rows[row.concept] = row
+        return rows
 
     # --- fuzzy stage ----------------------------------------------------------------------
 
@@ -210,6 +287,11 @@ class Searcher:
             self._known = frozenset(known)
             self._visible = visible
             self._words = dict(by_length)
+
+
+def _close(norm: str, hits: list[SearchHit]) -> bool:
+    """True if a hit's whole label is a close spelling of the whole query (a typo)."""
+    return any(fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING for hit in hits)
 
 
 def _rank(hit: SearchHit) -> tuple[float, int, int, str]:

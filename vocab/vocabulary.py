@@ -56,7 +56,7 @@ class Vocabulary:
     def __init__(self, store: ReadStore) -> None:
         self.store = store
         self.searcher = Searcher(store)
-        self.aligner = Aligner(LabelIndex(store))
+        self.aligner = Aligner(LabelIndex(store), self.searcher.meaning)
         self._record = lru_cache(maxsize=4096)(self._load_record)
         self._fields = lru_cache(maxsize=4096)(self._load_fields)
         self._members = lru_cache(maxsize=64)(self._load_members)

@@ -28,7 +28,7 @@ Lang = Annotated[str | None, Query(max_length=20, pattern=r"^[A-Za-z]{1,8}(-[A-Z
 UsedBy = Annotated[Community | None, Query(description="Only labels this community uses.")]
 
 
-@router.get("/search", summary="Ranked search over every label")
+@router.get("/search", summary="Ranked search over labels, definitions and meaning")
 async def search(
     request: Request,
     vocabulary: VocabularyDep,
@@ -40,7 +40,12 @@ async def search(
     include_deprecated: bool = False,
     format: SearchFormat = None,
 ) -> Response:
-    """Results best first: exact > acronym > synonym > prefix > fuzzy; each says how it matched."""
+    """Results best first, each saying how it matched (`match_type`): `exact` (the preferred
+    label), `acronym`, `synonym` (an alternative label or a recorded misspelling), `prefix`
+    (a label starting with the text), `fuzzy` (a close spelling or word form), `definition`
+    (found through its definitions, scope notes or examples) or `semantic` (close in meaning,
+    by concept vectors). Exact and acronym matches come first; when no label answers
+    confidently, definition and semantic matches are fused with the label ones by rank."""
     filters = {"community": community, "collection": collection, "lang": lang}
     hits = vocabulary.search(q, limit=limit, include_deprecated=include_deprecated, **filters)
     fmt = choose_format(request, SEARCH_OFFERS, "json", format)

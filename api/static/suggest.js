@@ -5,7 +5,7 @@
   "use strict";
   var DELAY_MS = 120;
   var LIMIT = 8;
-  var MATCHES = { exact: "exact", acronym: "acronym", synonym: "synonym", prefix: "starts with", fuzzy: "close spelling" };
+  var MATCHES = { exact: "exact", acronym: "acronym", synonym: "synonym", prefix: "starts with", fuzzy: "close spelling", definition: "in its definition", semantic: "similar meaning" };
 
   function setUp(input, n) {
     var combo = input.parentElement;

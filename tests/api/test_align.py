@@ -74,7 +74,10 @@ def test_duplicates_and_bad_rows_are_noted_per_row(client: TestClient) -> None:
     ("body", "content_type", "status"),
     [
         (b"", "text/plain", 400),
-        (b"\x00\x01\x02binary", "text/plain", 400),
+        (b"\x00\x01\x02binary", "text/plain", 422),
+        (b"\x07bell\n", "text/plain", 422),
+        (b'{"terms": ["a\\ud800b"]}', "application/json", 422),
+        (b'{"terms": ["a\\u0000b"]}', "application/json", 422),
         (b"caf\xe9 au lait\n", "text/plain", 400),
         (b'{"terms": "recall"}', "application/json", 400),
         (b'{"terms": [1, 2]}', "application/json", 400),

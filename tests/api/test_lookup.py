@@ -93,3 +93,29 @@ def test_lookup_shows_other_senses_of_a_word(lifecycle_client: TestClient) -> No
     # "CT scanning" is a deprecated concept's preferred label, so it is listed, not hidden
     text = lifecycle_client.get("/lookup/CT scanning").text
     assert "CT scanning" in text
+
+
+@pytest.mark.parametrize(
+    ("path", "first_line"),
+    [
+        ("/lookup/reccal", "reccal → sensitivity"),
+        ("/lookup/recall", "recall → sensitivity"),
+        ("/lookup/MHRA", "MHRA — Medicines and Healthcare products Regulatory Agency"),
+    ],
+)
+def test_the_first_line_keeps_the_word_the_user_typed(
+    client: TestClient, path: str, first_line: str
+) -> None:
+    assert client.get(path).text.splitlines()[0] == first_line
+
+
+def test_json_lookup_says_what_was_typed_and_what_it_matched(client: TestClient) -> None:
+    body = client.get("/lookup/reccal?format=json").json()
+    assert (body["query"], body["results"][0]["heading"]) == ("reccal", "reccal → sensitivity")
+
+
+@pytest.mark.parametrize("path", ["/search?q=a%00b", "/search?q=a%1Bb", "/suggest?q=bell%07"])
+def test_control_characters_and_broken_unicode_in_a_query_answer_422(
+    client: TestClient, path: str
+) -> None:
+    assert client.get(path).status_code == 422

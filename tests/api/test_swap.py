@@ -45,7 +45,7 @@ CACHED = [
     ("/terms/ct?format=html", OLD_DEFINITION, NEW_DEFINITION),
     ("/lookup/computed%20tomography", OLD_DEFINITION, NEW_DEFINITION),
     ("/lookup/computed%20tomography?format=json", OLD_DEFINITION, NEW_DEFINITION),
-    ("/search?q=tumour%20extent", '"results":[]', "tumour extent"),
+    ("/search?q=tumour%20extent", '"match_type":"definition"', '"matched":"tumour extent"'),
     ("/suggest?q=tumour%20si", '"label":"tumour size"', '"query":"tumour si"'),
     ("/embed/ct", OLD_DEFINITION, NEW_DEFINITION),
     ("/define?term=CT", OLD_DEFINITION, NEW_DEFINITION),

@@ -167,3 +167,17 @@ def test_serve_builds_the_store_and_answers_lookups(tmp_path: Path) -> None:
             body = response.read().decode()
         assert body.splitlines()[0] == "MHRA — Medicines and Healthcare products Regulatory Agency"
         assert db.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("terms.json", '{"terms": ["a\\ud800b"]}'), ("terms.txt", "recall\nbell\x07\n")],
+)
+def test_align_refuses_broken_text_with_a_message_not_a_traceback(
+    db: Path, tmp_path: Path, name: str, content: str
+) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    result = vocab("align", str(tmp_path / name), *store_args(db))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "Term" in result.stderr

@@ -65,6 +65,14 @@ def test_different_words_keep_different_keys(a: str, b: str) -> None:
     assert normalise_label(a) != normalise_label(b)
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("κ", "κ"), ("Cohen's κ", "cohen κ"), ("ε-greedy", "ε greedy"), ("Σ", "σ"), ("β₂", "β2")],
+)
+def test_letters_of_any_script_are_kept(text: str, key: str) -> None:
+    assert normalise_label(text) == key
+
+
 @given(st.text(max_size=60))
 def test_normalising_twice_changes_nothing(text: str) -> None:
     once = normalise_label(text)
@@ -76,11 +84,14 @@ def test_case_does_not_matter(text: str) -> None:
     assert normalise_label(text.upper()) == normalise_label(text.lower()) or not text.isascii()
 
 
-def test_clean_query_strips_control_characters() -> None:
-    assert clean_query("\x1b[2JMHRA\x07") == "[2JMHRA"
+def test_clean_query_folds_tabs_and_line_breaks_into_spaces() -> None:
+    assert clean_query(" MHRA\t\r\n tool ") == "MHRA tool"
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "a" * 201, "\ud800"])
+@pytest.mark.parametrize(
+    "bad",
+    ["", "   ", "\x00\x01", "a" * 201, "\ud800", "a\udc80b", "\x1b[2JMHRA", "bell\x07", "\x9b31m"],
+)
 def test_clean_query_rejects_empty_long_or_invalid_text(bad: str) -> None:
     with pytest.raises(InvalidInput):
         clean_query(bad)

@@ -12,7 +12,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from vocab.model import Collection, Concept, Scheme, Snapshot
-from vocab.store.rows import ConceptRef, LabelRow, StoredConcept, WordCount
+from vocab.store.rows import (
+    ConceptRef,
+    ConceptVectors,
+    LabelRow,
+    StoredConcept,
+    VectorIndex,
+    WordCount,
+)
 
 
 class ReadStore(Protocol):
@@ -77,6 +84,25 @@ class ReadStore(Protocol):
 
     def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
         """Return every label of every (active) concept, grouped by concept, in kind order."""
+        ...
+
+    def labels_of_concepts(self, concepts: Sequence[int]) -> list[LabelRow]:
+        """Return every label of the given concepts (by store key), in kind order."""
+        ...
+
+    # --- meaning: concept texts and vectors ---------------------------------------------
+
+    def text_matches(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Return up to `limit` (concept key, relevance > 0), best first, for concepts whose
+        labels, definitions, scope notes or examples hold any of `words` (stemmed, bm25)."""
+        ...
+
+    def vector_index(self) -> VectorIndex | None:
+        """Return the sign codes of every concept's vectors, or None if the store has none."""
+        ...
+
+    def concept_vectors(self, concepts: Sequence[int]) -> list[ConceptVectors]:
+        """Return the stored vectors of the given concepts (by store key)."""
         ...
 
     # --- schemes and collections --------------------------------------------------------

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from vocab.model import Concept, LabelKind, Status
 
@@ -73,3 +74,22 @@ class WordCount:
     word: str
     labels: int
     visible: int
+
+
+@dataclass(frozen=True, slots=True)
+class VectorIndex:
+    """The sign bits of every concept's vectors (row i: concept number i + 1), for a fast scan."""
+
+    model: str  # the embedding model the vectors came from
+    dim: int
+    parts: tuple[str, ...]  # what each vector of a concept embeds, in order ("labels", ...)
+    codes: Any  # numpy uint8 array (concepts, len(parts) * dim / 8)
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptVectors:
+    """One concept's vectors: int8 values (parts * dim) and a float32 scale per part."""
+
+    concept: int
+    values: bytes
+    scales: bytes

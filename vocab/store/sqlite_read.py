@@ -18,7 +18,15 @@ import orjson
 from vocab.codec import collection_from_dict, concept_from_dict, scheme_from_dict
 from vocab.errors import StoreError
 from vocab.model import Collection, Concept, Scheme, Snapshot, Status
-from vocab.store.rows import ConceptRef, LabelRow, StoredConcept, WordCount
+from vocab.store import sqlite_meaning
+from vocab.store.rows import (
+    ConceptRef,
+    ConceptVectors,
+    LabelRow,
+    StoredConcept,
+    VectorIndex,
+    WordCount,
+)
 from vocab.store.sqlite_schema import KINDS_BY_CODE, SCHEMA_VERSION, decode_usage
 
 _LABEL_SELECT = (
@@ -152,6 +160,27 @@ class SQLiteStore:
         where = "WHERE c.status = 'active' " if active_only else ""
         rows = self._conn().execute(_LABEL_SELECT + where + "ORDER BY l.concept, l.kind")
         return [_label_row(r) for r in rows]
+
+    def labels_of_concepts(self, concepts: Sequence[int]) -> list[LabelRow]:
+        if not concepts:
+            return []
+        marks = ",".join("?" * len(concepts))
+        rows = self._conn().execute(
+            _LABEL_SELECT + f"WHERE l.concept IN ({marks}) ORDER BY l.concept, l.kind",
+            tuple(concepts),
+        )
+        return [_label_row(r) for r in rows]
+
+    # --- meaning: concept texts and vectors (layout in sqlite_meaning) -------------------
+
+    def text_matches(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        return sqlite_meaning.text_matches(self._conn(), words, limit)
+
+    def vector_index(self) -> VectorIndex | None:
+        return sqlite_meaning.read_vector_index(self._conn(), self.meta)
+
+    def concept_vectors(self, concepts: Sequence[int]) -> list[ConceptVectors]:
+        return sqlite_meaning.read_vectors(self._conn(), concepts)
 
     # --- schemes and collections ------------------------------------------------------
 

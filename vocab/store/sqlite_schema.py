@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from vocab.model import LabelKind
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"  # 5: meaning tables (texts_fts, vectors, vector_codes)
 KIND_CODES: dict[LabelKind, int] = {
     LabelKind.PREF: 0,
     LabelKind.ACRONYM: 1,

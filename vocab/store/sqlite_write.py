@@ -24,6 +24,12 @@ from vocab.codec import collection_to_dict, concept_to_dict, scheme_to_dict
 from vocab.errors import StoreError
 from vocab.model import Concept, LabelKind, Snapshot
 from vocab.normalize import normalise_label
+from vocab.store.sqlite_meaning import (
+    MEANING_INDEXES,
+    MEANING_SCHEMA,
+    text_rows,
+    write_vectors,
+)
 from vocab.store.sqlite_schema import (
     CONCEPT_INDEXES,
     KIND_CODES,
@@ -93,7 +99,7 @@ def _write(
     meta: dict[str, str],
     progress: Progress | None,
 ) -> None:
-    for statement in SCHEMA.split(";"):
+    for statement in [*SCHEMA.split(";"), *MEANING_SCHEMA]:
         if statement.strip():
             conn.execute(statement)  # not executescript(): it would COMMIT the open transaction
     total = len(snapshot.concepts)
@@ -117,15 +123,23 @@ def _write(
     # SQLite indexes the labels, without holding the GIL, while this thread serialises the
     # concepts (0.6 s less at 100k concepts on two cores); nothing else uses `conn` meanwhile.
     digest = hashlib.sha256()
-    with _in_background(conn, LABEL_INDEXES):
+    texts = text_rows(snapshot.concepts)
+    index_texts = "INSERT INTO texts_fts (rowid, labels, definitions, notes) VALUES (?,?,?,?)"
+    with _in_background(
+        conn, (*LABEL_INDEXES, *MEANING_INDEXES), lambda: conn.executemany(index_texts, texts)
+    ):
         concept_rows = _concept_rows(snapshot, normalise, digest, progress)
         words = _word_counts(label_rows)
+        if progress:
+            progress("concept vectors", 0, 1)
+        vectors = write_vectors(texts)
     if progress:
         progress("search index", 1, 1)
     conn.executemany("INSERT INTO concepts VALUES (?,?,?,?,?,?,?,?,?)", concept_rows)
     for statement in CONCEPT_INDEXES:
         conn.execute(statement)
     conn.executemany("INSERT INTO words VALUES (?, ?, ?)", words)
+    embedding_meta = vectors(conn)
     for n, collection in enumerate(snapshot.collections, start=1):
         conn.execute(
             "INSERT INTO collections VALUES (?,?,?,?)",
@@ -153,6 +167,7 @@ def _write(
                 "digest": digest.hexdigest()[:20],
                 "concepts": str(total),
                 "labels": str(len(label_rows)),
+                **embedding_meta,
             }.items()
         ]
     )
@@ -161,8 +176,11 @@ def _write(
 
 
 @contextmanager
-def _in_background(conn: sqlite3.Connection, statements: tuple[str, ...]) -> Iterator[None]:
-    """Run `statements` on `conn` in a thread while the body runs; wait for them at the end.
+def _in_background(
+    conn: sqlite3.Connection, statements: tuple[str, ...], *more: Callable[[], object]
+) -> Iterator[None]:
+    """Run `statements` on `conn`, then `more`, in a thread while the body runs; wait for them
+    at the end. The body must not use `conn`.
 
     Raises the statements' error, unless the body raised its own.
     """
@@ -172,6 +190,8 @@ def _in_background(conn: sqlite3.Connection, statements: tuple[str, ...]) -> Ite
         try:
             for statement in statements:
                 conn.execute(statement)
+            for step in more:
+                step()
         except BaseException as exc:  # handed to the building thread below
             errors.append(exc)
 

@@ -1,0 +1,88 @@
+"""Search by definition and by meaning, on a tiny vocabulary with definitions and notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, build_vocabulary
+from vocab.meaning import fuse
+from vocab.model import MatchType
+from vocab.vocabulary import Vocabulary
+
+
+@pytest.fixture(scope="module")
+def meaning(tmp_path_factory: pytest.TempPathFactory) -> Vocabulary:
+    return build_vocabulary(FIXTURES / "meaning.ttl", tmp_path_factory.mktemp("m") / "v.db")
+
+
+def first(vocabulary: Vocabulary, query: str) -> tuple[str, MatchType]:
+    hits = vocabulary.search(query, limit=3)
+    assert hits, query
+    return hits[0].row.id, hits[0].match_type
+
+
+@pytest.mark.parametrize(
+    ("query", "concept"),
+    [
+        ("share of sick people the test picks up", "sens"),
+        ("scan with a big magnet and radio waves", "mri"),
+        ("the AI confidently makes things up", "hall"),
+        ("learns the training examples too closely", "over"),
+        ("outlining the shape of an organ", "seg"),
+        ("taking names out of patient records", "deid"),
+    ],
+)
+def test_a_question_in_plain_words_finds_the_concept_it_describes(
+    meaning: Vocabulary, query: str, concept: str
+) -> None:
+    assert first(meaning, query)[0] == concept
+
+
+@pytest.mark.parametrize(
+    ("query", "match_type"),
+    [("sensitivity", MatchType.EXACT), ("MRI", MatchType.ACRONYM), ("recall", MatchType.SYNONYM)],
+)
+def test_label_matches_stay_first_and_say_so(
+    meaning: Vocabulary, query: str, match_type: MatchType
+) -> None:
+    assert first(meaning, query)[1] is match_type
+
+
+def test_a_word_found_only_in_a_definition_is_a_definition_match(meaning: Vocabulary) -> None:
+    assert first(meaning, "radio-frequency pulses") == ("mri", MatchType.DEFINITION)
+
+
+def test_a_scope_note_is_searched_too(meaning: Vocabulary) -> None:
+    assert first(meaning, "structures added that are not in the patient")[0] == "hall"
+
+
+def test_meaning_hits_score_below_label_matches(meaning: Vocabulary) -> None:
+    hits = meaning.search("scan with a big magnet", limit=5)
+    assert hits[0].match_type in (MatchType.DEFINITION, MatchType.SEMANTIC)
+    assert 0 < hits[0].score < 0.9
+
+
+@pytest.mark.parametrize("query", ["qzxvwp", "blorft snazzle", "zzyzx qqq"])
+def test_made_up_words_find_nothing(meaning: Vocabulary, query: str) -> None:
+    assert meaning.search(query) == []
+
+
+def test_deprecated_concepts_are_left_out_of_meaning_hits(meaning: Vocabulary) -> None:
+    ids = [h.row.id for h in meaning.search("the area around a strong magnet", limit=10)]
+    assert "retired" not in ids
+
+
+def test_fusion_rewards_concepts_ranked_high_by_several_stages() -> None:
+    fused = fuse([[1, 2, 3], [2, 1], [2]], weights=[1.0, 1.0, 1.0], k=1.0)
+    assert [concept for concept, _ in fused] == [2, 1, 3]
+
+
+def test_the_store_holds_a_vector_and_a_text_row_per_concept(
+    meaning: Vocabulary, tmp_path: Path
+) -> None:
+    index = meaning.store.vector_index()
+    assert index is not None
+    assert index.codes.shape == (meaning.store.count(), len(index.parts) * index.dim // 8)
+    assert meaning.store.text_matches(["magnet"], 10)

@@ -1,0 +1,144 @@
+"""The snapshot's meaning tables: concept texts for full-text search, and concept vectors.
+
+- `texts_fts`: one row per concept (rowid = concept number), FTS5 with the Porter
+  stemmer over four columns: its labels, its definitions (professional and plain), and
+  its scope notes and examples. Contentless: only the index is kept, ranked with bm25.
+- `vectors`: per concept, one unit vector per part (`VECTOR_PARTS`: its labels, its
+  definitions) as int8 with a float32 scale each;
+- `vector_codes`: the sign bits of every vector, in concept order, in blobs of
+  `CODES_PER_BLOB` concepts: what the semantic stage scans in memory (64 bytes a concept)
+  before it rescores the nearest few with their int8 vectors.
+
+Built after the other tables by `write_meaning_tables`, read by `SQLiteStore`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from vocab.embedding import EmbeddingModel, load_model, quantise
+from vocab.model import Concept, LabelKind, NoteKind
+from vocab.store.rows import ConceptVectors, VectorIndex
+
+MEANING_SCHEMA = (
+    "CREATE VIRTUAL TABLE texts_fts USING fts5(labels, definitions, notes, content='', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TABLE vectors (n INTEGER PRIMARY KEY, vectors BLOB NOT NULL, scales BLOB NOT NULL)",
+    "CREATE TABLE vector_codes (part INTEGER PRIMARY KEY, codes BLOB NOT NULL)",
+)
+MEANING_INDEXES = ("CREATE INDEX labels_concept ON labels(concept)",)  # labels of hits
+TEXT_COLUMNS = ("labels", "definitions", "notes")
+TEXT_WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weight of a match in each column
+VECTOR_PARTS = ("labels", "definitions")
+CODES_PER_BLOB = 16_384
+_NOTE_KINDS = (NoteKind.SCOPE, NoteKind.EXAMPLE)
+
+
+def concept_texts(concept: Concept) -> tuple[str, str, str]:
+    """Return the texts of a concept that meaning search reads: labels, definitions, notes."""
+    labels = " ; ".join(
+        label.text for label in concept.labels if label.kind is not LabelKind.HIDDEN
+    )
+    definitions = " ".join(t.text for t in (*concept.definitions, *concept.plain_definitions))
+    notes = " ".join(n.text for n in concept.notes if n.kind in _NOTE_KINDS)
+    return labels, definitions, notes
+
+
+def text_rows(concepts: Sequence[Concept]) -> list[tuple[int, str, str, str]]:
+    """Return one `texts_fts` row per concept: concept number, labels, definitions, notes."""
+    return [(n, *concept_texts(c)) for n, c in enumerate(concepts, start=1)]
+
+
+def write_vectors(
+    rows: list[tuple[int, str, str, str]], model: EmbeddingModel | None = None
+) -> Callable[[sqlite3.Connection], dict[str, str]]:
+    """Embed each concept's parts (the slow step, no database needed) and return a function
+    that stores the vectors and codes and returns the meta entries to record.
+
+    Raises EmbeddingError if the model cannot be loaded.
+    """
+    model = model or load_model()
+    parts = [model.embed([str(row[1 + i]) for row in rows]) for i in range(len(VECTOR_PARTS))]
+    quantised = [quantise(vectors) for vectors in parts]
+    ints = np.concatenate([q for q, _ in quantised], axis=1)  # (concepts, parts * dim)
+    scales = np.stack([s for _, s in quantised], axis=1).astype(np.float32)
+    codes = np.packbits(np.concatenate(parts, axis=1) > 0, axis=1)
+    name, dim = model.name, model.dim
+
+    def write(conn: sqlite3.Connection) -> dict[str, str]:
+        _insert(conn, [row[0] for row in rows], ints, scales, codes)
+        return {
+            "embedding_model": name,
+            "embedding_dim": str(dim),
+            "embedding_parts": ",".join(VECTOR_PARTS),
+        }
+
+    return write
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    concepts: list[int],
+    ints: np.ndarray[Any, Any],
+    scales: np.ndarray[Any, Any],
+    codes: np.ndarray[Any, Any],
+) -> None:
+    conn.executemany(
+        "INSERT INTO vectors VALUES (?, ?, ?)",
+        zip(concepts, (v.tobytes() for v in ints), (s.tobytes() for s in scales), strict=True),
+    )
+    conn.executemany(
+        "INSERT INTO vector_codes VALUES (?, ?)",
+        (
+            (i // CODES_PER_BLOB, codes[i : i + CODES_PER_BLOB].tobytes())
+            for i in range(0, len(codes), CODES_PER_BLOB)
+        ),
+    )
+
+
+def fts_query(words: Iterable[str]) -> str:
+    """Return an FTS5 expression matching any of `words` (each quoted: no syntax gets through)."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w)
+
+
+def text_matches(
+    conn: sqlite3.Connection, words: Sequence[str], limit: int
+) -> list[tuple[int, float]]:
+    """Return (concept number, bm25 relevance > 0) for concepts whose texts hold any word."""
+    expression = fts_query(words)
+    if not expression:
+        return []
+    weights = ", ".join(str(w) for w in TEXT_WEIGHTS)
+    rows = conn.execute(
+        f"SELECT rowid, -bm25(texts_fts, {weights}) AS score FROM texts_fts "
+        "WHERE texts_fts MATCH ? ORDER BY score DESC LIMIT ?",
+        (expression, limit),
+    )
+    return [(int(n), float(score)) for n, score in rows]
+
+
+def read_vector_index(conn: sqlite3.Connection, meta: dict[str, str]) -> VectorIndex | None:
+    """Return the sign codes of every concept's vectors, or None if the store has none."""
+    if "embedding_model" not in meta:
+        return None
+    blobs = conn.execute("SELECT codes FROM vector_codes ORDER BY part").fetchall()
+    parts = tuple(meta["embedding_parts"].split(","))
+    dim = int(meta["embedding_dim"])
+    width = len(parts) * dim // 8
+    codes = np.frombuffer(b"".join(b for (b,) in blobs), dtype=np.uint8).reshape(-1, width)
+    return VectorIndex(meta["embedding_model"], dim, parts, codes)
+
+
+def read_vectors(conn: sqlite3.Connection, concepts: Sequence[int]) -> list[ConceptVectors]:
+    """Return the int8 vectors and scales of the given concept numbers that have them."""
+    if not concepts:
+        return []
+    marks = ",".join("?" * len(concepts))
+    rows = conn.execute(
+        f"SELECT n, vectors, scales FROM vectors WHERE n IN ({marks})", tuple(concepts)
+    )
+    return [ConceptVectors(int(n), vectors, scales) for n, vectors, scales in rows]
