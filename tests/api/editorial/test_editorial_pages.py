@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -88,12 +89,14 @@ def test_a_label_change_goes_from_the_term_page_to_approval(both: Desk) -> None:
     assert pages.editorial.store.head_concept("t0001").version == 2
 
 
-def test_a_suggestion_from_a_search_without_results_becomes_a_proposal(both: Desk) -> None:
+@pytest.mark.parametrize("query", ["qwxzv", "negative predictive value"])
+def test_every_search_page_offers_to_suggest_the_term(lite: Desk, query: str) -> None:
+    page = lite.client.get("/search", params={"q": query}, headers={"Accept": "text/html"}).text
+    assert f"/editorial/suggest?label={quote(query, safe='')}" in page
+
+
+def test_a_suggestion_from_a_search_becomes_a_proposal(both: Desk) -> None:
     pages = both
-    search = pages.client.get(
-        "/search?q=negative%20predictive%20value", headers={"Accept": "text/html"}
-    ).text
-    assert "/editorial/suggest?label=negative%20predictive%20value" in search
     pat = browser(pages, "pat")
     answer = post(pat, "/editorial/suggest", pref_label="negative predictive value", usage=["clinical"],
                   acronyms="NPV", definition="The share of negative results that are real negatives.",
