@@ -7,10 +7,11 @@ of their own. Routes reach it through `EditorialDep`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from api.editorial.offload import WriteWorker
 from api.editorial.webhooks import WebhookSender
 from vocab.config import Settings
 from vocab.editorial.accounts import Accounts
@@ -33,7 +34,14 @@ class Editorial:
     workflow: Workflow
     accounts: Accounts
     notifier: Notifier = field(default_factory=NoNotifier)
+    writer: WriteWorker | None = None
     names: dict[int, str] = field(default_factory=dict)
+
+    def write(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Run a workflow step that writes: in the worker process if there is one, else here."""
+        if self.writer is not None:
+            return self.writer.run(method, *args, **kwargs)
+        return getattr(self.workflow, method)(*args, **kwargs)
 
     def name(self, account_id: int | None) -> str | None:
         """Return an account's public name (cached: names never change)."""
@@ -53,6 +61,8 @@ class Editorial:
         return proposal
 
     def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
         if isinstance(self.notifier, WebhookSender):
             self.notifier.close()
         self.store.close()
@@ -62,6 +72,7 @@ def make_editorial(
     store: EditorialStore,
     *,
     notifier: Notifier | None = None,
+    writer: WriteWorker | None = None,
     login_limiter: RateLimiter | None = None,
     key_limiter: RateLimiter | None = None,
 ) -> Editorial:
@@ -71,7 +82,7 @@ def make_editorial(
         login_limiter=login_limiter,
         key_limiter=key_limiter or RateLimiter(limit=KEY_LIMIT_PER_MINUTE, window_s=60),
     )
-    return Editorial(store, Workflow(store), accounts, notifier or NoNotifier())
+    return Editorial(store, Workflow(store), accounts, notifier or NoNotifier(), writer)
 
 
 def open_editorial(settings: Settings) -> Editorial | None:
@@ -83,7 +94,8 @@ def open_editorial(settings: Settings) -> Editorial | None:
         if settings.webhook_urls
         else None
     )
-    return make_editorial(SqlEditorialStore.open(settings.editorial_db), notifier=notifier)
+    store = SqlEditorialStore.open(settings.editorial_db)  # migrates before the worker opens it
+    return make_editorial(store, notifier=notifier, writer=WriteWorker(settings.editorial_db))
 
 
 async def get_editorial(request: Request) -> Editorial:

@@ -83,7 +83,8 @@ def propose(
     body: ProposalIn, editorial: EditorialDep, actor: ProgramDep, base: BaseDep
 ) -> dict[str, Any]:
     """A new proposal (a draft, or submitted with `submit: true`), with the quality gate's findings."""
-    p = editorial.workflow.propose(
+    p = editorial.write(
+        "propose",
         actor, body.kind, body.fields.model_dump(exclude_none=True, exclude_unset=True),
         concept_id=body.concept_id, base_version=body.base_version, title=body.title,
         reason=body.reason, submit=body.submit,
@@ -106,7 +107,7 @@ def _step(name: str, summary: str, doc: str) -> None:
     def step(
         proposal_id: ProposalId, editorial: EditorialDep, actor: ProgramDep, base: BaseDep
     ) -> dict[str, Any]:
-        p = getattr(editorial.workflow, name)(actor, proposal_id)
+        p = editorial.write(name, actor, proposal_id)
         return proposal_detail_json(editorial, editorial.announce(p, actor, base), base)
 
     step.__doc__ = doc
@@ -130,7 +131,7 @@ def approve(
 ) -> dict[str, Any]:
     """Approve a proposal in review: four eyes, reviewer scope, another community for labels;
     the change then waits for the next release."""
-    p = editorial.workflow.approve(actor, proposal_id, body.comment)
+    p = editorial.write("approve", actor, proposal_id, body.comment)
     return proposal_detail_json(editorial, editorial.announce(p, actor, base), base)
 
 
@@ -144,7 +145,7 @@ def reject(
     base: BaseDep,
 ) -> dict[str, Any]:
     """Reject a proposal in review, saying why."""
-    p = editorial.workflow.reject(actor, proposal_id, body.comment)
+    p = editorial.write("reject", actor, proposal_id, body.comment)
     return proposal_detail_json(editorial, editorial.announce(p, actor, base), base)
 
 
@@ -154,7 +155,7 @@ def comment(
     proposal_id: ProposalId, body: CommentIn, editorial: EditorialDep, actor: ProgramDep
 ) -> dict[str, Any]:
     """Add a comment to a proposal you can see."""
-    return comment_json(editorial, editorial.workflow.comment(actor, proposal_id, body.text))
+    return comment_json(editorial, editorial.write("comment", actor, proposal_id, body.text))
 
 
 @router.get("/concepts/{concept_id}", summary="A concept as editors see it, with its version",

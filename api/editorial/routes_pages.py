@@ -165,13 +165,12 @@ def _act(
             raise InvalidInput(
                 f"Unknown action '{action[:20]}'; use one of: {', '.join(REVIEW_ACTIONS)}."
             )
-        wf = editorial.workflow
         if action == "comment":
-            wf.comment(actor, proposal_id, comment)
+            editorial.write("comment", actor, proposal_id, comment)
         elif action in ("approve", "reject"):
-            editorial.announce(getattr(wf, action)(actor, proposal_id, comment), actor, base)
+            editorial.announce(editorial.write(action, actor, proposal_id, comment), actor, base)
         else:
-            editorial.announce(getattr(wf, action)(actor, proposal_id), actor, base)
+            editorial.announce(editorial.write(action, actor, proposal_id), actor, base)
     except VocabError as exc:
         return _review(request, editorial, actor, proposal_id, status_of(exc), exc.message)
     return _after_post(f"/editorial/review/{proposal_id}")
@@ -218,7 +217,8 @@ def _propose(
             raise InvalidInput("Choose what to change.")
         head = editorial.store.head_concept(concept_id)
         fields = page_forms.edit_fields(kind, form, concept_fields(head.concept, head.collections))
-        p = editorial.workflow.propose(
+        p = editorial.write(
+            "propose",
             actor, kind, fields, concept_id=concept_id, base_version=_int(form.get("base_version")),
             title=form.get("title"), reason=form.get("reason"), submit=bool(form.get("submit")),
         )  # fmt: skip
@@ -249,7 +249,8 @@ async def suggest(request: Request, editorial: EditorialDep, base: BaseDep) -> R
 def _suggest(request: Request, editorial: Editorial, base: str, form: Form) -> Response:
     actor = form_writer(request, editorial, form)
     try:
-        p = editorial.workflow.propose(
+        p = editorial.write(
+            "propose",
             actor, ProposalKind.ADD_CONCEPT, page_forms.new_concept_fields(form),
             title=form.get("title"), reason=form.get("reason"), submit=bool(form.get("submit")),
         )  # fmt: skip

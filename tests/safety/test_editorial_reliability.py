@@ -84,8 +84,9 @@ def digest(path: Path) -> str:
 
 def check_consistent(path: Path) -> None:
     """The SQLite store after a crash: intact, and every record agreeing with the others."""
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(path, isolation_level=None) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        db.execute("BEGIN")  # one consistent view, even if a writer is still finishing
         heads = dict(db.execute("SELECT id, version FROM concepts"))
         latest = dict(
             db.execute("SELECT concept_id, max(version) FROM concept_versions GROUP BY concept_id")
@@ -150,7 +151,10 @@ def test_kill_9_during_writes_leaves_the_store_consistent_and_the_release_intact
         stop = threading.Event()
         thread = threading.Thread(target=writer, args=(site, keys, stop, seen))
         thread.start()
-        time.sleep(random.Random(round_).uniform(0.5, 2.0))
+        deadline = time.monotonic() + 60
+        while not seen and time.monotonic() < deadline:  # the write worker has started
+            time.sleep(0.05)
+        time.sleep(random.Random(round_).uniform(0.1, 1.5))
         site.process.kill()  # SIGKILL: no shutdown, no cleanup
         site.process.wait(timeout=10)
         stop.set()
