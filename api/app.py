@@ -11,19 +11,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from starlette.staticfiles import StaticFiles
 
-from api import errors
+from api import errors, openapi
 from api.editorial import install as install_editorial
 from api.editorial.context import Editorial
+from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
-from api.negotiation import LOOKUP_REPRESENTATIONS
-from api.routes import align, annotate, embed, export, pages, search, terms
+from api.routes import align, annotate, docs, embed, export, pages, scheme, search, sparql, terms
+from api.sparql import SparqlEndpoint
 from api.state import Serving
 from api.templating import make_templates
 from vocab.vocabulary import Vocabulary
@@ -69,25 +68,26 @@ def create_app(
     service is read-only and has no route that changes state.
     """
     base = (base or vocabulary.base).rstrip("/")
-    scheme = vocabulary.scheme
     serving = Serving(vocabulary, base, make_templates())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         serving.workers.close()
+        api.state.sparql.close()
         if editorial is not None:
             editorial.close()
 
     api = FastAPI(
         lifespan=lifespan,
-        title=scheme.title(),
-        version=scheme.version or vocabulary.digest[:8],
+        title=vocabulary.scheme.title(),
+        version=vocabulary.scheme.version or vocabulary.digest[:8],
         description="A SKOS terminology service for AI in clinical imaging and radiotherapy.",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     api.state.serving = serving
+    api.state.sparql = SparqlEndpoint()
     errors.install(api)
     for router in (
         pages.router,
@@ -97,56 +97,15 @@ def create_app(
         align.router,
         embed.router,
         annotate.router,
+        fhir.router,
+        scheme.router,
+        sparql.router,
+        docs.router,
     ):
         api.include_router(router)
     if editorial is not None:
         install_editorial(api, editorial)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
-    api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
+    api.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
+    api.openapi = lambda: openapi.build(api)  # type: ignore[method-assign]
     return Service(serving, api)
-
-
-def _openapi(api: FastAPI) -> dict[str, Any]:
-    """The generated schema, plus `/lookup/{text}`, which a bare ASGI handler serves."""
-    if api.openapi_schema:
-        return api.openapi_schema
-    schema = get_openapi(
-        title=api.title, version=api.version, description=api.description, routes=api.routes
-    )
-    schema["paths"]["/lookup/{text}"] = {
-        "get": {
-            "tags": ["lookup"],
-            "summary": "Exact lookup by acronym or label, in tiers",
-            "description": (
-                "Any case, accent or spelling variant. Plain text for curl (first line "
-                "`ACRONYM — Preferred label`), JSON for `Accept: application/json`, a redirect "
-                "to the concept page for browsers. Ambiguous text answers every sense; no match "
-                "is a 404 listing the nearest terms."
-            ),
-            "parameters": [
-                {
-                    "name": "text",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "maxLength": 200},
-                },
-                {
-                    "name": "format",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "string", "enum": list(LOOKUP_REPRESENTATIONS)},
-                },
-            ],
-            "responses": {
-                "200": {
-                    "description": "One or more senses",
-                    "content": {m: {} for m in LOOKUP_REPRESENTATIONS.values()},
-                },
-                "303": {"description": "Browsers are sent to the concept or search page"},
-                "404": {"description": "No match; the body lists the nearest terms"},
-                "422": {"description": "Empty, over-long or invalid text"},
-            },
-        }
-    }
-    api.openapi_schema = schema
-    return schema

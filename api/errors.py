@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, Response
 
+from api import openapi
+from api.fhir import outcome as fhir_outcome
 from api.negotiation import choose
 from api.templating import render
 from vocab.errors import (
@@ -62,7 +64,12 @@ def error_response(
     headers: dict[str, str] | None = None,
     request: Request | None = None,
 ) -> Response:
-    """A JSON error body, or an HTML page when a browser asked (Accept prefers text/html)."""
+    """A JSON error body, or an HTML page when a browser asked (Accept prefers text/html).
+
+    Under /fhir/ every error is an OperationOutcome, whatever was asked.
+    """
+    if request is not None and request.url.path.startswith(fhir_outcome.PREFIX):
+        return fhir_outcome.outcome_response(status, message, headers)
     if request is not None and _wants_html(request):
         page = render(
             request.app.state.serving.templates,
@@ -106,12 +113,12 @@ def install(app: FastAPI) -> None:
             405: f"{request.method} is not allowed on {request.url.path[:200]}.",
         }
         message = messages.get(exc.status_code, str(exc.detail))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # every method of the path, not only the route that matched
+            allowed = openapi.allowed_methods(request.app, request.url.path)
+            headers = {**(headers or {}), **({"Allow": allowed} if allowed else {})}
         return error_response(
-            exc.status_code,
-            "http_error",
-            message,
-            headers=getattr(exc, "headers", None),
-            request=request,
+            exc.status_code, "http_error", message, headers=headers, request=request
         )
 
     @app.exception_handler(Exception)

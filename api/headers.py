@@ -5,7 +5,8 @@ header list) that adds to every response:
 
 - `X-Content-Type-Options: nosniff` and a referrer policy;
 - on HTML: a strict Content-Security-Policy (scripts and styles only from this origin)
-  and `frame-ancestors 'none'`, except on routes listed in `FRAMEABLE` (the embed snippet);
+  and `frame-ancestors 'none'`, except on routes listed in `FRAMEABLE` (the embed snippet)
+  and on a page that sets its own policy (`/docs`, `/redoc`);
 - on GET/HEAD/OPTIONS: `Access-Control-Allow-Origin: *` without credentials, and the
   exposed headers a widget needs (ETag, Link, Content-Location). Preflight requests for
   public reads are answered here.
@@ -86,7 +87,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 out = list(message.get("headers", [])) + extra
                 content_type = next((v for k, v in out if k == b"content-type"), b"")
-                if content_type.startswith(b"text/html"):
+                own_policy = any(k == b"content-security-policy" for k, _ in out)
+                if content_type.startswith(b"text/html") and not own_policy:
                     out.append(
                         (b"content-security-policy", (FRAMEABLE_CSP if frameable else CSP).encode())
                     )

@@ -1,4 +1,4 @@
-"""HTML pages other than a concept's (home, A-Z, about, collections); health; JSON-LD context."""
+"""HTML pages other than a concept's (home, A-Z, about); health. Collections: api.routes.scheme."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from starlette.responses import HTMLResponse, Response
 from api.deps import VocabularyDep
 from api.respond import represent
 from api.templating import render
-from loaders.skos import ONTOLOGY_DIR
 from vocab.model import LabelKind, NoteKind
 from vocab.vocabulary import Vocabulary
 
@@ -163,12 +162,6 @@ def about(request: Request, vocabulary: VocabularyDep) -> Response:
     return _page(request, vocabulary, "about.html")
 
 
-@router.get("/collections/{collection_id}", response_class=HTMLResponse, include_in_schema=False)
-def collection(collection_id: str, request: Request, vocabulary: VocabularyDep) -> Response:
-    vocabulary.collection(collection_id)  # 404 before any cache or ETag
-    return _page(request, vocabulary, "collection.html", collection_id)
-
-
 @router.get("/health", tags=["service"], summary="Liveness and the release being served")
 async def health(vocabulary: VocabularyDep) -> dict[str, object]:
     return {
@@ -177,11 +170,3 @@ async def health(vocabulary: VocabularyDep) -> dict[str, object]:
         "release": vocabulary.digest,
         "version": vocabulary.scheme.version,
     }
-
-
-@router.get("/context.jsonld", tags=["service"], summary="The JSON-LD context of our exports")
-def context() -> Response:
-    body = (ONTOLOGY_DIR / "context.jsonld").read_bytes()
-    return Response(
-        body, media_type="application/ld+json", headers={"Cache-Control": "public, max-age=86400"}
-    )
