@@ -59,14 +59,30 @@ def queue(
     editorial: EditorialDep,
     actor: ReaderDep,
     base: BaseDep,
-    state: Annotated[list[ProposalState] | None, Query(max_length=6)] = None,
+    state: Annotated[
+        list[ProposalState] | None,
+        Query(
+            max_length=6, description="States to list (repeat); default submitted and in_review."
+        ),
+    ] = None,
     community: Annotated[
         Community | None, Query(description="Labels used by this community.")
     ] = None,
-    collection: Annotated[str | None, Query(max_length=100)] = None,
-    concept: Annotated[str | None, Query(max_length=40)] = None,
-    after: Annotated[int, Query(ge=0, le=2_000_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    collection: Annotated[
+        str | None, Query(max_length=100, description="Changes touching this collection (id).")
+    ] = None,
+    concept: Annotated[
+        str | None, Query(max_length=40, description="Changes to this concept (id).")
+    ] = None,
+    after: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=2_000_000_000,
+            description="List proposals after this id (the last answer's next_after).",
+        ),
+    ] = 0,
+    limit: Annotated[int, Query(ge=1, le=200, description="How many proposals (1-200).")] = 50,
 ) -> dict[str, Any]:
     """Submitted and in-review proposals by default, oldest first; drafts only your own."""
     wanted = QueueFilter(tuple(state or ()), community, collection, concept)
@@ -170,10 +186,10 @@ def concept(concept_id: ConceptId, editorial: EditorialDep, actor: ReaderDep) ->
 
 
 @router.get("/audit", summary="The audit log, as JSON Lines",
-            responses={200: {"content": {"application/x-ndjson": {}}}, **errors(400, 401, 403, 429)})  # fmt: skip
+            responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string", "description": "One JSON audit entry a line."}}}}, **errors(400, 401, 403, 429)})  # fmt: skip
 def audit(editorial: EditorialDep, actor: ProgramDep,
-          after: Annotated[int, Query(ge=0, le=2**62)] = 0,
-          limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> Response:  # fmt: skip
+          after: Annotated[int, Query(ge=0, le=2**62, description="Entries after this sequence number.")] = 0,
+          limit: Annotated[int, Query(ge=1, le=5000, description="How many entries (1-5000).")] = 1000) -> Response:  # fmt: skip
     """Audit entries after sequence number `after`, oldest first (reviewers, release managers, admins)."""
     require_any(actor, AUDIT_READERS)
     entries = editorial.store.audit(after_seq=after, limit=limit)
@@ -185,14 +201,16 @@ HISTORY_OFFERS = (("json", "application/json"), ("ttl", "text/turtle"))
 
 
 @router.get("/concepts/{concept_id}/history", summary="A concept's editorial history",
-            responses={200: {"content": {"application/json": {}, "text/turtle": {}}},
+            responses={200: {"content": {"application/json": {"schema": {"type": "object"}}, "text/turtle": {}}},
                        **errors(400, 401, 404, 429, 503)})  # fmt: skip
 def history(
     request: Request,
     concept_id: ConceptId,
     editorial: EditorialDep,
     base: BaseDep,
-    format: Annotated[str | None, Query(pattern="^(json|ttl)$")] = None,
+    format: Annotated[
+        str | None, Query(pattern="^(json|ttl)$", description="Override Accept: json or ttl.")
+    ] = None,
 ) -> Response:
     """Every version with the proposal, author, reviewer, reason and diff behind it; as JSON,
     or as Turtle (`skos:changeNote` and PROV) for `Accept: text/turtle` or `?format=ttl`."""

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Community
+from api.openapi import errors as house_errors
 from vocab.editorial.model import ProposalKind, ProposalState
 from vocab.model import LabelKind, MatchKind, NoteKind
 
@@ -191,17 +192,17 @@ class AccountOut(BaseModel):
     collections: list[str]
 
 
+CONFLICT = {
+    "description": "The state moved on: a stale base version (`details` holds what changed), "
+    "a decision taken already, a look-alike label",
+    "model": ErrorOut,
+}
+
+
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """Return the OpenAPI `responses` for the given error statuses."""
-    said = {
-        400: "The request could not be read (an API key in the address, for one)",
-        401: "No valid credentials (no, a malformed, unknown or revoked key)",
-        403: "Signed in, but this account may not do this",
-        404: "No such proposal or concept",
-        409: "The state moved on: a stale base version (with what changed), a decision taken already, a look-alike label",
-        413: "The body is too large",
-        422: "The body is invalid, or the quality gate refused the change",
-        429: "Too many attempts; see Retry-After",
-        503: "The editorial store is not set up (`vocab editorial init`)",
-    }
-    return {s: {"model": ErrorOut, "description": said[s]} for s in statuses}
+    """Return the OpenAPI `responses` for the given error statuses (the house `Error` body;
+    409 adds `details`)."""
+    found: dict[int | str, dict[str, Any]] = dict(house_errors(*(s for s in statuses if s != 409)))
+    if 409 in statuses:
+        found[409] = CONFLICT
+    return found

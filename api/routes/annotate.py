@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, Response
 from api.deps import ServingDep, VocabularyDep
 from api.errors import error_response
 from api.negotiation import content_type
+from api.openapi import errors as house_errors
 from api.respond import choose_format
 from api.templating import render, safe_href
 from loaders.annotation_in import KINDS, Document, kind_of, read_document
@@ -148,7 +149,7 @@ def busy() -> Response:
     responses={
         200: {"content": {m: {} for _, m in ANNOTATE_OFFERS}},
         413: {},
-        422: {},
+        **house_errors(422),
         429: {},
     },
 )

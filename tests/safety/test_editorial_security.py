@@ -33,6 +33,18 @@ from vocab.vocabulary import Vocabulary
 PUBLIC_POSTS = {
     "/align": "computes an alignment; stores nothing",
     "/annotate": "annotates the posted text; stores nothing",
+    "/sparql": "a read-only SPARQL query (updates are refused); stores nothing",
+    **{
+        f"/fhir/{operation}": "a read-only FHIR terminology operation (POST carries Parameters)"
+        for operation in (
+            "CodeSystem/$lookup",
+            "CodeSystem/$subsumes",
+            "CodeSystem/$validate-code",
+            "ConceptMap/$translate",
+            "ValueSet/$expand",
+            "ValueSet/$validate-code",
+        )
+    },
 }
 """Non-GET routes open to anyone, each with why it changes no state."""
 SAMPLE = {"proposal_id": "1", "concept_id": "t0001"}
