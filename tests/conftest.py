@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -41,6 +43,21 @@ def finishes_within(cpu_seconds: float) -> Iterator[None]:
     yield
     used = time.process_time() - start
     assert used < cpu_seconds, f"took {used:.2f} s of CPU; the bound is {cpu_seconds} s"
+
+
+def app_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, APIRoute]]:
+    """(full path, route) for every API route of an app, inside included routers too.
+
+    FastAPI includes routers lazily: an included router keeps its own routes and prefix.
+    """
+    found: list[tuple[str, APIRoute]] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append((prefix + route.path, route))
+        elif hasattr(route, "original_router"):
+            inner = route.include_context.prefix
+            found += app_routes(route.original_router.routes, prefix + inner)
+    return found
 
 
 def build_vocabulary(source: Path, db: Path, base: str = BASE) -> Vocabulary:

@@ -61,8 +61,9 @@
       }
     }
 
-    function show(suggestions) {
+    function show(suggestions, query) {
       items = suggestions;
+      list.setAttribute("data-query", query || ""); // which text the list answers
       while (list.firstChild) {
         list.removeChild(list.firstChild);
       }
@@ -119,7 +120,7 @@
         return response.ok ? response.json() : { suggestions: [] };
       }).then(function (data) {
         if (input.value.trim() === text) {
-          show(data.suggestions || []);
+          show(data.suggestions || [], text);
         }
       }).catch(function () { /* aborted or offline: the form still works */ });
     }

@@ -13,12 +13,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from starlette.responses import HTMLResponse
 
-from tests.conftest import BASE
+from tests.conftest import BASE, app_routes
 from vocab.model import COMMUNITIES, Concept, NoteKind
 from vocab.vocabulary import Vocabulary
 
@@ -382,21 +381,10 @@ def _html_paths(client: TestClient) -> list[str]:
     """Every GET route that answers HTML, with its path parameters filled in."""
     fill = {"concept_id": "t0019", "collection_id": "organisations"}
     return [
-        route.path.format(**fill)
-        for route in _routes(client.app.fastapi.routes)  # type: ignore[attr-defined]
+        path.format(**fill)
+        for path, route in app_routes(client.app.fastapi.routes)  # type: ignore[attr-defined]
         if "GET" in route.methods and route.response_class is HTMLResponse
     ] + ["/terms/t0019", "/search?q=ai"]
-
-
-def _routes(routes: list[Any]) -> list[APIRoute]:
-    """The API routes of an app, looking inside included routers (FastAPI includes them lazily)."""
-    found: list[APIRoute] = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append(route)
-        elif hasattr(route, "original_router"):
-            found += _routes(route.original_router.routes)
-    return found
 
 
 def test_route_inventory_finds_the_html_pages(client: TestClient) -> None:

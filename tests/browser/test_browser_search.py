@@ -20,6 +20,8 @@ def test_a_misspelt_query_is_picked_from_the_suggestions_with_the_keyboard(
     page.goto(site.url("/"))
     field = page.locator("#home-q")
     type_slowly(page, "#home-q", "machne lerning")
+    # wait for the list that answers the whole text, not one for a prefix typed on the way
+    page.locator(f'{SUGGESTIONS}[data-query="machne lerning"]').wait_for()
     options = page.locator(f"{SUGGESTIONS} [role=option]")
     options.first.wait_for()
     assert page.locator(SUGGESTIONS).is_visible()
