@@ -17,6 +17,8 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from api import errors, openapi
+from api.editorial import install as install_editorial
+from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
@@ -72,8 +74,14 @@ class Service:
             await self.app(scope, receive, send)
 
 
-def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
-    """Return the ASGI app serving `vocabulary`; concept URIs start with `base`."""
+def create_app(
+    vocabulary: Vocabulary, *, base: str | None = None, editorial: Editorial | None = None
+) -> Service:
+    """Return the ASGI app serving `vocabulary`; concept URIs start with `base`.
+
+    With `editorial`, the editorial routes (/editorial/...) are served too; without, the
+    service is read-only and has no route that changes state.
+    """
     base = (base or vocabulary.base).rstrip("/")
     serving = Serving(vocabulary, base, make_templates())
 
@@ -83,6 +91,8 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
         yield
         serving.workers.close()
         api.state.sparql.close()
+        if editorial is not None:
+            editorial.close()
 
     api = FastAPI(
         lifespan=lifespan,
@@ -109,6 +119,8 @@ def create_app(vocabulary: Vocabulary, *, base: str | None = None) -> Service:
         docs.router,
     ):
         api.include_router(router)
+    if editorial is not None:
+        install_editorial(api, editorial)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
     api.openapi = lambda: openapi.build(api)  # type: ignore[method-assign]

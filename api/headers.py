@@ -48,6 +48,8 @@ CORS: list[tuple[bytes, bytes]] = [
 ]
 PUBLIC_METHODS = {"GET", "HEAD", "OPTIONS"}
 CORS_POST_PATHS: tuple[str, ...] = ("/align", "/annotate")
+PRIVATE_PATHS: tuple[str, ...] = ("/editorial",)
+"""Answers that depend on who asks: never shared across origins (no CORS at all, E14)."""
 
 TERM_CACHE = "public, max-age=3600"
 SEARCH_CACHE = "public, max-age=60"
@@ -55,6 +57,8 @@ EXPORT_CACHE = "public, max-age=3600"
 
 
 def cors_applies(method: str, path: str) -> bool:
+    if path.startswith(PRIVATE_PATHS):
+        return False
     return method in PUBLIC_METHODS or (method == "POST" and path.startswith(CORS_POST_PATHS))
 
 

@@ -6,11 +6,15 @@ uvicorn --factory api.main:app_from_env      (after `vocab build`)
 from __future__ import annotations
 
 from api.app import Service, create_app
+from api.editorial.context import open_editorial
 from vocab.config import settings_from_env
 from vocab.vocabulary import Vocabulary
 
 
 def app_from_env() -> Service:
-    """Return the app for the store and base URI named by VOCAB_DB and VOCAB_BASE_URI."""
+    """Return the app for the stores and base URI named by VOCAB_DB, VOCAB_EDITORIAL_DB
+    (`off`: read-only) and VOCAB_BASE_URI."""
     settings = settings_from_env()
-    return create_app(Vocabulary.open(settings.db), base=settings.base)
+    return create_app(
+        Vocabulary.open(settings.db), base=settings.base, editorial=open_editorial(settings)
+    )

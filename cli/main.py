@@ -1,5 +1,5 @@
 """The `vocab` command line: serve, build, lookup, search, translate, align, annotate, export,
-import, validate, format, glossary.
+import, validate, format, glossary; and the editorial side: editorial init|audit, propose, user.
 
 This package is an edge, like `api/`: it wires the core (`vocab/`) to the formats
 (`loaders/`). Importing the command modules registers their commands on `cli.app.app`.
@@ -11,6 +11,7 @@ import sys
 
 from cli import (  # noqa: F401  (registers commands)
     annotate_commands,
+    editorial_commands,
     query_commands,
     source_commands,
     store_commands,

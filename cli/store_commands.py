@@ -77,10 +77,23 @@ def serve(
         int | None, typer.Option(help="Worker processes [env VOCAB_WORKERS].")
     ] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    editorial_db: Annotated[
+        str | None,
+        typer.Option(
+            "--editorial-db",
+            help="Editorial store (SQLite file or postgresql:// URL; 'off': read-only) [env VOCAB_EDITORIAL_DB].",
+        ),
+    ] = None,
 ) -> None:
     """Start the HTTP service (building the store first if it is missing or stale)."""
     settings = load_settings(
-        host=host, port=port, db=db, source=source, base_uri=base_uri, workers=workers
+        host=host,
+        port=port,
+        db=db,
+        source=source,
+        base_uri=base_uri,
+        workers=workers,
+        editorial_db=editorial_db,
     )
     ensure_store(settings)
     os.environ.update(
@@ -88,6 +101,7 @@ def serve(
             "VOCAB_DB": str(settings.db.resolve()),
             "VOCAB_BASE_URI": settings.base,
             "VOCAB_SOURCE": str(settings.source.resolve()),
+            "VOCAB_EDITORIAL_DB": settings.editorial_db,
         }
     )
     import uvicorn

@@ -109,8 +109,14 @@ class Site:
 
 
 @contextmanager
-def serve(source: Path, workdir: Path) -> Iterator[Site]:
-    """Start `vocab serve` on a free port, building the store in `workdir`; stop it afterwards."""
+def serve(source: Path, workdir: Path, *options: str) -> Iterator[Site]:
+    """Start `vocab serve` on a free port, building the store in `workdir`; stop it afterwards.
+
+    `options` go to `vocab serve` as they are; the editorial store is `workdir/editorial.db`
+    unless they name one (`--editorial-db`).
+    """
+    if "--editorial-db" not in options:
+        options = (*options, "--editorial-db", str(workdir / "editorial.db"))
     port = free_port()
     log = (workdir / "server.log").open("wb")
     process = subprocess.Popen(
@@ -125,6 +131,7 @@ def serve(source: Path, workdir: Path) -> Iterator[Site]:
             str(workdir / "vocab.db"),
             "--source",
             str(source),
+            *options,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -8,6 +8,9 @@
 | VOCAB_SOURCE      | ontology/vocabulary/             | the curated Turtle source (folder) |
 | VOCAB_BASE_URI    | http://{host}:{port}             | base of concept URIs ({base}/terms/{id}) |
 | VOCAB_WORKERS     | 1                                | server worker processes            |
+| VOCAB_EDITORIAL_DB | data/editorial.db               | the editorial store: a SQLite file or a postgresql:// URL; `off` serves read-only |
+| VOCAB_WEBHOOK_URLS | (none)                          | comma-separated addresses told of submitted, decided and released changes |
+| VOCAB_WEBHOOK_SECRET | (none)                        | the HMAC-SHA256 key webhook signatures are made with |
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ class Settings:
     source: Path = ROOT / "ontology" / "vocabulary"
     base_uri: str = ""
     workers: int = 1
+    editorial_db: str = str(ROOT / "data" / "editorial.db")
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
+
+    @property
+    def editorial_enabled(self) -> bool:
+        """Whether the editorial routes are served (VOCAB_EDITORIAL_DB=off serves read-only)."""
+        return self.editorial_db.strip().lower() not in ("", "off", "none")
 
     @property
     def base(self) -> str:
@@ -49,4 +60,9 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         source=Path(env.get("VOCAB_SOURCE", defaults.source)),
         base_uri=env.get("VOCAB_BASE_URI", defaults.base_uri),
         workers=int(env.get("VOCAB_WORKERS", defaults.workers)),
+        editorial_db=env.get("VOCAB_EDITORIAL_DB", defaults.editorial_db),
+        webhook_urls=tuple(
+            u.strip() for u in env.get("VOCAB_WEBHOOK_URLS", "").split(",") if u.strip()
+        ),
+        webhook_secret=env.get("VOCAB_WEBHOOK_SECRET", defaults.webhook_secret),
     )

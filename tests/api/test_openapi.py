@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.editorial.context import make_editorial
 from tests.conftest import BASE, ROOT
+from vocab.editorial.sql_store import SqlEditorialStore
 
 API_MD = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -32,8 +34,11 @@ def documented(markdown: str) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def schema(lifecycle_client: TestClient) -> dict[str, Any]:
-    return lifecycle_client.get("/openapi.json").json()
+def schema(lifecycle: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The description of a service with every route, the editorial ones included."""
+    store = SqlEditorialStore.open(str(tmp_path_factory.mktemp("openapi") / "editorial.db"))
+    app = create_app(lifecycle, base=BASE, editorial=make_editorial(store))
+    return TestClient(app).get("/openapi.json").json()
 
 
 @pytest.fixture(scope="module")

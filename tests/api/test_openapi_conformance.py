@@ -24,7 +24,10 @@ RUN_TIMEOUT_S = 600
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with serve(FIXTURES / "lifecycle.ttl", tmp_path_factory.mktemp("schemathesis")) as running:
+    # read-only: the editorial routes need keys, and tests/api/editorial runs schemathesis
+    # over them with one (test_editorial_schemathesis.py)
+    folder = tmp_path_factory.mktemp("schemathesis")
+    with serve(FIXTURES / "lifecycle.ttl", folder, "--editorial-db", "off") as running:
         yield running
 
 

@@ -47,9 +47,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def gate(head: Snapshot, edits: Iterable[ConceptEdit]) -> tuple[Problem, ...]:
-    """Return the quality findings the edits would add to `head`, in check order."""
-    before = set(quality.check(head).findings)
+def gate(
+    head: Snapshot, edits: Iterable[ConceptEdit], before: frozenset[Problem] | None = None
+) -> tuple[Problem, ...]:
+    """Return the quality findings the edits would add to `head` (whose own findings are
+    `before`, computed if not given), in check order."""
+    before = frozenset(quality.check(head).findings) if before is None else before
     return tuple(f for f in quality.check(apply_edits(head, edits)).findings if f not in before)
 
 
@@ -59,6 +62,14 @@ class WorkflowBase:
     def __init__(self, store: EditorialStore, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.clock = clock
+        self._checked: tuple[Snapshot, frozenset[Problem]] | None = None
+
+    def _gate(self, head: Snapshot, edits: Iterable[ConceptEdit]) -> tuple[Problem, ...]:
+        """Return `gate(head, edits)`, checking the head itself once per head (the store
+        hands back the same Snapshot object while the head is unchanged)."""
+        if self._checked is None or self._checked[0] is not head:
+            self._checked = (head, frozenset(quality.check(head).findings))
+        return gate(head, edits, before=self._checked[1])
 
     def _entry(
         self,
@@ -175,7 +186,9 @@ class Reviewing(WorkflowBase):
         for e in p.edits:
             if (head[e.concept_id].version if e.concept_id in head else None) != e.base_version:
                 raise self._stale(e.concept_id, e.base_version, head.get(e.concept_id))
-        errors = [f for f in gate(self.store.head_snapshot(), p.edits) if f.severity in BLOCKING]
+        errors = [
+            f for f in self._gate(self.store.head_snapshot(), p.edits) if f.severity in BLOCKING
+        ]
         if errors:
             listed = "\n".join(f"  {f.check} {f.subject}: {f.message}" for f in errors[:20])
             raise GateFailed(f"Proposal {p.id} would break the quality gate:\n{listed}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -27,10 +29,34 @@ from vocab.errors import NotFound, StoreError
 from vocab.model import Snapshot
 
 _NUMBERED_ID = re.compile(r"^t(\d+)$")
+T = TypeVar("T")
 
 
 class SqlHead(SqlBase):
-    """The concepts, schemes and collections of the editorial head, versioned per concept."""
+    """The concepts, schemes and collections of the editorial head, versioned per concept.
+
+    `head()` and `head_snapshot()` are kept per head generation (the number of concept
+    versions: every change to the head adds one, in the same transaction), so a workflow
+    step reads the whole head once, not once per call, and a change made by another
+    process is seen at the next call.
+    """
+
+    _cache: dict[str, tuple[int, Any]]
+
+    def _generation(self, c: sa.Connection) -> int:
+        return int(
+            c.execute(sa.select(sa.func.count()).select_from(t.concept_versions)).scalar_one()
+        )
+
+    def _cached(self, name: str, c: sa.Connection, build: Callable[[], T]) -> T:
+        cache = self.__dict__.setdefault("_cache", {})
+        generation = self._generation(c)
+        found = cache.get(name)
+        if found is not None and found[0] == generation:
+            return cast(T, found[1])
+        value = build()
+        cache[name] = (generation, value)
+        return value
 
     def is_seeded(self) -> bool:
         with self._read() as c:
@@ -114,11 +140,15 @@ class SqlHead(SqlBase):
 
     def head(self) -> list[HeadConcept]:
         with self._read() as c:
-            members = self._collections_of(c)
-            return [
-                rows.head_concept(r, members.get(r.uri, ()))
-                for r in c.execute(sa.select(t.concepts).order_by(t.concepts.c.id))
-            ]
+
+            def build() -> tuple[HeadConcept, ...]:
+                members = self._collections_of(c)
+                return tuple(
+                    rows.head_concept(r, members.get(r.uri, ()))
+                    for r in c.execute(sa.select(t.concepts).order_by(t.concepts.c.id))
+                )
+
+            return list(self._cached("head", c, build))
 
     def head_concept(self, concept_id: str) -> HeadConcept:
         with self._read() as c:
@@ -141,23 +171,26 @@ class SqlHead(SqlBase):
 
     def head_snapshot(self) -> Snapshot:
         with self._read() as c:
-            schemes = [
-                rows.scheme(r) for r in c.execute(sa.select(t.schemes).order_by(t.schemes.c.uri))
-            ]
-            m = t.collection_members.c
-            members: dict[str, list[str]] = {}
-            for r in c.execute(
-                sa.select(m.collection_id, m.member_uri).order_by(m.position, m.member_uri)
-            ):
-                members.setdefault(r.collection_id, []).append(r.member_uri)
-            collections = tuple(
-                rows.collection(r, tuple(members.get(r.id, ())))
-                for r in c.execute(sa.select(t.collections).order_by(t.collections.c.id))
-            )
-            concepts = tuple(
-                rows.head_concept(r, ()).concept
-                for r in c.execute(sa.select(t.concepts).order_by(t.concepts.c.id))
-            )
+            return self._cached("snapshot", c, lambda: self._snapshot(c))
+
+    def _snapshot(self, c: sa.Connection) -> Snapshot:
+        schemes = [
+            rows.scheme(r) for r in c.execute(sa.select(t.schemes).order_by(t.schemes.c.uri))
+        ]
+        m = t.collection_members.c
+        members: dict[str, list[str]] = {}
+        for r in c.execute(
+            sa.select(m.collection_id, m.member_uri).order_by(m.position, m.member_uri)
+        ):
+            members.setdefault(r.collection_id, []).append(r.member_uri)
+        collections = tuple(
+            rows.collection(r, tuple(members.get(r.id, ())))
+            for r in c.execute(sa.select(t.collections).order_by(t.collections.c.id))
+        )
+        concepts = tuple(
+            rows.head_concept(r, ()).concept
+            for r in c.execute(sa.select(t.concepts).order_by(t.concepts.c.id))
+        )
         return Snapshot(
             tuple(s for s, _ in schemes), concepts, collections, {s.uri: top for s, top in schemes}
         )

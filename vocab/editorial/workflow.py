@@ -33,7 +33,7 @@ from vocab.editorial.model import (
     ProposalState,
     Release,
 )
-from vocab.editorial.review import Reviewing, gate
+from vocab.editorial.review import Reviewing
 from vocab.editorial.rules import (
     KIND_ACTION,
     Action,
@@ -191,7 +191,7 @@ class Workflow(Reviewing):
             tuple(edits),
             now,
             now,
-            gate(head_snapshot, edits),
+            self._gate(head_snapshot, edits),
             origin,
         )
         stored = self.store.add_proposal(

@@ -1,0 +1,172 @@
+"""The published read path while proposals are being written: is lookup still as fast?
+
+    python -m bench.editorial [--source ontology/vocabulary] [--seconds 10] [--writes-per-s 5]
+
+One uvicorn worker serves the release and the editorial side (as `vocab serve` does); a
+writer in this process files proposals through the HTTP API, takes and approves them, at
+a steady rate, while wrk measures `GET /lookup/MHRA`. The baseline is `bench.bare_app`
+(a bare ASGI app answering a constant) under the same server and wrk load. Target:
+lookup while writing >= 0.8x the bare floor (the same bar as `bench.serving`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.serving import _env, app_command, bare_command, free_port, server, wrk
+from loaders.turtle_source import read_source
+from vocab.editorial.accounts import Accounts
+from vocab.editorial.model import ReviewerScope, Role
+from vocab.editorial.seed import seed
+from vocab.editorial.sql_store import SqlEditorialStore
+from vocab.source import write_store
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = "MHRA"
+
+
+def prepare(source: Path, folder: Path, base: str) -> tuple[Path, Path, dict[str, str]]:
+    """Build the release store and a seeded editorial store with an editor and two reviewers."""
+    snapshot = read_source(source, base=base).snapshot
+    db, editorial = folder / "vocab.db", folder / "editorial.db"
+    write_store(db, snapshot, origin="bench", source=source, base=base)
+    store = SqlEditorialStore.open(str(editorial))
+    seed(store, snapshot, base=base)
+    accounts = Accounts(store)
+    admin = accounts.bootstrap_admin("admin", "bench passphrase 1")
+    keys = {}
+    for name, role, community in (("eve", Role.EDITOR, "clinical"), ("carol", Role.REVIEWER, "clinical"),
+                                  ("ivan", Role.REVIEWER, "industry")):  # fmt: skip
+        made = accounts.create_account(
+            admin, name, roles=[role], scope=ReviewerScope((community,), ("*",))
+        )
+        keys[name] = accounts.issue_key(admin, made.id, "bench")[1]
+    store.close()
+    return db, editorial, keys
+
+
+def post(port: int, path: str, key: str, body: Any) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="POST",
+        headers={"X-API-Key": key, "Content-Type": "application/json"},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, {}
+
+
+class Writer(threading.Thread):
+    """Propose a definition change, take it, approve it; `rate` proposals a second."""
+
+    def __init__(
+        self, port: int, keys: dict[str, str], concept: str, rate: float, first: int = 0
+    ) -> None:
+        super().__init__(daemon=True)
+        self.port, self.keys, self.concept, self.rate = port, keys, concept, rate
+        self.stop = threading.Event()
+        self.approved = 0
+        self.failed = 0
+        self.statuses: list[int] = []
+        self.first = first
+
+    def run(self) -> None:
+        n = self.first  # every definition differs from the last, across rounds too
+        while not self.stop.wait(1 / self.rate):
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{self.port}/editorial/concepts/{self.concept}"
+            ) as r:
+                version = json.loads(r.read())["version"]
+            body = {"kind": "edit_definitions", "concept_id": self.concept, "base_version": version,
+                    "reason": "bench", "submit": True,
+                    "fields": {"definitions": [{"text": f"Definition {n} of the concept.", "lang": "en-GB"}]}}  # fmt: skip
+            status, made = post(self.port, "/editorial/proposals", self.keys["eve"], body)
+            if status == 201:
+                post(self.port, f"/editorial/proposals/{made['id']}/take", self.keys["carol"], {})
+                status, _ = post(
+                    self.port, f"/editorial/proposals/{made['id']}/approve", self.keys["ivan"], {}
+                )
+            self.approved += status == 200
+            self.failed += status != 200
+            if status != 200:
+                self.statuses.append(status)
+            n += 1
+
+
+def median(runs: list[dict[str, Any]], key: str) -> float:
+    values = sorted(r.get(key, 0.0) for r in runs)
+    return float(values[len(values) // 2])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--source", type=Path, default=ROOT / "ontology" / "vocabulary")
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="bare, idle and writing runs, interleaved"
+    )
+    parser.add_argument("--writes-per-s", type=float, default=0.5)
+    parser.add_argument("--concept", default="t0003", help="the concept the writer keeps editing")
+    args = parser.parse_args()
+    runs: dict[str, list[dict[str, Any]]] = {"bare": [], "idle": [], "writing": []}
+    approved = failed = 0
+    statuses: list[int] = []
+    elapsed = 0.0
+    with tempfile.TemporaryDirectory(prefix="bench-editorial-") as folder:
+        port, bare_port = free_port(), free_port()
+        base = f"http://127.0.0.1:{port}"
+        db, editorial, keys = prepare(args.source, Path(folder), base)
+        env = {**_env(db), "VOCAB_BASE_URI": base, "VOCAB_EDITORIAL_DB": str(editorial)}
+        # both servers run throughout; wrk loads one at a time, so they take turns on the CPU
+        with (
+            server(bare_command(bare_port), env, bare_port, "/"),
+            server(app_command(port), env, port, f"/lookup/{TEXT}"),
+        ):
+            for _ in range(args.rounds):
+                runs["bare"].append(wrk(f"http://127.0.0.1:{bare_port}/", seconds=args.seconds))
+                runs["idle"].append(wrk(f"{base}/lookup/{TEXT}", seconds=args.seconds))
+                writer = Writer(
+                    port, keys, args.concept, args.writes_per_s, first=approved + failed + 1000 * _
+                )
+                writer.start()
+                started = time.perf_counter()
+                runs["writing"].append(wrk(f"{base}/lookup/{TEXT}", seconds=args.seconds))
+                writer.stop.set()
+                writer.join(timeout=60)
+                elapsed += time.perf_counter() - started
+                approved, failed = approved + writer.approved, failed + writer.failed
+                statuses += writer.statuses
+    bare = median(runs["bare"], "rps")
+    print(
+        f"median of {args.rounds} interleaved runs of {args.seconds} s; one uvicorn worker; wrk -t2 -c32"
+    )
+    print(f"{'measure':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7}")
+    for name, label in (("bare", "bare ASGI app (the floor)"), ("idle", f"GET /lookup/{TEXT}, no writes"),
+                        ("writing", f"GET /lookup/{TEXT}, proposals being written")):  # fmt: skip
+        rps = median(runs[name], "rps")
+        print(
+            f"{label:<46} {rps:>9,.0f} {median(runs[name], 'p50'):>8.2f} {median(runs[name], 'p99'):>8.2f} {rps / bare:>6.2f}x"
+        )
+    print(f"\nwrites meanwhile: {approved} proposals filed, taken and approved "
+          f"({approved / max(elapsed, 1e-9):.1f}/s), {failed} failed {sorted(statuses)}")  # fmt: skip
+    ratio = median(runs["writing"], "rps") / bare
+    print(
+        f"lookup while writing / bare ASGI = {ratio:.2f}x (target >= 0.8x): {'met' if ratio >= 0.8 else 'NOT met'}"
+    )
+    print(f"reproduce: python -m bench.editorial --source {args.source} --seconds {args.seconds} "
+          f"--rounds {args.rounds} --writes-per-s {args.writes_per_s:g}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
