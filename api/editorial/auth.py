@@ -6,12 +6,17 @@
   to call them from another site. The pages' forms accept the session cookie only, and
   each form carries the session's CSRF token, checked on every post (E23); both cookies
   are HttpOnly and SameSite=Strict.
+- Signing in is protected too (login CSRF): the sign-in page sets a pre-session token in a
+  SameSite=Strict cookie and in its form, and a sign-in post must carry both, equal; a post
+  from another site carries no cookie, so nobody can sign a visitor into an attacker's account.
 - Nothing here looks at the client's address or `X-Forwarded-For`: being on the server's
   network grants nothing (E24).
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -27,6 +32,7 @@ from vocab.errors import InvalidInput
 
 SESSION_COOKIE = "vocab_session"
 CSRF_COOKIE = "vocab_csrf"
+LOGIN_CSRF_COOKIE = "vocab_login_csrf"
 COOKIE_PATH = "/editorial"
 CSRF_FIELD = "csrf_token"
 KEY_IN_ADDRESS = ("api_key", "apikey", "key", "token", "access_token")
@@ -112,6 +118,28 @@ def form_writer(request: Request, editorial: Editorial, form: Form) -> Account:
 def csrf_token(request: Request) -> str:
     """Return the CSRF token to put in this page's forms ('' when not signed in)."""
     return request.cookies.get(CSRF_COOKIE, "")
+
+
+def login_csrf_token(request: Request) -> tuple[str, bool]:
+    """Return the sign-in form's token and whether it is new (then set it with the page)."""
+    token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if 20 <= len(token) <= 100:
+        return token, False
+    return secrets.token_urlsafe(32), True
+
+
+def set_login_csrf_cookie(response: Response, request: Request, token: str) -> None:
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, path=COOKIE_PATH, httponly=True, samesite="strict",
+        secure=request.url.scheme == "https",
+    )  # fmt: skip
+
+
+def login_csrf_ok(request: Request, form: Form) -> bool:
+    """True if the sign-in post carries the token of the sign-in page it came from."""
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    posted = form.get(CSRF_FIELD)
+    return bool(cookie) and hmac.compare_digest(cookie.encode(), posted.encode())
 
 
 def set_session_cookies(response: Response, request: Request, tokens: NewSession) -> None:

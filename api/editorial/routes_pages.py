@@ -22,7 +22,10 @@ from api.editorial.auth import (
     clear_session_cookies,
     csrf_token,
     form_writer,
+    login_csrf_ok,
+    login_csrf_token,
     posted_form,
+    set_login_csrf_cookie,
     set_session_cookies,
 )
 from api.editorial.context import Editorial, EditorialDep
@@ -67,7 +70,16 @@ def _after_post(path: str) -> RedirectResponse:
 
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, account: PageAccountDep, next: Annotated[str, Query(max_length=300)] = "/editorial") -> Response:  # fmt: skip
-    return page(request, "sign_in.html", account, title="Sign in", next=_local(next))
+    return _sign_in_page(request, account, 200, next=_local(next))
+
+
+def _sign_in_page(request: Request, account: Account | None, status: int, **context: Any) -> HTMLResponse:  # fmt: skip
+    """The sign-in page, its form carrying the pre-session token (set as a cookie if new)."""
+    token, new = login_csrf_token(request)
+    answer = page(request, "sign_in.html", account, status, title="Sign in", login_csrf=token, **context)  # fmt: skip
+    if new:
+        set_login_csrf_cookie(answer, request, token)
+    return answer
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -77,6 +89,10 @@ async def sign_in(request: Request, editorial: EditorialDep) -> Response:
     except VocabError:
         form = Form([])  # not the sign-in form: no credentials, so the sign-in fails below
     target = _local(form.get("next", "/editorial"))
+    if not login_csrf_ok(request, form):
+        return _sign_in_page(request, None, 403, next=target, account_name=form.get("name")[:100],
+                             error="This sign-in form has expired or came from another site. "
+                             "Sign in again from this page.")  # fmt: skip
     try:
         _, tokens = await run_sync(
             editorial.accounts.login, form.get("name").strip(), form.get("password")
@@ -87,8 +103,8 @@ async def sign_in(request: Request, editorial: EditorialDep) -> Response:
             if status_of(exc) == 429
             else {}
         )
-        answer = page(request, "sign_in.html", None, status_of(exc), title="Sign in", next=target,
-                      error=exc.message, account_name=form.get("name")[:100])  # fmt: skip
+        answer = _sign_in_page(request, None, status_of(exc), next=target, error=exc.message,
+                               account_name=form.get("name")[:100])  # fmt: skip
         answer.headers.update(headers)
         return answer
     answer = _after_post(target)

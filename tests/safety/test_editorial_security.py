@@ -26,6 +26,7 @@ from tests.api.editorial.conftest import (  # noqa: F401  (fixtures)
     lite,
     make_desk,
     published,
+    sign_in,
 )
 from vocab.editorial.security import RateLimiter
 from vocab.vocabulary import Vocabulary
@@ -299,7 +300,7 @@ def limited(tmp_path: Path, published: Vocabulary) -> Iterator[Desk]:  # noqa: F
 
 
 def test_sign_in_attempts_are_rate_limited_with_retry_after(limited: Desk) -> None:
-    statuses = [limited.client.post("/editorial/sign-in", data={"name": "carol", "password": "wrong guess 1234"})
+    statuses = [sign_in(limited.client, name="carol", password="wrong guess 1234")
                 for _ in range(4)]  # fmt: skip
     assert [s.status_code for s in statuses] == [401, 401, 401, 429]
     assert int(statuses[-1].headers["retry-after"]) >= 1
@@ -334,13 +335,49 @@ def test_a_cross_origin_preflight_for_an_editorial_write_fails(lite: Desk) -> No
 def signed_in(tmp_path: Path, published: Vocabulary) -> Iterator[Desk]:  # noqa: F811
     desk = make_desk(str(tmp_path / "e.db"), published, passwords=("carol",))
     with desk.client:
-        desk.client.post("/editorial/sign-in", data={"name": "carol", "password": PASSWORD})
+        sign_in(desk.client, name="carol", password=PASSWORD)
         yield desk
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token-of-another-visitor-0123456789"])
+def test_a_sign_in_without_the_pages_token_is_refused(
+    tmp_path: Path,
+    published: Vocabulary,  # noqa: F811
+    token: str | None,
+) -> None:
+    """Login CSRF: a post from another site carries no cookie of ours (SameSite=Strict)."""
+    desk = make_desk(str(tmp_path / "e.db"), published, passwords=("carol",))
+    desk.client.get("/editorial/sign-in")  # the visitor's own token is in the cookie jar
+    form = {"name": "carol", "password": PASSWORD} | (
+        {} if token is None else {"csrf_token": token}
+    )
+    answer = desk.client.post("/editorial/sign-in", data=form)
+    assert answer.status_code == 403 and "came from another site" in answer.text
+    assert "vocab_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_a_sign_in_with_no_login_cookie_is_refused(tmp_path: Path, published: Vocabulary) -> None:  # noqa: F811
+    desk = make_desk(str(tmp_path / "e.db"), published, passwords=("carol",))
+    form = {"name": "carol", "password": PASSWORD, "csrf_token": "a" * 43}
+    answer = desk.client.post("/editorial/sign-in", data=form)
+    assert answer.status_code == 403 and "vocab_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_the_sign_in_page_sets_a_strict_login_token_in_cookie_and_form(
+    tmp_path: Path,
+    published: Vocabulary,  # noqa: F811
+) -> None:
+    desk = make_desk(str(tmp_path / "e.db"), published)
+    answer = desk.client.get("/editorial/sign-in")
+    cookie = answer.headers["set-cookie"]
+    token = desk.client.cookies["vocab_login_csrf"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and len(token) >= 40
+    assert f'name="csrf_token" value="{token}"' in answer.text
 
 
 def test_signing_in_sets_strict_http_only_cookies(tmp_path: Path, published: Vocabulary) -> None:  # noqa: F811
     desk = make_desk(str(tmp_path / "e.db"), published, passwords=("carol",))
-    answer = desk.client.post("/editorial/sign-in", data={"name": "carol", "password": PASSWORD})
+    answer = sign_in(desk.client, name="carol", password=PASSWORD)
     cookies = answer.headers.get_list("set-cookie")
     assert answer.status_code == 303 and len(cookies) == 2
     assert all(

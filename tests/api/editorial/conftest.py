@@ -75,6 +75,13 @@ class Desk:
         return [*fields["labels"], *extra]
 
 
+def sign_in(client: TestClient, **form: str) -> Any:
+    """Post the sign-in form as a browser does: fetch the page first (its login-CSRF cookie)."""
+    client.get("/editorial/sign-in")
+    token = client.cookies.get("vocab_login_csrf") or ""
+    return client.post("/editorial/sign-in", data={"csrf_token": token, **form})
+
+
 def make_desk(
     url: str, published: Vocabulary, *, passwords: tuple[str, ...] = (), **options: Any
 ) -> Desk:

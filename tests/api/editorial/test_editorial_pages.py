@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.editorial.conftest import PASSWORD, Desk, editorial_url, make_desk
+from tests.api.editorial.conftest import PASSWORD, Desk, editorial_url, make_desk, sign_in
 from vocab.vocabulary import Vocabulary
 
 
@@ -43,9 +43,7 @@ def ivan_pages(tmp_path: Path, published: Vocabulary) -> Iterator[Desk]:
 def browser(desk: Desk, name: str) -> TestClient:
     """A client of its own (its own cookies), signed in as `name`."""
     client = TestClient(desk.client.app, follow_redirects=False)
-    answer = client.post(
-        "/editorial/sign-in", data={"name": name, "password": PASSWORD, "next": "/editorial"}
-    )
+    answer = sign_in(client, name=name, password=PASSWORD, next="/editorial")
     assert answer.status_code == 303
     return client
 
@@ -161,15 +159,11 @@ def test_the_pages_answer_anonymous_readers(pages: Desk, path: str) -> None:
 
 
 def test_a_wrong_password_is_401_on_the_sign_in_page(pages: Desk) -> None:
-    answer = pages.client.post(
-        "/editorial/sign-in", data={"name": "pat", "password": "not the password"}
-    )
+    answer = sign_in(pages.client, name="pat", password="not the password")
     assert answer.status_code == 401 and "Unknown account or wrong password" in answer.text
 
 
 def test_sign_in_never_redirects_off_site(pages: Desk) -> None:
     client = TestClient(pages.client.app, follow_redirects=False)
-    answer = client.post(
-        "/editorial/sign-in", data={"name": "pat", "password": PASSWORD, "next": "//evil.example/x"}
-    )
+    answer = sign_in(client, name="pat", password=PASSWORD, next="//evil.example/x")
     assert answer.headers["location"] == "/editorial"
