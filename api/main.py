@@ -16,5 +16,8 @@ def app_from_env() -> Service:
     (`off`: read-only) and VOCAB_BASE_URI."""
     settings = settings_from_env()
     return create_app(
-        Vocabulary.open(settings.db), base=settings.base, editorial=open_editorial(settings)
+        Vocabulary.open(settings.db, settings.base),
+        base=settings.base,
+        editorial=open_editorial(settings),
+        check_interval=settings.check_interval,
     )
