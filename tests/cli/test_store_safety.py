@@ -22,7 +22,7 @@ from vocab.store import SQLiteStore
 from vocab.store.sqlite_read import read_meta
 
 LIFECYCLE = FIXTURES / "lifecycle.ttl"
-KILLS = 6  # kill -9 trials per command: bounded, each a few seconds
+KILLS = 5  # kill -9 trials per command: bounded, each a few seconds
 
 
 def digest(path: Path) -> str:
@@ -43,7 +43,7 @@ def shipped_nt(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def small_store(folder: Path) -> Path:
-    """A store of the 8-concept lifecycle fixture, built from it as its curated source."""
+    """A store of the 7-concept lifecycle fixture, built from it as its curated source."""
     db = folder / "x.db"
     done = vocab("build", "--db", str(db), "--source", str(LIFECYCLE))
     assert done.returncode == 0, done.stderr
@@ -154,7 +154,9 @@ def test_build_force_replaces_and_keeps_the_old_store_as_backup(
     assert (read_meta(db) or {})["origin_kind"] == "source"
 
 
-def run_and_kill(args: list[str], delay: float) -> None:
+def run_and_kill(args: list[str], delay: float, db: Path, *, while_writing: bool) -> bool:
+    """Run `vocab ARGS` and SIGKILL it `delay` seconds after its start, or after its
+    temporary file appears (`while_writing`); return whether it was killed mid-write."""
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", *args],
         stdout=subprocess.DEVNULL,
@@ -162,11 +164,18 @@ def run_and_kill(args: list[str], delay: float) -> None:
         cwd=ROOT,
         start_new_session=True,
     )
+    if while_writing:
+        deadline = time.monotonic() + 120
+        while not temporaries(db) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
     try:
         process.wait(timeout=delay)
     except subprocess.TimeoutExpired:
+        writing = bool(temporaries(db))
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+        return writing
+    return False
 
 
 def assert_whole(db: Path, counts: set[int]) -> int:
@@ -193,14 +202,20 @@ def test_kill_9_at_random_points_leaves_the_old_or_the_new_store(
         if command == "build"
         else ["import", str(shipped_nt), "--db", str(db)]
     )
+    old = SQLiteStore(db).count()
     seen = set()
-    for _ in range(KILLS):
-        run_and_kill(args, rng.uniform(0.3, 6.0))
-        seen.add(assert_whole(db, {8, 524}))
+    mid_write = 0
+    for trial in range(KILLS):
+        # even trials: at a random point of the write; odd ones: of the whole run
+        writing = trial % 2 == 0
+        delay = rng.uniform(0.0, 2.0) if writing else rng.uniform(0.3, 6.0)
+        mid_write += run_and_kill(args, delay, db, while_writing=writing)
+        seen.add(assert_whole(db, {old, 524}))
         tidy = vocab("import", str(LIFECYCLE), "--dry-run", "--db", str(db))
         assert tidy.returncode == 0, tidy.stderr
         assert temporaries(db) == []
-    assert seen <= {8, 524}
+    assert seen <= {old, 524}
+    assert mid_write > 0  # at least one kill hit the write itself
 
 
 def limit_file_size() -> None:
