@@ -75,7 +75,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
             u.strip() for u in env.get("VOCAB_WEBHOOK_URLS", "").split(",") if u.strip()
         ),
         webhook_secret=env.get("VOCAB_WEBHOOK_SECRET", defaults.webhook_secret),
-        check_interval=float(_number(env, "VOCAB_CHECK_INTERVAL", int(defaults.check_interval))),
+        check_interval=_seconds(env, "VOCAB_CHECK_INTERVAL", defaults.check_interval),
     )
 
 
@@ -87,6 +87,16 @@ def _number(env: dict[str, str], name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ValueError(f"{name}={value!r} is not a whole number; set it to one.") from None
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number of seconds; set it to one.") from None
 
 
 def check_base(base: str) -> str | None:

@@ -111,6 +111,10 @@ class SQLiteStore:
                 rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
             finally:
                 conn.close()
+        except sqlite3.OperationalError as exc:
+            return f"{self.path} cannot be read: {exc}"
+        except sqlite3.DatabaseError as exc:
+            return f"{self.path} is damaged: {exc}"
         except sqlite3.Error as exc:
             return f"{self.path} cannot be read: {exc}"
         if rows == ["ok"]:
