@@ -99,11 +99,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await anyio.to_thread.run_sync(serving.readiness.check, serving.vocabulary)
+        verdict = await anyio.to_thread.run_sync(serving.readiness.check, serving.vocabulary)
         try:
             await anyio.to_thread.run_sync(annotate.warm, serving.vocabulary)  # before any request
-        except Exception:  # a damaged store: serve anyway, /ready says why
-            errors.log.exception("could not prepare the annotator")
+        except Exception as exc:  # a damaged store: serve anyway, /ready says why
+            if verdict.problem is None:
+                raise
+            errors.log.error("could not prepare the annotator: %s", exc)
         serving.readiness.start(lambda: serving.vocabulary)
         yield
         serving.readiness.stop()

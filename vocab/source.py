@@ -89,7 +89,7 @@ def check_store(db: Path, source: Path) -> StoreCheck:
         return StoreCheck(
             Action.STOP,
             f"{db} is not a readable vocabulary store (damaged, or not a store at all); "
-            f"nothing was changed. To {REPAIR_HINT.format(db=db)}.",
+            f"nothing was changed. {REPAIR_HINT.format(db=db)}.",
         )
     kind = meta.get("origin_kind") or origin_kind(meta.get("origin", ""))
     if meta.get("schema_version") != SCHEMA_VERSION:
@@ -97,7 +97,7 @@ def check_store(db: Path, source: Path) -> StoreCheck:
             Action.STOP,
             f"{db} was built by another version of this service (schema "
             f"{meta.get('schema_version')}, this one reads {SCHEMA_VERSION}); nothing was "
-            f"changed. To {REPAIR_HINT.format(db=db)}.",
+            f"changed. {REPAIR_HINT.format(db=db)}.",
             kind,
         )
     if kind != "source":

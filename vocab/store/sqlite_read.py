@@ -39,7 +39,7 @@ _LABEL_SELECT = (
 )
 _STATUS = {s.value: s for s in Status}
 REPAIR_HINT = (
-    "rebuild it from the source with `vocab build --db {db} --force`, or put back the "
+    "Rebuild it from the source with `vocab build --db {db} --force`, or put back the "
     "previous copy kept beside it: `cp {db}.bak {db}`"
 )
 
@@ -69,12 +69,12 @@ class SQLiteStore:
             self.meta: dict[str, str] = dict(rows)
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"{self.path} is not a vocabulary store ({exc}); {REPAIR_HINT.format(db=self.path)}"
+                f"{self.path} is not a vocabulary store ({exc}). {REPAIR_HINT.format(db=self.path)}."
             ) from None
         if self.meta.get("schema_version") != SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path} was built by another version of this service; "
-                f"{REPAIR_HINT.format(db=self.path)}"
+                f"{self.path} was built by another version of this service. "
+                f"{REPAIR_HINT.format(db=self.path)}."
             )
         self.base = (base or self.meta.get("base", "")).rstrip("/")
         self._rebase = Rebase(self.meta.get("base", ""), self.base)
