@@ -5,6 +5,7 @@ negotiated form) with the security headers, never a bare 500."""
 from __future__ import annotations
 
 import shutil
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -146,3 +147,21 @@ def test_a_server_started_on_a_damaged_store_is_live_but_not_ready(tmp_path: Pat
         assert "damaged" in orjson.loads(answer.value.read())["error"]["message"]
     assert "integrity check failed" in (tmp_path / "server.log").read_text()
     assert db.read_bytes() == before
+
+
+def test_the_check_runs_again_in_the_background(
+    shipped: Vocabulary, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A store damaged while the server runs turns /ready red by the next periodic check,
+    without any request touching the damaged pages."""
+    db = tmp_path_factory.mktemp("later") / "vocab.db"
+    shutil.copyfile(shipped.store.path, db)  # type: ignore[attr-defined]
+    service = create_app(Vocabulary.open(db), base=BASE, check_interval=0.2)
+    with TestClient(service) as client:
+        assert client.get("/ready").status_code == 200
+        damage(db)
+        deadline = time.monotonic() + 60
+        while service.serving.readiness.verdict.problem is None:  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "the periodic check never ran"
+            time.sleep(0.1)
+        assert client.get("/ready").status_code == 503
