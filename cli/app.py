@@ -21,7 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from vocab.config import DEFAULT_BASE, Settings, settings_from_env
+from vocab.config import DEFAULT_BASE, Settings, check_base, settings_from_env
 from vocab.errors import InvalidInput
 
 ENV_DEFAULTS = {
@@ -90,9 +90,13 @@ OutOption = Annotated[
 
 def load_settings(**options: object) -> Settings:
     try:
-        return settings_from_env().with_options(**options)
+        settings = settings_from_env().with_options(**options)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    problem = check_base(settings.base)
+    if problem:
+        raise InvalidInput(problem)
+    return settings
 
 
 def progress_bar() -> Progress:

@@ -257,6 +257,7 @@ def test_a_full_disk_fails_the_write_and_keeps_the_old_store(
         (["serve", "--base-uri", "vocab.example.org"], "not an absolute http(s) URI"),
         (["serve", "--base-uri", "ftp://vocab.example.org"], "not an absolute http(s) URI"),
         (["serve", "--host", "no-such-host.invalid"], "does not resolve"),
+        (["lookup", "CT", "--base-uri", "/relative"], "not an absolute http(s) URI"),
         (["export", "-o", "/missing/dir/x.ttl"], "/missing/dir does not exist"),
         (["annotate", "-", "-o", "/missing/dir/x.txt"], "/missing/dir does not exist"),
         (["align", "x.txt", "-o", "/missing/dir/x.csv"], "/missing/dir does not exist"),
