@@ -132,7 +132,7 @@ def install(app: FastAPI) -> None:
     async def store_damaged(request: Request, exc: sqlite3.DatabaseError) -> Response:
         log.error("the store could not be read on %s %s: %s", request.method, request.url.path, exc)
         serving = request.app.state.serving
-        await anyio.to_thread.run_sync(serving.readiness.check, serving.vocabulary)
+        await anyio.to_thread.run_sync(serving.readiness.suspect, serving.vocabulary)
         return error_response(
             503, "store_damaged", STORE_DAMAGED, headers={"Retry-After": "60"}, request=request
         )

@@ -97,7 +97,7 @@ class LookupEndpoint:
         could not be read (readiness is re-checked), else 500; always the JSON envelope."""
         if isinstance(exc, sqlite3.DatabaseError):
             log.error("the store could not be read on a lookup: %s", exc)
-            await anyio.to_thread.run_sync(self.serving.readiness.check, vocabulary)
+            await anyio.to_thread.run_sync(self.serving.readiness.suspect, vocabulary)
             status, code, message = 503, "store_damaged", STORE_DAMAGED
         else:
             log.error("unexpected error on a lookup", exc_info=exc)

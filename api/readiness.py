@@ -58,6 +58,14 @@ class Readiness:
             self.verdict = verdict
             return verdict
 
+    def suspect(self, vocabulary: Vocabulary) -> Verdict:
+        """A request met a page it could not read: check now, unless already known damaged
+        (so a burst of failing requests runs one check, not one each)."""
+        verdict = self.verdict
+        if verdict is not None and verdict.problem and verdict.release == vocabulary.digest:
+            return verdict
+        return self.check(vocabulary)
+
     def current(self, vocabulary: Vocabulary) -> Verdict:
         """The verdict on `vocabulary`, checking it first when it has not been checked."""
         verdict = self.verdict
