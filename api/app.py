@@ -22,6 +22,7 @@ from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
+from api.readiness import DEFAULT_INTERVAL_S, Readiness
 from api.routes import (
     align,
     annotate,
@@ -58,9 +59,13 @@ class Service:
     def swap(self, vocabulary: Vocabulary) -> Vocabulary:
         """Serve `vocabulary` (a new release) from the next request on; return the old one.
 
-        The new release's annotator is built first, so no request waits for it."""
+        The new release answers under the service's base URI; its annotator is built first,
+        so no request waits for it."""
+        vocabulary = vocabulary.rebased(self.serving.base)
         annotate.warm(vocabulary)
-        return self.serving.swap(vocabulary)
+        previous = self.serving.swap(vocabulary)
+        self.serving.readiness.check(vocabulary)
+        return previous
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -75,20 +80,35 @@ class Service:
 
 
 def create_app(
-    vocabulary: Vocabulary, *, base: str | None = None, editorial: Editorial | None = None
+    vocabulary: Vocabulary,
+    *,
+    base: str | None = None,
+    editorial: Editorial | None = None,
+    check_interval: float = DEFAULT_INTERVAL_S,
 ) -> Service:
-    """Return the ASGI app serving `vocabulary`; concept URIs start with `base`.
+    """Return the ASGI app serving `vocabulary`; concept URIs start with `base` (default:
+    the base the store was built for), whatever base the store was built for.
 
     With `editorial`, the editorial routes (/editorial/...) are served too; without, the
-    service is read-only and has no route that changes state.
+    service is read-only and has no route that changes state. The store's integrity is
+    checked before the first request and every `check_interval` seconds (`/ready`).
     """
     base = (base or vocabulary.base).rstrip("/")
-    serving = Serving(vocabulary, base, make_templates())
+    vocabulary = vocabulary.rebased(base)  # the store's own URIs answered under `base`
+    serving = Serving(vocabulary, base, make_templates(), readiness=Readiness(check_interval))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await anyio.to_thread.run_sync(annotate.warm, serving.vocabulary)  # before any request
+        verdict = await anyio.to_thread.run_sync(serving.readiness.check, serving.vocabulary)
+        try:
+            await anyio.to_thread.run_sync(annotate.warm, serving.vocabulary)  # before any request
+        except Exception as exc:  # a damaged store: serve anyway, /ready says why
+            if verdict.problem is None:
+                raise
+            errors.log.error("could not prepare the annotator: %s", exc)
+        serving.readiness.start(lambda: serving.vocabulary)
         yield
+        serving.readiness.stop()
         serving.workers.close()
         api.state.sparql.close()
         if editorial is not None:

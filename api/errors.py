@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
+import anyio.to_thread
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,6 +29,11 @@ from vocab.errors import (
 )
 
 log = logging.getLogger("vocab.api")
+
+STORE_DAMAGED = (
+    "The vocabulary store could not be read (it may be damaged); /ready says why. "
+    "Try again later; the operator restores or rebuilds the store."
+)
 
 STATUS: dict[type[VocabError], int] = {
     NotFound: 404,
@@ -119,6 +126,15 @@ def install(app: FastAPI) -> None:
             headers = {**(headers or {}), **({"Allow": allowed} if allowed else {})}
         return error_response(
             exc.status_code, "http_error", message, headers=headers, request=request
+        )
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def store_damaged(request: Request, exc: sqlite3.DatabaseError) -> Response:
+        log.error("the store could not be read on %s %s: %s", request.method, request.url.path, exc)
+        serving = request.app.state.serving
+        await anyio.to_thread.run_sync(serving.readiness.suspect, serving.vocabulary)
+        return error_response(
+            503, "store_damaged", STORE_DAMAGED, headers={"Retry-After": "60"}, request=request
         )
 
     @app.exception_handler(Exception)

@@ -12,6 +12,8 @@ which redirects a browser to the concept page (one sense) or the search page.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import zlib
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote
@@ -20,12 +22,15 @@ import anyio.to_thread
 import orjson
 
 from api.caching import AnswerCache, etag, etag_matches
+from api.errors import STORE_DAMAGED
 from api.headers import COMMON, CORS, Receive, Scope, Send
 from api.negotiation import LOOKUP_OFFERS, LOOKUP_REPRESENTATIONS, choose, content_type
 from api.state import Serving
 from loaders import terminal, views
 from vocab.errors import VocabError
 from vocab.vocabulary import Vocabulary
+
+log = logging.getLogger("vocab.api")
 
 PREFIX = "/lookup/"
 LOOKUP_CACHE = b"public, max-age=300"
@@ -61,8 +66,12 @@ class LookupEndpoint:
         key = (vocabulary.digest, text, query, variant)
         answer = self.cache.get(key)
         if answer is None:
-            answer = await anyio.to_thread.run_sync(self.render, vocabulary, text, variant)
-            self.cache.put(key, answer)
+            try:
+                answer = await anyio.to_thread.run_sync(self.render, vocabulary, text, variant)
+            except Exception as exc:  # never a bare 500: the envelope, with the usual headers
+                answer = await self.failure(vocabulary, exc)
+            else:
+                self.cache.put(key, answer)
         if answer.status == 200 and etag_matches(if_none_match, answer.etag):
             await send(
                 {
@@ -82,6 +91,23 @@ class LookupEndpoint:
                 "body": b"" if scope["method"] == "HEAD" else answer.body,
             }
         )
+
+    async def failure(self, vocabulary: Vocabulary, exc: Exception) -> Answer:
+        """The answer to a lookup that failed unexpectedly (never cached): 503 when the store
+        could not be read (readiness is re-checked), else 500; always the JSON envelope."""
+        if isinstance(exc, sqlite3.DatabaseError):
+            log.error("the store could not be read on a lookup: %s", exc)
+            await anyio.to_thread.run_sync(self.serving.readiness.suspect, vocabulary)
+            status, code, message = 503, "store_damaged", STORE_DAMAGED
+        else:
+            log.error("unexpected error on a lookup", exc_info=exc)
+            status, code = 500, "internal_error"
+            message = "Something went wrong on our side; it has been logged."
+        body = orjson.dumps({"error": {"code": code, "message": message}})
+        answer = _answer(vocabulary.digest[:12], status, "json", body)
+        answer.headers[:] = [h for h in answer.headers if h[0] != b"cache-control"]
+        answer.headers.append((b"cache-control", b"no-store"))
+        return answer
 
     def render(self, vocabulary: Vocabulary, text: str, variant: str) -> Answer:
         """Return the complete answer for one lookup in one representation."""

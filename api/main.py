@@ -8,6 +8,7 @@ from __future__ import annotations
 from api.app import Service, create_app
 from api.editorial.context import open_editorial
 from vocab.config import settings_from_env
+from vocab.store.files import remove_orphans
 from vocab.vocabulary import Vocabulary
 
 
@@ -15,6 +16,10 @@ def app_from_env() -> Service:
     """Return the app for the stores and base URI named by VOCAB_DB, VOCAB_EDITORIAL_DB
     (`off`: read-only) and VOCAB_BASE_URI."""
     settings = settings_from_env()
+    remove_orphans(settings.db)  # temporary files of a build or import killed earlier
     return create_app(
-        Vocabulary.open(settings.db), base=settings.base, editorial=open_editorial(settings)
+        Vocabulary.open(settings.db, settings.base),
+        base=settings.base,
+        editorial=open_editorial(settings),
+        check_interval=settings.check_interval,
     )

@@ -112,7 +112,16 @@ OVERRIDES: dict[tuple[str, str], Responses] = {
     },
     ("get", "/define"): negotiated({"json": "application/json"}, 404, schema="Define"),
     ("get", "/health"): {
-        200: {"description": "Serving", "content": media(["application/json"], "Health")},
+        200: {
+            "description": "Liveness: the process is up (the store is not read)",
+            "content": media(["application/json"], "Health"),
+        },
+    },
+    ("get", "/ready"): {
+        200: {
+            "description": "Ready: the store passed its last integrity check (quick_check)",
+            "content": media(["application/json"], "Ready"),
+        },
         **errors(503),
     },
 }

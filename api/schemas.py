@@ -160,6 +160,12 @@ class Health(Model):
     release: str
 
 
+class Ready(Model):
+    status: str
+    release: str
+    checked: str
+
+
 class OEmbed(Model):
     version: str
     type: str
@@ -216,6 +222,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Translation,
     Alignment,
     Health,
+    Ready,
     OEmbed,
     Define,
     Scheme,

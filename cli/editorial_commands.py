@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import BaseOption, OutOption, SourceOption, app, err, load_settings
+from cli.app import BaseOption, OutOption, SourceOption, app, env_help, err, load_settings
 from loaders.turtle_source import read_source
 from vocab.config import Settings
 from vocab.editorial.accounts import Accounts
@@ -44,7 +44,7 @@ EditorialOption = Annotated[
     str | None,
     typer.Option(
         "--editorial-db",
-        help="Editorial store: SQLite file or postgresql:// URL [env VOCAB_EDITORIAL_DB].",
+        help=env_help("Editorial store: SQLite file or postgresql:// URL", "VOCAB_EDITORIAL_DB"),
     ),
 ]
 AsOption = Annotated[

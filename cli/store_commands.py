@@ -16,6 +16,7 @@ from cli.app import (
     SourceOption,
     app,
     emit,
+    env_help,
     err,
     load_settings,
     progress_bar,
@@ -25,21 +26,32 @@ from loaders.csv_table import write_csv
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.terminal import problem_lines
 from loaders.turtle_source import read_source
-from vocab.config import Settings
+from vocab.config import Settings, check_base, check_host, check_port, check_port_free
+from vocab.errors import InvalidInput, StoreError
+from vocab.model import Snapshot
 from vocab.problems import errors
-from vocab.source import stale_reason, write_store
+from vocab.source import Action, check_store, file_digest, require_clean, write_store
+from vocab.store.files import backup_path, remove_orphans
 from vocab.vocabulary import Vocabulary
 
 
 def ensure_store(settings: Settings, *, force: bool = False) -> None:
-    """Build the store from the source if it is missing or stale (or if `force`)."""
-    reason = (
-        "a rebuild was asked for"
-        if force
-        else stale_reason(settings.db, settings.source, settings.base)
-    )
-    if reason is None:
+    """Make the store ready to use: build it when it is missing, or when it came from the
+    curated source and the source changed; with `force`, rebuild it whatever it holds.
+
+    A store from an import or a release is never rebuilt here, and an unreadable one stops
+    the command (StoreError) with what to do. Every rebuild keeps the old file as `.bak`.
+    """
+    tidy(settings.db)
+    check = check_store(settings.db, settings.source)
+    if force:
+        reason = "a rebuild was asked for"
+    elif check.action is Action.STOP:
+        raise StoreError(check.reason)
+    elif check.action is Action.USE:
         return
+    else:
+        reason = check.reason
     err.print(f"Building {settings.db} from {settings.source} ({reason}) ...")
     result = read_source(settings.source, base=settings.base)
     with progress_bar() as bar:
@@ -58,34 +70,76 @@ def ensure_store(settings: Settings, *, force: bool = False) -> None:
             base=settings.base,
             progress=step,
         )
-    err.print(f"Built {len(result.snapshot.concepts)} concepts into {settings.db}.")
+    kept = backup_path(settings.db)
+    also = f" (the previous file is kept as {kept})" if kept.exists() else ""
+    err.print(f"Built {len(result.snapshot.concepts)} concepts into {settings.db}{also}.")
+
+
+def tidy(db: Path) -> None:
+    """Remove the temporary files a killed build or import left beside the store."""
+    for orphan in remove_orphans(db):
+        err.print(f"Removed {orphan.name}, left by an interrupted build.", markup=False)
 
 
 def open_vocabulary(settings: Settings) -> Vocabulary:
     ensure_store(settings)
-    return Vocabulary.open(settings.db)
+    return Vocabulary.open(settings.db, settings.base)
+
+
+def read_only_snapshot(settings: Settings) -> Snapshot:
+    """The vocabulary as the store holds it, never writing the store: when the store is
+    missing or behind its curated source, the source is read instead."""
+    tidy(settings.db)
+    check = check_store(settings.db, settings.source)
+    if check.action is Action.STOP:
+        raise StoreError(check.reason)
+    if check.action is Action.BUILD:
+        return require_clean(read_source(settings.source, base=settings.base))
+    return Vocabulary.open(settings.db, settings.base).snapshot()
+
+
+def check_serving(settings: Settings) -> None:
+    """Refuse settings a server cannot run with, before any build: say what to change."""
+    problems = [
+        check_port(settings.port),
+        check_base(settings.base),
+        check_host(settings.host),
+    ]
+    if settings.workers < 1:
+        problems.append(f"--workers {settings.workers}: give 1 or more (VOCAB_WORKERS).")
+    if settings.check_interval <= 0:
+        problems.append("VOCAB_CHECK_INTERVAL must be a positive number of seconds.")
+    found = [p for p in problems if p]
+    if not found:
+        found = [p for p in [check_port_free(settings.host, settings.port)] if p]
+    if found:
+        raise InvalidInput("\n".join(found))
 
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address [env VOCAB_HOST].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [env VOCAB_PORT].")] = None,
+    host: Annotated[str | None, typer.Option(help=env_help("Address", "VOCAB_HOST"))] = None,
+    port: Annotated[int | None, typer.Option(help=env_help("Port", "VOCAB_PORT"))] = None,
     db: DbOption = None,
     source: SourceOption = None,
     base_uri: BaseOption = None,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes [env VOCAB_WORKERS].")
+        int | None, typer.Option(help=env_help("Worker processes", "VOCAB_WORKERS"))
     ] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
     editorial_db: Annotated[
         str | None,
         typer.Option(
             "--editorial-db",
-            help="Editorial store (SQLite file or postgresql:// URL; 'off': read-only) [env VOCAB_EDITORIAL_DB].",
+            help=env_help(
+                "Editorial store (SQLite file or postgresql:// URL; 'off': read-only)",
+                "VOCAB_EDITORIAL_DB",
+            ),
         ),
     ] = None,
 ) -> None:
-    """Start the HTTP service (building the store first if it is missing or stale)."""
+    """Start the HTTP service (building the store first if it is missing, or behind the
+    curated source it was built from; a store from an import is served as it is)."""
     settings = load_settings(
         host=host,
         port=port,
@@ -95,6 +149,7 @@ def serve(
         workers=workers,
         editorial_db=editorial_db,
     )
+    check_serving(settings)
     ensure_store(settings)
     os.environ.update(
         {
@@ -102,6 +157,7 @@ def serve(
             "VOCAB_BASE_URI": settings.base,
             "VOCAB_SOURCE": str(settings.source.resolve()),
             "VOCAB_EDITORIAL_DB": settings.editorial_db,
+            "VOCAB_CHECK_INTERVAL": str(settings.check_interval),
         }
     )
     import uvicorn
@@ -123,9 +179,31 @@ def serve(
 
 
 @app.command()
-def build(db: DbOption = None, source: SourceOption = None, base_uri: BaseOption = None) -> None:
-    """Compile the Turtle source into the SQLite store (one transaction; the old store survives a failure)."""
-    ensure_store(load_settings(db=db, source=source, base_uri=base_uri), force=True)
+def build(
+    db: DbOption = None,
+    source: SourceOption = None,
+    base_uri: BaseOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Replace the store even if it holds an import or a release, or is unreadable."
+        ),
+    ] = False,
+) -> None:
+    """Compile the Turtle source into the SQLite store (one transaction; the old store
+    survives a failure and is kept as DB.bak)."""
+    settings = load_settings(db=db, source=source, base_uri=base_uri)
+    if not force and settings.db.exists():
+        check = check_store(settings.db, settings.source)
+        if check.action is Action.STOP:
+            raise StoreError(check.reason)
+        if check.origin_kind != "source":
+            raise StoreError(
+                f"{check.reason}; `vocab build` would replace it with the curated source. "
+                f"Add --force to replace it (the current file is kept as "
+                f"{backup_path(settings.db)}), or build into another file with --db."
+            )
+    ensure_store(settings, force=True)
 
 
 @app.command()
@@ -143,7 +221,7 @@ def export(
 ) -> None:
     """Write the whole vocabulary in one format (stdout, or -o FILE)."""
     fmt = get_format(format, purpose=WRITERS)  # type: ignore[arg-type]
-    snapshot = open_vocabulary(load_settings(db=db, source=source, base_uri=base_uri)).snapshot()
+    snapshot = read_only_snapshot(load_settings(db=db, source=source, base_uri=base_uri))
     data = (
         write_csv(snapshot, raw=True) if fmt.name == "csv" and raw else WRITERS[fmt.name](snapshot)
     )
@@ -173,12 +251,14 @@ def import_(
     source: SourceOption = None,
     base_uri: BaseOption = None,
 ) -> None:
-    """Replace the store's vocabulary with FILE (Turtle, RDF/XML, JSON-LD, N-Triples or CSV).
+    """Replace the store's vocabulary with FILE (Turtle, RDF/XML, JSON-LD, N-Triples or CSV);
+    the previous store is kept as DB.bak, and no command rebuilds an imported store.
 
     A file that cannot be read is rejected whole, naming the line or element at fault, and
     the store is left exactly as it was. Repairs and losses are reported per concept.
     """
     settings = load_settings(db=db, source=source, base_uri=base_uri)
+    tidy(settings.db)
     fmt = get_format(format, purpose=READERS) if format else None  # type: ignore[arg-type]
     result = read_file(file, fmt=fmt, base=settings.base, limits=Limits(max_bytes=max_bytes))
     snapshot = result.snapshot
@@ -202,8 +282,11 @@ def import_(
             settings.db,
             snapshot,
             origin=f"import:{file.name}",
+            origin_digest=file_digest(file),
             source=settings.source,
             base=settings.base,
             progress=lambda s, d, t: bar.update(task, completed=d, total=t),
         )
-    err.print(f"{summary}; imported into {settings.db}.")
+    kept = backup_path(settings.db)
+    also = f"; the previous file is kept as {kept}" if kept.exists() else ""
+    err.print(f"{summary}; imported into {settings.db}{also}.")

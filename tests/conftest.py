@@ -113,11 +113,14 @@ def serve(source: Path, workdir: Path, *options: str) -> Iterator[Site]:
     """Start `vocab serve` on a free port, building the store in `workdir`; stop it afterwards.
 
     `options` go to `vocab serve` as they are; the editorial store is `workdir/editorial.db`
-    unless they name one (`--editorial-db`).
+    unless they name one (`--editorial-db`), and the base URI is the server's own address
+    unless they name one (`--base-uri`).
     """
     if "--editorial-db" not in options:
         options = (*options, "--editorial-db", str(workdir / "editorial.db"))
     port = free_port()
+    if "--base-uri" not in options:  # concept URIs that resolve on this server
+        options = (*options, "--base-uri", f"http://127.0.0.1:{port}")
     log = (workdir / "server.log").open("wb")
     process = subprocess.Popen(
         [

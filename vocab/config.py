@@ -6,20 +6,29 @@
 | VOCAB_PORT        | 8000                             | port to listen on                  |
 | VOCAB_DB          | data/vocab.db                    | the SQLite store                   |
 | VOCAB_SOURCE      | ontology/vocabulary/             | the curated Turtle source (folder) |
-| VOCAB_BASE_URI    | http://{host}:{port}             | base of concept URIs ({base}/terms/{id}) |
+| VOCAB_BASE_URI    | http://127.0.0.1:8000            | base of concept URIs ({base}/terms/{id}), applied when answering |
+| VOCAB_CHECK_INTERVAL | 60                            | seconds between the store's integrity checks (/ready) |
 | VOCAB_WORKERS     | 1                                | server worker processes            |
 | VOCAB_EDITORIAL_DB | data/editorial.db               | the editorial store: a SQLite file or a postgresql:// URL; `off` serves read-only |
 | VOCAB_WEBHOOK_URLS | (none)                          | comma-separated addresses told of submitted, decided and released changes |
 | VOCAB_WEBHOOK_SECRET | (none)                        | the HMAC-SHA256 key webhook signatures are made with |
+
+The base URI is the public address of concept URIs. It defaults to the service's default
+address, never to the address a server binds: `vocab serve --port 8001` answers the same
+canonical URIs as on 8000. A store is not tied to a base: its own URIs are answered under
+the configured one (`vocab.store.rebase`). `check` validates settings before any work.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BASE = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class Settings:
     editorial_db: str = str(ROOT / "data" / "editorial.db")
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
+    check_interval: float = 60.0
 
     @property
     def editorial_enabled(self) -> bool:
@@ -42,7 +52,7 @@ class Settings:
     @property
     def base(self) -> str:
         """The base URI of concepts, without a trailing slash."""
-        return (self.base_uri or f"http://{self.host}:{self.port}").rstrip("/")
+        return (self.base_uri or DEFAULT_BASE).rstrip("/")
 
     def with_options(self, **options: object) -> Settings:
         """Return these settings with every option that is not None applied."""
@@ -55,14 +65,82 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
     defaults = Settings()
     return Settings(
         host=env.get("VOCAB_HOST", defaults.host),
-        port=int(env.get("VOCAB_PORT", defaults.port)),
+        port=_number(env, "VOCAB_PORT", defaults.port),
         db=Path(env.get("VOCAB_DB", defaults.db)),
         source=Path(env.get("VOCAB_SOURCE", defaults.source)),
         base_uri=env.get("VOCAB_BASE_URI", defaults.base_uri),
-        workers=int(env.get("VOCAB_WORKERS", defaults.workers)),
+        workers=_number(env, "VOCAB_WORKERS", defaults.workers),
         editorial_db=env.get("VOCAB_EDITORIAL_DB", defaults.editorial_db),
         webhook_urls=tuple(
             u.strip() for u in env.get("VOCAB_WEBHOOK_URLS", "").split(",") if u.strip()
         ),
         webhook_secret=env.get("VOCAB_WEBHOOK_SECRET", defaults.webhook_secret),
+        check_interval=_seconds(env, "VOCAB_CHECK_INTERVAL", defaults.check_interval),
     )
+
+
+def _number(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a whole number; set it to one.") from None
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number of seconds; set it to one.") from None
+
+
+def check_base(base: str) -> str | None:
+    """Return what is wrong with a base URI, or None: it must be an absolute http(s) URI."""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return (
+            f"The base URI {base!r} is not an absolute http(s) URI; give one such as "
+            "https://vocab.example.org (--base-uri or VOCAB_BASE_URI)."
+        )
+    if parts.query or parts.fragment:
+        return f"The base URI {base!r} has a query or fragment; give it without them."
+    return None
+
+
+def check_port(port: int) -> str | None:
+    """Return what is wrong with a port number, or None."""
+    if not 1 <= port <= 65535:
+        return f"Port {port} is out of range; give one from 1 to 65535 (--port or VOCAB_PORT)."
+    return None
+
+
+def check_host(host: str) -> str | None:
+    """Return why `host` cannot be listened on (it does not resolve), or None."""
+    try:
+        socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError) as exc:
+        return (
+            f"The host {host!r} does not resolve ({exc}); give an address such as 127.0.0.1 "
+            "or 0.0.0.0 (--host or VOCAB_HOST)."
+        )
+    return None
+
+
+def check_port_free(host: str, port: int) -> str | None:
+    """Return why nothing can listen on host:port (already in use), or None."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        return (
+            f"Cannot listen on {host}:{port} ({exc.strerror or exc}): another process uses it. "
+            "Choose another port with --port (or VOCAB_PORT), or stop the other process."
+        )
+    return None

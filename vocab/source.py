@@ -3,9 +3,14 @@
 The source is a folder of Turtle files (`ontology/vocabulary/`) or one file. Reading and
 writing Turtle is a format, in `loaders.turtle_source`; what the core decides is here:
 
-- a store records the source's digest when it is written (`write_store`), and is stale when
-  the source changed since, when it was built for another base URI or by another schema
-  version (`stale_reason`);
+- a store records where it came from when it is written (`write_store`): its provenance
+  (`origin_kind`: `source` for the curated source, `import` for a file, `release` for a
+  published release), the origin's digest, and the base URI it was built for (answers may
+  use another one: `vocab.store.rebase`);
+- a store is never replaced implicitly unless it came from the curated source and the
+  source changed since (the dev loop); a store from an import or a release is used as it
+  is, and an unreadable one, or one of another schema version, stops the command with what
+  to do (`check_store`);
 - the source must be clean: any integrity error is refused with the evidence, where an
   import would repair and report (`require_clean`);
 - validation is every reading problem plus the quality gate plus any extra checks the
@@ -15,10 +20,11 @@ writing Turtle is a format, in `loaders.turtle_source`; what the core decides is
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vocab import quality
@@ -26,7 +32,7 @@ from vocab.bulk import paused_gc
 from vocab.errors import IntegrityError
 from vocab.model import Snapshot
 from vocab.problems import Problem, ReadResult, Severity, errors
-from vocab.store.sqlite_read import read_meta
+from vocab.store.sqlite_read import REPAIR_HINT, read_meta
 from vocab.store.sqlite_schema import SCHEMA_VERSION
 from vocab.store.sqlite_write import Progress, build_store
 
@@ -53,26 +59,74 @@ def source_digest(source: Path) -> str:
     return digest.hexdigest()[:20]
 
 
-def stale_reason(db: Path, source: Path, base: str) -> str | None:
-    """Return why the store at `db` must be (re)built from `source`, or None if it is current."""
+class Action(enum.Enum):
+    USE = "use"  # the store is current, or is not ours to rebuild
+    BUILD = "build"  # missing, or built from the curated source and the source changed
+    STOP = "stop"  # unreadable or of another schema: a person must decide
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """What to do with the store before a command uses it, and why."""
+
+    action: Action
+    reason: str = ""
+    origin_kind: str = ""
+
+
+def origin_kind(origin: str) -> str:
+    """The provenance of a store from its `origin`: `import`, `release`, else `source`."""
+    kind = origin.split(":", 1)[0]
+    return kind if kind in ("import", "release") else "source"
+
+
+def check_store(db: Path, source: Path) -> StoreCheck:
+    """Return whether the store at `db` may be used, must be built from `source`, or neither."""
     if not db.exists():
-        return f"no store at {db} yet"
+        return StoreCheck(Action.BUILD, f"no store at {db} yet")
     meta = read_meta(db)
     if meta is None:
-        return f"{db} is not a readable store"
+        return StoreCheck(
+            Action.STOP,
+            f"{db} is not a readable vocabulary store (damaged, or not a store at all); "
+            f"nothing was changed. {REPAIR_HINT.format(db=db)}.",
+        )
+    kind = meta.get("origin_kind") or origin_kind(meta.get("origin", ""))
     if meta.get("schema_version") != SCHEMA_VERSION:
-        return "the store was built by another version of this service"
-    if meta.get("base") != base:
-        return f"the base URI changed from {meta.get('base')} to {base}"
+        return StoreCheck(
+            Action.STOP,
+            f"{db} was built by another version of this service (schema "
+            f"{meta.get('schema_version')}, this one reads {SCHEMA_VERSION}); nothing was "
+            f"changed. {REPAIR_HINT.format(db=db)}.",
+            kind,
+        )
+    if kind != "source":
+        return StoreCheck(Action.USE, f"{db} holds {_provenance(meta)}", kind)
     files = source_files(source)
     if not files:
-        return None  # serving a store without its source (an import, or a copied store)
+        return StoreCheck(Action.USE, "no source to compare with", kind)
     newest = max(path.stat().st_mtime for path in files)
     if newest <= float(meta.get("written_at", "0")):
-        return None
+        return StoreCheck(Action.USE, "current", kind)
     if meta.get("source_digest") != source_digest(source):
-        return f"{source} changed since the store was written"
-    return None
+        return StoreCheck(Action.BUILD, f"{source} changed since the store was written", kind)
+    return StoreCheck(Action.USE, "current", kind)
+
+
+def _provenance(meta: dict[str, str]) -> str:
+    origin = meta.get("origin", "")
+    name = origin.split(":", 1)[1] if ":" in origin else origin
+    kind = meta.get("origin_kind") or origin_kind(origin)
+    return f"an {kind} of {name}" if kind == "import" else f"a {kind} ({name})"
+
+
+def stale_reason(db: Path, source: Path, base: str | None = None) -> str | None:
+    """Return why the store at `db` cannot be used as it is, or None if it can.
+
+    `base` is not asked: a store answers under any base URI.
+    """
+    check = check_store(db, source)
+    return None if check.action is Action.USE else check.reason
 
 
 def write_store(
@@ -83,19 +137,35 @@ def write_store(
     source: Path,
     base: str,
     progress: Progress | None = None,
+    origin_digest: str = "",
 ) -> None:
-    """Build the store for `snapshot`, recording its origin, base URI and the source's digest.
+    """Build the store for `snapshot`, recording its provenance, base URI and digests.
 
-    Raises StoreError (with the old file untouched) if anything fails.
+    `origin` is `source:PATH`, `import:FILE` or `release:VERSION` (anything else counts as
+    the curated source); `origin_digest` the imported file's or release's digest. The old
+    file is kept as `{db}.bak`. Raises StoreError (with the old file untouched) if anything
+    fails.
     """
+    kind = origin_kind(origin)
     meta = {
         "base": base,
         "origin": origin,
+        "origin_kind": kind,
+        "origin_digest": origin_digest or (source_digest(source) if kind == "source" else ""),
         "written_at": f"{time.time():.3f}",
         "source_digest": source_digest(source),
     }
     with paused_gc():
         build_store(db, snapshot, meta=meta, progress=progress)
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def require_clean(result: ReadResult) -> Snapshot:

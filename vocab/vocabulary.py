@@ -63,9 +63,16 @@ class Vocabulary:
         self._search = lru_cache(maxsize=8192)(self._run_search)
 
     @classmethod
-    def open(cls, path: str | Path) -> Vocabulary:
-        """Return a Vocabulary over the SQLite store at `path`; raise StoreError if missing or stale."""
-        return cls(SQLiteStore(Path(path)))
+    def open(cls, path: str | Path, base: str | None = None) -> Vocabulary:
+        """Return a Vocabulary over the SQLite store at `path`, its own URIs answered under
+        `base` (default: the base it was built for); raise StoreError if missing or unreadable."""
+        return cls(SQLiteStore(Path(path), base))
+
+    def rebased(self, base: str) -> Vocabulary:
+        """This snapshot answering under `base` (itself when that is already its base)."""
+        if base.rstrip("/") == self.base:
+            return self
+        return Vocabulary(self.store.rebased(base))
 
     # --- metadata -----------------------------------------------------------------------
 
@@ -76,7 +83,8 @@ class Vocabulary:
 
     @property
     def base(self) -> str:
-        return self.store.meta.get("base", "")
+        """The base URI this snapshot's own URIs are answered under."""
+        return self.store.base
 
     @cached_property
     def scheme(self) -> Scheme:

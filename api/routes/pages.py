@@ -1,15 +1,18 @@
-"""HTML pages other than a concept's (home, A-Z, about); health. Collections: api.routes.scheme."""
+"""HTML pages other than a concept's (home, A-Z, about); health and readiness. Collections: api.routes.scheme."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from api.deps import VocabularyDep
+from api.deps import ServingDep, VocabularyDep
+from api.errors import error_response
 from api.respond import represent
 from api.templating import render
 from vocab.model import LabelKind, NoteKind
@@ -164,9 +167,31 @@ def about(request: Request, vocabulary: VocabularyDep) -> Response:
 
 @router.get("/health", tags=["service"], summary="Liveness and the release being served")
 async def health(vocabulary: VocabularyDep) -> dict[str, object]:
+    """Liveness: the process is up. It reads nothing from the store (see /ready)."""
     return {
         "status": "ok",
-        "concepts": vocabulary.store.count(),
+        "concepts": int(vocabulary.store.meta.get("concepts", "0")),
         "release": vocabulary.digest,
         "version": vocabulary.scheme.version,
     }
+
+
+@router.get("/ready", tags=["service"], summary="Readiness: the store passes its integrity check")
+async def ready(request: Request, serving: ServingDep) -> Response:
+    """200 when the store being served passed its last integrity check; 503 with the reason."""
+    vocabulary = serving.vocabulary
+    verdict = serving.readiness.verdict
+    if verdict is None or verdict.release != vocabulary.digest:
+        verdict = await anyio.to_thread.run_sync(serving.readiness.current, vocabulary)
+    checked = datetime.fromtimestamp(verdict.checked_at, UTC).isoformat(timespec="seconds")
+    if verdict.problem:
+        return error_response(
+            503,
+            "store_damaged",
+            f"{verdict.problem}. Checked at {checked}. Restore the store's backup or rebuild "
+            "it (see the README, Operate), then restart or republish.",
+            headers={"Cache-Control": "no-store", "Retry-After": "60"},
+            request=request,
+        )
+    body = {"status": "ready", "release": verdict.release, "checked": checked}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})

@@ -35,8 +35,21 @@ class ReadStore(Protocol):
         """Where the snapshot came from and when it was written (origin, written_at, counts)."""
         ...
 
+    @property
+    def base(self) -> str:
+        """The base URI the snapshot's own URIs are answered under (no trailing slash)."""
+        ...
+
     def opener(self) -> Callable[[], ReadStore]:
         """Return a picklable callable that opens this same snapshot again (in another process)."""
+        ...
+
+    def rebased(self, base: str) -> ReadStore:
+        """This snapshot, answering its own URIs under `base`."""
+        ...
+
+    def quick_check(self) -> str | None:
+        """Check the snapshot's storage cheaply; return what is wrong, or None when sound."""
         ...
 
     # --- concepts -----------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """`SQLiteStore`: the `ReadStore` over a compiled SQLite snapshot (see `sqlite_write`).
 
 Serving opens the file read-only, one connection per thread (sqlite3 connections must not
-be shared across threads). The FTS5 query syntax lives here and nowhere else.
+be shared across threads). The FTS5 query syntax lives here and nowhere else. Opened with
+a `base`, the store answers every URI of its own namespace under that base instead of the
+one it was built for (`vocab.store.rebase`), so no store is rebuilt for another base URI.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +22,7 @@ from vocab.codec import collection_from_dict, concept_from_dict, scheme_from_dic
 from vocab.errors import StoreError
 from vocab.model import Collection, Concept, LabelKind, Scheme, Snapshot, Status
 from vocab.store import sqlite_meaning
+from vocab.store.rebase import Rebase
 from vocab.store.rows import (
     ConceptRef,
     ConceptVectors,
@@ -34,6 +38,10 @@ _LABEL_SELECT = (
     "FROM labels l JOIN concepts c ON c.n = l.concept "
 )
 _STATUS = {s.value: s for s in Status}
+REPAIR_HINT = (
+    "Rebuild it from the source with `vocab build --db {db} --force`, or put back the "
+    "previous copy kept beside it: `cp {db}.bak {db}`"
+)
 
 
 def read_meta(path: Path) -> dict[str, str] | None:
@@ -51,7 +59,7 @@ def read_meta(path: Path) -> dict[str, str] | None:
 class SQLiteStore:
     """Read access to a built store; safe to share across threads."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, base: str | None = None) -> None:
         self.path = Path(path)
         if not self.path.is_file():
             raise StoreError(f"No store at {self.path}; run `vocab build` to create it.")
@@ -61,13 +69,15 @@ class SQLiteStore:
             self.meta: dict[str, str] = dict(rows)
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"{self.path} is not a vocabulary store ({exc}); rebuild it with `vocab build`."
+                f"{self.path} is not a vocabulary store ({exc}). {REPAIR_HINT.format(db=self.path)}."
             ) from None
         if self.meta.get("schema_version") != SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path} was built by another version of this service; "
-                "rebuild it with `vocab build`."
+                f"{self.path} was built by another version of this service. "
+                f"{REPAIR_HINT.format(db=self.path)}."
             )
+        self.base = (base or self.meta.get("base", "")).rstrip("/")
+        self._rebase = Rebase(self.meta.get("base", ""), self.base)
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -79,11 +89,37 @@ class SQLiteStore:
 
     @property
     def digest(self) -> str:
-        return self.meta["digest"]
+        """The snapshot's digest; under another base than the store's, one of its own."""
+        if not self._rebase.active:
+            return self.meta["digest"]
+        both = f"{self.meta['digest']} {self.base}".encode()
+        return hashlib.sha256(both).hexdigest()[:20]
 
     def opener(self) -> Callable[[], SQLiteStore]:
         """Return a picklable callable that opens this file again (for a worker process)."""
-        return functools.partial(SQLiteStore, self.path.resolve())
+        return functools.partial(SQLiteStore, self.path.resolve(), self.base)
+
+    def rebased(self, base: str) -> SQLiteStore:
+        """This file, answering under `base`."""
+        return SQLiteStore(self.path, base)
+
+    def quick_check(self) -> str | None:
+        """Run SQLite's `quick_check` on the file; return what is wrong, or None when sound."""
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+            finally:
+                conn.close()
+        except sqlite3.OperationalError as exc:
+            return f"{self.path} cannot be read: {exc}"
+        except sqlite3.DatabaseError as exc:
+            return f"{self.path} is damaged: {exc}"
+        except sqlite3.Error as exc:
+            return f"{self.path} cannot be read: {exc}"
+        if rows == ["ok"]:
+            return None
+        return f"{self.path} is damaged: " + "; ".join(str(r) for r in rows)
 
     # --- concepts ---------------------------------------------------------------------
 
@@ -95,27 +131,40 @@ class SQLiteStore:
         )
         if row is None:
             return None
-        return StoredConcept(concept_from_dict(orjson.loads(row[0])), row[1], row[2])
+        top_of = None if row[2] is None else self._rebase.out(row[2])
+        return StoredConcept(self._concept(row[0]), row[1], top_of)
+
+    def _concept(self, data: bytes | str) -> Concept:
+        return concept_from_dict(orjson.loads(self._rebase.json(data)))
+
+    def _json(self, data: bytes | str) -> Any:
+        return orjson.loads(self._rebase.json(data))
 
     def refs(self, uris: Sequence[str]) -> dict[str, ConceptRef]:
         if not uris:
             return {}
         marks = ",".join("?" * len(uris))
+        out = self._rebase.out
         rows = self._conn().execute(
-            f"SELECT id, uri, pref_label, status FROM concepts WHERE uri IN ({marks})", tuple(uris)
+            f"SELECT id, uri, pref_label, status FROM concepts WHERE uri IN ({marks})",
+            tuple(self._rebase.back(u) for u in uris),
         )
-        return {uri: ConceptRef(cid, uri, pref, _STATUS[status]) for cid, uri, pref, status in rows}
+        return {
+            out(uri): ConceptRef(cid, out(uri), pref, _STATUS[status])
+            for cid, uri, pref, status in rows
+        }
 
     def concepts(self) -> Iterator[Concept]:
         for (data,) in self._conn().execute("SELECT data FROM concepts ORDER BY n"):
-            yield concept_from_dict(orjson.loads(data))
+            yield self._concept(data)
 
     def concept_refs_sorted(self, *, active_only: bool = True) -> list[ConceptRef]:
         where = "WHERE status = 'active' " if active_only else ""
         rows = self._conn().execute(
             f"SELECT id, uri, pref_label, status FROM concepts {where}ORDER BY sort_key"
         )
-        return [ConceptRef(cid, uri, pref, _STATUS[status]) for cid, uri, pref, status in rows]
+        out = self._rebase.out
+        return [ConceptRef(cid, out(uri), pref, _STATUS[status]) for cid, uri, pref, status in rows]
 
     def count(self, *, active_only: bool = False) -> int:
         where = " WHERE status = 'active'" if active_only else ""
@@ -125,18 +174,18 @@ class SQLiteStore:
 
     def labels_with_key(self, key: str) -> list[LabelRow]:
         rows = self._conn().execute(_LABEL_SELECT + "WHERE l.key = ?", (key,))
-        return [_label_row(r) for r in rows]
+        return [self._label_row(r) for r in rows]
 
     def labels_with_initials(self, key: str, limit: int) -> list[LabelRow]:
         rows = self._conn().execute(_LABEL_SELECT + "WHERE l.initials = ? LIMIT ?", (key, limit))
-        return [_label_row(r) for r in rows]
+        return [self._label_row(r) for r in rows]
 
     def labels_with_key_prefix(self, prefix: str, limit: int) -> list[LabelRow]:
         rows = self._conn().execute(
             _LABEL_SELECT + "WHERE l.key >= ? AND l.key < ? LIMIT ?",
             (prefix, prefix + "\U0010ffff", limit),
         )
-        return [_label_row(r) for r in rows]
+        return [self._label_row(r) for r in rows]
 
     def labels_with_words(
         self, groups: Sequence[Sequence[str]], *, prefix: bool, limit: int
@@ -154,7 +203,7 @@ class SQLiteStore:
             "LIMIT ?)",
             (query, limit),
         )
-        return [_label_row(r) for r in rows]
+        return [self._label_row(r) for r in rows]
 
     def word_counts(self) -> list[WordCount]:
         rows = self._conn().execute("SELECT word, count, visible FROM words")
@@ -181,7 +230,7 @@ class SQLiteStore:
     def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
         where = "WHERE c.status = 'active' " if active_only else ""
         rows = self._conn().execute(_LABEL_SELECT + where + "ORDER BY l.concept, l.kind")
-        return [_label_row(r) for r in rows]
+        return [self._label_row(r) for r in rows]
 
     def labels_of_concepts(self, concepts: Sequence[int]) -> list[LabelRow]:
         if not concepts:
@@ -191,7 +240,7 @@ class SQLiteStore:
             _LABEL_SELECT + f"WHERE l.concept IN ({marks}) ORDER BY l.concept, l.kind",
             tuple(concepts),
         )
-        return [_label_row(r) for r in rows]
+        return [self._label_row(r) for r in rows]
 
     def label_keys(self, *, active_only: bool = True) -> Iterator[tuple[int, LabelKind, str, str]]:
         join = (
@@ -210,7 +259,7 @@ class SQLiteStore:
                 + f"WHERE l.rowid IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
-            out.update((r[0], _label_row(r[1:])) for r in rows)
+            out.update((r[0], self._label_row(r[1:])) for r in rows)
         return out
 
     # --- meaning: concept texts and vectors (layout in sqlite_meaning) -------------------
@@ -237,23 +286,23 @@ class SQLiteStore:
 
     def schemes(self) -> list[Scheme]:
         rows = self._conn().execute("SELECT data FROM schemes ORDER BY position")
-        return [scheme_from_dict(orjson.loads(data)) for (data,) in rows]
+        return [scheme_from_dict(self._json(data)) for (data,) in rows]
 
     def top_concepts(self) -> dict[str, tuple[str, ...]]:
         rows = self._conn().execute("SELECT uri, top_concepts FROM schemes ORDER BY position")
-        return {uri: tuple(orjson.loads(tops)) for uri, tops in rows}
+        return {self._rebase.out(uri): tuple(self._json(tops)) for uri, tops in rows}
 
     def collections(self) -> list[Collection]:
         rows = self._conn().execute("SELECT data FROM collections ORDER BY n")
-        return [collection_from_dict(orjson.loads(data)) for (data,) in rows]
+        return [collection_from_dict(self._json(data)) for (data,) in rows]
 
     def collections_of(self, uri: str) -> list[Collection]:
         rows = self._conn().execute(
             "SELECT c.data FROM members m JOIN collections c ON c.n = m.collection "
             "WHERE m.member = ? ORDER BY c.n",
-            (uri,),
+            (self._rebase.back(uri),),
         )
-        return [collection_from_dict(orjson.loads(data)) for (data,) in rows]
+        return [collection_from_dict(self._json(data)) for (data,) in rows]
 
     def collection(self, collection_id: str) -> Collection | None:
         row = (
@@ -261,7 +310,10 @@ class SQLiteStore:
             .execute("SELECT data FROM collections WHERE id = ?", (collection_id,))
             .fetchone()
         )
-        return collection_from_dict(orjson.loads(row[0])) if row else None
+        return collection_from_dict(self._json(row[0])) if row else None
+
+    def _label_row(self, r: tuple[Any, ...]) -> LabelRow:
+        return _label_row(r, self._rebase)
 
     def snapshot(self) -> Snapshot:
         return Snapshot(
@@ -287,12 +339,12 @@ def _fts_word(word: str) -> str:
     return word.replace('"', '""')
 
 
-def _label_row(r: tuple[Any, ...]) -> LabelRow:
+def _label_row(r: tuple[Any, ...], rebase: Rebase) -> LabelRow:
     """A row of _LABEL_SELECT: concept, id, uri, pref_label, status, text, lang, kind, usage, norm."""
     return LabelRow(
         r[0],
         r[1],
-        r[2],
+        rebase.out(r[2]),
         r[3],
         _STATUS[r[4]],
         r[5],

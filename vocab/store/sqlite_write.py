@@ -1,15 +1,15 @@
 """Writing a read snapshot: a Snapshot compiled into a new SQLite file, atomically.
 
 `build_store` writes a new file in a single transaction and renames it over the old one,
-so a failed build (bad input, full disk, Ctrl-C) leaves the previous database exactly as
-it was, and readers that still hold the old file keep reading it. The caller's metadata
+so a failed build (bad input, full disk, Ctrl-C, kill -9) leaves the previous database
+exactly as it was, and readers that still hold the old file keep reading it. The old file
+is kept as `{name}.bak` (`vocab.store.files`). The caller's metadata
 (`vocab.source.write_store`: origin, base URI, source digest) is kept in the `meta` table.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 from collections import Counter
@@ -24,6 +24,7 @@ from vocab.codec import collection_to_dict, concept_to_dict, scheme_to_dict
 from vocab.errors import StoreError
 from vocab.model import Concept, LabelKind, Snapshot
 from vocab.normalize import initials, normalise_label
+from vocab.store.files import remove_orphans, replace_with_backup, temp_path
 from vocab.store.sqlite_meaning import (
     MEANING_INDEXES,
     MEANING_SCHEMA,
@@ -56,7 +57,8 @@ def build_store(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    remove_orphans(path)
+    tmp = temp_path(path)
     tmp.unlink(missing_ok=True)
     import sqlite_utils  # not at the top: it imports pandas if installed (0.2 s of start-up)
 
@@ -71,26 +73,12 @@ def build_store(
             conn.execute("PRAGMA journal_mode=DELETE")
         finally:
             conn.close()
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        replace_with_backup(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, (sqlite3.Error, OSError)):
             raise StoreError(f"Could not build the store at {path}: {exc}") from exc
         raise
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write(
