@@ -22,6 +22,7 @@ from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
+from api.rootpath import enter, normalise, route_path
 from api.routes import (
     align,
     annotate,
@@ -37,6 +38,7 @@ from api.routes import (
 from api.sparql import SparqlEndpoint
 from api.state import Serving
 from api.templating import make_templates
+from api.watch import DEFAULT_GRACE_S, StoreWatcher, watching
 from vocab.vocabulary import Vocabulary
 
 STATIC = Path(__file__).parent / "static"
@@ -45,11 +47,13 @@ STATIC = Path(__file__).parent / "static"
 class Service:
     """The ASGI app: `/lookup/...` to the lean handler, everything else to the full app."""
 
-    def __init__(self, serving: Serving, api: FastAPI) -> None:
+    def __init__(self, serving: Serving, api: FastAPI, root_path: str = "") -> None:
         self.serving = serving
+        self.root_path = root_path
         self.fastapi = api
         self.app: ASGIApp = SecurityHeaders(api)
         self.lookup = LookupEndpoint(serving)
+        self.watcher: StoreWatcher | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -63,11 +67,14 @@ class Service:
         return self.serving.swap(vocabulary)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = enter(scope, self.root_path)
+        path = route_path(scope) if scope["type"] == "http" else ""
         if (
             scope["type"] == "http"
             and scope["method"] in ("GET", "HEAD")
-            and scope["path"].startswith(PREFIX)
-            and len(scope["path"]) > len(PREFIX)
+            and path.startswith(PREFIX)
+            and len(path) > len(PREFIX)
         ):
             await self.lookup(scope, receive, send)
         else:
@@ -75,20 +82,33 @@ class Service:
 
 
 def create_app(
-    vocabulary: Vocabulary, *, base: str | None = None, editorial: Editorial | None = None
+    vocabulary: Vocabulary,
+    *,
+    base: str | None = None,
+    editorial: Editorial | None = None,
+    watch: Path | None = None,
+    watch_interval: float = 1.0,
+    watch_grace: float = DEFAULT_GRACE_S,
+    root_path: str = "",
 ) -> Service:
     """Return the ASGI app serving `vocabulary`; concept URIs start with `base`.
 
     With `editorial`, the editorial routes (/editorial/...) are served too; without, the
-    service is read-only and has no route that changes state.
+    service is read-only and has no route that changes state. With `watch` (the store's
+    path), a new release that replaces that file is served without a restart (`api.watch`),
+    checked every `watch_interval` seconds (0: only when `service.watcher.check()` is called).
+    With `root_path` (`/airt`), the service answers under that prefix behind a proxy
+    (`api.rootpath`); without, it takes the prefix the server sets in the scope, if any.
     """
     base = (base or vocabulary.base).rstrip("/")
     serving = Serving(vocabulary, base, make_templates())
+    watcher: StoreWatcher | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(annotate.warm, serving.vocabulary)  # before any request
-        yield
+        async with watching(watcher):
+            yield
         serving.workers.close()
         api.state.sparql.close()
         if editorial is not None:
@@ -124,4 +144,13 @@ def create_app(
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
     api.openapi = lambda: openapi.build(api)  # type: ignore[method-assign]
-    return Service(serving, api)
+    service = Service(serving, api, normalise(root_path))
+    if watch is not None:
+        watcher = service.watcher = StoreWatcher(
+            watch,
+            lambda: serving.vocabulary,
+            service.swap,
+            interval=watch_interval,
+            grace=watch_grace,
+        )
+    return service

@@ -13,8 +13,14 @@ from vocab.vocabulary import Vocabulary
 
 def app_from_env() -> Service:
     """Return the app for the stores and base URI named by VOCAB_DB, VOCAB_EDITORIAL_DB
-    (`off`: read-only) and VOCAB_BASE_URI."""
+    (`off`: read-only) and VOCAB_BASE_URI; a new release replacing the VOCAB_DB file is
+    served without a restart, checked every VOCAB_WATCH_INTERVAL seconds (0: never)."""
     settings = settings_from_env()
     return create_app(
-        Vocabulary.open(settings.db), base=settings.base, editorial=open_editorial(settings)
+        Vocabulary.open(settings.db),
+        base=settings.base,
+        editorial=open_editorial(settings),
+        watch=settings.db,
+        watch_interval=settings.watch_interval,
+        root_path=settings.root_path,
     )
