@@ -25,7 +25,7 @@ from loaders.csv_table import write_csv
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.terminal import problem_lines
 from loaders.turtle_source import read_source
-from vocab.config import Settings
+from vocab.config import Settings, normalise_root_path
 from vocab.problems import errors
 from vocab.source import stale_reason, write_store
 from vocab.vocabulary import Vocabulary
@@ -77,6 +77,13 @@ def serve(
         int | None, typer.Option(help="Worker processes [env VOCAB_WORKERS].")
     ] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    root_path: Annotated[
+        str | None,
+        typer.Option(
+            "--root-path",
+            help="The sub-path a proxy serves the service under, such as /airt [env VOCAB_ROOT_PATH].",
+        ),
+    ] = None,
     editorial_db: Annotated[
         str | None,
         typer.Option(
@@ -94,20 +101,30 @@ def serve(
         base_uri=base_uri,
         workers=workers,
         editorial_db=editorial_db,
+        root_path=root_path,
     )
+    try:
+        normalise_root_path(settings.root_path)
+    except ValueError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
     ensure_store(settings)
     os.environ.update(
         {
-            "VOCAB_DB": str(settings.db.resolve()),
+            # absolute, not resolved: a symlink at the path is followed afresh when a release
+            # replaces it (api.watch)
+            "VOCAB_DB": str(settings.db.absolute()),
             "VOCAB_BASE_URI": settings.base,
             "VOCAB_SOURCE": str(settings.source.resolve()),
             "VOCAB_EDITORIAL_DB": settings.editorial_db,
+            "VOCAB_ROOT_PATH": settings.root_path,
         }
     )
     import uvicorn
 
     err.print(
-        f"Serving {settings.base}/ on http://{settings.host}:{settings.port}/ (Ctrl-C to stop)"
+        f"Serving {settings.base}/ on http://{settings.host}:{settings.port}"
+        f"{normalise_root_path(settings.root_path)}/ (Ctrl-C to stop)"
     )
     uvicorn.run(
         "api.main:app_from_env",

@@ -4,13 +4,22 @@
 |-------------------|----------------------------------|------------------------------------|
 | VOCAB_HOST        | 127.0.0.1                        | address to listen on               |
 | VOCAB_PORT        | 8000                             | port to listen on                  |
-| VOCAB_DB          | data/vocab.db                    | the SQLite store                   |
+| VOCAB_DB          | data/vocab.db (see DATA)         | the SQLite store                   |
 | VOCAB_SOURCE      | ontology/vocabulary/             | the curated Turtle source (folder) |
 | VOCAB_BASE_URI    | http://{host}:{port}             | base of concept URIs ({base}/terms/{id}) |
 | VOCAB_WORKERS     | 1                                | server worker processes            |
 | VOCAB_EDITORIAL_DB | data/editorial.db               | the editorial store: a SQLite file or a postgresql:// URL; `off` serves read-only |
 | VOCAB_WEBHOOK_URLS | (none)                          | comma-separated addresses told of submitted, decided and released changes |
 | VOCAB_WEBHOOK_SECRET | (none)                        | the HMAC-SHA256 key webhook signatures are made with |
+| VOCAB_ROOT_PATH   | (none)                           | the sub-path a proxy serves us under (`/airt`) |
+| VOCAB_DATA_DIR    | see DATA                         | where the built stores go by default |
+| VOCAB_WATCH_INTERVAL | 1.0                           | seconds between checks for a new release at VOCAB_DB (0: never) |
+
+`DATA`, where the stores are written by default: `data/` of a checkout (a folder with
+`pyproject.toml` beside `vocab/`); for an installed wheel, `$VOCAB_DATA_DIR`, else
+`$XDG_DATA_HOME/airt-vocab`, else `~/.local/share/airt-vocab` — never inside site-packages.
+The curated source (`ontology/`) is read from beside `vocab/` in both cases: the wheel
+ships it as package data.
 """
 
 from __future__ import annotations
@@ -22,17 +31,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def data_dir(env: dict[str, str] | None = None) -> Path:
+    """Where the stores are written by default (see the module's docstring)."""
+    env = dict(os.environ if env is None else env)
+    if env.get("VOCAB_DATA_DIR"):
+        return Path(env["VOCAB_DATA_DIR"])
+    if (ROOT / "pyproject.toml").is_file():
+        return ROOT / "data"
+    share = (
+        Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else Path.home() / ".local" / "share"
+    )
+    return share / "airt-vocab"
+
+
+DATA = data_dir()
+
+
+def normalise_root_path(root_path: str) -> str:
+    """'/airt' for '/airt/', 'airt' or '/airt'; '' for '' or '/'. Raise ValueError if unusable."""
+    text = root_path.strip().strip("/")
+    if not text:
+        return ""
+    if any(c in text for c in "?#%\\ \t\"'<>") or "//" in text or ".." in text.split("/"):
+        raise ValueError(
+            f"The root path {root_path!r} is not a plain path: give the prefix the proxy "
+            "serves the service under, such as /airt."
+        )
+    return "/" + text
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
-    db: Path = ROOT / "data" / "vocab.db"
+    db: Path = DATA / "vocab.db"
     source: Path = ROOT / "ontology" / "vocabulary"
     base_uri: str = ""
     workers: int = 1
-    editorial_db: str = str(ROOT / "data" / "editorial.db")
+    editorial_db: str = str(DATA / "editorial.db")
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
+    root_path: str = ""
+    watch_interval: float = 1.0
 
     @property
     def editorial_enabled(self) -> bool:
@@ -41,8 +81,9 @@ class Settings:
 
     @property
     def base(self) -> str:
-        """The base URI of concepts, without a trailing slash."""
-        return (self.base_uri or f"http://{self.host}:{self.port}").rstrip("/")
+        """The base URI of concepts, without a trailing slash (under the root path if any)."""
+        default = f"http://{self.host}:{self.port}{normalise_root_path(self.root_path)}"
+        return (self.base_uri or default).rstrip("/")
 
     def with_options(self, **options: object) -> Settings:
         """Return these settings with every option that is not None applied."""
@@ -65,4 +106,6 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
             u.strip() for u in env.get("VOCAB_WEBHOOK_URLS", "").split(",") if u.strip()
         ),
         webhook_secret=env.get("VOCAB_WEBHOOK_SECRET", defaults.webhook_secret),
+        root_path=env.get("VOCAB_ROOT_PATH", defaults.root_path),
+        watch_interval=float(env.get("VOCAB_WATCH_INTERVAL", defaults.watch_interval)),
     )
