@@ -49,8 +49,8 @@ test: dev chromium postgres
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 lint: dev
-	$(BIN)/ruff format --check vocab api loaders cli tests bench
-	$(BIN)/ruff check vocab api loaders cli tests bench
+	$(BIN)/ruff format --check vocab api loaders cli tests bench deploy
+	$(BIN)/ruff check vocab api loaders cli tests bench deploy
 	$(BIN)/mypy vocab loaders cli
 
 bench: dev
