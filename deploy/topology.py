@@ -162,6 +162,7 @@ def running(
         if workdir is None:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="vocab-deploy-")))
         prefix = workdir / "nginx"
+        shutil.rmtree(prefix / "cache", ignore_errors=True)  # every run starts cold
         for sub in ("tmp", "cache"):
             (prefix / sub).mkdir(parents=True, exist_ok=True)
         ports = [free_port() for _ in range(replicas)]
