@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from vocab.store.sqlite_read import read_meta
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TEMPLATE = HERE / "nginx.conf"
@@ -151,13 +153,17 @@ def running(
     db: Path,
     *,
     replicas: int = 2,
-    base_uri: str = "https://vocab.example.org",
+    base_uri: str | None = None,
     root_path: str = "",
     source: Path | None = None,
     listen: int | None = None,
     workdir: Path | None = None,
 ) -> Iterator[Topology]:
-    """nginx on `listen` (a free port by default) in front of `replicas` `vocab serve` of `db`."""
+    """nginx on `listen` (a free port by default) in front of `replicas` `vocab serve` of `db`.
+
+    The replicas serve the store's own base URI unless `base_uri` is given."""
+    if base_uri is None:
+        base_uri = (read_meta(db) or {}).get("base") or "http://127.0.0.1:8000"
     with ExitStack() as stack:
         if workdir is None:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="vocab-deploy-")))
@@ -194,13 +200,14 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "data" / "vocab.db")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--base-uri", default="http://127.0.0.1:8080")
+    parser.add_argument("--base-uri", default=None, help="default: the store's own")
     parser.add_argument("--root-path", default="")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument(
         "--print-config", action="store_true", help="print the nginx config and stop"
     )
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the replicas and nginx too
     if args.print_config:
         prefix = (args.workdir or Path("deploy/run")).absolute() / "nginx"
         print(
