@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install dev chromium postgres bench lint clean
+.PHONY: run test install dev chromium postgres nginx bench lint clean
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -40,17 +40,26 @@ postgres:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql; }
 
+# The replica tests (tests/deploy/test_replicas.py) run Debian's nginx as the current user,
+# in front of two `vocab serve` on loopback (deploy/nginx.conf); no nginx service is started.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  command -v apt-get >/dev/null || { echo "The replica tests need nginx: install nginx"; exit 1; }; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq nginx; }
+
 ## Install and start the service on http://127.0.0.1:8000 (builds the store on first run).
 run: install
 	$(BIN)/vocab serve
 
-## Install everything (Debian's chromium and PostgreSQL included) and run the whole test suite.
-test: dev chromium postgres
+## Install everything (Debian's chromium, PostgreSQL and nginx included) and run the whole test suite.
+test: dev chromium postgres nginx
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 lint: dev
-	$(BIN)/ruff format --check vocab api loaders cli tests bench
-	$(BIN)/ruff check vocab api loaders cli tests bench
+	$(BIN)/ruff format --check vocab api loaders cli tests bench deploy
+	$(BIN)/ruff check vocab api loaders cli tests bench deploy
 	$(BIN)/mypy vocab loaders cli
 
 bench: dev

@@ -23,6 +23,7 @@ from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.readiness import DEFAULT_INTERVAL_S, Readiness
+from api.rootpath import enter, normalise, route_path
 from api.routes import (
     align,
     annotate,
@@ -38,6 +39,7 @@ from api.routes import (
 from api.sparql import SparqlEndpoint
 from api.state import Serving
 from api.templating import make_templates
+from api.watch import DEFAULT_GRACE_S, StoreWatcher, watching
 from vocab.vocabulary import Vocabulary
 
 STATIC = Path(__file__).parent / "static"
@@ -46,11 +48,13 @@ STATIC = Path(__file__).parent / "static"
 class Service:
     """The ASGI app: `/lookup/...` to the lean handler, everything else to the full app."""
 
-    def __init__(self, serving: Serving, api: FastAPI) -> None:
+    def __init__(self, serving: Serving, api: FastAPI, root_path: str = "") -> None:
         self.serving = serving
+        self.root_path = root_path
         self.fastapi = api
         self.app: ASGIApp = SecurityHeaders(api)
         self.lookup = LookupEndpoint(serving)
+        self.watcher: StoreWatcher | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -68,11 +72,14 @@ class Service:
         return previous
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = enter(scope, self.root_path)
+        path = route_path(scope) if scope["type"] == "http" else ""
         if (
             scope["type"] == "http"
             and scope["method"] in ("GET", "HEAD")
-            and scope["path"].startswith(PREFIX)
-            and len(scope["path"]) > len(PREFIX)
+            and path.startswith(PREFIX)
+            and len(path) > len(PREFIX)
         ):
             await self.lookup(scope, receive, send)
         else:
@@ -85,17 +92,27 @@ def create_app(
     base: str | None = None,
     editorial: Editorial | None = None,
     check_interval: float = DEFAULT_INTERVAL_S,
+    watch: Path | None = None,
+    watch_interval: float = 1.0,
+    watch_grace: float = DEFAULT_GRACE_S,
+    root_path: str = "",
 ) -> Service:
     """Return the ASGI app serving `vocabulary`; concept URIs start with `base` (default:
     the base the store was built for), whatever base the store was built for.
 
     With `editorial`, the editorial routes (/editorial/...) are served too; without, the
     service is read-only and has no route that changes state. The store's integrity is
-    checked before the first request and every `check_interval` seconds (`/ready`).
+    checked before the first request and every `check_interval` seconds (`/ready`). With
+    `watch` (the store's path), a new release that replaces that file is served without a
+    restart (`api.watch`), checked every `watch_interval` seconds (0: only when
+    `service.watcher.check()` is called). With `root_path` (`/airt`), the service answers
+    under that prefix behind a proxy (`api.rootpath`); without, it takes the prefix the
+    server sets in the scope, if any.
     """
     base = (base or vocabulary.base).rstrip("/")
     vocabulary = vocabulary.rebased(base)  # the store's own URIs answered under `base`
     serving = Serving(vocabulary, base, make_templates(), readiness=Readiness(check_interval))
+    watcher: StoreWatcher | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -107,7 +124,8 @@ def create_app(
                 raise
             errors.log.error("could not prepare the annotator: %s", exc)
         serving.readiness.start(lambda: serving.vocabulary)
-        yield
+        async with watching(watcher):
+            yield
         serving.readiness.stop()
         serving.workers.close()
         api.state.sparql.close()
@@ -144,4 +162,13 @@ def create_app(
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
     api.openapi = lambda: openapi.build(api)  # type: ignore[method-assign]
-    return Service(serving, api)
+    service = Service(serving, api, normalise(root_path))
+    if watch is not None:
+        watcher = service.watcher = StoreWatcher(
+            watch,
+            lambda: serving.vocabulary,
+            service.swap,
+            interval=watch_interval,
+            grace=watch_grace,
+        )
+    return service

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, Response
 from api import openapi
 from api.fhir import outcome as fhir_outcome
 from api.negotiation import choose
+from api.rootpath import route_path
 from api.templating import render
 from vocab.errors import (
     IntegrityError,
@@ -75,7 +76,7 @@ def error_response(
 
     Under /fhir/ every error is an OperationOutcome, whatever was asked.
     """
-    if request is not None and request.url.path.startswith(fhir_outcome.PREFIX):
+    if request is not None and route_path(request.scope).startswith(fhir_outcome.PREFIX):
         return fhir_outcome.outcome_response(status, message, headers)
     if request is not None and _wants_html(request):
         page = render(
@@ -122,7 +123,7 @@ def install(app: FastAPI) -> None:
         message = messages.get(exc.status_code, str(exc.detail))
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:  # every method of the path, not only the route that matched
-            allowed = openapi.allowed_methods(request.app, request.url.path)
+            allowed = openapi.allowed_methods(request.app, route_path(request.scope))
             headers = {**(headers or {}), **({"Allow": allowed} if allowed else {})}
         return error_response(
             exc.status_code, "http_error", message, headers=headers, request=request

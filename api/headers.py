@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from api.rootpath import route_path
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -72,7 +74,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        method, path = scope["method"], scope["path"]
+        method, path = scope["method"], route_path(scope)
         headers = dict(scope["headers"])
         if method == "OPTIONS" and b"access-control-request-method" in headers:
             await preflight(send, headers[b"access-control-request-method"].decode("latin-1"), path)

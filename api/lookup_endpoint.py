@@ -25,6 +25,7 @@ from api.caching import AnswerCache, etag, etag_matches
 from api.errors import STORE_DAMAGED
 from api.headers import COMMON, CORS, Receive, Scope, Send
 from api.negotiation import LOOKUP_OFFERS, LOOKUP_REPRESENTATIONS, choose, content_type
+from api.rootpath import rooted, route_path
 from api.state import Serving
 from loaders import terminal, views
 from vocab.errors import VocabError
@@ -53,7 +54,7 @@ class LookupEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         vocabulary = self.serving.vocabulary  # one release for the whole request
-        text = scope["path"][len(PREFIX) :]
+        text = route_path(scope)[len(PREFIX) :]
         query = scope["query_string"]
         accept = b""
         if_none_match = b""
@@ -119,9 +120,9 @@ class LookupEndpoint:
             return _answer(tag, 422, "json", body)
         if variant == "html":
             if len(result.hits) == 1:
-                location = f"/terms/{quote(result.hits[0].row.id)}"
+                location = rooted(f"/terms/{quote(result.hits[0].row.id)}")
             else:
-                location = f"/search?q={quote(result.query)}"
+                location = rooted(f"/search?q={quote(result.query)}")
             return _answer(tag, 303, "txt", b"", [(b"location", location.encode())])
         if not result.hits:
             suggestions = vocabulary.suggestions(text)

@@ -14,7 +14,8 @@ from vocab.vocabulary import Vocabulary
 
 def app_from_env() -> Service:
     """Return the app for the stores and base URI named by VOCAB_DB, VOCAB_EDITORIAL_DB
-    (`off`: read-only) and VOCAB_BASE_URI."""
+    (`off`: read-only) and VOCAB_BASE_URI; a new release replacing the VOCAB_DB file is
+    served without a restart, checked every VOCAB_WATCH_INTERVAL seconds (0: never)."""
     settings = settings_from_env()
     remove_orphans(settings.db)  # temporary files of a build or import killed earlier
     return create_app(
@@ -22,4 +23,7 @@ def app_from_env() -> Service:
         base=settings.base,
         editorial=open_editorial(settings),
         check_interval=settings.check_interval,
+        watch=settings.db,
+        watch_interval=settings.watch_interval,
+        root_path=settings.root_path,
     )

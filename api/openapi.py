@@ -20,6 +20,7 @@ from api import schemas
 from api.fhir import openapi as fhir_openapi
 from api.fhir import valueset
 from api.negotiation import LOOKUP_REPRESENTATIONS, SEARCH_REPRESENTATIONS, TERM_REPRESENTATIONS
+from api.rootpath import ROOT
 from loaders import FORMATS, WRITERS
 from loaders.alignment_out import ALIGNMENT_FORMATS
 from vocab.vocabulary import Vocabulary
@@ -274,6 +275,9 @@ def build(app: FastAPI) -> dict[str, Any]:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         app.openapi_schema = describe(generated, vocabulary) | {"x-release": vocabulary.digest}
+    root = ROOT.get()
+    if root:  # served under a sub-path: clients must prefix every path with it
+        return app.openapi_schema | {"servers": [{"url": root}]}
     return app.openapi_schema
 
 

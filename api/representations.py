@@ -12,6 +12,7 @@ import orjson
 from starlette.templating import Jinja2Templates
 
 from api.negotiation import TERM_REPRESENTATIONS
+from api.rootpath import rooted
 from api.templating import render
 from loaders import RDF_FORMATS, terminal
 from loaders.skos import concept_graph, serialise
@@ -86,7 +87,7 @@ def split_extension(vocabulary: Vocabulary, concept_id: str) -> tuple[str, str |
 def moved_location(resolution: Resolution, format: str | None) -> str:
     """Return where a merged concept's URI redirects: its new id here, else the URI it names."""
     target = resolution.moved_to
-    location = f"/terms/{target.id}" if target else str(resolution.moved_to_uri)
+    location = rooted(f"/terms/{target.id}") if target else str(resolution.moved_to_uri)
     return location + (f"?format={format}" if format else "")
 
 

@@ -14,6 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
+from api.rootpath import RootForTemplates
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -35,6 +37,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["href"] = safe_href
     env.filters["urlquote"] = lambda s: quote(str(s), safe="")
     env.globals["Markup"] = Markup
+    env.globals["root"] = RootForTemplates()
     return Jinja2Templates(env=env)
 
 

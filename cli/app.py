@@ -33,6 +33,9 @@ ENV_DEFAULTS = {
     "VOCAB_WORKERS": "1",
     "VOCAB_EDITORIAL_DB": "data/editorial.db",
     "VOCAB_CHECK_INTERVAL": "60",
+    "VOCAB_ROOT_PATH": "none",
+    "VOCAB_WATCH_INTERVAL": "1.0",
+    "VOCAB_DATA_DIR": "data/ of a checkout, else ~/.local/share/airt-vocab",
 }
 """What each setting is when neither its option nor its variable is given (see vocab.config)."""
 
@@ -48,7 +51,8 @@ app = typer.Typer(
     epilog="Settings: each option's environment variable and default are in the command's "
     "--help: VOCAB_HOST (127.0.0.1), VOCAB_PORT (8000), VOCAB_DB (data/vocab.db), "
     "VOCAB_SOURCE (ontology/vocabulary), VOCAB_BASE_URI (http://127.0.0.1:8000), "
-    "VOCAB_WORKERS (1), VOCAB_EDITORIAL_DB (data/editorial.db), VOCAB_CHECK_INTERVAL (60).",
+    "VOCAB_WORKERS (1), VOCAB_EDITORIAL_DB (data/editorial.db), VOCAB_CHECK_INTERVAL (60), "
+    "VOCAB_ROOT_PATH (none), VOCAB_WATCH_INTERVAL (1.0), VOCAB_DATA_DIR (data/ of a checkout).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

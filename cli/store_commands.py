@@ -26,7 +26,14 @@ from loaders.csv_table import write_csv
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.terminal import problem_lines
 from loaders.turtle_source import read_source
-from vocab.config import Settings, check_base, check_host, check_port, check_port_free
+from vocab.config import (
+    Settings,
+    check_base,
+    check_host,
+    check_port,
+    check_port_free,
+    normalise_root_path,
+)
 from vocab.errors import InvalidInput, StoreError
 from vocab.model import Snapshot
 from vocab.problems import errors
@@ -127,6 +134,15 @@ def serve(
         int | None, typer.Option(help=env_help("Worker processes", "VOCAB_WORKERS"))
     ] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    root_path: Annotated[
+        str | None,
+        typer.Option(
+            "--root-path",
+            help=env_help(
+                "The sub-path a proxy serves the service under, such as /airt", "VOCAB_ROOT_PATH"
+            ),
+        ),
+    ] = None,
     editorial_db: Annotated[
         str | None,
         typer.Option(
@@ -148,22 +164,32 @@ def serve(
         base_uri=base_uri,
         workers=workers,
         editorial_db=editorial_db,
+        root_path=root_path,
     )
+    try:
+        normalise_root_path(settings.root_path)
+    except ValueError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
     check_serving(settings)
     ensure_store(settings)
     os.environ.update(
         {
-            "VOCAB_DB": str(settings.db.resolve()),
+            # absolute, not resolved: a symlink at the path is followed afresh when a release
+            # replaces it (api.watch)
+            "VOCAB_DB": str(settings.db.absolute()),
             "VOCAB_BASE_URI": settings.base,
             "VOCAB_SOURCE": str(settings.source.resolve()),
             "VOCAB_EDITORIAL_DB": settings.editorial_db,
             "VOCAB_CHECK_INTERVAL": str(settings.check_interval),
+            "VOCAB_ROOT_PATH": settings.root_path,
         }
     )
     import uvicorn
 
     err.print(
-        f"Serving {settings.base}/ on http://{settings.host}:{settings.port}/ (Ctrl-C to stop)"
+        f"Serving {settings.base}/ on http://{settings.host}:{settings.port}"
+        f"{normalise_root_path(settings.root_path)}/ (Ctrl-C to stop)"
     )
     uvicorn.run(
         "api.main:app_from_env",

@@ -4,7 +4,7 @@
 |-------------------|----------------------------------|------------------------------------|
 | VOCAB_HOST        | 127.0.0.1                        | address to listen on               |
 | VOCAB_PORT        | 8000                             | port to listen on                  |
-| VOCAB_DB          | data/vocab.db                    | the SQLite store                   |
+| VOCAB_DB          | data/vocab.db (see DATA)         | the SQLite store                   |
 | VOCAB_SOURCE      | ontology/vocabulary/             | the curated Turtle source (folder) |
 | VOCAB_BASE_URI    | http://127.0.0.1:8000            | base of concept URIs ({base}/terms/{id}), applied when answering |
 | VOCAB_CHECK_INTERVAL | 60                            | seconds between the store's integrity checks (/ready) |
@@ -12,11 +12,20 @@
 | VOCAB_EDITORIAL_DB | data/editorial.db               | the editorial store: a SQLite file or a postgresql:// URL; `off` serves read-only |
 | VOCAB_WEBHOOK_URLS | (none)                          | comma-separated addresses told of submitted, decided and released changes |
 | VOCAB_WEBHOOK_SECRET | (none)                        | the HMAC-SHA256 key webhook signatures are made with |
+| VOCAB_ROOT_PATH   | (none)                           | the sub-path a proxy serves us under (`/airt`) |
+| VOCAB_DATA_DIR    | see DATA                         | where the built stores go by default |
+| VOCAB_WATCH_INTERVAL | 1.0                           | seconds between checks for a new release at VOCAB_DB (0: never) |
 
 The base URI is the public address of concept URIs. It defaults to the service's default
 address, never to the address a server binds: `vocab serve --port 8001` answers the same
 canonical URIs as on 8000. A store is not tied to a base: its own URIs are answered under
 the configured one (`vocab.store.rebase`). `check` validates settings before any work.
+
+`DATA`, where the stores are written by default: `data/` of a checkout (a folder with
+`pyproject.toml` beside `vocab/`); for an installed wheel, `$VOCAB_DATA_DIR`, else
+`$XDG_DATA_HOME/airt-vocab`, else `~/.local/share/airt-vocab` — never inside site-packages.
+The curated source (`ontology/`) is read from beside `vocab/` in both cases: the wheel
+ships it as package data.
 """
 
 from __future__ import annotations
@@ -31,18 +40,49 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE = "http://127.0.0.1:8000"
 
 
+def data_dir(env: dict[str, str] | None = None) -> Path:
+    """Where the stores are written by default (see the module's docstring)."""
+    env = dict(os.environ if env is None else env)
+    if env.get("VOCAB_DATA_DIR"):
+        return Path(env["VOCAB_DATA_DIR"])
+    if (ROOT / "pyproject.toml").is_file():
+        return ROOT / "data"
+    share = (
+        Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else Path.home() / ".local" / "share"
+    )
+    return share / "airt-vocab"
+
+
+DATA = data_dir()
+
+
+def normalise_root_path(root_path: str) -> str:
+    """'/airt' for '/airt/', 'airt' or '/airt'; '' for '' or '/'. Raise ValueError if unusable."""
+    text = root_path.strip().strip("/")
+    if not text:
+        return ""
+    if any(c in text for c in "?#%\\ \t\"'<>") or "//" in text or ".." in text.split("/"):
+        raise ValueError(
+            f"The root path {root_path!r} is not a plain path: give the prefix the proxy "
+            "serves the service under, such as /airt."
+        )
+    return "/" + text
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
-    db: Path = ROOT / "data" / "vocab.db"
+    db: Path = DATA / "vocab.db"
     source: Path = ROOT / "ontology" / "vocabulary"
     base_uri: str = ""
     workers: int = 1
-    editorial_db: str = str(ROOT / "data" / "editorial.db")
+    editorial_db: str = str(DATA / "editorial.db")
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
     check_interval: float = 60.0
+    root_path: str = ""
+    watch_interval: float = 1.0
 
     @property
     def editorial_enabled(self) -> bool:
@@ -51,8 +91,8 @@ class Settings:
 
     @property
     def base(self) -> str:
-        """The base URI of concepts, without a trailing slash."""
-        return (self.base_uri or DEFAULT_BASE).rstrip("/")
+        """The base URI of concepts, without a trailing slash (under the root path if any)."""
+        return (self.base_uri or DEFAULT_BASE + normalise_root_path(self.root_path)).rstrip("/")
 
     def with_options(self, **options: object) -> Settings:
         """Return these settings with every option that is not None applied."""
@@ -76,6 +116,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         ),
         webhook_secret=env.get("VOCAB_WEBHOOK_SECRET", defaults.webhook_secret),
         check_interval=_seconds(env, "VOCAB_CHECK_INTERVAL", defaults.check_interval),
+        root_path=env.get("VOCAB_ROOT_PATH", defaults.root_path),
+        watch_interval=_seconds(env, "VOCAB_WATCH_INTERVAL", defaults.watch_interval),
     )
 
 

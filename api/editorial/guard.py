@@ -11,6 +11,7 @@ import orjson
 from starlette.exceptions import HTTPException
 
 from api.headers import ASGIApp, Message, Receive, Scope, Send
+from api.rootpath import route_path
 
 PREFIX = "/editorial"
 MAX_BODY_BYTES = 256 * 1024
@@ -22,7 +23,7 @@ class EditorialGuard:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
+        if scope["type"] != "http" or not route_path(scope).startswith(PREFIX):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")

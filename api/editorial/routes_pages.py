@@ -35,6 +35,7 @@ from api.editorial.page_views import offers, side_by_side, summary
 from api.editorial.queue import DEFAULT_STATES, QueueFilter, filtered_queue
 from api.editorial.views import concept_fields
 from api.errors import status_of as house_status
+from api.rootpath import rooted
 from api.templating import render
 from vocab.editorial.model import Account, ProposalKind, ProposalState
 from vocab.editorial.rules import KIND_ACTION, may
@@ -65,7 +66,7 @@ def status_of(exc: VocabError) -> int:
 
 
 def _after_post(path: str) -> RedirectResponse:
-    return RedirectResponse(path, status_code=303)
+    return RedirectResponse(rooted(path), status_code=303)
 
 
 @router.get("/sign-in", response_class=HTMLResponse)

@@ -28,7 +28,7 @@ DOCS_CSP = (
 HEADERS = {"Content-Security-Policy": DOCS_CSP, "Cache-Control": "public, max-age=3600"}
 NOSCRIPT = (
     "<noscript><p>This page needs JavaScript. The API description itself is "
-    '<a href="/openapi.json">/openapi.json</a>; the reference in words is docs/api.md in the '
+    '<a href="{root}/openapi.json">/openapi.json</a>; the reference in words is docs/api.md in the '
     "repository.</p></noscript>"
 )
 
@@ -57,7 +57,7 @@ def swagger_ui(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
         f' · <a href="{root}/redoc">the reference as one page</a>'
         f' · <a href="{root}/openapi.json">openapi.json</a></header>\n'
         '<main><h1 class="docs-title">API</h1>'
-        f'<div id="swagger-ui" data-url="{root}/openapi.json"></div>{NOSCRIPT}</main>\n'
+        f'<div id="swagger-ui" data-url="{root}/openapi.json"></div>{NOSCRIPT.format(root=root)}</main>\n'
         f'<script src="{root}{ASSETS_URL}/swagger-ui-bundle.js"></script>\n'
         f'<script src="{root}/static/docs.js"></script>'
     )
@@ -75,7 +75,7 @@ def redoc(request: Request, vocabulary: VocabularyDep) -> HTMLResponse:
     """The API description as one readable page (ReDoc)."""
     root = root_of(request)
     body = (
-        f'<redoc spec-url="{root}/openapi.json"></redoc>{NOSCRIPT}\n'
+        f'<redoc spec-url="{root}/openapi.json"></redoc>{NOSCRIPT.format(root=root)}\n'
         f'<script src="{root}{ASSETS_URL}/redoc.standalone.js"></script>'
     )
     title = f"API reference · {vocabulary.scheme.title()}"

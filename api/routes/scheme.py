@@ -13,6 +13,7 @@ from api import linked_data
 from api.deps import BaseDep, VocabularyDep
 from api.openapi import negotiated
 from api.respond import choose_format, represent, serving
+from api.rootpath import rooted
 from api.routes.pages import PAGE_CACHE, PAGES
 from api.templating import render
 from vocab.vocabulary import Vocabulary
@@ -176,7 +177,9 @@ def void(
     responses={303: {"description": "See /void (Location)"}},
 )
 def well_known_void() -> Response:
-    return RedirectResponse("/void", status_code=303, headers={"Cache-Control": ONTOLOGY_CACHE})
+    return RedirectResponse(
+        rooted("/void"), status_code=303, headers={"Cache-Control": ONTOLOGY_CACHE}
+    )
 
 
 @router.get(

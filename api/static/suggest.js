@@ -5,6 +5,8 @@
   "use strict";
   var DELAY_MS = 120;
   var LIMIT = 8;
+  // the sub-path a proxy serves us under ("" at the root): <html data-root="/airt">
+  var ROOT = document.documentElement.getAttribute("data-root") || "";
   var MATCHES = { exact: "exact", acronym: "acronym", synonym: "synonym", prefix: "starts with", fuzzy: "close spelling", definition: "in its definition", semantic: "similar meaning" };
 
   function setUp(input, n) {
@@ -57,7 +59,7 @@
     function go(index) {
       var item = items[index];
       if (item) {
-        window.location.assign("/terms/" + encodeURIComponent(item.id));
+        window.location.assign(ROOT + "/terms/" + encodeURIComponent(item.id));
       }
     }
 
@@ -113,7 +115,7 @@
         return;
       }
       controller = new AbortController();
-      fetch("/suggest?limit=" + LIMIT + "&q=" + encodeURIComponent(text), {
+      fetch(ROOT + "/suggest?limit=" + LIMIT + "&q=" + encodeURIComponent(text), {
         headers: { Accept: "application/json" },
         signal: controller.signal
       }).then(function (response) {

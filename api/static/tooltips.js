@@ -23,7 +23,10 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var origin = script && script.src ? new URL(script.src, window.location.href).origin : window.location.origin;
+  // where the service is: the script's own address less /static/tooltips.js (a sub-path included)
+  var origin = script && script.src
+    ? new URL(script.src, window.location.href).href.replace(/\/static\/tooltips\.js(?:[?#].*)?$/, "")
+    : window.location.origin;
   var usePlain = !!script && script.getAttribute("data-plain") === "true";
   var selector = (script && script.getAttribute("data-selector")) || "dfn[data-term], abbr, [data-term]";
   var annotateMode = script ? script.getAttribute("data-annotate") : null;

@@ -4,6 +4,13 @@ Serving opens the file read-only, one connection per thread (sqlite3 connections
 be shared across threads). The FTS5 query syntax lives here and nowhere else. Opened with
 a `base`, the store answers every URI of its own namespace under that base instead of the
 one it was built for (`vocab.store.rebase`), so no store is rebuilt for another base URI.
+
+A store answers from the file it opened, even after a new release replaces the file at its
+path (`os.replace`, a symlink swap): an open connection keeps reading the old file, and a
+thread that first asks after the replacement would open the new one, so each new connection
+is checked against the digest read at open and, when it differs, the thread shares the
+first connection instead (SQLite serialises it). The old release thus never answers with
+the new one's rows; `close()` releases the old file once nothing reads it.
 """
 
 from __future__ import annotations
@@ -64,6 +71,9 @@ class SQLiteStore:
         if not self.path.is_file():
             raise StoreError(f"No store at {self.path}; run `vocab build` to create it.")
         self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._first: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
         try:
             rows = self._conn().execute("SELECT key, value FROM meta").fetchall()
             self.meta: dict[str, str] = dict(rows)
@@ -82,10 +92,42 @@ class SQLiteStore:
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            conn.execute("PRAGMA query_only=1")
+            conn = self._connect()
             self._local.conn = conn
         return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection for this thread, to the file this store opened (see the docstring)."""
+        first = self._first
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        except sqlite3.Error:
+            if first is None:
+                raise
+            return first  # the path is gone or unreadable: the first connection still reads ours
+        conn.execute("PRAGMA query_only=1")
+        if first is not None and not self._same_file(conn):
+            conn.close()
+            return first
+        with self._lock:
+            self._opened.append(conn)
+            if self._first is None:
+                self._first = conn
+        return conn
+
+    def _same_file(self, conn: sqlite3.Connection) -> bool:
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
+        except sqlite3.Error:
+            return False
+        return row is not None and row[0] == self.meta.get("digest")
+
+    def close(self) -> None:
+        """Close every connection (once no request reads this store any more)."""
+        with self._lock:
+            opened, self._opened, self._first = self._opened, [], None
+        for conn in opened:
+            conn.close()
 
     @property
     def digest(self) -> str:
