@@ -21,7 +21,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from vocab.config import DEFAULT_BASE, Settings, check_base, settings_from_env
+from vocab.config import (
+    DEFAULT_BASE,
+    Settings,
+    check_base,
+    normalise_root_path,
+    settings_from_env,
+)
 from vocab.errors import InvalidInput
 
 ENV_DEFAULTS = {
@@ -95,6 +101,7 @@ OutOption = Annotated[
 def load_settings(**options: object) -> Settings:
     try:
         settings = settings_from_env().with_options(**options)
+        normalise_root_path(settings.root_path)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     problem = check_base(settings.base)
