@@ -19,6 +19,7 @@ from vocab.errors import (
     InvalidInput,
     NotFound,
     ParseError,
+    ReleaseConflict,
     StoreError,
     TooLarge,
     UnsafeInput,
@@ -37,6 +38,7 @@ STATUS: dict[type[VocabError], int] = {
     ParseError: 400,
     IntegrityError: 422,
     StoreError: 503,
+    ReleaseConflict: 409,
 }
 """Most specific class first: the first entry the error is an instance of wins."""
 

@@ -197,6 +197,7 @@ def _scheme(w: _Writer, s: Scheme) -> str:
             ("dct:title", w.texts(s.titles)),
             ("dct:description", w.texts(s.descriptions)),
             ("owl:versionInfo", [w.literal(s.version)] if s.version else []),
+            ("owl:versionIRI", ref(s.version_iri)),
             ("dct:license", ref(s.license)),
             ("dct:publisher", ref(s.publisher)),
             ("dct:creator", [v for c in s.creators for v in ref(c)]),

@@ -6,6 +6,7 @@
 | VOCAB_PORT        | 8000                             | port to listen on                  |
 | VOCAB_DB          | data/vocab.db                    | the SQLite store                   |
 | VOCAB_SOURCE      | ontology/vocabulary/             | the curated Turtle source (folder) |
+| VOCAB_RELEASES    | releases/                        | the releases (one folder each), see vocab.release |
 | VOCAB_BASE_URI    | http://{host}:{port}             | base of concept URIs ({base}/terms/{id}) |
 | VOCAB_WORKERS     | 1                                | server worker processes            |
 | VOCAB_EDITORIAL_DB | data/editorial.db               | the editorial store: a SQLite file or a postgresql:// URL; `off` serves read-only |
@@ -28,6 +29,7 @@ class Settings:
     port: int = 8000
     db: Path = ROOT / "data" / "vocab.db"
     source: Path = ROOT / "ontology" / "vocabulary"
+    releases: Path = ROOT / "releases"
     base_uri: str = ""
     workers: int = 1
     editorial_db: str = str(ROOT / "data" / "editorial.db")
@@ -58,6 +60,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         port=int(env.get("VOCAB_PORT", defaults.port)),
         db=Path(env.get("VOCAB_DB", defaults.db)),
         source=Path(env.get("VOCAB_SOURCE", defaults.source)),
+        releases=Path(env.get("VOCAB_RELEASES", defaults.releases)),
         base_uri=env.get("VOCAB_BASE_URI", defaults.base_uri),
         workers=int(env.get("VOCAB_WORKERS", defaults.workers)),
         editorial_db=env.get("VOCAB_EDITORIAL_DB", defaults.editorial_db),

@@ -1,0 +1,158 @@
+"""The change history across releases: what changed since a date or a version, per concept.
+
+Each release stores its concept-level diff against the one before (`diff.json`); this
+module reads them back to answer `/changes?since=&until=` and a term page's history.
+`since` excludes the release it names (a version) or starts on its day (a date); `until`
+includes the release it names or every release on or before its day.
+
+>>> window(["2026-01-01", "2026-02-01", "2026-03-01"], {"2026-01-01": "2026-01-01",
+...   "2026-02-01": "2026-02-01", "2026-03-01": "2026-03-01"}, "2026-01-01", None)
+['2026-02-01', '2026-03-01']
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from vocab.diff import ConceptChange, SnapshotDiff
+from vocab.errors import InvalidInput
+from vocab.release import Manifest, ReleaseArchive, ReleaseVersion, is_version
+
+DIFF_JSON = "diff.json"
+DIFF_MARKDOWN = "diff.md"
+DIFF_RDF = "diff.ttl"
+
+
+def diff_document(
+    diff: SnapshotDiff, *, version: str, previous: str | None, day: str
+) -> dict[str, Any]:
+    """Return the JSON a release stores of its diff: versions, date, summary and changes.
+
+    A first release (no previous one) lists its concepts as added, without their fields:
+    the release itself is their content."""
+    data = diff.to_json()
+    if previous is None:
+        for change in data["changes"]:
+            change["fields"] = []
+    return {"from": previous, "to": version, "date": day, **data}
+
+
+def _bound(value: str, name: str) -> tuple[str, str]:
+    if is_version(value):
+        return ("version", value)
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"'{value[:40]}' is neither a date (YYYY-MM-DD) nor a release version; "
+            f"give {name} as one of them."
+        ) from None
+    return ("date", value)
+
+
+def window(
+    versions: list[str], dates: dict[str, str], since: str | None, until: str | None
+) -> list[str]:
+    """Return the versions inside (since, until]; raise InvalidInput for a malformed bound."""
+    chosen = list(versions)
+    if since:
+        kind, value = _bound(since, "since")
+        if kind == "version":
+            pivot = ReleaseVersion.parse(value)
+            chosen = [v for v in chosen if ReleaseVersion.parse(v) > pivot]
+        else:
+            chosen = [v for v in chosen if dates[v] >= value]
+    if until:
+        kind, value = _bound(until, "until")
+        if kind == "version":
+            pivot = ReleaseVersion.parse(value)
+            chosen = [v for v in chosen if ReleaseVersion.parse(v) <= pivot]
+        else:
+            chosen = [v for v in chosen if dates[v] <= value]
+    return chosen
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One release that changed a concept, and how."""
+
+    version: str
+    date: str
+    kind: str
+    fields: tuple[str, ...]
+
+
+class ReleaseHistory:
+    """The diffs of every release in an archive, read once per set of releases."""
+
+    def __init__(self, archive: ReleaseArchive) -> None:
+        self.archive = archive
+        self._lock = threading.Lock()
+        self._loaded: tuple[tuple[str, ...], list[Manifest], dict[str, dict[str, Any]]] | None = (
+            None
+        )
+
+    def _load(self) -> tuple[list[Manifest], dict[str, dict[str, Any]]]:
+        versions = tuple(self.archive.versions())
+        with self._lock:
+            if self._loaded is None or self._loaded[0] != versions:
+                manifests = [self.archive.manifest(v) for v in versions]
+                diffs = {}
+                for m in manifests:
+                    try:
+                        diffs[m.version] = json.loads(self.archive.read(m.version, DIFF_JSON))
+                    except (OSError, ValueError):
+                        diffs[m.version] = {"changes": [], "summary": {}}
+                self._loaded = (versions, manifests, diffs)
+            return self._loaded[1], self._loaded[2]
+
+    def manifests(self) -> list[Manifest]:
+        """Return every release's manifest, oldest first."""
+        return self._load()[0]
+
+    def diff(self, version: str) -> dict[str, Any]:
+        """Return the stored diff of one release; raise NotFound for an unknown release."""
+        self.archive.folder(version)
+        return self._load()[1][version]
+
+    def changes(self, since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        """Return the releases in (since, until] with their concept changes, oldest first."""
+        manifests, diffs = self._load()
+        dates = {m.version: m.date for m in manifests}
+        chosen = window([m.version for m in manifests], dates, since, until)
+        by_version = {m.version: m for m in manifests}
+        releases = []
+        for v in chosen:
+            d = diffs[v]
+            releases.append(
+                {
+                    "version": v,
+                    "versionIRI": by_version[v].version_iri,
+                    "date": dates[v],
+                    "previous": by_version[v].previous,
+                    "summary": d.get("summary", {}),
+                    "changes": d.get("changes", []),
+                }
+            )
+        return {"since": since, "until": until, "releases": releases}
+
+    def of_concept(self, concept_id: str) -> list[HistoryEntry]:
+        """Return the releases that changed concept `concept_id`, newest first."""
+        manifests, diffs = self._load()
+        found = []
+        for m in reversed(manifests):
+            for change in diffs[m.version].get("changes", []):
+                if change.get("id") == concept_id:
+                    fields = tuple(f["field"] for f in change.get("fields", []))
+                    found.append(HistoryEntry(m.version, m.date, change["kind"], fields))
+        return found
+
+
+def change_summary(change: ConceptChange) -> str:
+    """Return one line saying what happened to a concept: kind and the fields that changed."""
+    fields = ", ".join(f.field.replace("_", " ") for f in change.fields)
+    return f"{change.kind.value}: {fields}" if fields else change.kind.value
