@@ -22,6 +22,7 @@ from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
+from api.routes import releases as release_routes
 from api.routes import (
     align,
     annotate,
@@ -37,6 +38,9 @@ from api.routes import (
 from api.sparql import SparqlEndpoint
 from api.state import Serving
 from api.templating import make_templates
+from loaders.turtle_source import read_release_source
+from vocab.release import ReleaseArchive
+from vocab.release_shelf import ReleaseShelf
 from vocab.vocabulary import Vocabulary
 
 STATIC = Path(__file__).parent / "static"
@@ -75,9 +79,16 @@ class Service:
 
 
 def create_app(
-    vocabulary: Vocabulary, *, base: str | None = None, editorial: Editorial | None = None
+    vocabulary: Vocabulary,
+    *,
+    base: str | None = None,
+    editorial: Editorial | None = None,
+    releases: ReleaseShelf | None = None,
 ) -> Service:
     """Return the ASGI app serving `vocabulary`; concept URIs start with `base`.
+
+    With `releases`, the releases it holds are served (/releases, pinned concept URIs,
+    /changes, the feeds); without, those routes answer an empty history.
 
     With `editorial`, the editorial routes (/editorial/...) are served too; without, the
     service is read-only and has no route that changes state.
@@ -103,6 +114,7 @@ def create_app(
         redoc_url=None,
     )
     api.state.serving = serving
+    api.state.releases = releases or empty_shelf(base)
     api.state.sparql = SparqlEndpoint()
     errors.install(api)
     for router in (
@@ -115,6 +127,7 @@ def create_app(
         annotate.router,
         fhir.router,
         scheme.router,
+        release_routes.router,
         sparql.router,
         docs.router,
     ):
@@ -125,3 +138,9 @@ def create_app(
     api.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
     api.openapi = lambda: openapi.build(api)  # type: ignore[method-assign]
     return Service(serving, api)
+
+
+def empty_shelf(base: str) -> ReleaseShelf:
+    """Return a shelf with no releases (a folder that does not exist)."""
+    nowhere = Path("/nonexistent/releases")
+    return ReleaseShelf(ReleaseArchive(nowhere), base=base, cache=nowhere, read=read_release_source)

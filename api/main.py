@@ -7,14 +7,26 @@ from __future__ import annotations
 
 from api.app import Service, create_app
 from api.editorial.context import open_editorial
+from loaders.turtle_source import read_release_source
 from vocab.config import settings_from_env
+from vocab.release import ReleaseArchive
+from vocab.release_shelf import ReleaseShelf
 from vocab.vocabulary import Vocabulary
 
 
 def app_from_env() -> Service:
     """Return the app for the stores and base URI named by VOCAB_DB, VOCAB_EDITORIAL_DB
-    (`off`: read-only) and VOCAB_BASE_URI."""
+    (`off`: read-only), VOCAB_RELEASES and VOCAB_BASE_URI."""
     settings = settings_from_env()
+    releases = ReleaseShelf(
+        ReleaseArchive(settings.releases),
+        base=settings.base,
+        cache=settings.db.parent / "releases",
+        read=read_release_source,
+    )
     return create_app(
-        Vocabulary.open(settings.db), base=settings.base, editorial=open_editorial(settings)
+        Vocabulary.open(settings.db),
+        base=settings.base,
+        editorial=open_editorial(settings),
+        releases=releases,
     )

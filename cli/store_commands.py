@@ -101,6 +101,7 @@ def serve(
             "VOCAB_DB": str(settings.db.resolve()),
             "VOCAB_BASE_URI": settings.base,
             "VOCAB_SOURCE": str(settings.source.resolve()),
+            "VOCAB_RELEASES": str(settings.releases.resolve()),
             "VOCAB_EDITORIAL_DB": settings.editorial_db,
         }
     )

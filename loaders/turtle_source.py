@@ -268,3 +268,8 @@ def _collection(w: _Writer, c: Collection) -> str:
             ("skos:member", [w.iri(m) for m in c.members]),
         ],
     )
+
+
+def read_release_source(source: Path, base: str) -> Snapshot:
+    """Return the snapshot of a release's source folder (read leniently: it passed the gate)."""
+    return read_source(source, base=base, strict=False).snapshot

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from vocab.diff import ConceptChange, SnapshotDiff
-from vocab.errors import InvalidInput
+from vocab.errors import InvalidInput, NotFound
 from vocab.release import Manifest, ReleaseArchive, ReleaseVersion, is_version
 
 DIFF_JSON = "diff.json"
@@ -87,28 +87,42 @@ class HistoryEntry:
 
 
 class ReleaseHistory:
-    """The diffs of every release in an archive, read once per set of releases."""
+    """The diffs of every release in an archive, read again only when the archive changes."""
 
     def __init__(self, archive: ReleaseArchive) -> None:
         self.archive = archive
         self._lock = threading.Lock()
-        self._loaded: tuple[tuple[str, ...], list[Manifest], dict[str, dict[str, Any]]] | None = (
-            None
-        )
+        self._stamp: int | None = -1
+        self._manifests: list[Manifest] = []
+        self._diffs: dict[str, dict[str, Any]] = {}
+        self._by_concept: dict[str, list[HistoryEntry]] = {}
+
+    def _archive_stamp(self) -> int | None:
+        try:  # a release appears by a rename into the folder, which changes its mtime
+            return self.archive.root.stat().st_mtime_ns
+        except OSError:
+            return None
 
     def _load(self) -> tuple[list[Manifest], dict[str, dict[str, Any]]]:
-        versions = tuple(self.archive.versions())
+        stamp = self._archive_stamp()
         with self._lock:
-            if self._loaded is None or self._loaded[0] != versions:
-                manifests = [self.archive.manifest(v) for v in versions]
-                diffs = {}
+            if stamp != self._stamp:
+                manifests = self.archive.manifests()
+                diffs: dict[str, dict[str, Any]] = {}
+                by_concept: dict[str, list[HistoryEntry]] = {}
                 for m in manifests:
                     try:
                         diffs[m.version] = json.loads(self.archive.read(m.version, DIFF_JSON))
-                    except (OSError, ValueError):
+                    except (OSError, ValueError, NotFound):
                         diffs[m.version] = {"changes": [], "summary": {}}
-                self._loaded = (versions, manifests, diffs)
-            return self._loaded[1], self._loaded[2]
+                for m in reversed(manifests):
+                    for change in diffs[m.version].get("changes", []):
+                        fields = tuple(f["field"] for f in change.get("fields", []))
+                        entry = HistoryEntry(m.version, m.date, change["kind"], fields)
+                        by_concept.setdefault(change["id"], []).append(entry)
+                self._stamp, self._manifests = stamp, manifests
+                self._diffs, self._by_concept = diffs, by_concept
+            return self._manifests, self._diffs
 
     def manifests(self) -> list[Manifest]:
         """Return every release's manifest, oldest first."""
@@ -117,7 +131,7 @@ class ReleaseHistory:
     def diff(self, version: str) -> dict[str, Any]:
         """Return the stored diff of one release; raise NotFound for an unknown release."""
         self.archive.folder(version)
-        return self._load()[1][version]
+        return self._load()[1].get(version, {"changes": [], "summary": {}})
 
     def changes(self, since: str | None = None, until: str | None = None) -> dict[str, Any]:
         """Return the releases in (since, until] with their concept changes, oldest first."""
@@ -131,7 +145,6 @@ class ReleaseHistory:
             releases.append(
                 {
                     "version": v,
-                    "versionIRI": by_version[v].version_iri,
                     "date": dates[v],
                     "previous": by_version[v].previous,
                     "summary": d.get("summary", {}),
@@ -142,14 +155,8 @@ class ReleaseHistory:
 
     def of_concept(self, concept_id: str) -> list[HistoryEntry]:
         """Return the releases that changed concept `concept_id`, newest first."""
-        manifests, diffs = self._load()
-        found = []
-        for m in reversed(manifests):
-            for change in diffs[m.version].get("changes", []):
-                if change.get("id") == concept_id:
-                    fields = tuple(f["field"] for f in change.get("fields", []))
-                    found.append(HistoryEntry(m.version, m.date, change["kind"], fields))
-        return found
+        self._load()
+        return list(self._by_concept.get(concept_id, []))
 
 
 def change_summary(change: ConceptChange) -> str:
