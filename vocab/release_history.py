@@ -2,12 +2,12 @@
 
 Each release stores its concept-level diff against the one before (`diff.json`); this
 module reads them back to answer `/changes?since=&until=` and a term page's history.
-`since` excludes the release it names (a version) or starts on its day (a date); `until`
-includes the release it names or every release on or before its day.
+`since` is exclusive: the releases after the one it names (a version) or dated after its
+day (a date); `until` is inclusive: up to the release it names, or dated on or before it.
 
 >>> window(["2026-01-01", "2026-02-01", "2026-03-01"], {"2026-01-01": "2026-01-01",
-...   "2026-02-01": "2026-02-01", "2026-03-01": "2026-03-01"}, "2026-01-01", None)
-['2026-02-01', '2026-03-01']
+...   "2026-02-01": "2026-02-01", "2026-03-01": "2026-03-01"}, "2026-01-15", "2026-02-01")
+['2026-02-01']
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def window(
             pivot = ReleaseVersion.parse(value)
             chosen = [v for v in chosen if ReleaseVersion.parse(v) > pivot]
         else:
-            chosen = [v for v in chosen if dates[v] >= value]
+            chosen = [v for v in chosen if dates[v] > value]
     if until:
         kind, value = _bound(until, "until")
         if kind == "version":

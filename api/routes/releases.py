@@ -36,11 +36,11 @@ DIFF_FORMATS = {
 }
 Since = Annotated[
     str | None,
-    Query(max_length=40, description="A date (YYYY-MM-DD) or a release version; exclusive."),
+    Query(max_length=40, description="A date (YYYY-MM-DD) or a release version: changes after it."),
 ]
 Until = Annotated[
     str | None,
-    Query(max_length=40, description="A date (YYYY-MM-DD) or a release version; inclusive."),
+    Query(max_length=40, description="A date (YYYY-MM-DD) or a release version: changes up to it."),
 ]
 Format = Annotated[str | None, Query(max_length=20, description="Override Accept: json or html.")]
 
