@@ -22,7 +22,6 @@ from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lookup_endpoint import PREFIX, LookupEndpoint
-from api.routes import releases as release_routes
 from api.routes import (
     align,
     annotate,
@@ -35,6 +34,7 @@ from api.routes import (
     sparql,
     terms,
 )
+from api.routes import releases as release_routes
 from api.sparql import SparqlEndpoint
 from api.state import Serving
 from api.templating import make_templates

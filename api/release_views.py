@@ -79,7 +79,9 @@ def pinned_context(manifest: Manifest, concept_id: str, base: str) -> dict[str, 
     }
 
 
-def term_release_context(request: Request, concept_id: str, version_iri: str | None) -> dict[str, Any]:
+def term_release_context(
+    request: Request, concept_id: str, version_iri: str | None
+) -> dict[str, Any]:
     """Return the term page's history (releases that changed it) and its versioned URI."""
     shelf: ReleaseShelf | None = getattr(request.app.state, "releases", None)
     if shelf is None:
@@ -115,8 +117,12 @@ def releases_feed(shelf: ReleaseShelf, base: str) -> bytes:
     updated = manifests[0].date if manifests else "1970-01-01"
     return write_atom(
         AtomFeed(
-            f"{base}/releases.atom", "Releases", updated, f"{base}/releases.atom",
-            f"{base}/releases", entries=entries,
+            f"{base}/releases.atom",
+            "Releases",
+            updated,
+            f"{base}/releases.atom",
+            f"{base}/releases",
+            entries=entries,
         )
     )
 
@@ -142,7 +148,11 @@ def changes_feed(shelf: ReleaseShelf, base: str) -> bytes:
     updated = releases[0]["date"] if releases else "1970-01-01"
     return write_atom(
         AtomFeed(
-            f"{base}/changes.atom", "Concept changes", updated, f"{base}/changes.atom",
-            f"{base}/changes", entries=entries[:FEED_CHANGES],
+            f"{base}/changes.atom",
+            "Concept changes",
+            updated,
+            f"{base}/changes.atom",
+            f"{base}/changes",
+            entries=entries[:FEED_CHANGES],
         )
     )

@@ -123,7 +123,7 @@ def release(
         manifest = cut_release(settings, archive, version, text, shapes)
     folder = archive.root / manifest.version
     err.print(
-        f"Released {manifest.version} ({manifest.concepts} concepts; {manifest.notes.strip()}) "
+        f"Released {manifest.version} ({manifest.notes.strip()}) "
         f"in {folder}, {len(manifest.artefacts)} files with SHA-256 checksums in "
         f"manifest.json; {settings.db} now serves it."
     )

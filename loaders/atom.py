@@ -69,4 +69,5 @@ def write_atom(feed: AtomFeed) -> bytes:
             sub(entry, "summary", e.summary)
         if e.content:
             sub(entry, "content", e.content, type="text")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data

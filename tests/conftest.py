@@ -167,8 +167,12 @@ def serve(source: Path, workdir: Path, *options: str) -> Iterator[Site]:
 RELEASE_SOURCE = FIXTURES / "release"
 """A tiny clean vocabulary (it passes the quality gate) to cut releases from."""
 
-OLD_CT_DEFINITION = "An imaging modality that builds cross-sectional images from many X-ray projections."
-NEW_CT_DEFINITION = "An imaging modality that reconstructs slices of the body from X-ray projections."
+OLD_CT_DEFINITION = (
+    "An imaging modality that builds cross-sectional images from many X-ray projections."
+)
+NEW_CT_DEFINITION = (
+    "An imaging modality that reconstructs slices of the body from X-ray projections."
+)
 NEW_CONCEPT = """
 :t0005 a skos:Concept ;
     skos:inScheme <scheme> ;
@@ -197,17 +201,25 @@ def edit_release_source(source: Path) -> None:
     text = path.read_text(encoding="utf-8")
     edits = [
         (OLD_CT_DEFINITION, NEW_CT_DEFINITION),
-        ('skos:altLabel "tumor volume"@en-US', 'skos:altLabel "tumor volume"@en-US, "tumour size"@en-GB'),
+        (
+            'skos:altLabel "tumor volume"@en-US',
+            'skos:altLabel "tumor volume"@en-US, "tumour size"@en-GB',
+        ),
         ("    skos:related :t0002 ;\n", "    skos:related :t0001 ;\n"),
         (
-            '    skos:related :t0001 ;\n    dct:source <https://example.org/ct-scanning> .',
+            "    skos:related :t0001 ;\n    dct:source <https://example.org/ct-scanning> .",
             "    owl:deprecated true ;\n    dct:isReplacedBy :t0001 ;\n"
             "    dct:source <https://example.org/ct-scanning> .",
         ),
-        ("skos:member :t0001, :t0002, :t0003, :t0004 .", "skos:member :t0001, :t0002, :t0003, :t0004, :t0005 ."),
+        (
+            "skos:member :t0001, :t0002, :t0003, :t0004 .",
+            "skos:member :t0001, :t0002, :t0003, :t0004, :t0005 .",
+        ),
     ]
     for old, new in edits:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
-    text = text.replace("@prefix skos:", "@prefix owl:  <http://www.w3.org/2002/07/owl#> .\n@prefix skos:")
+    text = text.replace(
+        "@prefix skos:", "@prefix owl:  <http://www.w3.org/2002/07/owl#> .\n@prefix skos:"
+    )
     path.write_text(text + NEW_CONCEPT, encoding="utf-8")

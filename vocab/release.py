@@ -170,7 +170,11 @@ class Manifest:
             "summary": self.summary,
             "provenance": self.provenance,
             "artefacts": [a.to_json() for a in self.artefacts],
-            "snapshot": {"name": SNAPSHOT, "sha256": self.snapshot_sha256, "built_from": SOURCE_DIR},
+            "snapshot": {
+                "name": SNAPSHOT,
+                "sha256": self.snapshot_sha256,
+                "built_from": SOURCE_DIR,
+            },
         }
 
     @classmethod
@@ -219,9 +223,7 @@ class ReleaseArchive:
         if not self.root.is_dir():
             return []
         found = [
-            p.name
-            for p in self.root.iterdir()
-            if is_version(p.name) and (p / MANIFEST).is_file()
+            p.name for p in self.root.iterdir() if is_version(p.name) and (p / MANIFEST).is_file()
         ]
         return sorted(found, key=ReleaseVersion.parse)
 

@@ -102,7 +102,11 @@ def release(request: Request, version: str, base: BaseDep, format: Format = None
     manifest = shelf.manifest(version)
     fmt = choose_format(request, PAGE_OFFERS, "json", format)
     data: dict[str, Any] = {**release_json(manifest, base), "diff": shelf.history.diff(version)}
-    headers = {"ETag": f'"release-{version}-{fmt}"', "Cache-Control": RELEASE_CACHE, "Vary": "Accept"}
+    headers = {
+        "ETag": f'"release-{version}-{fmt}"',
+        "Cache-Control": RELEASE_CACHE,
+        "Vary": "Accept",
+    }
     if fmt == "html":
         page = render(
             serving(request).templates,
@@ -151,7 +155,10 @@ def release_file(request: Request, version: str, name: str) -> Response:
     "/releases/{version}/terms/{concept_id}",
     summary="A concept as it was in a release (a pinned citation)",
     responses={
-        200: {"description": "The concept", "content": {m: {} for m in TERM_REPRESENTATIONS.values()}},
+        200: {
+            "description": "The concept",
+            "content": {m: {} for m in TERM_REPRESENTATIONS.values()},
+        },
         301: {"description": "Merged: the concept it became in that release"},
         404: {"description": "No such release, or no such concept in it"},
         410: {"description": "Withdrawn in that release"},

@@ -54,7 +54,13 @@ def cut(tmp_path_factory: pytest.TempPathFactory) -> Cut:
     archive = ReleaseArchive(settings.releases)
     cut_release(settings, archive, FIRST, "The first release.", shapes=False)
     edit_release_source(source)
-    cut_release(settings, archive, SECOND, "Definition, label, relation; one added, one deprecated.", shapes=False)
+    cut_release(
+        settings,
+        archive,
+        SECOND,
+        "Definition, label, relation; one added, one deprecated.",
+        shapes=False,
+    )
     return Cut(work, archive)
 
 
@@ -85,9 +91,15 @@ def test_a_release_answers_its_metadata_files_and_diff(client: TestClient) -> No
     assert {"ttl", "rdf", "jsonld", "nt", "csv", "sssom", "diff", "notes", "source"} <= kinds
 
 
-@pytest.mark.parametrize("name", ["vocabulary.ttl", "vocabulary.csv", "diff.json", "source/imaging.ttl"])
-def test_every_file_downloads_with_the_checksum_of_its_manifest(client: TestClient, name: str) -> None:
-    artefact = next(a for a in client.get(f"/releases/{SECOND}").json()["artefacts"] if a["name"] == name)
+@pytest.mark.parametrize(
+    "name", ["vocabulary.ttl", "vocabulary.csv", "diff.json", "source/imaging.ttl"]
+)
+def test_every_file_downloads_with_the_checksum_of_its_manifest(
+    client: TestClient, name: str
+) -> None:
+    artefact = next(
+        a for a in client.get(f"/releases/{SECOND}").json()["artefacts"] if a["name"] == name
+    )
     answer = client.get(f"/releases/{SECOND}/files/{name}")
     assert answer.status_code == 200
     assert hashlib.sha256(answer.content).hexdigest() == artefact["sha256"]
@@ -97,10 +109,16 @@ def test_every_file_downloads_with_the_checksum_of_its_manifest(client: TestClie
 
 def test_the_diff_reads_as_markdown_html_and_rdf(client: TestClient) -> None:
     markdown = client.get(f"/releases/{SECOND}/diff?format=md").text
-    assert NEW_CT_DEFINITION in markdown and "tumour size" in markdown and "region of interest" in markdown
+    assert (
+        NEW_CT_DEFINITION in markdown
+        and "tumour size" in markdown
+        and "region of interest" in markdown
+    )
     page = client.get(f"/releases/{SECOND}/diff?format=html").text
     assert "Deprecated (1)" in page and "tumour size" in page
-    graph = Graph().parse(data=client.get(f"/releases/{SECOND}/diff?format=ttl").text, format="turtle")
+    graph = Graph().parse(
+        data=client.get(f"/releases/{SECOND}/diff?format=ttl").text, format="turtle"
+    )
     assert any("tumour size" in str(o) for o in graph.objects())
 
 
@@ -159,7 +177,11 @@ def test_changes_since_the_first_release_lists_exactly_the_edits(client: TestCli
 
 @pytest.mark.parametrize(
     "path",
-    ["/changes?since=yesterday", "/changes?until=2026-13-01", f"/releases/{FIRST}/diff?format=xlsx"],
+    [
+        "/changes?since=yesterday",
+        "/changes?until=2026-13-01",
+        f"/releases/{FIRST}/diff?format=xlsx",
+    ],
 )
 def test_bad_input_answers_a_clear_error(client: TestClient, path: str) -> None:
     answer = client.get(path)
@@ -229,7 +251,9 @@ def test_switching_release_changes_answers_and_etags_and_keeps_pinned_uris(cut: 
     before = client.get("/terms/t0001?format=json")
     assert before.json()["definition"]["en-GB"] == OLD_CT_DEFINITION
     service.swap(cut.snapshot(SECOND))
-    after = client.get("/terms/t0001?format=json", headers={"If-None-Match": before.headers["etag"]})
+    after = client.get(
+        "/terms/t0001?format=json", headers={"If-None-Match": before.headers["etag"]}
+    )
     assert after.status_code == 200
     assert after.json()["definition"]["en-GB"] == NEW_CT_DEFINITION
     assert after.headers["etag"] != before.headers["etag"]

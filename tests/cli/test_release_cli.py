@@ -96,7 +96,9 @@ def test_a_release_has_every_artefact_with_a_checksum_that_matches(first: Path) 
         "source/scheme.ttl",
     } <= names
     assert archive.verify("2026-01-01") == []
-    assert manifest.snapshot_sha256 == file_sha256(first / "releases" / "2026-01-01" / "snapshot.db")
+    assert manifest.snapshot_sha256 == file_sha256(
+        first / "releases" / "2026-01-01" / "snapshot.db"
+    )
     graph = Graph().parse(data=archive.read("2026-01-01", "vocabulary.ttl"), format="turtle")
     assert "http://127.0.0.1:8000/releases/2026-01-01" in {str(o) for o in graph.objects()}
     assert served_release(first / "vocab.db") == "2026-01-01"
@@ -112,7 +114,9 @@ def test_a_failed_gate_publishes_nothing_and_says_why(first: Path) -> None:
     before = folder_state(first)
     imaging = first / "source" / "imaging.ttl"
     imaging.write_text(
-        imaging.read_text(encoding="utf-8").replace(f'    skos:definition "{OLD_CT_DEFINITION}"@en-GB ;\n', ""),
+        imaging.read_text(encoding="utf-8").replace(
+            f'    skos:definition "{OLD_CT_DEFINITION}"@en-GB ;\n', ""
+        ),
         encoding="utf-8",
     )
     done = vocab_release(first)
@@ -181,11 +185,16 @@ def test_kill_9_at_any_point_publishes_nothing_and_the_previous_release_keeps_se
         assert served_release(first / "vocab.db") == "2026-01-01"
         old = Vocabulary.open(first / "vocab.db")
         assert old.record("t0001").concept.definition() == OLD_CT_DEFINITION
-    done = vocab_release(first) if not completed else vocab_release(first, "--version", "2099-01-01")
+    done = (
+        vocab_release(first) if not completed else vocab_release(first, "--version", "2099-01-01")
+    )
     assert done.returncode == 0, done.stderr
     assert not [p for p in root.iterdir() if p.name.startswith(".staging-")]
     assert served_release(first / "vocab.db") == ReleaseArchive(root).versions()[-1]
-    assert Vocabulary.open(first / "vocab.db").record("t0001").concept.definition() == NEW_CT_DEFINITION
+    assert (
+        Vocabulary.open(first / "vocab.db").record("t0001").concept.definition()
+        == NEW_CT_DEFINITION
+    )
 
 
 def test_the_second_release_diff_shows_exactly_the_edits(first: Path) -> None:
@@ -206,12 +215,20 @@ def test_the_second_release_diff_shows_exactly_the_edits(first: Path) -> None:
     assert "definitions" in fields["t0001"]
     assert fields["t0002"] == {"labels", "related"}  # related is symmetric: t0003 left it
     assert fields["t0003"] == {"related"}
-    labels = next(f for c in diff["changes"] if c["id"] == "t0002" for f in c["fields"] if f["field"] == "labels")
+    labels = next(
+        f
+        for c in diff["changes"]
+        if c["id"] == "t0002"
+        for f in c["fields"]
+        if f["field"] == "labels"
+    )
     assert [v["text"] for v in labels["added"]] == ["tumour size"] and labels["removed"] == []
     assert {"status", "replaced_by"} <= fields["t0004"]
     markdown = archive.read("2026-02-01", "diff.md").decode()
     assert NEW_CT_DEFINITION in markdown and OLD_CT_DEFINITION in markdown
-    assert "tumour size" in markdown and "## Added (1)" in markdown and "## Deprecated (1)" in markdown
+    assert (
+        "tumour size" in markdown and "## Added (1)" in markdown and "## Deprecated (1)" in markdown
+    )
     graph = Graph().parse(data=archive.read("2026-02-01", "diff.ttl"), format="turtle")
     notes = {str(o) for o in graph.objects()}
     assert any("tumour size" in n for n in notes)

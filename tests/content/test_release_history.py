@@ -55,11 +55,15 @@ def test_no_retired_id_of_a_release_is_reused_for_another_concept(
     version: str, current: Snapshot
 ) -> None:
     retired = {c.id: c for c in release_snapshot(version).concepts if c.status in RETIRED}
-    for snapshot in [release_snapshot(v) for v in VERSIONS[VERSIONS.index(version) + 1 :]] + [current]:
+    for snapshot in [release_snapshot(v) for v in VERSIONS[VERSIONS.index(version) + 1 :]] + [
+        current
+    ]:
         for concept in snapshot.concepts:
             old = retired.get(concept.id)
             if old is not None:
-                assert concept.status in RETIRED, f"{concept.id} was retired in {version}, then reused"
+                assert concept.status in RETIRED, (
+                    f"{concept.id} was retired in {version}, then reused"
+                )
 
 
 def test_every_id_of_every_release_resolves_in_the_served_vocabulary(
@@ -83,7 +87,9 @@ def test_a_fresh_clone_serves_the_shipped_release_and_its_pinned_uris(
 
     clone = ReleaseArchive(tmp_path / "releases")  # as a clone has it: no snapshot.db
     for version in VERSIONS:
-        shutil.copytree(ARCHIVE.folder(version), clone.root / version, ignore=shutil.ignore_patterns("*.db"))
+        shutil.copytree(
+            ARCHIVE.folder(version), clone.root / version, ignore=shutil.ignore_patterns("*.db")
+        )
     shelf = ReleaseShelf(clone, base=BASE, cache=tmp_path / "cache", read=read_release_source)
     client = TestClient(create_app(shipped, base=BASE, releases=shelf))
     listed = client.get("/releases").json()["releases"]
