@@ -77,6 +77,9 @@ def serve(
         int | None, typer.Option(help="Worker processes [env VOCAB_WORKERS].")
     ] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    releases: Annotated[
+        Path | None, typer.Option("--releases", help="The releases folder [env VOCAB_RELEASES].")
+    ] = None,
     editorial_db: Annotated[
         str | None,
         typer.Option(
@@ -94,6 +97,7 @@ def serve(
         base_uri=base_uri,
         workers=workers,
         editorial_db=editorial_db,
+        releases=releases,
     )
     ensure_store(settings)
     os.environ.update(
