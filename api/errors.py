@@ -20,6 +20,7 @@ from vocab.errors import (
     NotFound,
     ParseError,
     ReleaseConflict,
+    ReleaseRefused,
     StoreError,
     TooLarge,
     UnsafeInput,
@@ -39,6 +40,7 @@ STATUS: dict[type[VocabError], int] = {
     IntegrityError: 422,
     StoreError: 503,
     ReleaseConflict: 409,
+    ReleaseRefused: 422,
 }
 """Most specific class first: the first entry the error is an instance of wins."""
 

@@ -23,6 +23,7 @@ def app_from_env() -> Service:
         base=settings.base,
         cache=settings.db.parent / "releases",
         read=read_release_source,
+        db=settings.db,
     )
     return create_app(
         Vocabulary.open(settings.db),

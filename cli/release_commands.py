@@ -9,81 +9,24 @@ from typing import Annotated
 import typer
 
 from cli.app import BaseOption, DbOption, SourceOption, app, err, load_settings
-from loaders.release_files import release_files
+from loaders.release_cut import CutRequest
+from loaders.release_cut import cut_release as cut
 from loaders.terminal import safe
-from loaders.turtle_source import read_source, validate_source
 from vocab.config import Settings
-from vocab.diff import diff_snapshots
-from vocab.model import Snapshot
-from vocab.problems import errors
-from vocab.release import (
-    SOURCE_DIR,
-    Manifest,
-    ReleaseArchive,
-    ReleaseVersion,
-    next_version,
-    stamp,
-)
-from vocab.release_publish import finish_switch, publish, release_lock, remove_leftovers
-
-GATE_SHOWN = 20
-"""Quality-gate errors quoted when a release is refused."""
-
-
-def previous_snapshot(archive: ReleaseArchive, previous: Manifest | None, base: str) -> Snapshot:
-    """Return the snapshot of the previous release, read back from its source (empty if none)."""
-    if previous is None:
-        return Snapshot((), ())
-    folder = archive.folder(previous.version) / SOURCE_DIR
-    return read_source(folder, base=base, strict=False).snapshot
-
-
-def choose_version(archive: ReleaseArchive, asked: str | None) -> str:
-    """Return the version to cut: `asked` if later than every release, else today's next one."""
-    existing = archive.versions()
-    if asked is None:
-        return next_version(existing, datetime.now(UTC).date().isoformat())
-    version = ReleaseVersion.parse(asked)
-    if existing and version <= ReleaseVersion.parse(existing[-1]):
-        raise typer.BadParameter(
-            f"{asked} is not later than the latest release, {existing[-1]}; releases are immutable."
-        )
-    return str(version)
+from vocab.errors import ReleaseRefused
+from vocab.release import Manifest, ReleaseArchive
+from vocab.release_publish import finish_switch, release_lock, remove_leftovers
 
 
 def cut_release(
     settings: Settings, archive: ReleaseArchive, version: str | None, notes: str, shapes: bool
 ) -> Manifest:
-    """Cut one release (see `release`); raise typer.Exit(1) if the quality gate fails."""
-    result, findings = validate_source(settings.source, base=settings.base, shapes=shapes)
-    found = errors(findings)
-    if found:
-        for f in found[:GATE_SHOWN]:
-            err.print(safe(f"  error [{f.check}] {f.subject}: {f.message}"), markup=False)
-        err.print(
-            f"Release refused: the quality gate found {len(found)} error(s) in {settings.source}; "
-            "nothing was published. Fix them (`vocab validate -v` lists every finding) and "
-            "run `vocab release` again."
-        )
-        raise typer.Exit(1)
-    previous = archive.latest()
-    chosen = choose_version(archive, version)
-    diff = diff_snapshots(previous_snapshot(archive, previous, settings.base), result.snapshot)
-    summary = diff.to_json()["summary"]
-    counts = ", ".join(f"{n} {kind}" for kind, n in summary.items() if n) or "no concept changed"
-    manifest = Manifest(
-        version=chosen,
-        date=ReleaseVersion.parse(chosen).day,
-        base=settings.base,
-        notes=notes or f"{len(result.snapshot.concepts)} concepts; {counts}.",
-        previous=previous.version if previous else None,
-        concepts=len(result.snapshot.concepts),
-        summary=summary,
-        provenance=f"curated source {settings.source.name}/",
+    """Cut one release from `settings.source` into `archive`, switching `settings.db`."""
+    today = datetime.now(UTC).date().isoformat()
+    request = CutRequest(
+        settings.source, settings.base, archive, settings.db, today, version, notes, shapes
     )
-    snapshot = stamp(result.snapshot, manifest, settings.base)
-    files, _ = release_files(snapshot, diff, manifest)
-    return publish(archive, manifest, files, settings.source, snapshot, db=settings.db)
+    return cut(request)
 
 
 @app.command()
@@ -120,10 +63,13 @@ def release(
         if finished:
             err.print(f"Switched {settings.db} to release {finished}, which a kill interrupted.")
         err.print(f"Checking {settings.source} with the quality gate ...")
-        manifest = cut_release(settings, archive, version, text, shapes)
-    folder = archive.root / manifest.version
+        try:
+            manifest = cut_release(settings, archive, version, text, shapes)
+        except ReleaseRefused as exc:
+            err.print(safe(exc.message), markup=False)
+            raise typer.Exit(1) from None
     err.print(
-        f"Released {manifest.version} ({manifest.notes.strip()}) "
-        f"in {folder}, {len(manifest.artefacts)} files with SHA-256 checksums in "
-        f"manifest.json; {settings.db} now serves it."
+        f"Released {manifest.version} ({manifest.notes.strip()}) in "
+        f"{archive.root / manifest.version}, {len(manifest.artefacts)} files with SHA-256 "
+        f"checksums in manifest.json; {settings.db} now serves it."
     )

@@ -77,3 +77,9 @@ class ReleaseConflict(VocabError):
     """A release that exists already, or one being cut by someone else at the same time."""
 
     code = "release_conflict"
+
+
+class ReleaseRefused(VocabError):
+    """The quality gate found errors: no release is cut; the message quotes them."""
+
+    code = "release_refused"

@@ -42,6 +42,7 @@ class ReleaseShelf:
         cache: Path,
         read: SourceReader,
         kept: int = RELEASES_OPEN,
+        db: Path | None = None,
     ) -> None:
         self.archive = archive
         self.history = ReleaseHistory(archive)
@@ -49,6 +50,7 @@ class ReleaseShelf:
         self.cache = Path(cache)
         self.read = read
         self.kept = kept
+        self.db = db  # the served store a release cut here switches (None: none)
         self._open: OrderedDict[str, Vocabulary] = OrderedDict()
         self._lock = threading.Lock()
 
