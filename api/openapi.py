@@ -129,7 +129,9 @@ OVERRIDES: dict[tuple[str, str], Responses] = {
     ("get", "/releases/{version}/files/{name}"): {
         200: {
             "description": "The file as released (its SHA-256 in X-Checksum-SHA256)",
-            "content": {"application/octet-stream": {}},
+            "content": media(
+                [FORMATS[n].media_type for n in WRITERS] + ["text/markdown", "application/json"]
+            ),
         },
         **errors(404),
     },

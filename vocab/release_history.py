@@ -13,14 +13,14 @@ day (a date); `until` is inclusive: up to the release it names, or dated on or b
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from vocab.diff import ConceptChange, SnapshotDiff
 from vocab.errors import InvalidInput, NotFound
-from vocab.release import Manifest, ReleaseArchive, ReleaseVersion, is_version
+from vocab.release import Manifest, ReleaseArchive, ReleaseVersion
 
 DIFF_JSON = "diff.json"
 DIFF_MARKDOWN = "diff.md"
@@ -41,38 +41,40 @@ def diff_document(
     return {"from": previous, "to": version, "date": day, **data}
 
 
-def _bound(value: str, name: str) -> tuple[str, str]:
-    if is_version(value):
-        return ("version", value)
-    try:
-        date.fromisoformat(value)
-    except ValueError:
+BOUND = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d{1,6}))?$")
+"""A bound of the change window: a date, or a release version (a date and its number)."""
+
+
+def _bound(value: str, name: str) -> tuple[str, int]:
+    """Return (day, number) for a bound; a plain date is that day's first release."""
+    found = BOUND.match(value)
+    if not found:
         raise InvalidInput(
             f"'{value[:40]}' is neither a date (YYYY-MM-DD) nor a release version; "
             f"give {name} as one of them."
-        ) from None
-    return ("date", value)
+        )
+    return found.group(1), int(found.group(2) or 1)
 
 
 def window(
     versions: list[str], dates: dict[str, str], since: str | None, until: str | None
 ) -> list[str]:
-    """Return the versions inside (since, until]; raise InvalidInput for a malformed bound."""
+    """Return the versions inside (since, until]; raise InvalidInput for a malformed bound.
+
+    Bounds compare as text, day first, so any well-formed bound works, even a day that
+    does not exist (2026-02-30 falls between the 28th and March)."""
+
+    def key(v: str) -> tuple[str, int]:
+        parsed = ReleaseVersion.parse(v)
+        return (parsed.day, parsed.number)
+
     chosen = list(versions)
     if since:
-        kind, value = _bound(since, "since")
-        if kind == "version":
-            pivot = ReleaseVersion.parse(value)
-            chosen = [v for v in chosen if ReleaseVersion.parse(v) > pivot]
-        else:
-            chosen = [v for v in chosen if dates[v] > value]
+        low = _bound(since, "since")
+        chosen = [v for v in chosen if key(v) > low]
     if until:
-        kind, value = _bound(until, "until")
-        if kind == "version":
-            pivot = ReleaseVersion.parse(value)
-            chosen = [v for v in chosen if ReleaseVersion.parse(v) <= pivot]
-        else:
-            chosen = [v for v in chosen if dates[v] <= value]
+        high = _bound(until, "until")
+        chosen = [v for v in chosen if key(v) <= high]
     return chosen
 
 

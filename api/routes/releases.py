@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request
@@ -34,15 +34,19 @@ DIFF_FORMATS = {
     "html": "text/html",
     "ttl": "text/turtle",
 }
+BOUND = r"^\d{4}-\d{2}-\d{2}(\.\d{1,6})?$"
 Since = Annotated[
     str | None,
-    Query(max_length=40, description="A date (YYYY-MM-DD) or a release version: changes after it."),
+    Query(pattern=BOUND, description="A date (YYYY-MM-DD) or a release version: changes after it."),
 ]
 Until = Annotated[
     str | None,
-    Query(max_length=40, description="A date (YYYY-MM-DD) or a release version: changes up to it."),
+    Query(pattern=BOUND, description="A date (YYYY-MM-DD) or a release version: changes up to it."),
 ]
-Format = Annotated[str | None, Query(max_length=20, description="Override Accept: json or html.")]
+Format = Annotated[Literal["json", "html"] | None, Query(description="Override Accept.")]
+DiffFormat = Annotated[
+    Literal["json", "md", "html", "ttl"], Query(description="json, md, html or ttl.")
+]
 
 
 def _answer(request: Request, body: bytes, media_type: str, tag: str) -> Response:
@@ -124,7 +128,7 @@ def release_diff(
     request: Request,
     version: str,
     base: BaseDep,
-    format: Annotated[str, Query(max_length=10, description="json, md, html or ttl.")] = "json",
+    format: DiffFormat = "json",
 ) -> Response:
     """The concept-level diff as JSON, Markdown, an HTML page or RDF (skos:changeNote)."""
     shelf = shelf_of(request)
@@ -169,7 +173,10 @@ def pinned_term(
     version: str,
     concept_id: str,
     base: BaseDep,
-    format: Annotated[str | None, Query(max_length=20)] = None,
+    format: Annotated[
+        Literal["html", "json", "jsonld", "ttl", "rdf", "nt", "txt"] | None,
+        Query(description="Override Accept with a format name."),
+    ] = None,
 ) -> Response:
     """Every representation /terms/{id} offers, from the release's own snapshot."""
     shelf = shelf_of(request)

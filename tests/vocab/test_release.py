@@ -44,7 +44,7 @@ def test_a_release_later_than_today_blocks_an_automatic_version() -> None:
     "text", ["2026-13-01", "2026-12-02.1", "26-12-02", "latest", "2026-12-02.x"]
 )
 def test_a_malformed_version_is_refused_saying_the_form(text: str) -> None:
-    with pytest.raises(InvalidInput, match="YYYY-MM-DD|real date"):
+    with pytest.raises(InvalidInput, match=r"YYYY-MM-DD|real date"):
         ReleaseVersion.parse(text)
 
 
