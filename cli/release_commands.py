@@ -57,7 +57,7 @@ def release(
     archive = ReleaseArchive(settings.releases)
     text = notes_file.read_text(encoding="utf-8") if notes_file else notes
     with release_lock(archive.root):
-        for name in remove_leftovers(archive.root):
+        for name in remove_leftovers(archive.root, settings.db):
             err.print(f"Removed {name}, left by a release that did not finish.")
         finished = finish_switch(archive, settings.db)
         if finished:

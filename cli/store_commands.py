@@ -27,7 +27,8 @@ from loaders.terminal import problem_lines
 from loaders.turtle_source import read_source
 from vocab.config import Settings
 from vocab.problems import errors
-from vocab.source import stale_reason, write_store
+from vocab.release import ReleaseArchive, release_of_source, stamp
+from vocab.source import source_digest, stale_reason, write_store
 from vocab.vocabulary import Vocabulary
 
 
@@ -42,6 +43,11 @@ def ensure_store(settings: Settings, *, force: bool = False) -> None:
         return
     err.print(f"Building {settings.db} from {settings.source} ({reason}) ...")
     result = read_source(settings.source, base=settings.base)
+    snapshot, origin = result.snapshot, f"source:{settings.source}"
+    released = release_of_source(ReleaseArchive(settings.releases), source_digest(settings.source))
+    if released is not None:  # the source is the latest release: serve it as that release
+        snapshot = stamp(snapshot, released, settings.base)
+        origin = f"release {released.version}"
     with progress_bar() as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -52,13 +58,13 @@ def ensure_store(settings: Settings, *, force: bool = False) -> None:
 
         write_store(
             settings.db,
-            result.snapshot,
-            origin=f"source:{settings.source}",
+            snapshot,
+            origin=origin,
             source=settings.source,
             base=settings.base,
             progress=step,
         )
-    err.print(f"Built {len(result.snapshot.concepts)} concepts into {settings.db}.")
+    err.print(f"Built {len(snapshot.concepts)} concepts into {settings.db} ({origin}).")
 
 
 def open_vocabulary(settings: Settings) -> Vocabulary:

@@ -265,3 +265,14 @@ class ReleaseArchive:
     def source_files(self, version: str) -> list[Path]:
         """Return the curated source files the release was cut from."""
         return sorted((self.folder(version) / SOURCE_DIR).glob("*.ttl"))
+
+
+def release_of_source(archive: ReleaseArchive, digest: str) -> Manifest | None:
+    """Return the latest release cut from a source with this digest (`vocab.source.source_digest`
+    of its folder), or None: a working copy with unreleased edits is not a release."""
+    from vocab.source import source_digest  # the source's policy, core too; imported late
+
+    latest = archive.latest()
+    if latest is None or not digest:
+        return None
+    return latest if source_digest(archive.folder(latest.version) / SOURCE_DIR) == digest else None

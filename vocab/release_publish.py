@@ -96,14 +96,19 @@ def release_lock(root: Path) -> Iterator[None]:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
-def remove_leftovers(root: Path) -> list[str]:
-    """Remove staging folders a killed release left behind (call under the lock)."""
+def remove_leftovers(root: Path, db: Path | None = None) -> list[str]:
+    """Remove what a killed release left behind (call under the lock): staging folders,
+    and copies of a store staged next to `db`."""
     removed = []
     if root.is_dir():
         for path in root.iterdir():
             if path.name.startswith(STAGING_PREFIX):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path.name)
+    if db is not None and db.parent.is_dir():
+        for path in db.parent.glob(f".{db.name}.release-*.tmp"):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
     return removed
 
 

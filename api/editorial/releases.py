@@ -59,7 +59,7 @@ def cut(
             provenance=f"editorial head, released by {manager.name}",
         )  # fmt: skip
         with release_lock(shelf.archive.root):
-            remove_leftovers(shelf.archive.root)
+            remove_leftovers(shelf.archive.root, shelf.db)
             manifest = cut_release(cut_request)
     editorial.write("record_release", manager, manifest.version, manifest.notes)
     link = f"{base}/releases/{manifest.version}"

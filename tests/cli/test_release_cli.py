@@ -190,6 +190,7 @@ def test_kill_9_at_any_point_publishes_nothing_and_the_previous_release_keeps_se
     )
     assert done.returncode == 0, done.stderr
     assert not [p for p in root.iterdir() if p.name.startswith(".staging-")]
+    assert not list(first.glob(".vocab.db.release-*.tmp"))
     assert served_release(first / "vocab.db") == ReleaseArchive(root).versions()[-1]
     assert (
         Vocabulary.open(first / "vocab.db").record("t0001").concept.definition()
@@ -234,3 +235,22 @@ def test_the_second_release_diff_shows_exactly_the_edits(first: Path) -> None:
     assert any("tumour size" in n for n in notes)
     assert any(n.startswith("added") for n in notes)
     assert "2026-02-01" in notes
+
+
+def test_a_source_that_is_the_latest_release_builds_as_that_release(first: Path) -> None:
+    env = {**os.environ, "VOCAB_RELEASES": str(first / "releases")}
+    build = [sys.executable, "-m", "cli", "build", "--source", str(first / "source")]
+    done = subprocess.run(
+        [*build, "--db", str(first / "a.db")], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    released = Vocabulary.open(first / "a.db")
+    assert released.scheme.version == "2026-01-01"
+    assert released.scheme.version_iri == "http://127.0.0.1:8000/releases/2026-01-01"
+    assert released.store.meta["origin"] == "release 2026-01-01"
+    edit_release_source(first / "source")  # unreleased edits: a working copy, not a release
+    done = subprocess.run(
+        [*build, "--db", str(first / "b.db")], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert Vocabulary.open(first / "b.db").store.meta["origin"].startswith("source:")
