@@ -50,8 +50,8 @@ def choose_version(archive: ReleaseArchive, asked: str | None, today: str) -> st
     existing = archive.versions()
     if asked is None:
         return next_version(existing, today)
-    version = ReleaseVersion.parse(asked)
-    if existing and version <= ReleaseVersion.parse(existing[-1]):
+    version = ReleaseVersion.from_text(asked)
+    if existing and version <= ReleaseVersion.from_text(existing[-1]):
         raise InvalidInput(
             f"{asked} is not later than the latest release, {existing[-1]}; "
             "releases are immutable: name a later version."
@@ -80,7 +80,7 @@ def cut_release(request: CutRequest) -> Manifest:
     counts = ", ".join(f"{n} {kind}" for kind, n in summary.items() if n) or "no concept changed"
     manifest = Manifest(
         version=chosen,
-        date=ReleaseVersion.parse(chosen).day,
+        date=ReleaseVersion.from_text(chosen).day,
         base=request.base,
         notes=request.notes or f"{len(result.snapshot.concepts)} concepts; {counts}.",
         previous=previous.version if previous else None,

@@ -14,7 +14,7 @@ A release is a folder `releases/<version>/` that never changes once written:
 Versions are dates (`2026-12-02`), with `.2`, `.3` ... for a second or third release on
 the same day: a citation says when, and versions sort in time.
 
->>> ReleaseVersion.parse("2026-12-02.2") > ReleaseVersion.parse("2026-12-02")
+>>> ReleaseVersion.from_text("2026-12-02.2") > ReleaseVersion.from_text("2026-12-02")
 True
 >>> next_version(["2026-12-02"], "2026-12-02")
 '2026-12-02.2'
@@ -49,7 +49,7 @@ class ReleaseVersion:
     number: int = 1
 
     @classmethod
-    def parse(cls, text: str) -> ReleaseVersion:
+    def from_text(cls, text: str) -> ReleaseVersion:
         """Return the version `text` names; raise InvalidInput saying the expected form."""
         found = VERSION_PATTERN.match(text)
         if not found:
@@ -75,7 +75,7 @@ class ReleaseVersion:
 def is_version(text: str) -> bool:
     """Return whether `text` is a well-formed release version."""
     try:
-        ReleaseVersion.parse(text)
+        ReleaseVersion.from_text(text)
     except InvalidInput:
         return False
     return True
@@ -83,7 +83,7 @@ def is_version(text: str) -> bool:
 
 def next_version(existing: list[str], today: str) -> str:
     """Return the version of a release cut on `today`, after every `existing` one."""
-    taken = [ReleaseVersion.parse(v) for v in existing]
+    taken = [ReleaseVersion.from_text(v) for v in existing]
     same_day = [v.number for v in taken if v.day == today]
     candidate = ReleaseVersion(today, max(same_day) + 1 if same_day else 1)
     if taken and candidate <= max(taken):
@@ -225,7 +225,7 @@ class ReleaseArchive:
         found = [
             p.name for p in self.root.iterdir() if is_version(p.name) and (p / MANIFEST).is_file()
         ]
-        return sorted(found, key=ReleaseVersion.parse)
+        return sorted(found, key=ReleaseVersion.from_text)
 
     def manifests(self) -> list[Manifest]:
         """Return every release's manifest, oldest first."""

@@ -65,7 +65,7 @@ def window(
     does not exist (2026-02-30 falls between the 28th and March)."""
 
     def key(v: str) -> tuple[str, int]:
-        parsed = ReleaseVersion.parse(v)
+        parsed = ReleaseVersion.from_text(v)
         return (parsed.day, parsed.number)
 
     chosen = list(versions)

@@ -45,12 +45,12 @@ def test_a_release_later_than_today_blocks_an_automatic_version() -> None:
 )
 def test_a_malformed_version_is_refused_saying_the_form(text: str) -> None:
     with pytest.raises(InvalidInput, match=r"YYYY-MM-DD|real date"):
-        ReleaseVersion.parse(text)
+        ReleaseVersion.from_text(text)
 
 
 def test_versions_sort_in_time() -> None:
     texts = ["2026-12-02.10", "2026-12-02", "2026-01-31", "2026-12-02.2"]
-    ordered = sorted(texts, key=ReleaseVersion.parse)
+    ordered = sorted(texts, key=ReleaseVersion.from_text)
     assert ordered == ["2026-01-31", "2026-12-02", "2026-12-02.2", "2026-12-02.10"]
 
 
