@@ -36,10 +36,14 @@ from api.routes import (
     sparql,
     terms,
 )
+from api.routes import releases as release_routes
 from api.sparql import SparqlEndpoint
 from api.state import Serving
 from api.templating import make_templates
 from api.watch import DEFAULT_GRACE_S, StoreWatcher, watching
+from loaders.turtle_source import read_release_source
+from vocab.release import ReleaseArchive
+from vocab.release_shelf import ReleaseShelf
 from vocab.vocabulary import Vocabulary
 
 STATIC = Path(__file__).parent / "static"
@@ -96,9 +100,13 @@ def create_app(
     watch_interval: float = 1.0,
     watch_grace: float = DEFAULT_GRACE_S,
     root_path: str = "",
+    releases: ReleaseShelf | None = None,
 ) -> Service:
     """Return the ASGI app serving `vocabulary`; concept URIs start with `base` (default:
     the base the store was built for), whatever base the store was built for.
+
+    With `releases`, the releases it holds are served (/releases, pinned concept URIs,
+    /changes, the feeds); without, those routes answer an empty history.
 
     With `editorial`, the editorial routes (/editorial/...) are served too; without, the
     service is read-only and has no route that changes state. The store's integrity is
@@ -141,6 +149,7 @@ def create_app(
         redoc_url=None,
     )
     api.state.serving = serving
+    api.state.releases = releases or empty_shelf(base)
     api.state.sparql = SparqlEndpoint()
     errors.install(api)
     for router in (
@@ -153,6 +162,7 @@ def create_app(
         annotate.router,
         fhir.router,
         scheme.router,
+        release_routes.router,
         sparql.router,
         docs.router,
     ):
@@ -172,3 +182,9 @@ def create_app(
             grace=watch_grace,
         )
     return service
+
+
+def empty_shelf(base: str) -> ReleaseShelf:
+    """Return a shelf with no releases (a folder that does not exist)."""
+    nowhere = Path("/nonexistent/releases")
+    return ReleaseShelf(ReleaseArchive(nowhere), base=base, cache=nowhere, read=read_release_source)

@@ -22,6 +22,8 @@ from vocab.errors import (
     InvalidInput,
     NotFound,
     ParseError,
+    ReleaseConflict,
+    ReleaseRefused,
     StoreError,
     TooLarge,
     UnsafeInput,
@@ -45,6 +47,8 @@ STATUS: dict[type[VocabError], int] = {
     ParseError: 400,
     IntegrityError: 422,
     StoreError: 503,
+    ReleaseConflict: 409,
+    ReleaseRefused: 422,
 }
 """Most specific class first: the first entry the error is an instance of wins."""
 

@@ -7,17 +7,28 @@ from __future__ import annotations
 
 from api.app import Service, create_app
 from api.editorial.context import open_editorial
+from loaders.turtle_source import read_release_source
 from vocab.config import settings_from_env
 from vocab.store.files import remove_orphans
+from vocab.release import ReleaseArchive
+from vocab.release_shelf import ReleaseShelf
 from vocab.vocabulary import Vocabulary
 
 
 def app_from_env() -> Service:
     """Return the app for the stores and base URI named by VOCAB_DB, VOCAB_EDITORIAL_DB
-    (`off`: read-only) and VOCAB_BASE_URI; a new release replacing the VOCAB_DB file is
-    served without a restart, checked every VOCAB_WATCH_INTERVAL seconds (0: never)."""
+    (`off`: read-only), VOCAB_RELEASES and VOCAB_BASE_URI; a new release replacing the
+    VOCAB_DB file is served without a restart, checked every VOCAB_WATCH_INTERVAL seconds
+    (0: never)."""
     settings = settings_from_env()
     remove_orphans(settings.db)  # temporary files of a build or import killed earlier
+    releases = ReleaseShelf(
+        ReleaseArchive(settings.releases),
+        base=settings.base,
+        cache=settings.db.parent / "releases",
+        read=read_release_source,
+        db=settings.db,
+    )
     return create_app(
         Vocabulary.open(settings.db, settings.base),
         base=settings.base,
@@ -26,4 +37,5 @@ def app_from_env() -> Service:
         watch=settings.db,
         watch_interval=settings.watch_interval,
         root_path=settings.root_path,
+        releases=releases,
     )

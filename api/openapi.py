@@ -112,6 +112,47 @@ OVERRIDES: dict[tuple[str, str], Responses] = {
         **errors(404, 422, 501),
     },
     ("get", "/define"): negotiated({"json": "application/json"}, 404, schema="Define"),
+    ("get", "/releases"): negotiated(
+        {"json": "application/json", "html": "text/html"}, schema="Releases"
+    ),
+    ("get", "/releases/{version}"): negotiated(
+        {"json": "application/json", "html": "text/html"}, 404, schema="Release"
+    ),
+    ("get", "/releases/{version}/diff"): {
+        200: {
+            "description": "The diff as JSON, Markdown, an HTML page or RDF (?format=)",
+            "content": media(
+                ["application/json", "text/markdown", "text/html", "text/turtle"], "ReleaseDiff"
+            ),
+        },
+        **errors(400, 404, 422),
+    },
+    ("get", "/releases/{version}/files/{name}"): {
+        200: {
+            "description": "The file as released (its SHA-256 in X-Checksum-SHA256)",
+            "content": media(
+                [FORMATS[n].media_type for n in WRITERS] + ["text/markdown", "application/json"]
+            ),
+        },
+        **errors(404),
+    },
+    ("get", "/releases/{version}/terms/{concept_id}"): {
+        **negotiated(TERM_REPRESENTATIONS, 404, 503, schema="Concept"),
+        301: {"description": STATUS_TEXT[301]},
+        410: {"description": STATUS_TEXT[410], "content": media(TERM_REPRESENTATIONS, "Concept")},
+    },
+    ("get", "/changes"): {
+        200: {"description": "What changed", "content": media(["application/json"], "Changes")},
+        **errors(422),
+    },
+    ("get", "/releases.atom"): {
+        200: {"description": "Atom feed", "content": {"application/atom+xml": {}}},
+        304: {"description": STATUS_TEXT[304]},
+    },
+    ("get", "/changes.atom"): {
+        200: {"description": "Atom feed", "content": {"application/atom+xml": {}}},
+        304: {"description": STATUS_TEXT[304]},
+    },
     ("get", "/health"): {
         200: {
             "description": "Liveness: the process is up (the store is not read)",
@@ -128,6 +169,8 @@ OVERRIDES: dict[tuple[str, str], Responses] = {
 }
 PARAMETER_HELP = {
     "concept_id": "A concept id, such as t0133 (a trailing .ttl, .json, ... picks the format).",
+    "version": "A release version: a date, YYYY-MM-DD, with .2, .3 ... for a later one that day.",
+    "name": "A file of the release, as its manifest names it (vocabulary.ttl, source/scheme.ttl).",
     "collection_id": "A collection id, such as evaluation.",
     "resource_id": "The id of the resource (the search of its type lists them).",
     "limit": "How many results.",

@@ -59,8 +59,12 @@ def render_concept(
     fmt: str,
     templates: Jinja2Templates,
     base: str,
+    extra: dict[str, Any] | None = None,
 ) -> bytes:
-    """Return the body of a concept in representation `fmt` (html, json, an RDF syntax, txt)."""
+    """Return the body of a concept in representation `fmt` (html, json, an RDF syntax, txt).
+
+    `extra` adds to the term page's context: its release history, the versioned URI, and
+    for a concept shown as it was in a release, that release (`pinned`)."""
     concept = record.concept
     if fmt == "json":
         return orjson.dumps(concept_json(vocabulary, concept, record.top_of))
@@ -68,7 +72,7 @@ def render_concept(
         return serialise(concept_graph(concept, top_of=record.top_of), fmt)
     if fmt == "html":
         return render(
-            templates, "term.html", **term_page_context(vocabulary, record, base)
+            templates, "term.html", **term_page_context(vocabulary, record, base), **(extra or {})
         ).encode()
     return terminal.concept_text(vocabulary, concept).encode()
 

@@ -212,6 +212,85 @@ class Collection(Model):
     members: list[Member]
 
 
+class Artefact(Model):
+    """One file of a release, with its SHA-256 checksum."""
+
+    name: str
+    kind: str
+    media_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class ReleaseSummary(Model):
+    """A release's metadata (GET /releases lists them)."""
+
+    version: str
+    versionIRI: str
+    url: str
+    date: str
+    notes: str
+    previous: str | None
+    concepts: int
+    summary: dict[str, int]
+    provenance: str
+    artefacts: list[Artefact]
+    snapshot: dict[str, str]
+
+
+class Releases(Model):
+    """GET /releases as JSON, newest first."""
+
+    releases: list[ReleaseSummary]
+
+
+class FieldChange(Model):
+    field: str
+    added: list[Any]
+    removed: list[Any]
+
+
+class ConceptChange(Model):
+    id: str
+    uri: str
+    kind: str
+    label: str
+    fields: list[FieldChange]
+
+
+class ReleaseDiff(Model):
+    """The concept-level diff of a release against the one before."""
+
+    from_: str | None = Field(alias="from")
+    to: str
+    date: str
+    summary: dict[str, int]
+    changes: list[ConceptChange]
+
+
+class Release(ReleaseSummary):
+    """GET /releases/{version} as JSON: the metadata and the diff."""
+
+    diff: ReleaseDiff
+
+
+class ReleaseChanges(Model):
+    version: str
+    date: str
+    previous: str | None
+    summary: dict[str, int]
+    changes: list[ConceptChange]
+
+
+class Changes(Model):
+    """GET /changes: the releases in (since, until], oldest first, with their changes."""
+
+    since: str | None
+    until: str | None
+    releases: list[ReleaseChanges]
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Error,
     Concept,
@@ -227,6 +306,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     Define,
     Scheme,
     Collection,
+    Releases,
+    Release,
+    ReleaseDiff,
+    Changes,
 )
 
 

@@ -40,6 +40,7 @@ ENV_DEFAULTS = {
     "VOCAB_EDITORIAL_DB": "data/editorial.db",
     "VOCAB_CHECK_INTERVAL": "60",
     "VOCAB_ROOT_PATH": "none",
+    "VOCAB_RELEASES": "releases",
     "VOCAB_WATCH_INTERVAL": "1.0",
     "VOCAB_DATA_DIR": "data/ of a checkout, else ~/.local/share/airt-vocab",
 }
@@ -58,7 +59,7 @@ app = typer.Typer(
     "--help: VOCAB_HOST (127.0.0.1), VOCAB_PORT (8000), VOCAB_DB (data/vocab.db), "
     "VOCAB_SOURCE (ontology/vocabulary), VOCAB_BASE_URI (http://127.0.0.1:8000), "
     "VOCAB_WORKERS (1), VOCAB_EDITORIAL_DB (data/editorial.db), VOCAB_CHECK_INTERVAL (60), "
-    "VOCAB_ROOT_PATH (none), VOCAB_WATCH_INTERVAL (1.0), VOCAB_DATA_DIR (data/ of a checkout).",
+    "VOCAB_ROOT_PATH (none), VOCAB_WATCH_INTERVAL (1.0), VOCAB_DATA_DIR (data/ of a checkout), VOCAB_RELEASES (releases).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

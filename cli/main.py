@@ -13,6 +13,7 @@ from cli import (  # noqa: F401  (registers commands)
     annotate_commands,
     editorial_commands,
     query_commands,
+    release_commands,
     source_commands,
     store_commands,
 )

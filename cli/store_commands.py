@@ -37,8 +37,9 @@ from vocab.config import (
 from vocab.errors import InvalidInput, StoreError
 from vocab.model import Snapshot
 from vocab.problems import errors
-from vocab.source import Action, check_store, file_digest, require_clean, write_store
+from vocab.source import Action, check_store, file_digest, require_clean, source_digest, write_store
 from vocab.store.files import backup_path, remove_orphans
+from vocab.release import ReleaseArchive, release_of_source, stamp
 from vocab.vocabulary import Vocabulary
 
 
@@ -61,6 +62,11 @@ def ensure_store(settings: Settings, *, force: bool = False) -> None:
         reason = check.reason
     err.print(f"Building {settings.db} from {settings.source} ({reason}) ...")
     result = read_source(settings.source, base=settings.base)
+    snapshot, origin = result.snapshot, f"source:{settings.source}"
+    released = release_of_source(ReleaseArchive(settings.releases), source_digest(settings.source))
+    if released is not None:  # the source is the latest release: serve it as that release
+        snapshot = stamp(snapshot, released, settings.base)
+        origin = f"release {released.version}"
     with progress_bar() as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -71,15 +77,15 @@ def ensure_store(settings: Settings, *, force: bool = False) -> None:
 
         write_store(
             settings.db,
-            result.snapshot,
-            origin=f"source:{settings.source}",
+            snapshot,
+            origin=origin,
             source=settings.source,
             base=settings.base,
             progress=step,
         )
     kept = backup_path(settings.db)
     also = f" (the previous file is kept as {kept})" if kept.exists() else ""
-    err.print(f"Built {len(result.snapshot.concepts)} concepts into {settings.db}{also}.")
+    err.print(f"Built {len(snapshot.concepts)} concepts into {settings.db} ({origin}){also}.")
 
 
 def tidy(db: Path) -> None:
@@ -143,6 +149,10 @@ def serve(
             ),
         ),
     ] = None,
+    releases: Annotated[
+        Path | None,
+        typer.Option("--releases", help=env_help("The releases folder", "VOCAB_RELEASES")),
+    ] = None,
     editorial_db: Annotated[
         str | None,
         typer.Option(
@@ -165,6 +175,7 @@ def serve(
         workers=workers,
         editorial_db=editorial_db,
         root_path=root_path,
+        releases=releases,
     )
     try:
         normalise_root_path(settings.root_path)
@@ -180,6 +191,7 @@ def serve(
             "VOCAB_DB": str(settings.db.absolute()),
             "VOCAB_BASE_URI": settings.base,
             "VOCAB_SOURCE": str(settings.source.resolve()),
+            "VOCAB_RELEASES": str(settings.releases.resolve()),
             "VOCAB_EDITORIAL_DB": settings.editorial_db,
             "VOCAB_CHECK_INTERVAL": str(settings.check_interval),
             "VOCAB_ROOT_PATH": settings.root_path,

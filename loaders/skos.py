@@ -128,6 +128,8 @@ def add_scheme(graph: Graph, scheme: Scheme, top_concepts: tuple[str, ...]) -> N
         graph.add((s, DCTERMS.description, _text(t)))
     if scheme.version:
         graph.add((s, OWL.versionInfo, Literal(scheme.version)))
+    if scheme.version_iri:
+        graph.add((s, OWL.versionIRI, URIRef(scheme.version_iri)))
     if scheme.license:
         graph.add((s, DCTERMS.license, _ref(scheme.license)))
     if scheme.publisher:

@@ -197,6 +197,7 @@ def _scheme(w: _Writer, s: Scheme) -> str:
             ("dct:title", w.texts(s.titles)),
             ("dct:description", w.texts(s.descriptions)),
             ("owl:versionInfo", [w.literal(s.version)] if s.version else []),
+            ("owl:versionIRI", ref(s.version_iri)),
             ("dct:license", ref(s.license)),
             ("dct:publisher", ref(s.publisher)),
             ("dct:creator", [v for c in s.creators for v in ref(c)]),
@@ -267,3 +268,8 @@ def _collection(w: _Writer, c: Collection) -> str:
             ("skos:member", [w.iri(m) for m in c.members]),
         ],
     )
+
+
+def read_release_source(source: Path, base: str) -> Snapshot:
+    """Return the snapshot of a release's source folder (read leniently: it passed the gate)."""
+    return read_source(source, base=base, strict=False).snapshot

@@ -165,3 +165,64 @@ def serve(source: Path, workdir: Path, *options: str) -> Iterator[Site]:
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+RELEASE_SOURCE = FIXTURES / "release"
+"""A tiny clean vocabulary (it passes the quality gate) to cut releases from."""
+
+OLD_CT_DEFINITION = (
+    "An imaging modality that builds cross-sectional images from many X-ray projections."
+)
+NEW_CT_DEFINITION = (
+    "An imaging modality that reconstructs slices of the body from X-ray projections."
+)
+NEW_CONCEPT = """
+:t0005 a skos:Concept ;
+    skos:inScheme <scheme> ;
+    skos:prefLabel "region of interest"@en-GB ;
+    airt:acronym "ROI"@en-GB ;
+    skos:definition "A part of an image chosen for measurement or analysis."@en-GB ;
+    airt:plainDefinition "The part of a picture being looked at closely."@en-GB ;
+    skos:related :t0003 ;
+    dct:source <https://example.org/roi> .
+"""
+
+
+def copy_release_source(folder: Path) -> Path:
+    """Copy the release fixture into `folder/source` and return that folder."""
+    source = folder / "source"
+    source.mkdir(parents=True)
+    for path in RELEASE_SOURCE.glob("*.ttl"):
+        (source / path.name).write_bytes(path.read_bytes())
+    return source
+
+
+def edit_release_source(source: Path) -> None:
+    """The done-when edits: a definition (t0001), a label (t0002), a relation (t0003: related
+    t0002 -> t0001), a concept added (t0005) and one deprecated (t0004, replaced by t0001)."""
+    path = source / "imaging.ttl"
+    text = path.read_text(encoding="utf-8")
+    edits = [
+        (OLD_CT_DEFINITION, NEW_CT_DEFINITION),
+        (
+            'skos:altLabel "tumor volume"@en-US',
+            'skos:altLabel "tumor volume"@en-US, "tumour size"@en-GB',
+        ),
+        ("    skos:related :t0002 ;\n", "    skos:related :t0001 ;\n"),
+        (
+            "    skos:related :t0001 ;\n    dct:source <https://example.org/ct-scanning> .",
+            "    owl:deprecated true ;\n    dct:isReplacedBy :t0001 ;\n"
+            "    dct:source <https://example.org/ct-scanning> .",
+        ),
+        (
+            "skos:member :t0001, :t0002, :t0003, :t0004 .",
+            "skos:member :t0001, :t0002, :t0003, :t0004, :t0005 .",
+        ),
+    ]
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    text = text.replace(
+        "@prefix skos:", "@prefix owl:  <http://www.w3.org/2002/07/owl#> .\n@prefix skos:"
+    )
+    path.write_text(text + NEW_CONCEPT, encoding="utf-8")

@@ -6,6 +6,7 @@
 | VOCAB_PORT        | 8000                             | port to listen on                  |
 | VOCAB_DB          | data/vocab.db (see DATA)         | the SQLite store                   |
 | VOCAB_SOURCE      | ontology/vocabulary/             | the curated Turtle source (folder) |
+| VOCAB_RELEASES    | releases/                        | the releases (one folder each), see vocab.release |
 | VOCAB_BASE_URI    | http://127.0.0.1:8000            | base of concept URIs ({base}/terms/{id}), applied when answering |
 | VOCAB_CHECK_INTERVAL | 60                            | seconds between the store's integrity checks (/ready) |
 | VOCAB_WORKERS     | 1                                | server worker processes            |
@@ -75,6 +76,7 @@ class Settings:
     port: int = 8000
     db: Path = DATA / "vocab.db"
     source: Path = ROOT / "ontology" / "vocabulary"
+    releases: Path = ROOT / "releases"
     base_uri: str = ""
     workers: int = 1
     editorial_db: str = str(DATA / "editorial.db")
@@ -108,6 +110,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         port=_number(env, "VOCAB_PORT", defaults.port),
         db=Path(env.get("VOCAB_DB", defaults.db)),
         source=Path(env.get("VOCAB_SOURCE", defaults.source)),
+        releases=Path(env.get("VOCAB_RELEASES", defaults.releases)),
         base_uri=env.get("VOCAB_BASE_URI", defaults.base_uri),
         workers=_number(env, "VOCAB_WORKERS", defaults.workers),
         editorial_db=env.get("VOCAB_EDITORIAL_DB", defaults.editorial_db),

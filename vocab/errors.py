@@ -71,3 +71,15 @@ class StoreError(VocabError):
     """The SQLite store is missing, stale, corrupt or was built by an incompatible version."""
 
     code = "store_error"
+
+
+class ReleaseConflict(VocabError):
+    """A release that exists already, or one being cut by someone else at the same time."""
+
+    code = "release_conflict"
+
+
+class ReleaseRefused(VocabError):
+    """The quality gate found errors: no release is cut; the message quotes them."""
+
+    code = "release_refused"

@@ -208,6 +208,7 @@ class Scheme:
     titles: tuple[LangText, ...] = ()
     descriptions: tuple[LangText, ...] = ()
     version: str | None = None
+    version_iri: str | None = None  # owl:versionIRI: the release this snapshot is
     license: str | None = None
     publisher: str | None = None
     creators: tuple[str, ...] = ()

@@ -12,6 +12,7 @@
 | queue.py        | the review queue's filters (community, collection) and paging         |
 | history.py      | a concept's versions and the decisions behind them                    |
 | routes_api.py   | /editorial/... JSON routes                                            |
+| releases.py     | POST /editorial/releases: a release manager cuts a release            |
 | forms.py        | reading the pages' form posts                                         |
 | page_forms.py   | form fields to proposal payloads, per kind                            |
 | routes_pages.py | /editorial/... HTML pages: sign in, queue, review, propose, suggest    |
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.editorial import errors, routes_api, routes_pages
+from api.editorial import errors, releases, routes_api, routes_pages
 from api.editorial.context import Editorial
 from api.editorial.guard import EditorialGuard
 
@@ -32,6 +33,7 @@ def install(api: FastAPI, editorial: Editorial) -> None:
     api.state.editorial = editorial
     errors.install(api)
     api.include_router(routes_api.router)
+    api.include_router(releases.router)
     api.include_router(routes_pages.router)
     api.add_middleware(EditorialGuard)
     api.state.serving.templates.env.globals["editorial"] = True

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import BaseDep, VocabularyDep
 from api.headers import TERM_CACHE
 from api.negotiation import TERM_OFFERS, TERM_REPRESENTATIONS
+from api.release_views import term_release_context
 from api.representations import concept_headers, moved_location, render_concept, split_extension
 from api.respond import choose_format, represent, serving
 
@@ -47,13 +48,16 @@ async def term(
         location = moved_location(resolution, format)
         return RedirectResponse(location, status_code=301, headers={"Cache-Control": TERM_CACHE})
     record = resolution.record
+    releases = term_release_context(request, record.concept.id, vocabulary.scheme.version_iri)
     return represent(
         request,
         vocabulary,
-        key=("term", record.concept.id),
+        key=("term", record.concept.id, releases["latest"]),
         variant=fmt,
         media_type=TERM_REPRESENTATIONS[fmt],
-        render=lambda: render_concept(vocabulary, record, fmt, serving(request).templates, base),
+        render=lambda: render_concept(
+            vocabulary, record, fmt, serving(request).templates, base, extra=releases
+        ),
         cache_control=TERM_CACHE,
         status=410 if resolution.gone else 200,
         headers=concept_headers(vocabulary, record, fmt, base),
