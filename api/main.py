@@ -9,9 +9,9 @@ from api.app import Service, create_app
 from api.editorial.context import open_editorial
 from loaders.turtle_source import read_release_source
 from vocab.config import settings_from_env
-from vocab.store.files import remove_orphans
 from vocab.release import ReleaseArchive
 from vocab.release_shelf import ReleaseShelf
+from vocab.store.files import remove_orphans
 from vocab.vocabulary import Vocabulary
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import BaseOption, DbOption, SourceOption, app, err, load_settings
+from cli.app import BaseOption, DbOption, SourceOption, app, env_help, err, load_settings
 from loaders.release_cut import CutRequest
 from loaders.release_cut import cut_release as cut
 from loaders.terminal import safe

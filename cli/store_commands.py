@@ -37,9 +37,9 @@ from vocab.config import (
 from vocab.errors import InvalidInput, StoreError
 from vocab.model import Snapshot
 from vocab.problems import errors
+from vocab.release import ReleaseArchive, release_of_source, stamp
 from vocab.source import Action, check_store, file_digest, require_clean, source_digest, write_store
 from vocab.store.files import backup_path, remove_orphans
-from vocab.release import ReleaseArchive, release_of_source, stamp
 from vocab.vocabulary import Vocabulary
 
 
