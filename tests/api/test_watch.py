@@ -137,6 +137,7 @@ def test_a_live_server_swaps_under_load_without_a_mixed_answer(tmp_path: Path) -
         "VOCAB_BASE_URI": BASE,
         "VOCAB_EDITORIAL_DB": "off",
         "VOCAB_WATCH_INTERVAL": "0.2",
+        "VOCAB_RELEASES": str(tmp_path / "no-releases"),  # as the in-process apps: no history
     }
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
