@@ -1,7 +1,9 @@
 """`create_app(vocabulary)`: the HTTP service around one release, swappable at run time.
 
-Layers, outermost first: `Service` (sends `/lookup/` to its lean handler), `SecurityHeaders`,
-then FastAPI with one router per resource. Every layer reads the release being served from
+Layers, outermost first: `Service` (sends `/lookup/` to its lean handler, and the other hot
+reads through `Replay`, which answers repeated requests with FastAPI's recorded answer and
+plain searches with a lean handler), `SecurityHeaders`, then FastAPI with one router per
+resource. Outer pure-ASGI middleware (rate limits, metrics, logs) wraps `Service` whole. Every layer reads the release being served from
 one `Serving` (see `api.state`), so `Service.swap` switches release for all of them at
 once, without a restart. Nothing is built at import time.
 """
@@ -21,7 +23,9 @@ from api.editorial import install as install_editorial
 from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
+from api.lean_search import LeanSearch
 from api.lookup_endpoint import PREFIX, LookupEndpoint
+from api.replay import Replay, replayed
 from api.routes import (
     align,
     annotate,
@@ -43,13 +47,17 @@ STATIC = Path(__file__).parent / "static"
 
 
 class Service:
-    """The ASGI app: `/lookup/...` to the lean handler, everything else to the full app."""
+    """The ASGI app: `/lookup/...` to the lean handler, the hot reads through `Replay`,
+    everything else to the full app (`app`: SecurityHeaders around FastAPI)."""
 
     def __init__(self, serving: Serving, api: FastAPI) -> None:
         self.serving = serving
         self.fastapi = api
         self.app: ASGIApp = SecurityHeaders(api)
         self.lookup = LookupEndpoint(serving)
+        self.replay = Replay(serving, self.app)
+        lean = LeanSearch(serving, serving.offload)
+        self.replay.lean.update({"/search": lean.search, "/suggest": lean.suggest})
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -63,15 +71,15 @@ class Service:
         return self.serving.swap(vocabulary)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] in ("GET", "HEAD")
-            and scope["path"].startswith(PREFIX)
-            and len(scope["path"]) > len(PREFIX)
-        ):
-            await self.lookup(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            path = scope["path"]
+            if path.startswith(PREFIX) and len(path) > len(PREFIX):
+                await self.lookup(scope, receive, send)
+                return
+            if replayed(path):
+                await self.replay(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(

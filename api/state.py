@@ -13,19 +13,22 @@ from dataclasses import dataclass, field
 from starlette.templating import Jinja2Templates
 
 from api.caching import AnswerCache
+from api.offload import Offload
 from api.workers import AlignWorkers
 from vocab.vocabulary import Vocabulary
 
 
 @dataclass
 class Serving:
-    """The release being served, the public base URI, templates, and the answer cache."""
+    """The release being served, the public base URI, templates, the answer cache, and
+    where CPU-bound work runs (alignment workers, the thread offload)."""
 
     vocabulary: Vocabulary
     base: str
     templates: Jinja2Templates
     answers: AnswerCache[bytes] = field(default_factory=AnswerCache)
     workers: AlignWorkers = field(default_factory=AlignWorkers)
+    offload: Offload = field(default_factory=Offload)
 
     def swap(self, vocabulary: Vocabulary) -> Vocabulary:
         """Serve `vocabulary` from the next request on; return the one it replaces."""
