@@ -1,0 +1,330 @@
+"""Every public read route against the floor, the event loop under a slow client, workers.
+
+    python -m bench.routes                              # shipped vocabulary (+ 100k stall)
+    python -m bench.routes --seconds 3 --rounds 3 --stall-db bench/out/db/100k.db
+
+Three figures, each measured in one run on this machine, with wrk on loopback:
+
+1. Throughput of each read route ÷ a bare ASGI app answering a constant (`bench.bare_app`),
+   both under one uvicorn worker with the settings `vocab serve` uses (uvloop, httptools),
+   in `--rounds` interleaved rounds (bare, then every route, per round); the medians and
+   their ratio. A repeated request for each route, and `/search` with a typo that is in no
+   cache (every request a new random two-letter misspelling of a label).
+2. The event loop under a slow client: `/lookup` p99 with wrk alone, then while one client
+   sends uncached miss searches (made-up words) back to back, on `--stall-db`.
+3. Workers: `/lookup` and `/terms` with `--workers 1` and `--workers 2`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from bench.generate import OUT
+from bench.serving import BASE_URI, UVICORN, _env, bare_command, free_port, server, wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_DB = OUT / "db" / "shipped.db"
+VOCAB = str(Path(sys.executable).with_name("vocab"))
+ROUTES: list[tuple[str, str, str]] = [
+    # (name, path, Accept)
+    ("lookup", "/lookup/MHRA", ""),
+    ("lookup json", "/lookup/MHRA", "application/json"),
+    ("search", "/search?q=auto%20segmentaton", ""),
+    ("search html", "/search?q=auto%20segmentaton", "text/html"),
+    ("suggest", "/suggest?q=rad", ""),
+    ("terms json", "/terms/t0133?format=json", ""),
+    ("terms html", "/terms/t0133", "text/html"),
+    ("terms turtle", "/terms/t0133", "text/turtle"),
+    ("terms json-ld", "/terms/t0133?format=jsonld", ""),
+    ("terms rdf/xml", "/terms/t0133?format=rdf", ""),
+    ("terms n-triples", "/terms/t0133.nt", ""),
+    ("terms text", "/terms/t0133", ""),
+    ("embed", "/embed/t0133", ""),
+    ("define", "/define?term=CT", ""),
+    ("oembed", f"/oembed?url={quote(BASE_URI)}/terms/t0133", ""),
+    ("translate", "/translate?term=recall&to=clinical", ""),
+]
+TARGETS = {"lookup": 0.9, "search typo (uncached)": 0.3}
+TARGET = 0.7
+BARE_EVERY = 4
+
+TYPO_SCRIPT = """
+local labels = {LABELS}
+local letters = "abcdefghijklmnopqrstuvwxyz"
+math.randomseed(SEED)
+local function typo(s)
+  for _ = 1, 2 do
+    local i = math.random(1, #s)
+    local j = math.random(1, #letters)
+    s = s:sub(1, i - 1) .. letters:sub(j, j) .. s:sub(i + 1)
+  end
+  return s
+end
+local function encode(s)
+  return (s:gsub("[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+request = function()
+  local label = labels[math.random(1, #labels)]
+  return wrk.format("GET", "/search?q=" .. encode(typo(label)), {["Accept"] = "application/json"})
+end
+"""
+ACCEPT_SCRIPT = 'wrk.headers["Accept"] = "%s"\n'
+
+
+def ensure_shipped(db: Path) -> Path:
+    if not db.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                VOCAB,
+                "build",
+                "--source",
+                str(ROOT / "ontology" / "vocabulary"),
+                "--db",
+                str(db),
+                "--base-uri",
+                BASE_URI,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return db
+
+
+def labels_of(db: Path, count: int = 400) -> list[str]:
+    from vocab.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.open(db)
+    labels = [r.pref_label for r in vocabulary.store.concept_refs_sorted()]
+    return [label for label in labels if label.isascii() and len(label) >= 6][:count]
+
+
+def scripts(db: Path, work: Path) -> dict[str, Path]:
+    """wrk Lua scripts: an Accept header per route, and the uncached typo search."""
+    work.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for accept in {a for _, _, a in ROUTES if a}:
+        path = work / f"accept-{accept.replace('/', '_')}.lua"
+        path.write_text(ACCEPT_SCRIPT % accept)
+        out[accept] = path
+    labels = ", ".join(json.dumps(label) for label in labels_of(db))
+    typo = work / "typo.lua"
+    typo.write_text(
+        TYPO_SCRIPT.replace("LABELS", labels).replace("SEED", str(random.randrange(1 << 30)))
+    )
+    out["typo"] = typo
+    return out
+
+
+def typo_search_ms(db: Path, count: int = 300) -> float:
+    """Median milliseconds of `Vocabulary.search` in this process for new two-letter typos."""
+    from vocab.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.open(db)
+    rng = random.Random(11)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    labels = labels_of(db)
+    vocabulary.search("warm up")
+    times = []
+    for _ in range(count):
+        text = rng.choice(labels)
+        for _ in range(2):
+            i = rng.randrange(len(text))
+            text = text[:i] + rng.choice(letters) + text[i + 1 :]
+        start = time.perf_counter()
+        vocabulary.search(text)
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def app_command(port: int, workers: int = 1) -> list[str]:
+    command = [*UVICORN, "--port", str(port), "--factory", "api.main:app_from_env"]
+    command[command.index("--workers") + 1] = str(workers)
+    return command
+
+
+def warm(url: str, accept: str = "") -> None:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
+def throughput(db: Path, seconds: int, rounds: int) -> dict[str, Any]:
+    """Bare app and our app side by side; each round runs bare, then every route."""
+    lua = scripts(db, OUT / "routes")
+    bare_port, app_port = free_port(), free_port()
+    runs: dict[str, list[dict[str, Any]]] = {}
+    with (
+        server(bare_command(bare_port), _env(db), bare_port, "/"),
+        server(app_command(app_port), _env(db), app_port, "/lookup/MHRA"),
+    ):
+        app = f"http://127.0.0.1:{app_port}"
+        for _, path, accept in ROUTES:
+            warm(app + path, accept)
+        for _ in range(rounds):
+            runs.setdefault("bare", []).append(
+                wrk(f"http://127.0.0.1:{bare_port}/", seconds=seconds)
+            )
+            for name, path, accept in ROUTES:
+                runs.setdefault(name, []).append(
+                    wrk(app + path, seconds=seconds, script=lua.get(accept))
+                )
+            runs.setdefault("search typo (uncached)", []).append(
+                wrk(app + "/search", seconds=seconds, script=lua["typo"])
+            )
+    bare = statistics.median(r["rps"] for r in runs["bare"])
+    table: dict[str, Any] = {"typo_search_ms": typo_search_ms(db)}
+    for name, results in runs.items():
+        rps = statistics.median(r["rps"] for r in results)
+        table[name] = {
+            "rps": rps,
+            "ratio": rps / bare,
+            "p99": statistics.median(r.get("p99", 0.0) for r in results),
+            "non2xx": sum(r["non2xx"] for r in results),
+            "command": results[0]["command"],
+        }
+    return table
+
+
+def miss_client(port: int, stop: threading.Event, done: list[float]) -> None:
+    """Send uncached miss searches (made-up words) back to back until `stop`."""
+    rng = random.Random(7)
+    while not stop.is_set():
+        word = "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(5))
+        start = time.perf_counter()
+        warm(f"http://127.0.0.1:{port}/search?q={word}%20{word[::-1]}")
+        done.append(time.perf_counter() - start)
+
+
+def stall(db: Path, seconds: int, rounds: int) -> dict[str, Any]:
+    """`/lookup` p99 alone and while one client sends uncached miss searches."""
+    port = free_port()
+    from bench.serving import pick_acronym
+
+    queries = json.loads((db.parent.parent / f"vocab-{db.stem}" / "queries.json").read_text())
+    path = f"/lookup/{quote(pick_acronym(db, queries))}"
+    idle, busy, searches = [], [], []
+    with server(app_command(port), _env(db), port, path):
+        warm(f"http://127.0.0.1:{port}/search?q=warmup%20wordlist")
+        for _ in range(rounds):
+            idle.append(wrk(f"http://127.0.0.1:{port}{path}", seconds=seconds))
+            stop = threading.Event()
+            client = threading.Thread(target=miss_client, args=(port, stop, searches))
+            client.start()
+            try:
+                busy.append(wrk(f"http://127.0.0.1:{port}{path}", seconds=seconds))
+            finally:
+                stop.set()
+                client.join()
+    result = {
+        "path": path,
+        "idle_rps": statistics.median(r["rps"] for r in idle),
+        "idle_p99": statistics.median(r["p99"] for r in idle),
+        "busy_rps": statistics.median(r["rps"] for r in busy),
+        "busy_p99": statistics.median(r["p99"] for r in busy),
+        "miss_searches": len(searches),
+        "miss_p50_ms": 1000 * statistics.median(searches) if searches else 0.0,
+        "command": idle[0]["command"],
+    }
+    result["p99_ratio"] = result["busy_p99"] / result["idle_p99"]
+    return result
+
+
+def workers(db: Path, seconds: int, rounds: int) -> dict[str, Any]:
+    """Requests/s and p99 of two routes with one and two uvicorn workers, interleaved."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(rounds):
+        for count in (1, 2):
+            port = free_port()
+            with server(app_command(port, count), _env(db), port, "/lookup/MHRA"):
+                for name, path in (
+                    ("lookup", "/lookup/MHRA"),
+                    ("terms json", "/terms/t0133?format=json"),
+                ):
+                    url = f"http://127.0.0.1:{port}{path}"
+                    for _ in range(4):  # each worker warms its own caches
+                        warm(url)
+                    out.setdefault(f"{name} x{count}", []).append(wrk(url, seconds=seconds))
+    return {
+        key: {
+            "rps": statistics.median(r["rps"] for r in runs),
+            "p99": statistics.median(r.get("p99", 0.0) for r in runs),
+        }
+        for key, runs in out.items()
+    }
+
+
+def report(
+    table: dict[str, Any], stalled: dict[str, Any] | None, scaled: dict[str, Any] | None
+) -> None:
+    print(f"{'route':26} {'req/s':>8} {'÷ bare':>7} {'target':>7} {'p99 ms':>8}")
+    for name, row in table.items():
+        if name == "typo_search_ms":
+            continue
+        target = 1.0 if name == "bare" else TARGETS.get(name, TARGET)
+        mark = "" if name == "bare" else ("ok" if row["ratio"] >= target else "BELOW")
+        print(
+            f"{name:26} {row['rps']:8.0f} {row['ratio']:7.2f} {target:7.1f} {row['p99']:8.2f} {mark}"
+            + (f"  non-2xx {row['non2xx']}" if row["non2xx"] and "search" not in name else "")
+        )
+    print(f"wrk: {table['bare']['command']} (and the same per route)")
+    if "typo_search_ms" in table:
+        typo = table["search typo (uncached)"]
+        print(
+            f"uncached typo search: Vocabulary.search alone takes {table['typo_search_ms']:.2f} ms "
+            f"(median, in process); over HTTP {1000 / max(typo['rps'], 1):.2f} ms per request "
+            "at the throughput above"
+        )
+    if stalled:
+        s = stalled
+        print(
+            f"loop stall: {s['path']} alone {s['idle_rps']:.0f} req/s p99 {s['idle_p99']:.2f} ms; "
+            f"with a client sending uncached miss searches {s['busy_rps']:.0f} req/s "
+            f"p99 {s['busy_p99']:.2f} ms ({s['p99_ratio']:.2f}x idle; target <= 2x); "
+            f"{s['miss_searches']} miss searches, p50 {s['miss_p50_ms']:.1f} ms"
+        )
+    if scaled:
+        for key, row in scaled.items():
+            print(f"workers: {key:16} {row['rps']:8.0f} req/s  p99 {row['p99']:7.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=SHIPPED_DB, help="store for the route table")
+    parser.add_argument("--stall-db", type=Path, default=OUT / "db" / "100k.db")
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip", default="", help="comma-separated: routes,stall,workers")
+    args = parser.parse_args()
+    skip = set(args.skip.split(","))
+    db = ensure_shipped(args.db) if args.db == SHIPPED_DB else args.db
+    table = throughput(db, args.seconds, args.rounds) if "routes" not in skip else {}
+    stalled = None
+    if "stall" not in skip and args.stall_db.exists():
+        stalled = stall(args.stall_db, args.seconds, args.rounds)
+    scaled = workers(db, args.seconds, args.rounds) if "workers" not in skip else None
+    if table:
+        report(table, stalled, scaled)
+    else:
+        report(
+            {"bare": {"rps": 0, "ratio": 1, "p99": 0, "non2xx": 0, "command": ""}}, stalled, scaled
+        )
+    print(
+        f"reproduce: python -m bench.routes --db {args.db} --stall-db {args.stall_db} "
+        f"--seconds {args.seconds} --rounds {args.rounds}"
+    )
+
+
+if __name__ == "__main__":
+    main()
