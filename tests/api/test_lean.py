@@ -166,7 +166,10 @@ def test_a_new_release_is_never_answered_from_the_old_ones_recordings(tmp_path: 
     )
     (tmp_path / "b.ttl").write_text(source)
     service.swap(build_vocabulary(tmp_path / "b.ttl", tmp_path / "b.db"))
-    assert client.get("/terms/tumour?format=json").json()["prefLabel"]["en-GB"] == "gross tumour volume"
+    assert (
+        client.get("/terms/tumour?format=json").json()["prefLabel"]["en-GB"]
+        == "gross tumour volume"
+    )
     assert client.get("/search?q=gross+tumour").json()["results"]
 
 
