@@ -230,6 +230,65 @@ def throughput(db: Path, seconds: int, rounds: int, only: str = "") -> dict[str,
     return table
 
 
+def in_app(db: Path, count: int = 5000) -> dict[str, tuple[float, float]]:
+    """Microseconds of CPU per answer inside the ASGI app (no server, no network): the
+    service, and FastAPI alone (`Service.app`) for the same request; the bare app first."""
+    import asyncio
+
+    from api.app import create_app
+    from bench import bare_app
+    from vocab.vocabulary import Vocabulary
+
+    service = create_app(Vocabulary.open(db), base=BASE_URI)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        pass
+
+    def scope(path: str, accept: str) -> dict[str, Any]:
+        path, _, query = path.partition("?")
+        headers = [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"wrk")]
+        if accept:
+            headers.append((b"accept", accept.encode()))
+        return {
+            "type": "http",
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": query.encode(),
+            "headers": headers,
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 8000),
+        }
+
+    async def per_answer(app: Any, request: dict[str, Any], n: int) -> float:
+        await app(dict(request), receive, send)
+        start = time.process_time()
+        for _ in range(n):
+            await app(dict(request), receive, send)
+        return 1e6 * (time.process_time() - start) / n
+
+    async def run() -> dict[str, tuple[float, float]]:
+        out = {"bare": (await per_answer(bare_app.app, scope("/", ""), count), 0.0)}
+        for name, path, accept in ROUTES:
+            request = scope(path, accept)
+            lean = await per_answer(service, request, count)
+            full = (
+                0.0
+                if path.startswith("/lookup/")
+                else await per_answer(service.app, request, count // 10)
+            )
+            out[name] = (lean, full)
+        return out
+
+    return asyncio.run(run())
+
+
 def miss_client(port: int, stop: threading.Event, done: list[float]) -> None:
     """Send uncached miss searches (made-up words) back to back until `stop`."""
     rng = random.Random(7)
@@ -301,8 +360,17 @@ def workers(db: Path, seconds: int, rounds: int) -> dict[str, Any]:
 
 
 def report(
-    table: dict[str, Any], stalled: dict[str, Any] | None, scaled: dict[str, Any] | None
+    table: dict[str, Any],
+    stalled: dict[str, Any] | None,
+    scaled: dict[str, Any] | None,
+    inside: dict[str, tuple[float, float]] | None = None,
 ) -> None:
+    if inside:
+        print(f"{'in the app, CPU per answer':26} {'service':>10} {'FastAPI alone':>14}")
+        for name, (lean, full) in inside.items():
+            print(
+                f"{name:26} {lean:8.1f} us {full:11.1f} us" if full else f"{name:26} {lean:8.1f} us"
+            )
     print(
         f"{'route':26} {'req/s':>8} {'÷ bare':>7} {'req/CPU-s':>10} {'÷ bare':>7} "
         f"{'target':>7} {'p99 ms':>8}"
@@ -350,7 +418,7 @@ def main() -> None:
     parser.add_argument("--stall-db", type=Path, default=OUT / "db" / "100k.db")
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--skip", default="", help="comma-separated: routes,stall,workers")
+    parser.add_argument("--skip", default="", help="comma-separated: routes,stall,workers,app")
     parser.add_argument("--only", default="", help="comma-separated route names, e.g. lookup")
     parser.add_argument("--code", type=Path, help="serve another checkout (e.g. `git archive`)")
     args = parser.parse_args()
@@ -363,12 +431,8 @@ def main() -> None:
     if "stall" not in skip and args.stall_db.exists():
         stalled = stall(args.stall_db, args.seconds, args.rounds)
     scaled = workers(db, args.seconds, args.rounds) if "workers" not in skip else None
-    if table:
-        report(table, stalled, scaled)
-    else:
-        report(
-            {"bare": {"rps": 0, "ratio": 1, "p99": 0, "non2xx": 0, "command": ""}}, stalled, scaled
-        )
+    inside = in_app(db) if "app" not in skip and CODE is None else None
+    report(table, stalled, scaled, inside)
     print(
         f"reproduce: python -m bench.routes --db {args.db} --stall-db {args.stall_db} "
         f"--seconds {args.seconds} --rounds {args.rounds}"
