@@ -169,6 +169,8 @@ def typo_search_ms(db: Path, count: int = 300) -> float:
 
 def app_command(port: int, workers: int = 1) -> list[str]:
     command = [*UVICORN, "--port", str(port), "--factory", "api.main:app_from_env"]
+    if CODE is not None:  # uvicorn puts --app-dir first on sys.path
+        command += ["--app-dir", str(CODE)]
     command[command.index("--workers") + 1] = str(workers)
     return command
 

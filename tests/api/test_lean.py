@@ -187,3 +187,15 @@ def test_lifecycle_answers_are_fastapis(lifecycle: Vocabulary) -> None:
     ):
         same(service, "GET", url, {})
         same(service, "GET", url, BROWSER)
+
+
+def test_a_lookup_says_its_length_so_it_is_sent_in_one_piece(service: Service) -> None:
+    client = TestClient(service)
+    response = client.get("/lookup/MHRA")
+    assert response.headers["content-length"] == str(len(response.content))
+    assert "transfer-encoding" not in response.headers
+    again = client.get("/lookup/MHRA", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+    assert "content-length" not in again.headers and "content-type" not in again.headers
+    head = client.head("/lookup/MHRA")
+    assert head.content == b"" and head.headers["content-length"] == str(len(response.content))
