@@ -12,7 +12,6 @@ from api.editorial.context import open_editorial
 from vocab.config import settings_from_env
 from vocab.vocabulary import Vocabulary
 
-
 SWITCH_INTERVAL_S = 0.001
 """How long a worker thread (an uncached search, a render) may hold the interpreter lock
 while the event loop waits for it: 1 ms instead of Python's 5 ms, so a slow search delays
