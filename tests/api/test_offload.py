@@ -9,12 +9,14 @@ loop, its thread would spend all of it, and every concurrent request would wait.
 from __future__ import annotations
 
 import random
+import sys
 import time
 from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import quote, unquote
 
 import anyio
+import pytest
 
 from api.app import Service, create_app
 from api.offload import Offload, threads_for_machine
@@ -108,3 +110,21 @@ def test_slow_searches_do_not_run_on_the_event_loop(tmp_path) -> None:  # type: 
     # 24 searches through HTTP cost the loop thread a fraction of 24 like them run directly
     assert loop_cpu < 0.6 * search_cpu, f"loop {loop_cpu:.3f} s, searches {search_cpu:.3f} s"
     assert lookups_during[0] > 0
+
+
+def test_the_server_hands_the_event_loop_the_lock_within_a_millisecond(
+    tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from api.main import SWITCH_INTERVAL_S, app_from_env
+
+    build_vocabulary(SOURCE, tmp_path / "v.db")
+    monkeypatch.setenv("VOCAB_DB", str(tmp_path / "v.db"))
+    monkeypatch.setenv("VOCAB_EDITORIAL_DB", "off")
+    monkeypatch.setenv("VOCAB_BASE_URI", BASE)
+    before = sys.getswitchinterval()
+    try:
+        assert isinstance(app_from_env(), Service)
+        assert SWITCH_INTERVAL_S <= 0.001
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
+    finally:
+        sys.setswitchinterval(before)
