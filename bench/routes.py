@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bench.generate import OUT
+from bench.in_app import in_app
 from bench.serving import BASE_URI, UVICORN, bare_command, free_port, started, wrk
 from bench.serving import _env as serving_env
 
@@ -232,65 +233,6 @@ def throughput(db: Path, seconds: int, rounds: int, only: str = "") -> dict[str,
     return table
 
 
-def in_app(db: Path, count: int = 5000) -> dict[str, tuple[float, float]]:
-    """Microseconds of CPU per answer inside the ASGI app (no server, no network): the
-    service, and FastAPI alone (`Service.app`) for the same request; the bare app first."""
-    import asyncio
-
-    from api.app import create_app
-    from bench import bare_app
-    from vocab.vocabulary import Vocabulary
-
-    service = create_app(Vocabulary.open(db), base=BASE_URI)
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Any) -> None:
-        pass
-
-    def scope(path: str, accept: str) -> dict[str, Any]:
-        path, _, query = path.partition("?")
-        headers = [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"wrk")]
-        if accept:
-            headers.append((b"accept", accept.encode()))
-        return {
-            "type": "http",
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "root_path": "",
-            "query_string": query.encode(),
-            "headers": headers,
-            "client": ("127.0.0.1", 1),
-            "server": ("127.0.0.1", 8000),
-        }
-
-    async def per_answer(app: Any, request: dict[str, Any], n: int) -> float:
-        await app(dict(request), receive, send)
-        start = time.process_time()
-        for _ in range(n):
-            await app(dict(request), receive, send)
-        return 1e6 * (time.process_time() - start) / n
-
-    async def run() -> dict[str, tuple[float, float]]:
-        out = {"bare": (await per_answer(bare_app.app, scope("/", ""), count), 0.0)}
-        for name, path, accept in ROUTES:
-            request = scope(path, accept)
-            lean = await per_answer(service, request, count)
-            full = (
-                0.0
-                if path.startswith("/lookup/")
-                else await per_answer(service.app, request, count // 10)
-            )
-            out[name] = (lean, full)
-        return out
-
-    return asyncio.run(run())
-
-
 def miss_client(port: int, stop: threading.Event, done: list[float]) -> None:
     """Send uncached miss searches (made-up words) back to back until `stop`."""
     rng = random.Random(7)
@@ -433,7 +375,7 @@ def main() -> None:
     if "stall" not in skip and args.stall_db.exists():
         stalled = stall(args.stall_db, args.seconds, args.rounds)
     scaled = workers(db, args.seconds, args.rounds) if "workers" not in skip else None
-    inside = in_app(db) if "app" not in skip and CODE is None else None
+    inside = in_app(db, ROUTES) if "app" not in skip and CODE is None else None
     report(table, stalled, scaled, inside)
     print(
         f"reproduce: python -m bench.routes --db {args.db} --stall-db {args.stall_db} "
