@@ -1,7 +1,9 @@
 """`create_app(vocabulary)`: the HTTP service around one release, swappable at run time.
 
-Layers, outermost first: `Service` (sends `/lookup/` to its lean handler), `SecurityHeaders`,
-then FastAPI with one router per resource. Every layer reads the release being served from
+Layers, outermost first: `Service` (sends `/lookup/` to its lean handler, and the other hot
+reads through `Replay`, which answers repeated requests with FastAPI's recorded answer and
+plain searches with a lean handler), `SecurityHeaders`, then FastAPI with one router per
+resource. Outer pure-ASGI middleware (rate limits, metrics, logs) wraps `Service` whole. Every layer reads the release being served from
 one `Serving` (see `api.state`), so `Service.swap` switches release for all of them at
 once, without a restart. Nothing is built at import time.
 """
@@ -21,9 +23,11 @@ from api.editorial import install as install_editorial
 from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
+from api.lean_search import LeanSearch
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.readiness import DEFAULT_INTERVAL_S, Readiness
 from api.rootpath import enter, normalise, route_path
+from api.replay import Replay, replayed
 from api.routes import (
     align,
     annotate,
@@ -50,7 +54,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 class Service:
-    """The ASGI app: `/lookup/...` to the lean handler, everything else to the full app."""
+    """The ASGI app: `/lookup/...` to the lean handler, the hot reads through `Replay`,
+    everything else to the full app (`app`: SecurityHeaders around FastAPI)."""
 
     def __init__(self, serving: Serving, api: FastAPI, root_path: str = "") -> None:
         self.serving = serving
@@ -59,6 +64,9 @@ class Service:
         self.app: ASGIApp = SecurityHeaders(api)
         self.lookup = LookupEndpoint(serving)
         self.watcher: StoreWatcher | None = None
+        self.replay = Replay(serving, self.app)
+        lean = LeanSearch(serving, serving.offload)
+        self.replay.lean.update({"/search": lean.search, "/suggest": lean.suggest})
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -78,16 +86,15 @@ class Service:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
             scope = enter(scope, self.root_path)
-        path = route_path(scope) if scope["type"] == "http" else ""
-        if (
-            scope["type"] == "http"
-            and scope["method"] in ("GET", "HEAD")
-            and path.startswith(PREFIX)
-            and len(path) > len(PREFIX)
-        ):
-            await self.lookup(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            path = route_path(scope)
+            if path.startswith(PREFIX) and len(path) > len(PREFIX):
+                await self.lookup(scope, receive, send)
+                return
+            if replayed(path):
+                await self.replay(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(

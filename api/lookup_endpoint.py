@@ -34,6 +34,7 @@ from vocab.vocabulary import Vocabulary
 log = logging.getLogger("vocab.api")
 
 PREFIX = "/lookup/"
+NOT_IN_304 = (b"content-type", b"content-length")
 LOOKUP_CACHE = b"public, max-age=300"
 
 
@@ -78,13 +79,17 @@ class LookupEndpoint:
                 {
                     "type": "http.response.start",
                     "status": 304,
-                    "headers": [h for h in answer.headers if h[0] != b"content-type"],
+                    "headers": [h for h in answer.headers if h[0] not in NOT_IN_304],
                 }
             )
             await send({"type": "http.response.body", "body": b""})
             return
         await send(
-            {"type": "http.response.start", "status": answer.status, "headers": answer.headers}
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": list(answer.headers),
+            }
         )
         await send(
             {
@@ -157,6 +162,7 @@ def _answer(
     tag = etag(release, f"{zlib.crc32(body):08x}", variant).encode()
     headers = [
         (b"content-type", content_type(LOOKUP_REPRESENTATIONS[variant]).encode()),
+        (b"content-length", str(len(body)).encode()),  # one write, not chunks
         (b"vary", b"Accept"),
         (b"cache-control", LOOKUP_CACHE),
         (b"etag", tag),

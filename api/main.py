@@ -5,6 +5,8 @@ uvicorn --factory api.main:app_from_env      (after `vocab build`)
 
 from __future__ import annotations
 
+import sys
+
 from api.app import Service, create_app
 from api.editorial.context import open_editorial
 from loaders.turtle_source import read_release_source
@@ -14,12 +16,18 @@ from vocab.release_shelf import ReleaseShelf
 from vocab.store.files import remove_orphans
 from vocab.vocabulary import Vocabulary
 
+SWITCH_INTERVAL_S = 0.001
+"""How long a worker thread (an uncached search, a render) may hold the interpreter lock
+while the event loop waits for it: 1 ms instead of Python's 5 ms, so a slow search delays
+the requests the loop is answering by at most that much at a time."""
+
 
 def app_from_env() -> Service:
     """Return the app for the stores and base URI named by VOCAB_DB, VOCAB_EDITORIAL_DB
     (`off`: read-only), VOCAB_RELEASES and VOCAB_BASE_URI; a new release replacing the
     VOCAB_DB file is served without a restart, checked every VOCAB_WATCH_INTERVAL seconds
     (0: never)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     settings = settings_from_env()
     remove_orphans(settings.db)  # temporary files of a build or import killed earlier
     releases = ReleaseShelf(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -104,14 +105,19 @@ def concept_headers(
         "Content-Location": f"{base}/terms/{concept.id}.{fmt}",
         "Link": f'<{concept.uri}>; rel="canonical"',
     }
+    # the scheme is read once per release (`Vocabulary.scheme` is cached), never per request
     modified = http_date(concept.modified or vocabulary.scheme.modified)
     if modified:
         headers["Last-Modified"] = modified
     return headers
 
 
+@lru_cache(maxsize=4096)
 def http_date(value: str | None) -> str | None:
-    """Return an ISO date or date-time as an HTTP date, or None if there is none."""
+    """Return an ISO date or date-time as an HTTP date, or None if there is none.
+
+    Memoised: the same few dates (the scheme's, each concept's) head every answer.
+    """
     if not value:
         return None
     try:

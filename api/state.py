@@ -14,14 +14,16 @@ from starlette.templating import Jinja2Templates
 
 from api.caching import AnswerCache
 from api.readiness import Readiness
+from api.offload import Offload
 from api.workers import AlignWorkers
 from vocab.vocabulary import Vocabulary
 
 
 @dataclass
 class Serving:
-    """The release being served, the public base URI, templates, the answer cache, and the
-    store's readiness (its last integrity check)."""
+    """The release being served, the public base URI, templates, the answer cache, the
+    store's readiness (its last integrity check), and where CPU-bound work runs (alignment
+    workers, the thread offload)."""
 
     vocabulary: Vocabulary
     base: str
@@ -29,6 +31,7 @@ class Serving:
     answers: AnswerCache[bytes] = field(default_factory=AnswerCache)
     workers: AlignWorkers = field(default_factory=AlignWorkers)
     readiness: Readiness = field(default_factory=Readiness)
+    offload: Offload = field(default_factory=Offload)
 
     def swap(self, vocabulary: Vocabulary) -> Vocabulary:
         """Serve `vocabulary` from the next request on; return the one it replaces."""

@@ -79,6 +79,15 @@ def _env(db: Path) -> dict[str, str]:
 @contextmanager
 def server(command: list[str], env: dict[str, str], port: int, probe: str) -> Iterator[float]:
     """Start a server, yield the seconds it took to answer `probe` with 200, then stop it."""
+    with started(command, env, port, probe) as (_, seconds):
+        yield seconds
+
+
+@contextmanager
+def started(
+    command: list[str], env: dict[str, str], port: int, probe: str
+) -> Iterator[tuple[subprocess.Popen[bytes], float]]:
+    """Start a server, yield it and the seconds it took to answer `probe` with 200; stop it."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -93,7 +102,7 @@ def server(command: list[str], env: dict[str, str], port: int, probe: str) -> It
             if time.perf_counter() - start > 60:
                 raise RuntimeError(f"{' '.join(command)} did not answer {probe} within 60 s")
             time.sleep(0.002)
-        yield time.perf_counter() - start
+        yield process, time.perf_counter() - start
     finally:
         process.send_signal(signal.SIGINT)
         try:

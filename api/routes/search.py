@@ -47,27 +47,31 @@ async def search(
     by concept vectors). Exact and acronym matches come first; when no label answers
     confidently, definition and semantic matches are fused with the label ones by rank."""
     filters = {"community": community, "collection": collection, "lang": lang}
-    hits = vocabulary.search(q, limit=limit, include_deprecated=include_deprecated, **filters)
     fmt = choose_format(request, SEARCH_OFFERS, "json", format)
     templates = serving(request).templates
-    return represent(
-        request,
-        vocabulary,
-        key=("search", q, str(limit), *map(str, filters.values()), str(include_deprecated)),
-        variant=fmt,
-        media_type=SEARCH_REPRESENTATIONS[fmt],
-        render=lambda: render_search(
-            fmt,
+
+    def answer() -> Response:  # search and rendering: off the event loop
+        hits = vocabulary.search(q, limit=limit, include_deprecated=include_deprecated, **filters)
+        return represent(
+            request,
             vocabulary,
-            q,
-            hits,
-            templates=templates,
-            community=community,
-            collection=collection,
-            limit=limit,
-        ),
-        cache_control=SEARCH_CACHE,
-    )
+            key=("search", q, str(limit), *map(str, filters.values()), str(include_deprecated)),
+            variant=fmt,
+            media_type=SEARCH_REPRESENTATIONS[fmt],
+            render=lambda: render_search(
+                fmt,
+                vocabulary,
+                q,
+                hits,
+                templates=templates,
+                community=community,
+                collection=collection,
+                limit=limit,
+            ),
+            cache_control=SEARCH_CACHE,
+        )
+
+    return await serving(request).offload.run(answer)
 
 
 @router.get("/suggest", summary="Completions for search-as-you-type")
@@ -78,13 +82,17 @@ async def suggest(
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> Response:
     """The best few concepts for a partial or misspelt query, with the label that matched."""
-    hits = vocabulary.search(q, limit=limit)
-    return represent(
-        request,
-        vocabulary,
-        key=("suggest", q, str(limit)),
-        variant="json",
-        media_type="application/json",
-        render=lambda: orjson.dumps(suggest_json(q, hits)),
-        cache_control=SEARCH_CACHE,
-    )
+
+    def answer() -> Response:  # off the event loop
+        hits = vocabulary.search(q, limit=limit)
+        return represent(
+            request,
+            vocabulary,
+            key=("suggest", q, str(limit)),
+            variant="json",
+            media_type="application/json",
+            render=lambda: orjson.dumps(suggest_json(q, hits)),
+            cache_control=SEARCH_CACHE,
+        )
+
+    return await serving(request).offload.run(answer)

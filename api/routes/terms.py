@@ -13,6 +13,7 @@ from api.negotiation import TERM_OFFERS, TERM_REPRESENTATIONS
 from api.release_views import term_release_context
 from api.representations import concept_headers, moved_location, render_concept, split_extension
 from api.respond import choose_format, represent, serving
+from vocab.vocabulary import Vocabulary
 
 router = APIRouter(tags=["concepts"])
 
@@ -41,6 +42,15 @@ async def term(
     format: Annotated[str | None, Query(description=FORMAT_HELP)] = None,
 ) -> Response:
     """Return the concept as HTML, JSON, JSON-LD, Turtle, RDF/XML, N-Triples or plain text."""
+    return await serving(request).offload.run(
+        lambda: answer_term(concept_id, request, vocabulary, base, format)
+    )
+
+
+def answer_term(
+    concept_id: str, request: Request, vocabulary: Vocabulary, base: str, format: str | None
+) -> Response:
+    """The answer of `term` (store reads and rendering: run off the event loop)."""
     concept_id, extension = split_extension(vocabulary, concept_id)
     resolution = vocabulary.resolve(concept_id)
     fmt = choose_format(request, TERM_OFFERS, "txt", format or extension)
