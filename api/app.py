@@ -26,8 +26,8 @@ from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lean_search import LeanSearch
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.readiness import DEFAULT_INTERVAL_S, Readiness
-from api.rootpath import enter, normalise, route_path
 from api.replay import Replay, replayed
+from api.rootpath import enter, normalise, route_path
 from api.routes import (
     align,
     annotate,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from starlette.templating import Jinja2Templates
 
 from api.caching import AnswerCache
-from api.readiness import Readiness
 from api.offload import Offload
+from api.readiness import Readiness
 from api.workers import AlignWorkers
 from vocab.vocabulary import Vocabulary
 
