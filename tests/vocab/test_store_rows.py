@@ -47,7 +47,7 @@ def table_digests(db: Path) -> dict[str, str]:
         ]
         found = {}
         for table in tables:
-            rows = conn.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
+            rows = conn.execute(f"SELECT * FROM {table}").fetchall()
             if table == "meta":
                 rows = [row for row in rows if row[0] not in VARIABLE_META]
             digest = hashlib.sha256()
