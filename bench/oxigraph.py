@@ -30,7 +30,7 @@ LABEL_PROPERTIES = (
 LABEL_QUERY = (
     "SELECT ?concept ?property WHERE { VALUES ?property { "
     + " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    + " } ?concept ?property ?label }"
+    + " } ?concept ?property %s }"
 )
 
 
@@ -45,18 +45,31 @@ def load(source: Path, store: Path, base: str = BASE_URI) -> int:
     return len(db)
 
 
-def label_matcher(store: Path, lang: str) -> Callable[[str], list[tuple[str, str]]]:
-    """Return a function answering (concept IRI, label property) for a label's exact text in
-    `lang`, through the store's indexes (the label bound as a literal, as an index key)."""
-    db = ox.Store.read_only(str(store))
+Matcher = Callable[[str, str], list[tuple[str, str]]]
 
-    def match(text: str) -> list[tuple[str, str]]:
-        label = ox.Literal(text, language=lang) if lang else ox.Literal(text)
-        rows = db.query(LABEL_QUERY, substitutions={ox.Variable("label"): label})
+
+def label_matchers(store: Path) -> dict[str, Matcher]:
+    """Return two functions answering (concept IRI, label property) for a label's exact text
+    and language through the store's object index: `sparql`, a SPARQL query with the literal
+    written in it (what a client sends), and `pattern`, the bare index scan."""
+    db = ox.Store.read_only(str(store))
+    properties = frozenset(LABEL_PROPERTIES)
+
+    def literal(text: str, lang: str) -> ox.Literal:
+        return ox.Literal(text, language=lang) if lang else ox.Literal(text)
+
+    def sparql(text: str, lang: str) -> list[tuple[str, str]]:
+        rows = db.query(LABEL_QUERY % literal(text, lang))
         assert isinstance(rows, ox.QuerySolutions)
         return [(row["concept"].value, row["property"].value) for row in rows]
 
-    return match
+    def pattern(text: str, lang: str) -> list[tuple[str, str]]:
+        quads = db.quads_for_pattern(None, None, literal(text, lang))
+        return [
+            (q.subject.value, q.predicate.value) for q in quads if q.predicate.value in properties
+        ]
+
+    return {"sparql": sparql, "pattern": pattern}
 
 
 def main() -> None:
