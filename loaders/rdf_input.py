@@ -111,6 +111,7 @@ def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) 
                 s = _subject(subject, iris)
                 blank_subjects = True
             kind = type(term)
+            o: Node
             if kind is literal:
                 o = _literal(quad, term, iris)
             elif kind is named:
