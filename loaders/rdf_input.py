@@ -86,22 +86,40 @@ def parse_triples(
     elif data.startswith(UTF16_BOMS):
         raise ParseError("The file is UTF-16; save it as UTF-8 and import it again.")
     with paused_gc():  # millions of acyclic tuples: collections would only cost time
-        return list(_parse(data, SYNTAXES[syntax], base, limits))
+        return _parse(data, SYNTAXES[syntax], base, limits)
 
 
 def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) -> list[Triple]:
     deadline = time.monotonic() + limits.max_seconds
     triples: list[Triple] = []
+    append = triples.append
     iris = _Iris(limits, len(data))
+    known = iris.seen  # checked IRIs: most terms repeat, so look them up before checking
+    named, literal = ox.NamedNode, ox.Literal
+    blank_subjects = False  # without them no blank nodes nest: the depth check is skipped
     try:
         for n, quad in enumerate(ox.parse(data, format=syntax, base_iri=base)):
             if not n % 10_000 and time.monotonic() > deadline:
                 raise UnsafeInput(
                     f"Reading took longer than {limits.max_seconds:.0f} s and was stopped."
                 )
-            triples.append(
-                (_subject(quad.subject, iris), iris(quad.predicate.value), _object(quad, iris))
-            )
+            subject, predicate, term = quad.subject, quad.predicate.value, quad.object
+            if type(subject) is named:
+                value = subject.value
+                s = known.get(value) or iris(value)
+            else:
+                s = _subject(subject, iris)
+                blank_subjects = True
+            kind = type(term)
+            o: Node
+            if kind is literal:
+                o = _literal(quad, term, iris)
+            elif kind is named:
+                value = term.value
+                o = known.get(value) or iris(value)
+            else:
+                o = _object(quad, iris)
+            append((s, known.get(predicate) or iris(predicate), o))
     except SyntaxError as exc:
         message = str(exc).split(" (line ")[0].removeprefix("Parser error ")
         raise ParseError(
@@ -109,7 +127,8 @@ def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) 
         ) from None
     except (ValueError, OSError) as exc:
         raise ParseError(f"Not valid RDF: {_shorten(str(exc), limits)}") from None
-    check_blank_node_depth(triples, limits.max_depth)
+    if blank_subjects:
+        check_blank_node_depth(triples, limits.max_depth)
     return triples
 
 
@@ -171,16 +190,24 @@ def _object(quad: ox.Quad, iris: _Iris) -> Node:
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     if isinstance(term, ox.Literal):
-        bad = _CONTROL.search(term.value)
-        if bad:
-            raise UnsafeInput(
-                f"A literal of {_shorten(str(quad.subject), iris.limits)} holds a control "
-                f"character ({bad.group()!r}); remove it."
-            )
-        lang = iris.lang(term.language) if term.language else ""
-        datatype = "" if lang or term.datatype.value == XSD_STRING else iris(term.datatype.value)
-        return Lit(term.value, lang, datatype)
+        return _literal(quad, term, iris)
     raise ParseError("RDF-star quoted triples are not supported.")
+
+
+def _literal(quad: ox.Quad, term: ox.Literal, iris: _Iris) -> Lit:
+    text = term.value
+    bad = _CONTROL.search(text)
+    if bad:
+        raise UnsafeInput(
+            f"A literal of {_shorten(str(quad.subject), iris.limits)} holds a control "
+            f"character ({bad.group()!r}); remove it."
+        )
+    tag = term.language
+    if tag:
+        lang = iris.tags.get(tag) or iris.lang(tag)
+        return Lit(text, lang, "")
+    datatype = term.datatype.value
+    return Lit(text, "", "" if datatype == XSD_STRING else iris(datatype))
 
 
 def check_iri(iri: str, limits: Limits = DEFAULT_LIMITS) -> str:

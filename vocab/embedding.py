@@ -37,7 +37,7 @@ MODEL_NAME = "wordllama-l2_supercat-256"
 WEIGHTS = "weights/l2_supercat_256.safetensors"
 TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 TENSOR = "embedding.weight"
-BATCH_ROWS = 65_536  # vectors summed per numpy step when embedding many texts
+BATCH_ROWS = 8_192  # texts summed together when embedding many texts
 
 Vectors = npt.NDArray[np.float32]
 
@@ -77,48 +77,55 @@ class EmbeddingModel:
         few thousand words, and pooling their sums is most of the work.
         """
         split = [text.split() for text in texts]
-        chunk_of = {chunk: i for i, chunk in enumerate(dict.fromkeys(itertools.chain(*split)))}
-        text_chunks = [list(map(chunk_of.__getitem__, chunks)) for chunks in split]
-        encoded = self.tokenizer.encode_batch(list(chunk_of), add_special_tokens=False)
-        chunk_sums, _ = self._pool([e.ids for e in encoded], self.table)
-        text_sums, _ = self._pool(text_chunks, chunk_sums)
+        words = list(itertools.chain.from_iterable(split))
+        distinct = list(dict.fromkeys(words))
+        number = dict(zip(distinct, range(len(distinct)), strict=True))
+        encoded = self.tokenizer.encode_batch(distinct, add_special_tokens=False)
+        token_ids = [e.ids for e in encoded]
+        chunk_sums = self._pool(
+            np.fromiter(itertools.chain.from_iterable(token_ids), dtype=np.int64),
+            np.fromiter(map(len, token_ids), dtype=np.int64, count=len(token_ids)),
+            self.table,
+        )
+        text_sums = self._pool(
+            np.fromiter(map(number.__getitem__, words), dtype=np.int64, count=len(words)),
+            np.fromiter(map(len, split), dtype=np.int64, count=len(split)),
+            chunk_sums,
+        )
         norms = np.linalg.norm(text_sums, axis=1, keepdims=True)  # the mean's direction
         np.divide(text_sums, norms, out=text_sums, where=norms > 0)
         return text_sums
 
     @staticmethod
     def _pool(
-        groups: list[list[int]], rows: npt.NDArray[np.floating[Any]]
-    ) -> tuple[Vectors, list[int]]:
-        """Return the sum of `rows` over each group of row indices, and each group's size.
+        flat: npt.NDArray[np.int64],
+        lengths: npt.NDArray[np.int64],
+        rows: npt.NDArray[np.floating[Any]],
+    ) -> Vectors:
+        """Return the float32 sum of `rows` over each group of row indices: the groups are
+        `flat` cut into pieces of `lengths`.
 
-        Groups of about the same size are padded into one matrix of indices and summed
-        along it, the padding zeroed after the gather (copying a 16 MB table to append a
-        zero row would cost more than a small call): numpy's `add.reduceat` takes ~25x
-        longer on the same data.
+        Groups are taken shortest first in batches; within a batch, the first index of
+        every group is added, then the second of every group that has one, and so on:
+        one gather of a few thousand rows per step, each sum added in its group's order.
         """
-        lengths = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
-        flat = np.fromiter((i for g in groups for i in g), dtype=np.int64, count=int(lengths.sum()))
+        out = np.zeros((len(lengths), rows.shape[1]), dtype=np.float32)
+        if not len(rows) or not len(flat):  # no texts had a word: every sum is zero
+            return out
         np.clip(flat, 0, len(rows) - 1, out=flat)
-        offsets = np.concatenate([[0], np.cumsum(lengths)])
-        out = np.zeros((len(groups), rows.shape[1]), dtype=np.float32)
-        if not len(rows):  # no texts had a word: every sum is zero
-            return out, lengths.tolist()
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         order = np.argsort(lengths, kind="stable")
-        first = 0
-        while first < len(order):
-            width = max(int(lengths[order[min(len(order) - 1, first + 63)]]), 1)
-            count = max(64, BATCH_ROWS // width)
-            batch = order[first : first + count]
-            width = max(int(lengths[batch].max()), 1)
-            index = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.arange(width) < lengths[batch, None]
-            index[mask] = flat[(offsets[batch, None] + np.arange(width))[mask]]
-            gathered = np.asarray(rows[index])
-            gathered[~mask] = 0
-            out[batch] = gathered.sum(axis=1, dtype=np.float32)
-            first += len(batch)
-        return out, lengths.tolist()
+        ordered = lengths[order]
+        for first in range(0, len(order), BATCH_ROWS):
+            batch = order[first : first + BATCH_ROWS]
+            sizes = ordered[first : first + BATCH_ROWS]
+            sums = np.zeros((len(batch), rows.shape[1]), dtype=np.float32)
+            starts = offsets[batch]
+            for step in range(int(sizes[-1]) if len(sizes) else 0):
+                begin = int(np.searchsorted(sizes, step, side="right"))  # groups this long
+                sums[begin:] += rows[flat[starts[begin:] + step]]
+            out[batch] = sums
+        return out
 
 
 def quantise(vectors: Vectors) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:

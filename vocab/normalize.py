@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -227,16 +228,21 @@ def normalise_label(text: str) -> str:
     'organisation license and centre'
     """
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    words = []
+    words: list[str] = []
     for raw in _WORDS.findall(text.replace("&", " and ")):
-        plural_acronym = bool(_ACRONYM_PLURAL.match(raw))
-        word = _fold(raw)
-        if plural_acronym:
-            word = word[:-1]
-        for part in _NON_WORD.split(_APOSTROPHES.sub("", word)):
-            if part:
-                words.append(_canonical_word(part))
+        words += _word_keys(raw)
     return " ".join(words)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_keys(raw: str) -> tuple[str, ...]:
+    """Return the keys of one word as written (remembered: lookups, searches and builds
+    meet the same few thousand words again and again)."""
+    plural_acronym = bool(_ACRONYM_PLURAL.match(raw))
+    word = _fold(raw)
+    if plural_acronym:
+        word = word[:-1]
+    return tuple(_canonical_word(p) for p in _NON_WORD.split(_APOSTROPHES.sub("", word)) if p)
 
 
 _MINOR_WORDS = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "the", "to", "with"})
