@@ -104,6 +104,8 @@ def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) 
             )
     except SyntaxError as exc:
         message = str(exc).split(" (line ")[0].removeprefix("Parser error ")
+        if exc.lineno is not None:  # ParseError states the position once, at the end
+            message = _POSITION.sub("", message, count=1)
         raise ParseError(
             f"Not valid RDF: {_shorten(message, limits)}", line=exc.lineno, column=exc.offset
         ) from None
@@ -111,6 +113,10 @@ def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) 
         raise ParseError(f"Not valid RDF: {_shorten(str(exc), limits)}") from None
     check_blank_node_depth(triples, limits.max_depth)
     return triples
+
+
+_POSITION = re.compile(r"^at (?:line|lines) [^:]*: ")
+"""pyoxigraph's own statement of the position ("at line 3 between columns 28 and 32: ")."""
 
 
 def _shorten(message: str, limits: Limits) -> str:
