@@ -97,8 +97,11 @@
       }
       var text = usePlain && sense.plainDefinition ? sense.plainDefinition : sense.definition;
       add(block, "span", text || "No definition yet.", { display: "block" });
+      if (sense.usageWarning) {
+        add(block, "span", "Take care: " + sense.usageWarning, { display: "block", marginTop: "0.3rem", fontWeight: "600" });
+      }
     });
-    add(tip, "span", "Source: " + data.provider, { display: "block", marginTop: "0.4rem", fontSize: "0.8em", color: "#4a4a4a" });
+    add(tip, "span", "Source: " + data.provider + (data.licence ? ". Licence: " + data.licence : ""), { display: "block", marginTop: "0.4rem", fontSize: "0.8em", color: "#4a4a4a" });
   }
 
   function focusable(element) {
