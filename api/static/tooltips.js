@@ -86,7 +86,7 @@
   function fill(tip, data) {
     data.senses.forEach(function (sense, i) {
       var block = add(tip, "span", "", { display: "block", marginTop: i ? "0.5rem" : "0" });
-      var heading = sense.prefLabel + (sense.acronym.length && sense.acronym[0] !== sense.prefLabel ? " (" + sense.acronym[0] + ")" : "");
+      var heading = sense.prefLabel + (sense.acronym.length && sense.prefLabel.indexOf(sense.acronym[0]) === -1 ? " (" + sense.acronym[0] + ")" : "");
       add(block, "strong", heading, { display: "block" });
       if (data.ambiguous && sense.field.length) {
         add(block, "span", "In " + sense.field.join(", "), { display: "block", fontSize: "0.85em", color: "#4a4a4a" });
