@@ -136,7 +136,8 @@ class LookupEndpoint:
                     {
                         "error": {
                             "code": "not_found",
-                            "message": f"No term matches '{result.query}'.",
+                            "message": f"No term matches '{result.query}'."
+                            + ("" if suggestions else " " + terminal.NO_CLOSE_TERM),
                         },
                         "query": result.query,
                         "suggestions": [views.hit_json(h) for h in suggestions],

@@ -232,13 +232,14 @@ def _bib(text: str) -> str:
 
 
 def citation_bibtex(concept: Concept, scheme: Scheme) -> str:
-    """Return a BibTeX-like entry for the concept (a @misc with the canonical URL)."""
+    """Return a BibTeX @misc entry for the concept: where it is published (`howpublished`:
+    the vocabulary, its version and publisher), its `year`, canonical `url` and a `note`."""
     year = (scheme.modified or scheme.created or "")[:4]
+    version = f", version {scheme.version}" if scheme.version else ""
+    publisher = f". {scheme.publisher}" if scheme.publisher else ""
     fields = [
         ("title", concept.pref_label()),
-        ("booktitle", scheme.title()),
-        ("version", scheme.version or ""),
-        ("publisher", scheme.publisher or ""),
+        ("howpublished", f"{scheme.title()}{version}{publisher}"),
         ("year", year),
         ("url", concept.uri),
         ("note", "Definition in a SKOS vocabulary"),

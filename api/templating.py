@@ -6,6 +6,7 @@ here every template escapes, and `safe_href` lets only http(s) IRIs become links
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +28,12 @@ def safe_href(iri: object) -> str:
     )
 
 
+def acronyms_beside(acronyms: Iterable[str], label: str) -> list[str]:
+    """Return the acronyms worth showing beside `label`: not those it already contains
+    ("510(k) clearance" is not followed by "(510(k))")."""
+    return [a for a in acronyms if a and a not in label]
+
+
 def make_templates() -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -36,6 +43,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["href"] = safe_href
     env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+    env.filters["beside"] = acronyms_beside
     env.globals["Markup"] = Markup
     env.globals["root"] = RootForTemplates()
     return Jinja2Templates(env=env)

@@ -102,8 +102,12 @@ def search(
     )
     if json:
         emit(orjson.dumps(views.search_json(text, hits), option=orjson.OPT_INDENT_2) + b"\n", None)
-    else:
+    elif hits:
         emit(terminal.search_text(text, hits).encode(), None)
+    else:
+        err.print(terminal.search_text(text, hits).rstrip("\n"), markup=False)
+    if not hits:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -129,8 +133,10 @@ def translate(
             + b"\n",
             None,
         )
-    else:
+    elif translation.matches:
         emit(terminal.translation_text(translation).encode(), None)
+    else:
+        err.print(terminal.translation_text(translation).rstrip("\n"), markup=False)
     if not translation.result:
         raise typer.Exit(1)
 

@@ -14,7 +14,7 @@ from loaders.skos import write_skos
 from loaders.terminal import safe
 from loaders.turtle_source import concept_homes, read_source, validate_source, write_source
 from vocab.config import settings_from_env
-from vocab.problems import errors, warnings
+from vocab.problems import CHECK_NAMES, errors, warnings
 from vocab.source import source_files
 
 SEED_CITATION = (
@@ -48,7 +48,10 @@ def validate(
         counts = Counter(f.check for f in found_warnings)
         err.print(
             "  warnings: "
-            + ", ".join(f"{check} x{n}" for check, n in counts.most_common())
+            + "; ".join(
+                f"{n} {CHECK_NAMES.get(check, check)} ({check})"
+                for check, n in counts.most_common()
+            )
             + " (--verbose lists them)"
         )
     err.print(
@@ -80,9 +83,15 @@ def format_source(
     ]
     stale = [p for p in source_files(folder) if p.name not in files]
     if check:
-        for name in changed + [p.name for p in stale]:
+        for name in changed:
             err.print(f"would reformat {folder / name}")
-        raise typer.Exit(1 if changed or stale else 0)
+        for path in stale:
+            err.print(f"would remove {path}")
+        if changed or stale:
+            err.print(f"{len(changed) + len(stale)} file(s) not formatted; run: vocab format")
+            raise typer.Exit(1)
+        err.print(f"{len(files)} file(s) formatted, in {folder}.")
+        return
     for name in changed:
         (folder / name).write_text(files[name], encoding="utf-8")
     for path in stale:

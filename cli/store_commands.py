@@ -300,9 +300,9 @@ def import_(
     fmt = get_format(format, purpose=READERS) if format else None  # type: ignore[arg-type]
     result = read_file(file, fmt=fmt, base=settings.base, limits=Limits(max_bytes=max_bytes))
     snapshot = result.snapshot
-    for line in problem_lines(result.problems, verbose=verbose):
-        err.print(line, markup=False)
     refused = errors(result.problems)
+    for line in problem_lines(result.problems, verbose=verbose, repaired=not (strict and refused)):
+        err.print(line, markup=False)
     summary = (
         f"{file.name}: {len(snapshot.concepts)} concepts, {len(snapshot.collections)} collections"
     )

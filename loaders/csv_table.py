@@ -11,8 +11,8 @@ Conventions (documented in the README):
   with `=`, `+`, `-`, `@`, tab, CR or LF) gets a leading `'`; reading removes exactly one
   such `'`, so export and import round-trip. `raw=True` writes cells unchanged.
 
-Scheme and collection metadata live in the SKOS exports; the CSV carries concepts and
-the URIs of their collections.
+After the concept rows come companion rows for the scheme, the collections and the
+described sources (`loaders.csv_groups`), so that the CSV carries what the RDF exports do.
 """
 
 from __future__ import annotations
@@ -22,7 +22,22 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
+from loaders.csv_cells import join, safe, split, tagged, unsafe, untag
+from loaders.csv_groups import (
+    COLLECTION_ROW,
+    GROUP_COLUMNS,
+    ORDERED_ROW,
+    SCHEME_ROW,
+    SOURCE_ROW,
+    group_rows,
+    iri_reader,
+    read_collection,
+    read_scheme,
+    read_source_row,
+    split_groups,
+)
 from loaders.rdf_input import check_iri
 from vocab.errors import ParseError, TooLarge
 from vocab.model import (
@@ -76,62 +91,17 @@ COLUMNS: tuple[str, ...] = (
     *USAGE_COLUMNS.values(),
     "created",
     "modified",
+    *GROUP_COLUMNS,
 )
 REQUIRED = ("uri", "prefLabel")
 MAX_FIELD = 131_072
 MAX_BYTES = 64 * 1024 * 1024
-_FORMULA = re.compile(r"^'*[=+\-@\t\r\n]")
-_SPLIT = re.compile(r"(?<!\\)((?:\\\\)*)\|")
-_LANG_SUFFIX = re.compile(r"^(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)?$", re.S)
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 # The same policies as the RDF readers: no C0/C1 controls but tab, LF and CR (rdf_input);
 # dates as xsd:date or xsd:dateTime and ids safe in a URL path (skos_read).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|")
-
-
-def _unescape(value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", value)
-
-
-def _join(values: Iterable[str]) -> str:
-    return "|".join(_escape(v) for v in values)
-
-
-def _split(cell: str) -> list[str]:
-    if not cell:
-        return []
-    parts, last = [], 0
-    for m in _SPLIT.finditer(cell):
-        parts.append(cell[last : m.end(1)])
-        last = m.end()
-    parts.append(cell[last:])
-    return [_unescape(p) for p in parts]
-
-
-def _tagged(text: str, lang: str, row_lang: str) -> str:
-    if lang != row_lang or _LANG_SUFFIX.match(text):
-        return f"{text}@{lang}"
-    return text
-
-
-def _untag(value: str, row_lang: str) -> tuple[str, str]:
-    m = _LANG_SUFFIX.match(value)
-    return (m.group(1), m.group(2) or "") if m else (value, row_lang)
-
-
-def _safe(cell: str) -> str:
-    return "'" + cell if _FORMULA.match(cell) else cell
-
-
-def _unsafe(cell: str) -> str:
-    """Undo `_safe`: drop the one quote it put before a formula-like cell."""
-    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell
 
 
 def write_csv(snapshot: Snapshot, *, raw: bool = False) -> bytes:
@@ -146,7 +116,9 @@ def write_csv(snapshot: Snapshot, *, raw: bool = False) -> bytes:
             member_of.setdefault(member, []).append(collection.uri)
     for concept in snapshot.concepts:
         row = _row(concept, tops.get(concept.uri), member_of.get(concept.uri, []))
-        writer.writerow([row[c] if raw else _safe(row[c]) for c in COLUMNS])
+        writer.writerow([row.get(c, "") if raw else safe(row.get(c, "")) for c in COLUMNS])
+    for row in group_rows(snapshot):
+        writer.writerow([row.get(c, "") if raw else safe(row.get(c, "")) for c in COLUMNS])
     return out.getvalue().encode("utf-8")
 
 
@@ -155,26 +127,26 @@ def _row(c: Concept, top_of: str | None, collections: list[str]) -> dict[str, st
     lang = pref[0].lang if pref else ""
 
     def texts(items: Iterable[tuple[str, str]]) -> str:
-        return _join(_tagged(text, item_lang, lang) for text, item_lang in items)
+        return join(tagged(text, item_lang, lang) for text, item_lang in items)
 
     row = {
         "uri": c.uri,
         "id": c.id,
         "status": c.status.value,
-        "replacedBy": _join(c.replaced_by),
+        "replacedBy": join(c.replaced_by),
         "lang": lang,
         "definition": texts((t.text, t.lang) for t in c.definitions),
         "plainDefinition": texts((t.text, t.lang) for t in c.plain_definitions),
-        "broader": _join(c.broader),
-        "narrower": _join(c.narrower),
-        "related": _join(c.related),
-        "source": _join(c.sources),
+        "broader": join(c.broader),
+        "narrower": join(c.narrower),
+        "related": join(c.related),
+        "source": join(c.sources),
         "citation": texts((t.text, t.lang) for t in c.citations),
-        "page": _join(c.pages),
-        "notation": _join(c.notations),
-        "inScheme": _join(c.in_schemes),
+        "page": join(c.pages),
+        "notation": join(c.notations),
+        "inScheme": join(c.in_schemes),
         "topConceptOf": top_of or "",
-        "collections": _join(collections),
+        "collections": join(collections),
         "created": c.created or "",
         "modified": c.modified or "",
     }
@@ -183,7 +155,7 @@ def _row(c: Concept, top_of: str | None, collections: list[str]) -> dict[str, st
     for note_kind, column in NOTE_COLUMNS.items():
         row[column] = texts((n.text, n.lang) for n in c.notes if n.kind is note_kind)
     for match_kind, column in MATCH_COLUMNS.items():
-        row[column] = _join(c.matches(match_kind))
+        row[column] = join(c.matches(match_kind))
     for community, column in USAGE_COLUMNS.items():
         row[column] = texts((lb.text, lb.lang) for lb in c.labels if community in lb.usage)
     return row
@@ -213,7 +185,7 @@ def read_csv(
         header = next(reader, None)
         if not header:
             raise ParseError("The CSV is empty; the first row must name the columns.", line=1)
-        header = [_unsafe(h).strip() for h in header]
+        header = [unsafe(h).strip() for h in header]
         _check_cells(dict.fromkeys(header, ""), 1)
         duplicates = sorted(h for h, n in Counter(header).items() if n > 1)
         if duplicates:
@@ -234,7 +206,7 @@ def read_csv(
                 raise ParseError(
                     f"The row has {len(row)} cells; the header has {len(header)}.", line=line
                 )
-            cells = {h: _unsafe(v) for h, v in zip(header, row, strict=True) if h in COLUMNS}
+            cells = {h: unsafe(v) for h, v in zip(header, row, strict=True) if h in COLUMNS}
             _check_cells(cells, line)
             rows.append((line, cells))
     except csv.Error as exc:
@@ -242,7 +214,7 @@ def read_csv(
     issues = [
         Problem("read", Severity.WARNING, "", f"Unknown column '{h}' was ignored.") for h in unknown
     ]
-    source_name = _CONTROL.sub("", source_name)  # it titles the scheme; file names hold anything
+    rows, groups = split_groups(rows)
     ids = _explicit_ids(rows)
     uris: dict[str, int] = {}
     concepts: list[Concept] = []
@@ -257,25 +229,38 @@ def read_csv(
             )
         uris[concept.uri] = line
         concepts.append(concept)
-        for uri in _split(cells.get("collections", "")):
+        for uri in split(cells.get("collections", "")):
             members.setdefault(uri, []).append(concept.uri)
         if cells.get("topConceptOf"):
             tops.setdefault(cells["topConceptOf"], []).append(concept.uri)
-    schemes = sorted({s for c in concepts for s in c.in_schemes}) or [f"{base.rstrip('/')}/scheme"]
-    return ReadResult(
-        canonical(
-            Snapshot(
-                schemes=tuple(Scheme(uri=s, titles=(LangText(source_name, ""),)) for s in schemes),
-                concepts=tuple(concepts),
-                collections=tuple(
-                    Collection(id=uri.rstrip("/").rsplit("/", 1)[-1], uri=uri, members=tuple(m))
-                    for uri, m in members.items()
-                ),
-                top_concepts={s: tuple(tops.get(s, ())) for s in schemes},
-            )
-        ),
-        tuple(issues),
+    schemes = {
+        s.uri: s for s in (read_scheme(c, iri_reader(line)) for line, c in groups[SCHEME_ROW])
+    }
+    for uri in sorted({s for c in concepts for s in c.in_schemes}) or [
+        f"{base.rstrip('/')}/scheme"
+    ]:
+        if uri not in schemes:  # untitled: never a title made up from the file name
+            schemes[uri] = Scheme(uri=uri)
+    collections = {
+        c.uri: c
+        for c in (
+            read_collection(cells, iri_reader(line))
+            for line, cells in groups[COLLECTION_ROW] + groups[ORDERED_ROW]
+        )
+    }
+    for uri, found in members.items():
+        known = collections.get(uri) or Collection(id=uri.rstrip("/").rsplit("/", 1)[-1], uri=uri)
+        extra = tuple(m for m in found if m not in known.members)
+        collections[uri] = replace(known, members=known.members + extra)
+    sources = (read_source_row(cells, iri_reader(line)) for line, cells in groups[SOURCE_ROW])
+    snapshot = Snapshot(
+        schemes=tuple(schemes.values()),
+        concepts=tuple(concepts),
+        collections=tuple(collections.values()),
+        top_concepts={s: tuple(tops.get(s, ())) for s in schemes},
+        bibliography=tuple(b for b in sources if b),
     )
+    return ReadResult(canonical(snapshot), tuple(issues))
 
 
 def _check_cells(cells: dict[str, str], line: int) -> None:
@@ -317,12 +302,12 @@ def _concept(
     lang = cells.get("lang", "").strip()
 
     def texts(column: str) -> list[tuple[str, str]]:
-        tagged = (_untag(v, lang) for v in _split(cells.get(column, "")))
+        tagged = (untag(v, lang) for v in split(cells.get(column, "")))
         return [(text, tag) for text, tag in tagged if text.strip()]
 
     def iris(column: str) -> tuple[str, ...]:
         try:
-            return tuple(check_iri(v.strip()) for v in _split(cells.get(column, "")) if v.strip())
+            return tuple(check_iri(v.strip()) for v in split(cells.get(column, "")) if v.strip())
         except ParseError as exc:
             raise ParseError(f"Column '{column}': {exc.message}", line=line) from None
 
@@ -386,7 +371,7 @@ def _concept(
         sources=iris("source"),
         citations=tuple(LangText(t, lg) for t, lg in texts("citation")),
         pages=iris("page"),
-        notations=tuple(_split(cells.get("notation", ""))),
+        notations=tuple(split(cells.get("notation", ""))),
         in_schemes=iris("inScheme") or (f"{base.rstrip('/')}/scheme",),
         status=status,
         replaced_by=iris("replacedBy"),
@@ -397,4 +382,4 @@ def _concept(
 
 def spreadsheet_safe(cell: str) -> str:
     """Return `cell` with a leading `'` if a spreadsheet would run it as a formula."""
-    return _safe(cell)
+    return safe(cell)

@@ -122,6 +122,8 @@ def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) 
             append((s, known.get(predicate) or iris(predicate), o))
     except SyntaxError as exc:
         message = str(exc).split(" (line ")[0].removeprefix("Parser error ")
+        if exc.lineno is not None:  # ParseError states the position once, at the end
+            message = _POSITION.sub("", message, count=1)
         raise ParseError(
             f"Not valid RDF: {_shorten(message, limits)}", line=exc.lineno, column=exc.offset
         ) from None
@@ -130,6 +132,10 @@ def _parse(data: bytes, syntax: ox.RdfFormat, base: str | None, limits: Limits) 
     if blank_subjects:
         check_blank_node_depth(triples, limits.max_depth)
     return triples
+
+
+_POSITION = re.compile(r"^at (?:line|lines) [^:]*: ")
+"""pyoxigraph's own statement of the position ("at line 3 between columns 28 and 32: ")."""
 
 
 def _shorten(message: str, limits: Limits) -> str:

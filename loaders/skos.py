@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection as RdfList
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
+from loaders.bibliography import add_bibliography
 from loaders.namespaces import (
     AIRT,
     COMMUNITY_PROPERTY,
@@ -97,6 +98,7 @@ def snapshot_graph(snapshot: Snapshot) -> Graph:
         add_concept(graph, concept, top_of=tops.get(concept.uri))
     for collection in snapshot.collections:
         add_collection(graph, collection)
+    add_bibliography(graph, snapshot.bibliography)
     return graph
 
 

@@ -32,6 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from loaders.bibliography import BIBLIOGRAPHIC, bibliography_of
 from loaders.rdf_input import Lit, Triple
 from loaders.skos_checks import check_relations, check_shared_values
 from loaders.skos_groups import GroupReader
@@ -160,7 +161,12 @@ class _Reader(GroupReader):
         known = {c.uri for c in concepts} | set(collection_uris)
         collections = [self.collection(uri, known) for uri in collection_uris]
         top = {s.uri: self.top_concepts(s.uri, concepts) for s in schemes}
-        snapshot = Snapshot(tuple(schemes), tuple(concepts), tuple(collections), top)
+        cited = {iri for c in concepts for iri in (*c.sources, *c.pages)}
+        described = [
+            (iri, p, lit) for iri in cited for p in BIBLIOGRAPHIC for lit in self.g.literals(iri, p)
+        ]
+        bibliography = bibliography_of(described, cited)
+        snapshot = Snapshot(tuple(schemes), tuple(concepts), tuple(collections), top, bibliography)
         return ReadResult(snapshot, tuple(self.problems))
 
     def concept_candidates(

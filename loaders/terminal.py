@@ -110,6 +110,9 @@ def lookup_text(vocabulary: Vocabulary, result: LookupResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+NO_CLOSE_TERM = "No close term: nothing in the vocabulary is spelt or worded like it."
+
+
 def not_found_text(query: str, suggestions: list[SearchHit], search_url: str) -> str:
     """Return the terminal answer when nothing matches, with the nearest terms."""
     lines = [safe(f'No term matches "{query}".')]
@@ -117,6 +120,8 @@ def not_found_text(query: str, suggestions: list[SearchHit], search_url: str) ->
         lines.append("Did you mean:")
         for hit in suggestions:
             lines.append(safe(f"  {hit.row.pref_label}  <{hit.row.uri}>"))
+    else:
+        lines.append(NO_CLOSE_TERM)
     lines.append(f"Search all labels: {search_url}?q={quote(query)}")
     return "\n".join(lines) + "\n"
 
@@ -162,19 +167,29 @@ def translation_text(translation: Translation) -> str:
 PROBLEM_KINDS_SHOWN = 15
 
 
-def problem_lines(problems: tuple[Problem, ...], *, verbose: bool) -> list[str]:
-    """Return the report of an import: every problem (`verbose`), else a count per kind."""
+def problem_lines(
+    problems: tuple[Problem, ...], *, verbose: bool, repaired: bool = False
+) -> list[str]:
+    """Return the report of an import: every problem (`verbose`), else a count per kind.
+
+    With `repaired`, the import went ahead with every problem repaired, so each is labelled
+    a warning: what was changed, not what stopped the import.
+    """
     if not problems:
         return []
-    lines = [f"{len(problems)} issue(s):"]
+    lines = [f"{len(problems)} issue(s)" + (", each repaired:" if repaired else ":")]
+
+    def label(p: Problem) -> str:
+        return "warning" if repaired else str(p.severity)
+
     if verbose:
         return lines + [
-            safe(f"  {p.severity}: {p.subject or '(file)'}: {p.message}") for p in problems
+            safe(f"  {label(p)}: {p.subject or '(file)'}: {p.message}") for p in problems
         ]
-    counts = Counter((p.severity, p.message.split(";")[0]) for p in problems)
+    counts = Counter((label(p), p.message.split(";")[0]) for p in problems)
     for (severity, kind), n in counts.most_common(PROBLEM_KINDS_SHOWN):
         example = next(
-            p.subject for p in problems if p.severity == severity and p.message.startswith(kind)
+            p.subject for p in problems if label(p) == severity and p.message.startswith(kind)
         )
         lines.append(safe(f"  {severity} x{n}: {kind} (e.g. {example or 'the file'})"))
     if len(counts) > PROBLEM_KINDS_SHOWN:

@@ -18,11 +18,13 @@ only real changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
+from loaders.bibliography import read_bibliography
 from loaders.namespaces import AIRT, COMMUNITY_PROPERTY, NOTE_PROPERTY
 from loaders.rdf_input import Triple, parse_triples
 from loaders.skos_read import read_triples
@@ -38,7 +40,7 @@ from vocab.model import (
     Status,
 )
 from vocab.problems import Problem, ReadResult, Severity
-from vocab.source import require_clean, source_files, validation_problems
+from vocab.source import bibliography_file, require_clean, source_files, validation_problems
 
 # --- reading ------------------------------------------------------------------------------
 
@@ -58,7 +60,16 @@ def read_source(source: Path, *, base: str, strict: bool = True) -> ReadResult:
         except ParseError as exc:
             raise ParseError(f"{path.name}: {exc.message}") from None
     result = read_triples(triples, base=base, source_name=files[0].stem)
-    result = ReadResult(result.snapshot, result.problems + tuple(undefined_skos_terms(triples)))
+    snapshot = result.snapshot
+    described = bibliography_file(source)
+    if described is not None:
+        cited = {iri for c in snapshot.concepts for iri in (*c.sources, *c.pages)}
+        try:
+            bibliography = read_bibliography(described, cited)
+        except ParseError as exc:
+            raise ParseError(f"{described.name}: {exc.message}") from None
+        snapshot = replace(snapshot, bibliography=bibliography)
+    result = ReadResult(snapshot, result.problems + tuple(undefined_skos_terms(triples)))
     if strict:
         require_clean(result)
     return result

@@ -11,7 +11,7 @@ from typing import Any
 from loaders.terminal import heading
 from vocab.align import Alignment, group_by_status
 from vocab.lookup import LookupHit, LookupResult
-from vocab.model import Concept, LabelKind, LangText, MatchKind, NoteKind
+from vocab.model import Concept, LabelKind, LangText, MatchKind, NoteKind, SourceInfo
 from vocab.search import SearchHit
 from vocab.store import ConceptRef
 from vocab.translate import Translation
@@ -73,6 +73,10 @@ def concept_json(
         "replacedBy": [_ref(u, refs) for u in concept.replaced_by],
         "source": list(concept.sources) + [c.text for c in concept.citations],
         "page": list(concept.pages),
+        "sources": [
+            *(source_json(b, "source") for b in vocabulary.cited(concept.sources)),
+            *(source_json(b, "page") for b in vocabulary.cited(concept.pages)),
+        ],
         "notation": list(concept.notations),
         "inScheme": list(concept.in_schemes),
         "topConceptOf": top_of,
@@ -82,6 +86,19 @@ def concept_json(
         ],
         "created": concept.created,
         "modified": concept.modified,
+    }
+
+
+def source_json(described: SourceInfo, kind: str) -> dict[str, str]:
+    """Return a cited address with what is known of it ('' where unknown); `kind` is
+    `source` (dct:source) or `page` (foaf:page, the body's or standard's web page)."""
+    return {
+        "iri": described.iri,
+        "kind": kind,
+        "title": described.title,
+        "citation": described.citation,
+        "publisher": described.publisher,
+        "year": described.year,
     }
 
 

@@ -221,14 +221,31 @@ class Scheme:
         return pick_text(self.titles, lang) or self.uri
 
 
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What a cited address (a `dct:source` or `foaf:page`) is: its title, a short
+    bibliographic citation, its publisher and its year, as far as they are known."""
+
+    iri: str
+    title: str
+    citation: str = ""
+    publisher: str = ""
+    year: str = ""
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """One complete state of a vocabulary: its schemes, concepts and collections."""
+    """One complete state of a vocabulary: its schemes, concepts and collections.
+
+    `bibliography` describes the addresses the concepts cite; it is not part of the
+    vocabulary's identity (two snapshots that differ only there are equal).
+    """
 
     schemes: tuple[Scheme, ...]
     concepts: tuple[Concept, ...]
     collections: tuple[Collection, ...] = ()
     top_concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # scheme -> URIs
+    bibliography: tuple[SourceInfo, ...] = field(default=(), compare=False)
 
     @property
     def scheme(self) -> Scheme:
@@ -300,6 +317,7 @@ def canonical(snapshot: Snapshot) -> Snapshot:
             )
         ),
         top_concepts={s: tuple(sorted(uris)) for s, uris in snapshot.top_concepts.items()},
+        bibliography=_sorted(snapshot.bibliography, key=lambda b: b.iri),
     )
 
 

@@ -47,11 +47,27 @@ def source_files(source: Path) -> list[Path]:
     return [source] if source.exists() else []
 
 
+def bibliography_file(source: Path) -> Path | None:
+    """Return the file that describes the addresses a source folder cites, if there is one.
+
+    It lives beside the folder: `ontology/sources/sources.ttl` for `ontology/vocabulary/`.
+    """
+    path = source.parent / "sources" / "sources.ttl"
+    return path if source.is_dir() and path.is_file() else None
+
+
+def input_files(source: Path) -> list[Path]:
+    """Return every file a build reads: the source's Turtle files and its bibliography."""
+    described = bibliography_file(source)
+    return source_files(source) + ([described] if described else [])
+
+
 def source_digest(source: Path) -> str:
     """Return a short hash of the source's files, names included ('' when there are none)."""
     files = source_files(source)
     if not files:
         return ""
+    files = input_files(source)
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())
@@ -105,7 +121,7 @@ def check_store(db: Path, source: Path) -> StoreCheck:
     files = source_files(source)
     if not files:
         return StoreCheck(Action.USE, "no source to compare with", kind)
-    newest = max(path.stat().st_mtime for path in files)
+    newest = max(path.stat().st_mtime for path in input_files(source))
     if newest <= float(meta.get("written_at", "0")):
         return StoreCheck(Action.USE, "current", kind)
     if meta.get("source_digest") != source_digest(source):

@@ -13,7 +13,7 @@ Vocabulary (with a new `digest`), never a changed one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -22,7 +22,16 @@ from vocab.align import Aligner, Alignment
 from vocab.errors import InvalidInput, NotFound
 from vocab.label_index import LabelIndex
 from vocab.lookup import LookupResult, lookup
-from vocab.model import COMMUNITIES, Collection, Concept, NoteKind, Scheme, Snapshot, Status
+from vocab.model import (
+    COMMUNITIES,
+    Collection,
+    Concept,
+    NoteKind,
+    Scheme,
+    Snapshot,
+    SourceInfo,
+    Status,
+)
 from vocab.search import Searcher, SearchFilters, SearchHit
 from vocab.store import ConceptRef, ReadStore, SQLiteStore, StoredConcept
 from vocab.translate import Translation, translate
@@ -90,6 +99,16 @@ class Vocabulary:
     def scheme(self) -> Scheme:
         """The primary concept scheme (read once: a snapshot never changes)."""
         return self.store.schemes()[0]
+
+    @cached_property
+    def bibliography(self) -> dict[str, SourceInfo]:
+        """What each cited address is, by address (read once: a snapshot never changes)."""
+        return {b.iri: b for b in self.store.bibliography()}
+
+    def cited(self, iris: Iterable[str]) -> list[SourceInfo]:
+        """Return each address in `iris` described: its title where known, else the address."""
+        known = self.bibliography
+        return [known.get(iri) or SourceInfo(iri, "") for iri in iris]
 
     def collections(self) -> list[Collection]:
         return self.store.collections()

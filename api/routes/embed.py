@@ -23,9 +23,9 @@ from api.deps import BaseDep, ServingDep, VocabularyDep
 from api.errors import error_response
 from api.headers import TERM_CACHE
 from api.respond import represent
-from api.templating import render
+from api.templating import render, safe_href
 from vocab.errors import NotFound
-from vocab.model import Concept, Status, pick_text
+from vocab.model import Concept, NoteKind, Status, pick_text
 from vocab.vocabulary import Vocabulary
 
 router = APIRouter(tags=["embedding"])
@@ -42,6 +42,11 @@ EXAMPLE_TERM = "machine learning"
 Plain = Annotated[bool, Query(description="Also show the plain-language definition.")]
 
 
+def warning(concept: Concept) -> str:
+    """Return the concept's usage warning (a false friend's "Take care"), or ''."""
+    return pick_text(tuple(n for n in concept.notes if n.kind is NoteKind.WARNING))
+
+
 def snippet_context(
     vocabulary: Vocabulary, concept: Concept, *, plain: bool, standalone: bool
 ) -> dict[str, Any]:
@@ -53,8 +58,13 @@ def snippet_context(
         "acronym": next(iter(concept.acronyms), ""),
         "definition": concept.definition(),
         "plain": pick_text(concept.plain_definitions) if plain else "",
+        "warning": warning(concept),
         "sources": list(concept.sources) + list(concept.pages),
+        "links": [
+            s for s in vocabulary.cited([*concept.sources, *concept.pages]) if safe_href(s.iri)
+        ],
         "citations": [c.text for c in concept.citations],
+        "licence": vocabulary.scheme.license or "",
         "replaced_by": [{"uri": r.uri, "label": r.pref_label} for r in replacements.values()],
         "scheme": vocabulary.scheme,
         "standalone": standalone,
@@ -115,7 +125,9 @@ def snippet_size(
         context["label"],
         context["definition"],
         context["plain"],
-        "Source: " + " ".join(context["sources"][:1]),
+        context["warning"] and "Take care: " + context["warning"],
+        *("Source: " + (s.title or s.iri) for s in context["links"]),
+        context["licence"] and "Licence: " + context["licence"],
     ]
     lines = sum(ceil(len(t) / chars_per_line) for t in texts if t)
     height = PADDING + LINE_HEIGHT * max(lines, 2)
@@ -186,6 +198,11 @@ def sense_json(vocabulary: Vocabulary, concept: Concept) -> dict[str, Any]:
         "acronym": list(concept.acronyms),
         "definition": concept.definition(),
         "plainDefinition": pick_text(concept.plain_definitions),
+        "usageWarning": warning(concept),
+        "sources": [
+            {"iri": b.iri, "title": b.title}
+            for b in vocabulary.cited([*concept.sources, *concept.pages])
+        ],
         "field": list(vocabulary.fields(concept)),
         "status": concept.status.value,
         "replacedBy": [
@@ -237,6 +254,7 @@ def define_json(vocabulary: Vocabulary, term: str, found: list[Concept]) -> dict
         "query": term,
         "ambiguous": len(found) > 1,
         "provider": vocabulary.scheme.title(),
+        "licence": vocabulary.scheme.license or "",
         "senses": [sense_json(vocabulary, c) for c in found],
     }
 

@@ -22,8 +22,23 @@ router = APIRouter()
 
 PAGE_CACHE = "public, max-age=300"
 RECENT_COUNT = 8
-EXAMPLE_SEARCHES = ("reccal", "MHRA", "ground truth", "CT", "auto-contouring")
-"""Shown under the home page's search box: a typo, an acronym, a phrase, an ambiguous acronym."""
+EXAMPLE_SEARCHES = (
+    ("MHRA", "an acronym"),
+    ("recall", "what clinicians call sensitivity"),
+    ("CT", "an acronym with two meanings"),
+    ("auto segmentaton", "a misspelling, still found"),
+    ("ground truth", "a phrase"),
+)
+"""Shown under the home page's search box, each with what it shows."""
+LETTERS = ("#", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+"""The A-Z bar: every letter, those with no term shown disabled ('#' is 0-9)."""
+
+
+def letter_bar(present: list[str]) -> list[tuple[str, bool]]:
+    """Return every letter of the bar with whether any term starts with it."""
+    used = set(present)
+    extra = sorted(used - set(LETTERS))  # a label that starts with another letter (Ö)
+    return [(letter, letter in used) for letter in (*LETTERS, *extra)]
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,7 @@ def home_context(vocabulary: Vocabulary, base: str, key: str) -> dict[str, Any]:
         "stats": view.stats,
         "counts": view.counts,
         "letters": [letter for letter, _ in view.letters],
+        "bar": letter_bar([letter for letter, _ in view.letters]),
         "recent": view.recent,
         "digest": vocabulary.digest,
         "examples": EXAMPLE_SEARCHES,
@@ -118,6 +134,7 @@ def a_to_z_context(vocabulary: Vocabulary, base: str, key: str) -> dict[str, Any
     return {
         "scheme": vocabulary.scheme,
         "letters": letters,
+        "bar": letter_bar([letter for letter, _ in letters]),
         "count": view.stats["concepts"],
         "title": "A–Z index",
         "nav": "a-z",

@@ -89,7 +89,7 @@
   function fill(tip, data) {
     data.senses.forEach(function (sense, i) {
       var block = add(tip, "span", "", { display: "block", marginTop: i ? "0.5rem" : "0" });
-      var heading = sense.prefLabel + (sense.acronym.length && sense.acronym[0] !== sense.prefLabel ? " (" + sense.acronym[0] + ")" : "");
+      var heading = sense.prefLabel + (sense.acronym.length && sense.prefLabel.indexOf(sense.acronym[0]) === -1 ? " (" + sense.acronym[0] + ")" : "");
       add(block, "strong", heading, { display: "block" });
       if (data.ambiguous && sense.field.length) {
         add(block, "span", "In " + sense.field.join(", "), { display: "block", fontSize: "0.85em", color: "#4a4a4a" });
@@ -100,8 +100,11 @@
       }
       var text = usePlain && sense.plainDefinition ? sense.plainDefinition : sense.definition;
       add(block, "span", text || "No definition yet.", { display: "block" });
+      if (sense.usageWarning) {
+        add(block, "span", "Take care: " + sense.usageWarning, { display: "block", marginTop: "0.3rem", fontWeight: "600" });
+      }
     });
-    add(tip, "span", "Source: " + data.provider, { display: "block", marginTop: "0.4rem", fontSize: "0.8em", color: "#4a4a4a" });
+    add(tip, "span", "Source: " + data.provider + (data.licence ? ". Licence: " + data.licence : ""), { display: "block", marginTop: "0.4rem", fontSize: "0.8em", color: "#4a4a4a" });
   }
 
   function focusable(element) {

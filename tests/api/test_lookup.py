@@ -119,3 +119,23 @@ def test_control_characters_and_broken_unicode_in_a_query_answer_422(
     client: TestClient, path: str
 ) -> None:
     assert client.get(path).status_code == 422
+
+
+def test_a_word_with_no_close_term_says_so_in_plain_text(client: TestClient) -> None:
+    response = client.get("/lookup/flibbertigibbet")
+    assert response.status_code == 404
+    assert "No close term" in response.text
+    assert "Search all labels:" in response.text
+
+
+def test_a_word_with_no_close_term_says_so_in_json(client: TestClient) -> None:
+    response = client.get("/lookup/flibbertigibbet?format=json")
+    assert response.status_code == 404
+    assert response.json()["suggestions"] == []
+    assert "No close term" in response.json()["error"]["message"]
+
+
+def test_a_browser_with_no_close_term_is_told_so_on_the_search_page(client: TestClient) -> None:
+    response = client.get("/lookup/flibbertigibbet", headers={"Accept": "text/html"})
+    assert response.status_code == 200  # the 303 is followed to the search page
+    assert "no close term" in response.text

@@ -253,13 +253,16 @@ def test_a_runaway_query_never_holds_the_server(site: Site) -> None:
 
     runner = threading.Thread(target=run)
     runner.start()
-    slowest = 0.0
+    slowest, answered = 0.0, 0
     while runner.is_alive():
         started = time.monotonic()
-        with urllib.request.urlopen(site.url("/lookup/CT"), timeout=5) as response:
+        with urllib.request.urlopen(site.url("/lookup/CT"), timeout=TIMEOUT_S * 10) as response:
             response.read()
         slowest = max(slowest, time.monotonic() - started)
+        answered += 1
         time.sleep(0.05)
     runner.join()
     assert outcome["status"] == 503
-    assert slowest < 1.0
+    # Lookups kept flowing while the query ran for TIMEOUT_S: a held server answers one or
+    # two, each waiting for the query to be stopped. No tight wall-clock bound (busy machine).
+    assert answered >= 5 and slowest < TIMEOUT_S, (answered, slowest)

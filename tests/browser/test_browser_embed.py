@@ -215,3 +215,21 @@ def test_xss_payloads_in_the_data_never_run(
     page.wait_for_timeout(300)
     assert page.locator("img[src=x], svg").count() == 0
     assert watched.dialogs == []
+
+
+def test_a_tooltip_warns_and_never_repeats_an_acronym_its_label_holds(
+    watched: Watched, site: Site, host: HostSite
+) -> None:
+    page = watched.page
+    body = (
+        '<p><dfn data-term="t0070">510(k)</dfn> and '
+        '<dfn data-term="device labelling">labelling</dfn>.</p>'
+    )
+    page.goto(host.publish("/issue16.html", tooltip_page(site, body)))
+    first, second = page.locator("dfn[data-airt=ready]").all()[:2]
+    first.focus()
+    text = tooltip_of(page, first).text_content() or ""
+    assert "510(k) clearance" in text and "510(k) clearance (510(k))" not in text
+    second.focus()
+    warned = tooltip_of(page, second).text_content() or ""
+    assert "Take care: " in warned and "Licence: " in warned

@@ -34,7 +34,11 @@ def test_a_replaced_concept_points_to_its_replacement(lifecycle: Vocabulary) -> 
 
 def test_not_found_offers_a_search_link(lifecycle: Vocabulary) -> None:
     text = not_found_text("zzz", [], "http://x/search")
-    assert text == 'No term matches "zzz".\nSearch all labels: http://x/search?q=zzz\n'
+    assert text == (
+        'No term matches "zzz".\n'
+        "No close term: nothing in the vocabulary is spelt or worded like it.\n"
+        "Search all labels: http://x/search?q=zzz\n"
+    )
 
 
 def test_search_text_says_how_each_hit_matched(lifecycle: Vocabulary) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
-from vocab.model import Collection, Concept, LabelKind, Scheme, Snapshot
+from vocab.model import Collection, Concept, LabelKind, Scheme, Snapshot, SourceInfo
 from vocab.store.rows import (
     ConceptRef,
     ConceptVectors,
@@ -165,6 +165,10 @@ class ReadStore(Protocol):
         ...
 
     def collection(self, collection_id: str) -> Collection | None: ...
+
+    def bibliography(self) -> list[SourceInfo]:
+        """Return what each cited address is (title, citation, publisher, year), by address."""
+        ...
 
     def snapshot(self) -> Snapshot:
         """Return the whole Snapshot the store holds."""

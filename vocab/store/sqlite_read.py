@@ -27,7 +27,7 @@ import orjson
 
 from vocab.codec import collection_from_dict, concept_from_dict, scheme_from_dict
 from vocab.errors import StoreError
-from vocab.model import Collection, Concept, LabelKind, Scheme, Snapshot, Status
+from vocab.model import Collection, Concept, LabelKind, Scheme, Snapshot, SourceInfo, Status
 from vocab.store import sqlite_meaning
 from vocab.store.rebase import Rebase
 from vocab.store.rows import (
@@ -357,12 +357,19 @@ class SQLiteStore:
     def _label_row(self, r: tuple[Any, ...]) -> LabelRow:
         return _label_row(r, self._rebase)
 
+    def bibliography(self) -> list[SourceInfo]:
+        rows = self._conn().execute(
+            "SELECT iri, title, citation, publisher, year FROM sources ORDER BY iri"
+        )
+        return [SourceInfo(*row) for row in rows]
+
     def snapshot(self) -> Snapshot:
         return Snapshot(
             schemes=tuple(self.schemes()),
             concepts=tuple(self.concepts()),
             collections=tuple(self.collections()),
             top_concepts=self.top_concepts(),
+            bibliography=tuple(self.bibliography()),
         )
 
 

@@ -5,7 +5,8 @@ matching keys, and the initials of a visible label of several words; indexed for
 prefix and initials lookup), `labels_fts` (FTS5 over the
 normalised labels, for word-prefix and corrected-word search), `words` (distinct
 normalised words, with how many labels hold them), `word_variants` (the deletion index of
-the visible labels' words, `vocab.typo_index`, for typo correction), `collections`, `members`, `schemes`, `meta`.
+the visible labels' words, `vocab.typo_index`, for typo correction), `collections`, `members`, `schemes`,
+`sources` (the title, citation, publisher and year of each cited address), `meta`.
 Only these two modules (`sqlite_write`, `sqlite_read`) know this layout.
 """
 
@@ -15,7 +16,7 @@ from functools import lru_cache
 
 from vocab.model import LabelKind
 
-SCHEMA_VERSION = "6"  # 5: meaning tables; 6: plain definitions apart, word_variants
+SCHEMA_VERSION = "7"  # 5: meaning tables; 6: plain definitions apart, word_variants; 7: sources
 KIND_CODES: dict[LabelKind, int] = {
     LabelKind.PREF: 0,
     LabelKind.ACRONYM: 1,
@@ -41,6 +42,8 @@ CREATE TABLE words (word TEXT PRIMARY KEY, count INTEGER NOT NULL, visible INTEG
 CREATE TABLE word_variants (variant TEXT PRIMARY KEY, words TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE collections (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, uri TEXT NOT NULL UNIQUE,
                           data TEXT NOT NULL);
+CREATE TABLE sources (iri TEXT PRIMARY KEY, title TEXT NOT NULL, citation TEXT NOT NULL,
+                      publisher TEXT NOT NULL, year TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE members (collection INTEGER NOT NULL REFERENCES collections(n),
                       member TEXT NOT NULL, position INTEGER NOT NULL);
 CREATE INDEX members_member ON members(member);

@@ -150,6 +150,12 @@ def _write(
             "INSERT INTO members VALUES (?,?,?)",
             [(n, m, i) for i, m in enumerate(collection.members)],
         )
+    conn.executemany(
+        "INSERT INTO sources VALUES (?,?,?,?,?)",
+        [(b.iri, b.title, b.citation, b.publisher, b.year) for b in snapshot.bibliography],
+    )
+    for b in snapshot.bibliography:
+        digest.update(orjson.dumps([b.iri, b.title, b.citation, b.publisher, b.year]))
     for s in snapshot.schemes:
         digest.update(orjson.dumps(scheme_to_dict(s)))
     for c in snapshot.collections:

@@ -77,7 +77,7 @@ def flaky() -> Iterator[Receiver]:
 
 @pytest.fixture
 def slow() -> Iterator[Receiver]:
-    with receiver_server(fail_first=0, delay_s=2.0) as receiver:
+    with receiver_server(fail_first=0, delay_s=6.0) as receiver:  # far above a busy submit
         yield receiver
 
 
