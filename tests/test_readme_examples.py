@@ -9,6 +9,7 @@ matches the one line the service sends. A command shown without output must succ
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shlex
 from dataclasses import dataclass
@@ -19,8 +20,13 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.app import create_app
 from cli.main import app as cli
-from tests.conftest import ROOT, SOURCE
+from loaders.turtle_source import read_release_source
+from tests.conftest import BASE, ROOT, SOURCE
+from vocab.release import ReleaseArchive
+from vocab.release_shelf import ReleaseShelf
+from vocab.vocabulary import Vocabulary
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 HOST = "127.0.0.1:8000"
@@ -77,7 +83,28 @@ def matches(shown: str, real: str) -> bool:
     return re.fullmatch(r"\s*" + pattern + r".*", real, flags=re.DOTALL) is not None
 
 
+@pytest.fixture(scope="module")
+def client(shipped: Vocabulary, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    """The app over the shipped vocabulary and the repository's releases, as `make run`."""
+    cache = tmp_path_factory.mktemp("releases")
+    shelf = ReleaseShelf(
+        ReleaseArchive(ROOT / "releases"), base=BASE, cache=cache, read=read_release_source
+    )
+    return TestClient(create_app(shipped, base=BASE, releases=shelf))
+
+
 def run_curl(client: TestClient, argv: list[str]) -> tuple[int, str]:
+    """Run a curl line through the app; `| sha256sum` after it hashes the answer's bytes."""
+    if "|" in argv:
+        cut = argv.index("|")
+        assert argv[cut + 1 :] == ["sha256sum"], f"only `| sha256sum` is run: {argv}"
+        status, _, raw = _request(client, argv[:cut])
+        return status, f"{hashlib.sha256(raw).hexdigest()}  -"
+    status, text, _ = _request(client, argv)
+    return status, text
+
+
+def _request(client: TestClient, argv: list[str]) -> tuple[int, str, bytes]:
     method, headers, body, url, params = "GET", {}, None, "", []
     get_form = False
     args = iter(argv[1:])
@@ -103,13 +130,17 @@ def run_curl(client: TestClient, argv: list[str]) -> tuple[int, str]:
     if get_form and params:
         path += ("&" if "?" in path else "?") + urlencode(params)
     response = client.request(method, path, headers=headers, content=body)
-    return response.status_code, response.text
+    return response.status_code, response.text, response.content
 
 
 @pytest.fixture(scope="module")
 def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("readme")
-    return {"VOCAB_DB": str(folder / "vocab.db"), "VOCAB_SOURCE": str(SOURCE)}
+    return {  # nothing an example does may write into the repository
+        "VOCAB_DB": str(folder / "vocab.db"),
+        "VOCAB_SOURCE": str(SOURCE),
+        "VOCAB_RELEASES": str(folder / "releases"),
+    }
 
 
 def run_vocab(argv: list[str], env: dict[str, str], tmp_path: Path) -> tuple[int, str]:

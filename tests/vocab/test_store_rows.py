@@ -31,7 +31,12 @@ FIXTURE_FILES = sorted(
     for pattern in ("*.ttl", "skosmos/*.ttl", "quality/*.ttl")
     for path in FIXTURES.glob(pattern)
 )
-VARIABLE_META = ("written_at", "origin", "source_digest", "origin_digest")  # differ per build, not per content
+VARIABLE_META = (
+    "written_at",
+    "origin",
+    "source_digest",
+    "origin_digest",
+)  # differ per build, not per content
 
 
 def table_digests(db: Path) -> dict[str, str]:
