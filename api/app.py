@@ -1,7 +1,9 @@
 """`create_app(vocabulary)`: the HTTP service around one release, swappable at run time.
 
-Layers, outermost first: `Service` (sends `/lookup/` to its lean handler), `SecurityHeaders`,
-then FastAPI with one router per resource. Every layer reads the release being served from
+Layers, outermost first: `Observe` (request id, access log, metrics, `/metrics`),
+`RateLimits` (per-client limits on expensive routes, 429), `Service.dispatch` (sends
+`/lookup/` to its lean handler), `SecurityHeaders`, then FastAPI with one router per
+resource. Every layer reads the release being served from
 one `Serving` (see `api.state`), so `Service.swap` switches release for all of them at
 once, without a restart. Nothing is built at import time.
 """
@@ -21,7 +23,9 @@ from api.editorial import install as install_editorial
 from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
+from api.limits import Limits, RateLimits
 from api.lookup_endpoint import PREFIX, LookupEndpoint
+from api.observe import Observe
 from api.routes import (
     align,
     annotate,
@@ -37,6 +41,7 @@ from api.routes import (
 from api.sparql import SparqlEndpoint
 from api.state import Serving
 from api.templating import make_templates
+from api.workers import ALIGN_QUEUE, AlignWorkers
 from vocab.vocabulary import Vocabulary
 
 STATIC = Path(__file__).parent / "static"
@@ -45,11 +50,30 @@ STATIC = Path(__file__).parent / "static"
 class Service:
     """The ASGI app: `/lookup/...` to the lean handler, everything else to the full app."""
 
-    def __init__(self, serving: Serving, api: FastAPI) -> None:
+    def __init__(
+        self, serving: Serving, api: FastAPI, limits: Limits | None = None, access_log: str = "off"
+    ) -> None:
         self.serving = serving
         self.fastapi = api
         self.app: ASGIApp = SecurityHeaders(api)
         self.lookup = LookupEndpoint(serving)
+        self.limits = limits or Limits()
+        self.rate_limits = RateLimits(self.dispatch, self.limits)
+        self.observe = Observe(
+            self.rate_limits,
+            self.counters,
+            access=access_log,
+            client_of=self.limits.trusted.client,
+        )
+
+    def counters(self) -> dict[str, object]:
+        """What /metrics reports besides requests (read when scraped)."""
+        return {
+            "caches": {"lookup": self.lookup.cache, "answers": self.serving.answers},
+            "align": self.serving.workers,
+            "annotate": annotate._slots,
+            "rate_limits": self.rate_limits.refused(),
+        }
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -63,27 +87,39 @@ class Service:
         return self.serving.swap(vocabulary)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.observe(scope, receive, send)
+
+    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
             and scope["method"] in ("GET", "HEAD")
             and scope["path"].startswith(PREFIX)
             and len(scope["path"]) > len(PREFIX)
         ):
+            scope["vocab.route"] = "/lookup/{text}"
             await self.lookup(scope, receive, send)
         else:
             await self.app(scope, receive, send)
 
 
 def create_app(
-    vocabulary: Vocabulary, *, base: str | None = None, editorial: Editorial | None = None
+    vocabulary: Vocabulary,
+    *,
+    base: str | None = None,
+    editorial: Editorial | None = None,
+    limits: Limits | None = None,
+    align_queue: int = ALIGN_QUEUE,
+    access_log: str = "off",
 ) -> Service:
     """Return the ASGI app serving `vocabulary`; concept URIs start with `base`.
 
     With `editorial`, the editorial routes (/editorial/...) are served too; without, the
-    service is read-only and has no route that changes state.
+    service is read-only and has no route that changes state. `limits` are the per-client
+    rate limits (none by default; `vocab serve` applies the documented ones), `align_queue`
+    the large alignments in flight at most, `access_log` "json" for one JSON line a request.
     """
     base = (base or vocabulary.base).rstrip("/")
-    serving = Serving(vocabulary, base, make_templates())
+    serving = Serving(vocabulary, base, make_templates(), workers=AlignWorkers(align_queue))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -124,4 +160,4 @@ def create_app(
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
     api.openapi = lambda: openapi.build(api)  # type: ignore[method-assign]
-    return Service(serving, api)
+    return Service(serving, api, limits, access_log)

@@ -7,14 +7,24 @@ from __future__ import annotations
 
 from api.app import Service, create_app
 from api.editorial.context import open_editorial
+from api.limits import Limits
 from vocab.config import settings_from_env
 from vocab.vocabulary import Vocabulary
 
 
 def app_from_env() -> Service:
     """Return the app for the stores and base URI named by VOCAB_DB, VOCAB_EDITORIAL_DB
-    (`off`: read-only) and VOCAB_BASE_URI."""
+    (`off`: read-only) and VOCAB_BASE_URI, with the limits and logs of VOCAB_RATE_LIMITS,
+    VOCAB_TRUSTED_PROXIES, VOCAB_WORKERS, VOCAB_ALIGN_QUEUE and VOCAB_ACCESS_LOG."""
     settings = settings_from_env()
+    limits = Limits.from_settings(
+        settings.rate_limits, settings.trusted_proxies, workers=settings.workers
+    )
     return create_app(
-        Vocabulary.open(settings.db), base=settings.base, editorial=open_editorial(settings)
+        Vocabulary.open(settings.db),
+        base=settings.base,
+        editorial=open_editorial(settings),
+        limits=limits,
+        align_queue=settings.align_queue,
+        access_log=settings.access_log,
     )

@@ -6,21 +6,30 @@ same snapshot once, through the store's own `opener`, and keeps its label index 
 CPU work then runs on the other core instead of competing with the event loop for the GIL.
 The worker serves one release: when the server switches release, the next large request
 starts a worker for the new one.
+
+The queue is bounded: at most `queue` large alignments are in flight (one running, the
+others waiting); one more is refused (`api.limits.Refused`, 429) with a `Retry-After`
+estimated from how long recent alignments took, instead of waiting minutes behind them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import anyio.to_thread
 
+from api.limits import Refused
 from loaders.alignment_out import write_alignment
 from vocab.store import ReadStore
 from vocab.vocabulary import Vocabulary
 
 IN_THREAD_BELOW = 200  # term lists shorter than this are aligned in a thread
+ALIGN_QUEUE = 3
+"""Large alignments in flight at most (running or waiting), by default."""
+FIRST_GUESS_S = 5.0  # the expected time of one large alignment before any has run
 
 _worker_vocabulary: Vocabulary | None = None
 
@@ -53,9 +62,13 @@ def _align_in_worker(
 class AlignWorkers:
     """Runs alignments: in a thread when small, in a worker process (one release) when large."""
 
-    def __init__(self) -> None:
+    def __init__(self, queue: int = ALIGN_QUEUE) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._digest: str | None = None
+        self.queue = max(1, queue)
+        self.in_flight = 0  # large alignments submitted and not finished (event loop only)
+        self.refused = 0
+        self.seconds = FIRST_GUESS_S  # moving average of one large alignment's time
 
     def _executor(self, vocabulary: Vocabulary) -> ProcessPoolExecutor:
         if self._pool is not None and self._digest != vocabulary.digest:
@@ -89,10 +102,28 @@ class AlignWorkers:
                 lambda: _align(vocabulary, terms, community, limit, fmt, base, set_id)
             )
         vocabulary.align(terms[:0], community=community)  # validate options here, cheaply
-        future = self._executor(vocabulary).submit(
-            _align_in_worker, terms, community, limit, fmt, base, set_id
-        )
-        return await anyio.to_thread.run_sync(future.result)
+        if self.in_flight >= self.queue:
+            self.refused += 1
+            raise Refused(
+                f"{self.in_flight} large alignments are already running or waiting; try again "
+                "later, or send fewer than 200 terms at a time.",
+                self.seconds * self.in_flight,
+                "align_queue",
+            )
+        ahead = self.in_flight
+        self.in_flight += 1
+        started = time.monotonic()
+        try:
+            future = self._executor(vocabulary).submit(
+                _align_in_worker, terms, community, limit, fmt, base, set_id
+            )
+            body = await anyio.to_thread.run_sync(future.result)
+        finally:
+            self.in_flight -= 1
+        # it waited for those ahead of it: one alignment's time is the wait shared out
+        took = (time.monotonic() - started) / (ahead + 1)
+        self.seconds = 0.7 * self.seconds + 0.3 * took
+        return body
 
     def close(self) -> None:
         if self._pool is not None:

@@ -26,6 +26,7 @@ from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.terminal import problem_lines
 from loaders.turtle_source import read_source
 from vocab.config import Settings
+from vocab.errors import InvalidInput
 from vocab.problems import errors
 from vocab.source import stale_reason, write_store
 from vocab.vocabulary import Vocabulary
@@ -76,7 +77,36 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="Worker processes [env VOCAB_WORKERS].")
     ] = None,
-    access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    access_log: Annotated[
+        str | None,
+        typer.Option(
+            "--access-log",
+            is_flag=False,
+            flag_value="text",
+            help="Log every request: text (uvicorn's lines; the default of a bare --access-log) or json (one JSON line a request, with its request id) [env VOCAB_ACCESS_LOG; default off].",
+        ),
+    ] = None,
+    rate_limit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rate-limit",
+            help="Per-client limit CLASS=COUNT/PERIOD or CLASS=off (align, annotate, export, sparql, search, lookup), or 'off'; repeatable, over the defaults [env VOCAB_RATE_LIMITS, comma-separated].",
+        ),
+    ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="A proxy (address or network) whose X-Forwarded-For names the client; repeatable [env VOCAB_TRUSTED_PROXIES, comma-separated; default none].",
+        ),
+    ] = None,
+    align_queue: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Large alignments running or waiting at most; more answer 429 [env VOCAB_ALIGN_QUEUE; default 3].",
+        ),
+    ] = None,
     editorial_db: Annotated[
         str | None,
         typer.Option(
@@ -94,7 +124,12 @@ def serve(
         base_uri=base_uri,
         workers=workers,
         editorial_db=editorial_db,
+        access_log=access_log,
+        rate_limits=",".join(rate_limit) if rate_limit else None,
+        trusted_proxies=",".join(trusted_proxy) if trusted_proxy else None,
+        align_queue=align_queue,
     )
+    check_traffic(settings)
     ensure_store(settings)
     os.environ.update(
         {
@@ -102,6 +137,11 @@ def serve(
             "VOCAB_BASE_URI": settings.base,
             "VOCAB_SOURCE": str(settings.source.resolve()),
             "VOCAB_EDITORIAL_DB": settings.editorial_db,
+            "VOCAB_WORKERS": str(settings.workers),
+            "VOCAB_RATE_LIMITS": settings.rate_limits,
+            "VOCAB_TRUSTED_PROXIES": settings.trusted_proxies,
+            "VOCAB_ALIGN_QUEUE": str(settings.align_queue),
+            "VOCAB_ACCESS_LOG": settings.access_log,
         }
     )
     import uvicorn
@@ -117,9 +157,26 @@ def serve(
         workers=settings.workers,
         loop="uvloop",
         http="httptools",
-        access_log=access_log,
-        log_level="info" if access_log else "warning",
+        access_log=settings.access_log == "text",
+        log_level="info" if settings.access_log == "text" else "warning",
     )
+
+
+def check_traffic(settings: Settings) -> None:
+    """Refuse limits, proxies or a log format the server could not use, before building."""
+    from api.limits import Limits
+    from api.observe import ACCESS_LOGS
+
+    if settings.access_log not in ACCESS_LOGS:
+        raise InvalidInput(
+            f"Unknown access log '{settings.access_log}'; use one of: {', '.join(ACCESS_LOGS)}."
+        )
+    if settings.align_queue < 1:
+        raise InvalidInput("The alignment queue needs at least 1 place (--align-queue 3).")
+    try:
+        Limits.from_settings(settings.rate_limits, settings.trusted_proxies)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 @app.command()

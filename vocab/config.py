@@ -11,6 +11,10 @@
 | VOCAB_EDITORIAL_DB | data/editorial.db               | the editorial store: a SQLite file or a postgresql:// URL; `off` serves read-only |
 | VOCAB_WEBHOOK_URLS | (none)                          | comma-separated addresses told of submitted, decided and released changes |
 | VOCAB_WEBHOOK_SECRET | (none)                        | the HMAC-SHA256 key webhook signatures are made with |
+| VOCAB_RATE_LIMITS  | (the defaults of api/limits.py) | per-client limits, `align=30/min,search=120/min,...`; `off` |
+| VOCAB_TRUSTED_PROXIES | (none)                       | proxies (addresses or networks) whose X-Forwarded-For is believed |
+| VOCAB_ALIGN_QUEUE  | 3                                | large alignments running or waiting at most; more answer 429 |
+| VOCAB_ACCESS_LOG   | off                              | `off`, `text` (uvicorn's) or `json` (one JSON line a request) |
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ class Settings:
     editorial_db: str = str(ROOT / "data" / "editorial.db")
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
+    rate_limits: str = ""
+    trusted_proxies: str = ""
+    align_queue: int = 3
+    access_log: str = "off"
 
     @property
     def editorial_enabled(self) -> bool:
@@ -65,4 +73,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
             u.strip() for u in env.get("VOCAB_WEBHOOK_URLS", "").split(",") if u.strip()
         ),
         webhook_secret=env.get("VOCAB_WEBHOOK_SECRET", defaults.webhook_secret),
+        rate_limits=env.get("VOCAB_RATE_LIMITS", defaults.rate_limits),
+        trusted_proxies=env.get("VOCAB_TRUSTED_PROXIES", defaults.trusted_proxies),
+        align_queue=int(env.get("VOCAB_ALIGN_QUEUE", defaults.align_queue)),
+        access_log=env.get("VOCAB_ACCESS_LOG", defaults.access_log),
     )

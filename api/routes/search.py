@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from api.deps import Community, Limit, QueryText, VocabularyDep
 from api.headers import SEARCH_CACHE
+from api.limits import search_hook
 from api.negotiation import SEARCH_OFFERS, SEARCH_REPRESENTATIONS
 from api.representations import render_search
 from api.respond import choose_format, represent, serving
@@ -47,7 +48,13 @@ async def search(
     by concept vectors). Exact and acronym matches come first; when no label answers
     confidently, definition and semantic matches are fused with the label ones by rank."""
     filters = {"community": community, "collection": collection, "lang": lang}
-    hits = vocabulary.search(q, limit=limit, include_deprecated=include_deprecated, **filters)
+    hits = vocabulary.search(
+        q,
+        limit=limit,
+        include_deprecated=include_deprecated,
+        on_stage=search_hook(request.scope),
+        **filters,
+    )
     fmt = choose_format(request, SEARCH_OFFERS, "json", format)
     templates = serving(request).templates
     return represent(
@@ -78,7 +85,7 @@ async def suggest(
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> Response:
     """The best few concepts for a partial or misspelt query, with the label that matched."""
-    hits = vocabulary.search(q, limit=limit)
+    hits = vocabulary.search(q, limit=limit, on_stage=search_hook(request.scope))
     return represent(
         request,
         vocabulary,
