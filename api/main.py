@@ -8,6 +8,7 @@ from __future__ import annotations
 from api.app import Service, create_app
 from api.editorial.context import open_editorial
 from api.limits import Limits
+from api.observe import log_to_stdout
 from vocab.config import settings_from_env
 from vocab.vocabulary import Vocabulary
 
@@ -17,6 +18,8 @@ def app_from_env() -> Service:
     (`off`: read-only) and VOCAB_BASE_URI, with the limits and logs of VOCAB_RATE_LIMITS,
     VOCAB_TRUSTED_PROXIES, VOCAB_WORKERS, VOCAB_ALIGN_QUEUE and VOCAB_ACCESS_LOG."""
     settings = settings_from_env()
+    if settings.access_log == "json":
+        log_to_stdout()
     limits = Limits.from_settings(
         settings.rate_limits, settings.trusted_proxies, workers=settings.workers
     )

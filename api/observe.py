@@ -73,6 +73,16 @@ def route_of(scope: Scope) -> str:
     return str(path) if hasattr(route, "endpoint") else str(path) + "/{path}"
 
 
+def log_to_stdout() -> None:
+    """Send the access log's lines, bare, to standard output (the server does at start)."""
+    if not access_log.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+    access_log.setLevel(logging.INFO)
+    access_log.propagate = False
+
+
 class Stats:
     """Count, latency sum and histogram of one (method, route, status)."""
 
@@ -104,12 +114,6 @@ class Observe:
         self.stages: dict[str, int] = {}
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(_Collector(self, sources))
-        if self.json_log and not access_log.handlers:
-            handler = logging.StreamHandler(sys.stdout)
-            handler.setFormatter(logging.Formatter("%(message)s"))
-            access_log.addHandler(handler)
-            access_log.setLevel(logging.INFO)
-            access_log.propagate = False
 
     def count_stage(self, stage: str) -> None:
         self.stages[stage] = self.stages.get(stage, 0) + 1
