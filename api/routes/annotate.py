@@ -34,6 +34,8 @@ router = APIRouter(tags=["annotation"])
 
 MAX_BYTES = 1_000_000
 """The largest document accepted (bytes of UTF-8)."""
+MAX_FORM_FIELDS = 16
+"""A form post names text= and kind=; a form of more fields is refused before it is read."""
 CONCURRENT = 2
 """Annotations run at once (one per core); more are refused with 429 rather than queued
 (`api.limits.Gate`, the same back-pressure as the alignment queue and the rate limits)."""
@@ -115,7 +117,12 @@ async def read_text(request: Request) -> tuple[str, str | None, bool]:
     kind: str | None = media if media in KINDS.values() else None
     form = media == "application/x-www-form-urlencoded"
     if form:
-        fields = parse_qs(body, keep_blank_values=True)
+        try:
+            fields = parse_qs(body, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+        except ValueError:
+            raise TooLarge(
+                f"The form has more than {MAX_FORM_FIELDS} fields; send text= and kind= only."
+            ) from None
         body, kind = fields.get("text", [""])[0], fields.get("kind", [None])[0]
     elif media == "application/json":
         body, kind = _json_text(body)
