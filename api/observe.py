@@ -43,7 +43,23 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from api.headers import COMMON, ASGIApp, Message, Receive, Scope, Send
 
 METRICS_PATH = "/metrics"
-BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+BUCKETS = (
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+    30.0,
+)
 """Latency histogram bounds, seconds."""
 ACCESS_LOGS = ("off", "text", "json")
 _REQUEST_ID = re.compile(rb"^[\x21-\x7e]{1,128}$")
@@ -106,7 +122,9 @@ class Observe:
         client_of: Callable[[Scope], str] | None = None,
     ) -> None:
         if access not in ACCESS_LOGS:
-            raise ValueError(f"Unknown access log '{access}'; use one of: {', '.join(ACCESS_LOGS)}.")
+            raise ValueError(
+                f"Unknown access log '{access}'; use one of: {', '.join(ACCESS_LOGS)}."
+            )
         self.app = app
         self.json_log = access == "json"
         self.client_of = client_of or (lambda scope: (scope.get("client") or ("unknown",))[0])
@@ -158,7 +176,9 @@ class Observe:
             if self.json_log:
                 self.log(scope, rid, route, status, took, sent)
 
-    def log(self, scope: Scope, rid: bytes, route: str, status: int, took: float, sent: int) -> None:
+    def log(
+        self, scope: Scope, rid: bytes, route: str, status: int, took: float, sent: int
+    ) -> None:
         line = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "request_id": rid.decode("latin-1"),
@@ -185,7 +205,9 @@ class Observe:
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
 
 
 class _Collector:
@@ -199,10 +221,14 @@ class _Collector:
         yield from self._requests()
         found = self.sources()
         hits = CounterMetricFamily(
-            "vocab_answer_cache_hits", "Answers served from a cache of rendered answers.", labels=["cache"]
+            "vocab_answer_cache_hits",
+            "Answers served from a cache of rendered answers.",
+            labels=["cache"],
         )
         misses = CounterMetricFamily(
-            "vocab_answer_cache_misses", "Answers rendered because no cache held them.", labels=["cache"]
+            "vocab_answer_cache_misses",
+            "Answers rendered because no cache held them.",
+            labels=["cache"],
         )
         for name, cache in found["caches"].items():
             hits.add_metric([name], cache.hits)

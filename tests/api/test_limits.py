@@ -57,7 +57,9 @@ def test_fuzzy_searches_are_limited_and_exact_ones_are_not(shipped: Vocabulary) 
     assert [a.status_code for a in fuzzy] == [200, 200, 200, 429, 429]
     assert_refused(fuzzy[-1])
     assert int(fuzzy[-1].headers["retry-after"]) <= 20  # one token per 20 s
-    exact = [client.get("/search", params={"q": EXACT, "limit": i}).status_code for i in range(1, 11)]
+    exact = [
+        client.get("/search", params={"q": EXACT, "limit": i}).status_code for i in range(1, 11)
+    ]
     assert exact == [200] * 10
     assert client.get("/suggest", params={"q": f"{FUZZY}zz"}).status_code == 429
 
@@ -162,10 +164,9 @@ def test_concurrent_large_alignments_past_the_queue_are_refused(one_place: TestC
         t.join(timeout=300)
     statuses = sorted(a.status_code for a in answers)  # type: ignore[attr-defined]
     assert 200 in statuses and 429 in statuses and set(statuses) <= {200, 429}
-    assert_refused(next(a for a in answers if a.status_code == 429))  # type: ignore[attr-defined]
-    assert "fewer than 200 terms" in next(
-        a for a in answers if a.status_code == 429  # type: ignore[attr-defined]
-    ).json()["error"]["message"]  # type: ignore[attr-defined]
+    refusal = next(a for a in answers if a.status_code == 429)  # type: ignore[attr-defined]
+    assert_refused(refusal)
+    assert "fewer than 200 terms" in refusal.json()["error"]["message"]  # type: ignore[attr-defined]
     workers = one_place.app.serving.workers  # type: ignore[attr-defined]
     assert workers.in_flight == 0 and workers.refused == statuses.count(429)
     small = one_place.post("/align", content="recall\n" * (IN_THREAD_BELOW - 1))

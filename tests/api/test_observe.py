@@ -100,13 +100,13 @@ def test_the_json_access_log_has_one_line_per_request(
         client.get("/lookup/CT", headers={"X-Request-ID": "req-1"})
         client.get("/terms/t9999")
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "vocab.access"]
-    assert [(e["request_id"], e["status"], e["route"]) for e in lines][0] == (
+    first = lines[0]
+    assert (first["request_id"], first["status"], first["route"]) == (
         "req-1",
         200,
         "/lookup/{text}",
     )
     assert lines[1]["status"] == 404 and lines[1]["path"] == "/terms/t9999"
-    first = lines[0]
     assert set(first) == {
         "time", "request_id", "method", "path", "route", "status", "duration_ms", "bytes", "client",
     }  # fmt: skip
