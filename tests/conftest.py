@@ -113,10 +113,13 @@ def serve(source: Path, workdir: Path, *options: str) -> Iterator[Site]:
     """Start `vocab serve` on a free port, building the store in `workdir`; stop it afterwards.
 
     `options` go to `vocab serve` as they are; the editorial store is `workdir/editorial.db`
-    unless they name one (`--editorial-db`).
+    unless they name one (`--editorial-db`), and the rate limits are off unless they name
+    some (`--rate-limit`).
     """
     if "--editorial-db" not in options:
         options = (*options, "--editorial-db", str(workdir / "editorial.db"))
+    if "--rate-limit" not in options:  # tests send bursts from one address; limits: test_limits.py
+        options = (*options, "--rate-limit", "off")
     port = free_port()
     log = (workdir / "server.log").open("wb")
     process = subprocess.Popen(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.request
 from pathlib import Path
 
@@ -122,24 +121,21 @@ def test_no_access_log_unless_asked(shipped: Vocabulary, caplog: pytest.LogCaptu
 
 def test_vocab_serve_writes_json_access_lines_and_serves_metrics(tmp_path: Path) -> None:
     """The real server: `--access-log json` prints one JSON line a request on stdout, and
-    VOCAB_RATE_LIMITS reaches the app through the environment."""
-    os.environ["VOCAB_RATE_LIMITS"] = "lookup=2/h"
-    try:
-        with serve(FIXTURES / "lifecycle.ttl", tmp_path, "--access-log", "json") as site:
-            statuses = []
-            for _ in range(3):
-                request = urllib.request.Request(
-                    site.url("/lookup/computed%20tomography"), headers={"X-Request-ID": "from-test"}
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as answer:
-                        statuses.append(answer.status)
-                except urllib.error.HTTPError as refused:
-                    statuses.append(refused.code)
-            with urllib.request.urlopen(site.url("/metrics"), timeout=10) as answer:
-                metrics = answer.read().decode()
-    finally:
-        del os.environ["VOCAB_RATE_LIMITS"]
+    `--rate-limit` reaches the app (through the environment of uvicorn's factory)."""
+    options = ("--access-log", "json", "--rate-limit", "lookup=2/h")
+    with serve(FIXTURES / "lifecycle.ttl", tmp_path, *options) as site:
+        statuses = []
+        for _ in range(3):
+            request = urllib.request.Request(
+                site.url("/lookup/computed%20tomography"), headers={"X-Request-ID": "from-test"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:
+                    statuses.append(answer.status)
+            except urllib.error.HTTPError as refused:
+                statuses.append(refused.code)
+        with urllib.request.urlopen(site.url("/metrics"), timeout=10) as answer:
+            metrics = answer.read().decode()
     assert statuses == [200, 200, 429]
     assert 'vocab_refused_requests_total{reason="rate_lookup"} 1.0' in metrics
     logged = [
