@@ -15,14 +15,18 @@ estimated from how long recent alignments took, instead of waiting minutes behin
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import anyio.to_thread
 
 from api.limits import Refused
 from loaders.alignment_out import write_alignment
+from vocab.errors import StoreError
 from vocab.store import ReadStore
 from vocab.vocabulary import Vocabulary
 
@@ -37,6 +41,16 @@ _worker_vocabulary: Vocabulary | None = None
 def _open_in_worker(opener: Callable[[], ReadStore]) -> None:
     global _worker_vocabulary
     _worker_vocabulary = Vocabulary(opener())
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the server that started it is gone (even killed with -9), so no
+    orphan keeps a core busy or waits forever for work that will never come."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _align(
@@ -118,6 +132,12 @@ class AlignWorkers:
                 _align_in_worker, terms, community, limit, fmt, base, set_id
             )
             body = await anyio.to_thread.run_sync(future.result)
+        except BrokenProcessPool:
+            self._pool = None  # the next large alignment starts a new worker
+            raise StoreError(
+                "The alignment worker stopped before it finished (it may have run out of "
+                "memory); try again, or send the terms in smaller lists."
+            ) from None
         finally:
             self.in_flight -= 1
         # it waited for those ahead of it: one alignment's time is the wait shared out
@@ -126,7 +146,8 @@ class AlignWorkers:
         return body
 
     def close(self) -> None:
+        """Stop the worker without waiting for an alignment it runs (it exits with the server)."""
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             self._digest = None
