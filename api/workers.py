@@ -19,7 +19,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import anyio.to_thread
@@ -132,6 +132,8 @@ class AlignWorkers:
                 _align_in_worker, terms, community, limit, fmt, base, set_id
             )
             body = await anyio.to_thread.run_sync(future.result)
+        except CancelledError:  # the server is stopping: close() cancelled what was waiting
+            raise StoreError("The service is stopping; send the alignment again.") from None
         except BrokenProcessPool:
             self._pool = None  # the next large alignment starts a new worker
             raise StoreError(

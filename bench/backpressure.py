@@ -41,7 +41,7 @@ def start(db: Path, port: int, limits: str) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:app_from_env"]
     command += ["--port", str(port), "--loop", "uvloop", "--http", "httptools"]
     command += ["--timeout-graceful-shutdown", "2", "--log-level", "warning"]
-    server = subprocess.Popen(command, env=env, cwd=ROOT)
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -150,6 +150,7 @@ def main() -> None:
         ]:
             latencies, statuses = phase(db, limits, args.seconds, loaded)
             rows.append((name, latencies, statuses))
+            print(f"{name}: p99 {percentile(latencies, 99):.2f} ms", file=sys.stderr, flush=True)
         print(f"GET /lookup over HTTP, one uvicorn worker, {args.seconds:.0f} s a phase")
         print("| phase | lookups | p50 ms | p99 ms | max ms | other clients' answers |")
         print("|---|---:|---:|---:|---:|---|")

@@ -19,7 +19,7 @@ from loaders.csv_table import read_csv, write_csv
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import read_skos, write_skos
 from loaders.sssom import vocabulary_sssom
-from vocab.errors import UnsupportedFormat
+from vocab.errors import TooLarge, UnsupportedFormat
 from vocab.model import Snapshot
 from vocab.problems import ReadResult
 
@@ -134,7 +134,29 @@ def read_file(
         raise UnsupportedFormat(
             f"{fmt.label} files cannot be imported; use one of: {', '.join(READERS)}."
         )
-    return fmt.read(path.read_bytes(), base, path.name, limits)
+    return fmt.read(read_bounded(path, limits.max_bytes), base, path.name, limits)
+
+
+def read_bounded(path: Path, max_bytes: int, chunk: int = 1 << 20) -> bytes:
+    """Return the bytes of `path`, refusing it (TooLarge) as soon as it passes `max_bytes`:
+    a file over the limit is never read whole (nor a device or pipe that never ends)."""
+    declared = path.stat().st_size
+    if declared > max_bytes:
+        raise TooLarge(
+            f"{path.name} is {declared:,} bytes; the limit is {max_bytes:,} bytes. "
+            "Split the vocabulary into smaller files."
+        )
+    parts, size = [], 0
+    with path.open("rb") as stream:
+        while piece := stream.read(chunk):
+            size += len(piece)
+            if size > max_bytes:
+                raise TooLarge(
+                    f"{path.name} passes the limit of {max_bytes:,} bytes; "
+                    "split the vocabulary into smaller files."
+                )
+            parts.append(piece)
+    return b"".join(parts)
 
 
 __all__ = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.to_thread
 import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -48,12 +49,11 @@ async def search(
     by concept vectors). Exact and acronym matches come first; when no label answers
     confidently, definition and semantic matches are fused with the label ones by rank."""
     filters = {"community": community, "collection": collection, "lang": lang}
-    hits = vocabulary.search(
-        q,
-        limit=limit,
-        include_deprecated=include_deprecated,
-        on_stage=search_hook(request.scope),
-        **filters,
+    on_stage = search_hook(request.scope)
+    hits = await anyio.to_thread.run_sync(  # a typo or meaning search never holds the loop
+        lambda: vocabulary.search(
+            q, limit=limit, include_deprecated=include_deprecated, on_stage=on_stage, **filters
+        )
     )
     fmt = choose_format(request, SEARCH_OFFERS, "json", format)
     templates = serving(request).templates
@@ -85,7 +85,10 @@ async def suggest(
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> Response:
     """The best few concepts for a partial or misspelt query, with the label that matched."""
-    hits = vocabulary.search(q, limit=limit, on_stage=search_hook(request.scope))
+    on_stage = search_hook(request.scope)
+    hits = await anyio.to_thread.run_sync(
+        lambda: vocabulary.search(q, limit=limit, on_stage=on_stage)
+    )
     return represent(
         request,
         vocabulary,

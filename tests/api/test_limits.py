@@ -7,6 +7,7 @@ headers, whether a FastAPI route or the lean `/lookup/` handler would have answe
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +21,12 @@ from tests.conftest import BASE
 from vocab.vocabulary import Vocabulary
 
 FUZZY = "segmentaton"  # a typo: search goes on to the fuzzy stage
+
+
+def fresh_typo(i: int = 0) -> str:
+    """A typo no earlier test searched for (a cached search costs nothing and is not charged)."""
+    return f"{FUZZY}{'x' * i}q{uuid.uuid4().hex[:8]}"
+
 EXACT = "CT"  # answered by the exact stage
 
 
@@ -53,7 +60,7 @@ def test_300_lookups_in_a_burst_are_limited_after_the_configured_burst(shipped: 
 def test_fuzzy_searches_are_limited_and_exact_ones_are_not(shipped: Vocabulary) -> None:
     """E13: a search that reaches the typo stage is charged; an exact one never is."""
     client = limited(shipped, "search=3/min")
-    fuzzy = [client.get("/search", params={"q": f"{FUZZY}{'x' * i}"}) for i in range(5)]
+    fuzzy = [client.get("/search", params={"q": fresh_typo(i)}) for i in range(5)]
     assert [a.status_code for a in fuzzy] == [200, 200, 200, 429, 429]
     assert_refused(fuzzy[-1])
     assert int(fuzzy[-1].headers["retry-after"]) <= 20  # one token per 20 s
@@ -61,7 +68,7 @@ def test_fuzzy_searches_are_limited_and_exact_ones_are_not(shipped: Vocabulary) 
         client.get("/search", params={"q": EXACT, "limit": i}).status_code for i in range(1, 11)
     ]
     assert exact == [200] * 10
-    assert client.get("/suggest", params={"q": f"{FUZZY}zz"}).status_code == 429
+    assert client.get("/suggest", params={"q": fresh_typo()}).status_code == 429
 
 
 def test_a_rotating_forwarded_for_from_an_untrusted_peer_changes_nothing(

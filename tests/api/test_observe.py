@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -68,8 +69,8 @@ def test_cache_hits_search_stages_and_refusals_are_counted(fresh: TestClient) ->
     fresh.get("/lookup/CT")
     fresh.get("/lookup/CT")
     fresh.get("/search", params={"q": "CT"})
-    fresh.get("/search", params={"q": "segmentaton"})
-    refused = fresh.get("/search", params={"q": "segmentatonx"})
+    fresh.get("/search", params={"q": f"segmentaton{uuid.uuid4().hex[:8]}"})
+    refused = fresh.get("/search", params={"q": f"segmentatonx{uuid.uuid4().hex[:8]}"})
     assert refused.status_code == 429
     samples = scrape(fresh)
     assert value(samples, "vocab_answer_cache_hits_total", cache="lookup") >= 1
