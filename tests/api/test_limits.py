@@ -27,6 +27,7 @@ def fresh_typo(i: int = 0) -> str:
     """A typo no earlier test searched for (a cached search costs nothing and is not charged)."""
     return f"{FUZZY}{'x' * i}q{uuid.uuid4().hex[:8]}"
 
+
 EXACT = "CT"  # answered by the exact stage
 
 
