@@ -99,9 +99,9 @@ class CurieMap:
         """Return `iri` as it is. A reader takes `urn:isbn:1` for a CURIE of prefix `urn`, so
         a scheme other than http(s) is declared as the prefix that expands to itself."""
         scheme = iri.split(":", 1)[0]
-        if scheme not in ("http", "https") and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", scheme):
-            if self.prefixes.setdefault(scheme, f"{scheme}:") == f"{scheme}:":
-                self.used.add(scheme)
+        plain = scheme not in ("http", "https") and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", scheme)
+        if plain and self.prefixes.setdefault(scheme, f"{scheme}:") == f"{scheme}:":
+            self.used.add(scheme)
         return iri
 
     def declared(self) -> dict[str, str]:
