@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.csv_table import read_csv, write_csv
+from loaders.field_caps import check_fields
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import read_skos, write_skos
 from loaders.sssom import vocabulary_sssom
@@ -43,7 +44,9 @@ class Format:
 
 def _rdf(syntax: str) -> tuple[Reader, Writer]:
     def read(data: bytes, base: str, source_name: str, limits: Limits) -> ReadResult:
-        return read_skos(data, syntax, base=base, source_name=source_name, limits=limits)
+        result = read_skos(data, syntax, base=base, source_name=source_name, limits=limits)
+        check_fields(result.snapshot)
+        return result
 
     def write(snapshot: Snapshot) -> bytes:
         return write_skos(snapshot, syntax)
@@ -52,7 +55,9 @@ def _rdf(syntax: str) -> tuple[Reader, Writer]:
 
 
 def _read_csv(data: bytes, base: str, source_name: str, limits: Limits) -> ReadResult:
-    return read_csv(data, base=base, source_name=source_name, max_bytes=limits.max_bytes)
+    result = read_csv(data, base=base, source_name=source_name, max_bytes=limits.max_bytes)
+    check_fields(result.snapshot)
+    return result
 
 
 FORMATS: dict[str, Format] = {

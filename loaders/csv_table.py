@@ -79,13 +79,13 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED = ("uri", "prefLabel")
 MAX_FIELD = 131_072
+MAX_COLUMNS = 100  # columns a header may have (ours has fewer than 30; unknown ones are ignored)
 MAX_BYTES = 64 * 1024 * 1024
 _FORMULA = re.compile(r"^'*[=+\-@\t\r\n]")
 _SPLIT = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 _LANG_SUFFIX = re.compile(r"^(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)?$", re.S)
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
-# The same policies as the RDF readers: no C0/C1 controls but tab, LF and CR (rdf_input);
-# dates as xsd:date or xsd:dateTime and ids safe in a URL path (skos_read).
+# As the RDF readers: no C0/C1 controls but tab, LF, CR; xsd dates; ids safe in a URL path.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
@@ -125,12 +125,13 @@ def _untag(value: str, row_lang: str) -> tuple[str, str]:
     return (m.group(1), m.group(2) or "") if m else (value, row_lang)
 
 
-def _safe(cell: str) -> str:
+def spreadsheet_safe(cell: str) -> str:
+    """Return `cell` with a leading `'` if a spreadsheet would run it as a formula."""
     return "'" + cell if _FORMULA.match(cell) else cell
 
 
 def _unsafe(cell: str) -> str:
-    """Undo `_safe`: drop the one quote it put before a formula-like cell."""
+    """Undo `spreadsheet_safe`: drop the one quote it put before a formula-like cell."""
     return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell
 
 
@@ -146,7 +147,7 @@ def write_csv(snapshot: Snapshot, *, raw: bool = False) -> bytes:
             member_of.setdefault(member, []).append(collection.uri)
     for concept in snapshot.concepts:
         row = _row(concept, tops.get(concept.uri), member_of.get(concept.uri, []))
-        writer.writerow([row[c] if raw else _safe(row[c]) for c in COLUMNS])
+        writer.writerow([row[c] if raw else spreadsheet_safe(row[c]) for c in COLUMNS])
     return out.getvalue().encode("utf-8")
 
 
@@ -210,6 +211,9 @@ def read_csv(
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     csv.field_size_limit(MAX_FIELD)
     try:
+        if text.split("\n", 1)[0].count(",") >= MAX_COLUMNS:  # refused before it is split
+            message = f"The header row has more than {MAX_COLUMNS} columns; ours are: "
+            raise ParseError(message + ", ".join(COLUMNS) + ".", line=1)
         header = next(reader, None)
         if not header:
             raise ParseError("The CSV is empty; the first row must name the columns.", line=1)
@@ -393,8 +397,3 @@ def _concept(
         created=date("created"),
         modified=date("modified"),
     )
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """Return `cell` with a leading `'` if a spreadsheet would run it as a formula."""
-    return _safe(cell)
