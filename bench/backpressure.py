@@ -14,6 +14,7 @@ documented default limits. Every phase is bounded by `--seconds`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -69,7 +70,8 @@ def probe(base: str, seconds: float) -> list[float]:
 
 
 def hammer(base: str, seconds: float, statuses: Counter[str]) -> list[threading.Thread]:
-    """Start six alignment clients and four fuzzy-search clients until `seconds` pass."""
+    """Start six alignment clients and four fuzzy-search clients until `seconds` pass
+    (run in a process of their own, so they never hold the measuring client's GIL)."""
     end = time.monotonic() + seconds
     terms = "\n".join(f"{WORDS[i % len(WORDS)]} tool {i}" for i in range(10_000)).encode()
 
@@ -81,7 +83,8 @@ def hammer(base: str, seconds: float, statuses: Counter[str]) -> list[threading.
                 except httpx.HTTPError:
                     statuses["align unfinished at the end"] += 1
                     return
-                statuses[f"align {answer.status_code}"] += 1
+                late = " (cut at the end of the phase)" if time.monotonic() > end else ""
+                statuses[f"align {answer.status_code}{late}"] += 1
                 if answer.status_code == 429:
                     time.sleep(min(1.0, float(answer.headers.get("retry-after", "1"))))
 
@@ -115,16 +118,20 @@ def phase(db: Path, limits: str, seconds: float, loaded: bool) -> tuple[list[flo
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start(db, port, limits)
-    statuses: Counter[str] = Counter()
     try:
-        threads = hammer(base, seconds, statuses) if loaded else []
+        clients = None
         if loaded:
+            command = [sys.executable, "-m", "bench.backpressure", "--hammer", base]
+            command += ["--seconds", str(seconds)]
+            clients = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
             time.sleep(1.0)  # let the load build up (the alignment worker starts)
         latencies = probe(base, seconds - (1.0 if loaded else 0.0))
         server.terminate()  # alignments still running are cut short: the phase is over
-        for thread in threads:
-            thread.join(timeout=60)
-        return latencies, Counter(dict(statuses))
+        statuses: Counter[str] = Counter()
+        if clients is not None:
+            out, _ = clients.communicate(timeout=120)
+            statuses.update(json.loads(out.strip().splitlines()[-1]))
+        return latencies, statuses
     finally:
         server.kill()
         server.wait(timeout=30)
@@ -135,7 +142,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each phase")
+    parser.add_argument("--hammer", metavar="BASE", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.hammer:  # the loading clients, in their own process; prints their statuses
+        statuses: Counter[str] = Counter()
+        for thread in hammer(args.hammer, args.seconds, statuses):
+            thread.join(timeout=120)
+        print(json.dumps(dict(statuses)))
+        return
     sys.path.insert(0, str(ROOT))
     from tests.conftest import BASE, SOURCE, build_vocabulary
 

@@ -79,7 +79,7 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED = ("uri", "prefLabel")
 MAX_FIELD = 131_072
-MAX_COLUMNS = 100  # columns a header may have (ours has fewer than 30; unknown ones are ignored)
+MAX_COLUMNS = 100  # columns a header may have (ours has 40; unknown ones are ignored)
 MAX_BYTES = 64 * 1024 * 1024
 _FORMULA = re.compile(r"^'*[=+\-@\t\r\n]")
 _SPLIT = re.compile(r"(?<!\\)((?:\\\\)*)\|")

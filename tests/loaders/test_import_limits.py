@@ -88,3 +88,17 @@ def test_a_csv_header_of_a_million_columns_is_refused_fast() -> None:
     with pytest.raises(ParseError, match="more than 100 columns"):
         READERS["csv"](header + b"\n", BASE, "wide.csv", DEFAULT_LIMITS)
     assert time.monotonic() - started < 10  # was 37 s and 452 MB
+
+
+def test_ill_typed_literals_are_reported() -> None:
+    """An ill-typed literal ("abc"^^xsd:integer, "2020-13-45"^^xsd:date) is named in the
+    import report, not only said to be typed."""
+    data = turtle(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<terms/t1> a skos:Concept ; skos:prefLabel "x"@en ; skos:notation "abc"^^xsd:integer ;'
+        ' skos:definition "2020-13-45"^^xsd:date ; skos:example "12"^^xsd:integer .'
+    )
+    messages = [p.message for p in read_ttl(data).problems]
+    assert any("'abc' is not a valid xsd:integer" in m for m in messages)
+    assert any("'2020-13-45' is not a valid xsd:date" in m for m in messages)
+    assert not any("'12' is not a valid" in m for m in messages)
