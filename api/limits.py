@@ -43,6 +43,7 @@ PERIODS = {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hour": 3600.0}
 MAX_CLIENTS = 100_000
 """Past this many buckets of one class, full (idle) buckets are forgotten."""
 MAX_RETRY_AFTER = 3600
+SEARCH_PATHS = ("/search", "/suggest")
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
 
 
@@ -232,22 +233,28 @@ class RateLimits:
             for name, rate in limits.rates.items()
         }
         self.buckets = {name: Buckets(rate) for name, rate in per_process.items()}
+        self.search = self.buckets.get("search")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.buckets:
             await self.app(scope, receive, send)
             return
+        path = scope["path"]
+        name = classify(scope["method"], path, scope.get("query_string", b""))
+        buckets = self.buckets.get(name) if name else None
+        search = self.search if path in SEARCH_PATHS else None
+        if buckets is None and search is None:  # nothing to charge: no work at all
+            await self.app(scope, receive, send)
+            return
         client = self.limits.trusted.client(scope)
         scope["vocab.client"] = client
-        name = classify(scope["method"], scope["path"], scope.get("query_string", b""))
-        buckets = self.buckets.get(name) if name else None
         if buckets is not None:
             wait = buckets.take(client)
             if wait > 0:
                 await refuse(scope, send, limited(name or "", wait))
                 return
-        if "search" in self.buckets:
-            scope["vocab.search_bucket"] = (self.buckets["search"], client)
+        if search is not None:
+            scope["vocab.search_bucket"] = (search, client)
         await self.app(scope, receive, send)
 
     def refused(self) -> dict[str, int]:

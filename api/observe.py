@@ -130,6 +130,7 @@ class Observe:
         self.client_of = client_of or (lambda scope: (scope.get("client") or ("unknown",))[0])
         self.stats: dict[tuple[str, str, int], Stats] = {}
         self.stages: dict[str, int] = {}
+        self._count_stage = self.count_stage  # one bound method, not one per request
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(_Collector(self, sources))
 
@@ -148,17 +149,18 @@ class Observe:
             inner: ASGIApp = self.metrics
         else:
             inner = self.app
-        scope["vocab.search_stages"] = self.count_stage
+        scope["vocab.search_stages"] = self._count_stage
         status = 500
         sent = 0
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, sent
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid)]
-            elif message["type"] == "http.response.body":
+            kind = message["type"]
+            if kind == "http.response.body":
                 sent += len(message.get("body", b""))
+            elif kind == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid)]
             await send(message)
 
         try:
