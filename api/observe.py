@@ -144,9 +144,9 @@ class Observe:
         started = time.perf_counter()
         rid = request_id(scope)
         method = scope["method"]
-        if scope["path"] == METRICS_PATH and method in ("GET", "HEAD"):
+        if scope["path"] == METRICS_PATH:
             scope["vocab.route"] = METRICS_PATH
-            inner: ASGIApp = self.metrics
+            inner: ASGIApp = self.metrics if method in ("GET", "HEAD") else _not_allowed
         else:
             inner = self.app
         scope["vocab.search_stages"] = self._count_stage
@@ -210,6 +210,14 @@ class Observe:
         await send(
             {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
         )
+
+
+async def _not_allowed(scope: Scope, receive: Receive, send: Send) -> None:
+    message = f"{scope['method'][:20]} is not allowed on {METRICS_PATH}; use GET."
+    body = orjson.dumps({"error": {"code": "http_error", "message": message}})
+    headers = [(b"content-type", b"application/json"), (b"allow", b"GET, HEAD"), *COMMON]
+    await send({"type": "http.response.start", "status": 405, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _Collector:

@@ -83,6 +83,13 @@ def test_cache_hits_search_stages_and_refusals_are_counted(fresh: TestClient) ->
     assert value(samples, "vocab_align_queue_limit") == 3
 
 
+@pytest.mark.parametrize("method", ["POST", "TRACE", "DELETE"])
+def test_metrics_allows_only_get(fresh: TestClient, method: str) -> None:
+    answer = fresh.request(method, "/metrics")
+    assert answer.status_code == 405 and answer.headers["allow"] == "GET, HEAD"
+    assert answer.json()["error"]["code"] == "http_error"
+
+
 def test_a_request_id_is_echoed_or_made(fresh: TestClient) -> None:
     given = fresh.get("/lookup/CT", headers={"X-Request-ID": "abc-123"})
     assert given.headers["x-request-id"] == "abc-123"
