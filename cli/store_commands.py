@@ -81,9 +81,7 @@ def serve(
         str | None,
         typer.Option(
             "--access-log",
-            is_flag=False,
-            flag_value="text",
-            help="Log every request: text (uvicorn's lines; the default of a bare --access-log) or json (one JSON line a request, with its request id) [env VOCAB_ACCESS_LOG; default off].",
+            help="Log every request: off, text (uvicorn's lines) or json (one JSON line a request, with its request id) [env VOCAB_ACCESS_LOG; default off].",
         ),
     ] = None,
     rate_limit: Annotated[
