@@ -69,10 +69,10 @@ class Rate:
     per_second: float
 
     @classmethod
-    def parse(cls, spec: str) -> Rate:
+    def from_spec(cls, spec: str) -> Rate:
         """`30/min`, `5/s`, `1000/h`, `10/30s` (ten per thirty seconds).
 
-        >>> Rate.parse("30/min")
+        >>> Rate.from_spec("30/min")
         Rate(burst=30, per_second=0.5)
         """
         found = _SPEC.match(spec.lower())
@@ -93,7 +93,7 @@ def parse_limits(spec: str) -> dict[str, Rate]:
     if spec.strip().lower() in ("off", "none"):
         return {}
     limits: dict[str, Rate | None] = {
-        name: Rate.parse(rate)
+        name: Rate.from_spec(rate)
         for name, rate in (item.split("=") for item in DEFAULT_LIMITS.split(","))
     }
     for item in filter(None, (i.strip() for i in spec.split(","))):
@@ -104,7 +104,7 @@ def parse_limits(spec: str) -> dict[str, Rate]:
                 f"Cannot read the rate limit '{item}'; write CLASS=COUNT/PERIOD or CLASS=off, "
                 f"with CLASS one of: {', '.join(CLASSES)}."
             )
-        limits[name] = None if rate.strip().lower() == "off" else Rate.parse(rate)
+        limits[name] = None if rate.strip().lower() == "off" else Rate.from_spec(rate)
     return {name: rate for name, rate in limits.items() if rate is not None}
 
 
@@ -151,7 +151,7 @@ class Trusted:
     networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
     @classmethod
-    def parse(cls, items: str | list[str] | tuple[str, ...]) -> Trusted:
+    def from_list(cls, items: str | list[str] | tuple[str, ...]) -> Trusted:
         listed = items.split(",") if isinstance(items, str) else list(items)
         networks = []
         for item in filter(None, (i.strip() for i in listed)):
@@ -199,7 +199,7 @@ class Limits:
 
     @classmethod
     def from_settings(cls, rate_limits: str, trusted_proxies: str, workers: int = 1) -> Limits:
-        return cls(parse_limits(rate_limits), Trusted.parse(trusted_proxies), max(1, workers))
+        return cls(parse_limits(rate_limits), Trusted.from_list(trusted_proxies), max(1, workers))
 
 
 def classify(method: str, path: str, query: bytes) -> str | None:

@@ -144,7 +144,7 @@ def test_default_limits_are_documented() -> None:
     assert set(parse_limits("")) == {"align", "annotate", "export", "sparql", "search"}
     assert parse_limits("off") == {}
     with pytest.raises(ValueError, match="IP address"):
-        Trusted.parse("proxy.example")
+        Trusted.from_list("proxy.example")
 
 
 # --- the bounded alignment queue --------------------------------------------------------------
