@@ -1,9 +1,11 @@
 """`create_app(vocabulary)`: the HTTP service around one release, swappable at run time.
 
-Layers, outermost first: `Service` (sends `/lookup/` to its lean handler, and the other hot
-reads through `Replay`, which answers repeated requests with FastAPI's recorded answer and
-plain searches with a lean handler), `SecurityHeaders`, then FastAPI with one router per
-resource. Outer pure-ASGI middleware (rate limits, metrics, logs) wraps `Service` whole. Every layer reads the release being served from
+Layers, outermost first: `Observe` (request id, access log, metrics, `/metrics`),
+`RateLimits` (per-client limits on expensive routes, 429), `Service.dispatch` (sends
+`/lookup/` to its lean handler, and the other hot reads through `Replay`, which answers
+repeated requests with FastAPI's recorded answer and plain searches with a lean handler),
+`SecurityHeaders`, then FastAPI with one router per resource. The sub-path prefix is
+applied before all of them (`api.rootpath`). Every layer reads the release being served from
 one `Serving` (see `api.state`), so `Service.swap` switches release for all of them at
 once, without a restart. Nothing is built at import time.
 """
@@ -24,7 +26,9 @@ from api.editorial.context import Editorial
 from api.fhir import routes as fhir
 from api.headers import ASGIApp, Receive, Scope, SecurityHeaders, Send
 from api.lean_search import LeanSearch
+from api.limits import Limits, RateLimits
 from api.lookup_endpoint import PREFIX, LookupEndpoint
+from api.observe import Observe
 from api.readiness import DEFAULT_INTERVAL_S, Readiness
 from api.replay import Replay, replayed
 from api.rootpath import enter, normalise, route_path
@@ -45,6 +49,7 @@ from api.sparql import SparqlEndpoint
 from api.state import Serving
 from api.templating import make_templates
 from api.watch import DEFAULT_GRACE_S, StoreWatcher, watching
+from api.workers import ALIGN_QUEUE, AlignWorkers
 from loaders.turtle_source import read_release_source
 from vocab.release import ReleaseArchive
 from vocab.release_shelf import ReleaseShelf
@@ -57,7 +62,14 @@ class Service:
     """The ASGI app: `/lookup/...` to the lean handler, the hot reads through `Replay`,
     everything else to the full app (`app`: SecurityHeaders around FastAPI)."""
 
-    def __init__(self, serving: Serving, api: FastAPI, root_path: str = "") -> None:
+    def __init__(
+        self,
+        serving: Serving,
+        api: FastAPI,
+        root_path: str = "",
+        limits: Limits | None = None,
+        access_log: str = "off",
+    ) -> None:
         self.serving = serving
         self.root_path = root_path
         self.fastapi = api
@@ -67,6 +79,23 @@ class Service:
         self.replay = Replay(serving, self.app)
         lean = LeanSearch(serving, serving.offload)
         self.replay.lean.update({"/search": lean.search, "/suggest": lean.suggest})
+        self.limits = limits or Limits()
+        self.rate_limits = RateLimits(self.dispatch, self.limits)
+        self.observe = Observe(
+            self.rate_limits,
+            self.counters,
+            access=access_log,
+            client_of=self.limits.trusted.client,
+        )
+
+    def counters(self) -> dict[str, object]:
+        """What /metrics reports besides requests (read when scraped)."""
+        return {
+            "caches": {"lookup": self.lookup.cache, "answers": self.serving.answers},
+            "align": self.serving.workers,
+            "annotate": annotate._slots,
+            "rate_limits": self.rate_limits.refused(),
+        }
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -86,9 +115,13 @@ class Service:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
             scope = enter(scope, self.root_path)
+        await self.observe(scope, receive, send)
+
+    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             path = route_path(scope)
             if path.startswith(PREFIX) and len(path) > len(PREFIX):
+                scope["vocab.route"] = "/lookup/{text}"
                 await self.lookup(scope, receive, send)
                 return
             if replayed(path):
@@ -108,6 +141,9 @@ def create_app(
     watch_grace: float = DEFAULT_GRACE_S,
     root_path: str = "",
     releases: ReleaseShelf | None = None,
+    limits: Limits | None = None,
+    align_queue: int = ALIGN_QUEUE,
+    access_log: str = "off",
 ) -> Service:
     """Return the ASGI app serving `vocabulary`; concept URIs start with `base` (default:
     the base the store was built for), whatever base the store was built for.
@@ -122,11 +158,19 @@ def create_app(
     restart (`api.watch`), checked every `watch_interval` seconds (0: only when
     `service.watcher.check()` is called). With `root_path` (`/airt`), the service answers
     under that prefix behind a proxy (`api.rootpath`); without, it takes the prefix the
-    server sets in the scope, if any.
+    server sets in the scope, if any. `limits` are the per-client rate limits (none by
+    default; `vocab serve` applies the documented ones), `align_queue` the large alignments
+    in flight at most, `access_log` "json" for one JSON line a request.
     """
     base = (base or vocabulary.base).rstrip("/")
     vocabulary = vocabulary.rebased(base)  # the store's own URIs answered under `base`
-    serving = Serving(vocabulary, base, make_templates(), readiness=Readiness(check_interval))
+    serving = Serving(
+        vocabulary,
+        base,
+        make_templates(),
+        readiness=Readiness(check_interval),
+        workers=AlignWorkers(align_queue),
+    )
     watcher: StoreWatcher | None = None
 
     @asynccontextmanager
@@ -179,7 +223,7 @@ def create_app(
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
     api.openapi = lambda: openapi.build(api)  # type: ignore[method-assign]
-    service = Service(serving, api, normalise(root_path))
+    service = Service(serving, api, normalise(root_path), limits, access_log)
     if watch is not None:
         watcher = service.watcher = StoreWatcher(
             watch,

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, Response
 
 from api import openapi
 from api.fhir import outcome as fhir_outcome
+from api.limits import Refused
 from api.negotiation import choose
 from api.rootpath import route_path
 from api.templating import render
@@ -63,6 +64,7 @@ HEADINGS = {
     405: "Not allowed",
     410: "Gone",
     413: "Too large",
+    429: "Too many requests",
     422: "Please check the request",
     503: "Try again shortly",
 }
@@ -107,6 +109,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(VocabError)
     async def vocab_error(request: Request, exc: VocabError) -> Response:
         return error_response(status_of(exc), exc.code, exc.message, request=request)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        headers = {"Retry-After": exc.retry_header, "Cache-Control": "no-store"}
+        return error_response(
+            429, "too_many_requests", exc.message, headers=headers, request=request
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -82,6 +82,7 @@ class SecurityHeaders:
         extra = COMMON + (CORS if cors_applies(method, path) else [])
         frameable = path.startswith(FRAMEABLE)
         head = method == "HEAD"
+        original = scope
         if head:
             scope = {**scope, "method": "GET"}
 
@@ -102,6 +103,8 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+        if head and "route" in scope:  # the route that answered, for the metrics (api.observe)
+            original["route"] = scope["route"]
 
 
 async def preflight(send: Send, requested: str, path: str) -> None:

@@ -18,6 +18,7 @@ import orjson
 
 from api.caching import etag, etag_matches
 from api.headers import COMMON, CORS, CSP, SEARCH_CACHE, Scope
+from api.limits import Refused, search_hook
 from api.negotiation import SEARCH_OFFERS, SEARCH_REPRESENTATIONS, choose, content_type
 from api.offload import Offload
 from api.replay import Recorded
@@ -116,11 +117,12 @@ class LeanSearch:
             fmt = choose(accept, SEARCH_OFFERS, "json")
         vocabulary = self.serving.vocabulary
         templates = self.serving.templates
+        on_stage = search_hook(scope)  # rate limits and metrics, as the FastAPI route
 
         def run() -> Recorded | None:
             try:
-                hits = vocabulary.search(q, limit=limit)
-            except VocabError:
+                hits = vocabulary.search(q, limit=limit, on_stage=on_stage)
+            except (VocabError, Refused):  # FastAPI's route answers it (429 with the envelope)
                 return None
             key = ("search", q, str(limit), "None", "None", "None", "False")
             body = self.serving.answers.get_or_make(
@@ -149,11 +151,12 @@ class LeanSearch:
         if not 1 <= len(q) <= MAX_QUERY_LENGTH or limit is None:
             return None
         vocabulary = self.serving.vocabulary
+        on_stage = search_hook(scope)
 
         def run() -> Recorded | None:
             try:
-                hits = vocabulary.search(q, limit=limit)
-            except VocabError:
+                hits = vocabulary.search(q, limit=limit, on_stage=on_stage)
+            except (VocabError, Refused):  # FastAPI's route answers it (429 with the envelope)
                 return None
             key = ("suggest", q, str(limit))
             body = self.serving.answers.get_or_make(

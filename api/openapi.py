@@ -38,6 +38,7 @@ STATUS_TEXT = {
     413: "Too large",
     415: "Unsupported body type",
     422: "A parameter is missing or invalid; the message names it",
+    429: "Too many requests from your address, or the work queue is full: try again after Retry-After seconds",
     501: "Not implemented (an oEmbed format other than json)",
     503: "Cannot answer now (a query ran too long, or the service is busy)",
 }
@@ -181,6 +182,34 @@ PARAMETER_HELP = {
     "plain": "Also show the plain-language definition.",
     "lang": "Only labels in this language (BCP 47), such as en-US.",
 }
+LIMITED: tuple[tuple[str, str], ...] = (
+    ("get", "/lookup/{text}"),
+    ("get", "/search"),
+    ("get", "/suggest"),
+    ("get", "/export"),
+    ("get", "/sparql"),
+    ("post", "/sparql"),
+    ("post", "/align"),
+    ("post", "/annotate"),
+)
+"""Operations a rate limit or a bounded queue may answer 429 (`api.limits`)."""
+METRICS_PATH = {
+    "get": {
+        "tags": ["operations"],
+        "summary": "Metrics in the Prometheus text format",
+        "description": (
+            "Requests by route template and status with their latency, the answer caches' "
+            "hits and misses, the search stages reached, the alignment queue and every "
+            "request refused with 429. Counts are per server process."
+        ),
+        "responses": {
+            "200": {
+                "description": "The Prometheus text exposition (version 0.0.4)",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            }
+        },
+    }
+}
 LOOKUP_PATH = {
     "get": {
         "tags": ["lookup"],
@@ -240,6 +269,10 @@ def describe(schema: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
         components.pop(name, None)
     components.update(schemas.components())
     schema["paths"]["/lookup/{text}"] = LOOKUP_PATH
+    schema["paths"]["/metrics"] = METRICS_PATH
+    for method, path in LIMITED:
+        if method in schema["paths"].get(path, {}):
+            schema["paths"][path][method].setdefault("responses", {})["429"] = errors(429)[429]
     examples = release_examples(vocabulary)
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

@@ -10,6 +10,7 @@ writes (pages, redirects, `Location`, scripts, the OpenAPI `servers`) starts wit
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -34,7 +35,7 @@ def enter(scope: dict[str, Any], configured: str) -> dict[str, Any]:
     return {**scope, "root_path": root, "path": path}
 
 
-def route_path(scope: dict[str, Any]) -> str:
+def route_path(scope: MutableMapping[str, Any]) -> str:
     """The path routes match: the whole path less the prefix."""
     path: str = scope["path"]
     root = str(scope.get("root_path", "")).rstrip("/")

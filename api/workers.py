@@ -6,21 +6,34 @@ same snapshot once, through the store's own `opener`, and keeps its label index 
 CPU work then runs on the other core instead of competing with the event loop for the GIL.
 The worker serves one release: when the server switches release, the next large request
 starts a worker for the new one.
+
+The queue is bounded: at most `queue` large alignments are in flight (one running, the
+others waiting); one more is refused (`api.limits.Refused`, 429) with a `Retry-After`
+estimated from how long recent alignments took, instead of waiting minutes behind them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import anyio.to_thread
 
+from api.limits import Refused
 from loaders.alignment_out import write_alignment
+from vocab.errors import StoreError
 from vocab.store import ReadStore
 from vocab.vocabulary import Vocabulary
 
 IN_THREAD_BELOW = 200  # term lists shorter than this are aligned in a thread
+ALIGN_QUEUE = 3
+"""Large alignments in flight at most (running or waiting), by default."""
+FIRST_GUESS_S = 5.0  # the expected time of one large alignment before any has run
 
 _worker_vocabulary: Vocabulary | None = None
 
@@ -28,6 +41,16 @@ _worker_vocabulary: Vocabulary | None = None
 def _open_in_worker(opener: Callable[[], ReadStore]) -> None:
     global _worker_vocabulary
     _worker_vocabulary = Vocabulary(opener())
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the server that started it is gone (even killed with -9), so no
+    orphan keeps a core busy or waits forever for work that will never come."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _align(
@@ -53,9 +76,13 @@ def _align_in_worker(
 class AlignWorkers:
     """Runs alignments: in a thread when small, in a worker process (one release) when large."""
 
-    def __init__(self) -> None:
+    def __init__(self, queue: int = ALIGN_QUEUE) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._digest: str | None = None
+        self.queue = max(1, queue)
+        self.in_flight = 0  # large alignments submitted and not finished (event loop only)
+        self.refused = 0
+        self.seconds = FIRST_GUESS_S  # moving average of one large alignment's time
 
     def _executor(self, vocabulary: Vocabulary) -> ProcessPoolExecutor:
         if self._pool is not None and self._digest != vocabulary.digest:
@@ -89,13 +116,40 @@ class AlignWorkers:
                 lambda: _align(vocabulary, terms, community, limit, fmt, base, set_id)
             )
         vocabulary.align(terms[:0], community=community)  # validate options here, cheaply
-        future = self._executor(vocabulary).submit(
-            _align_in_worker, terms, community, limit, fmt, base, set_id
-        )
-        return await anyio.to_thread.run_sync(future.result)
+        if self.in_flight >= self.queue:
+            self.refused += 1
+            raise Refused(
+                f"{self.in_flight} large alignments are already running or waiting; try again "
+                "later, or send fewer than 200 terms at a time.",
+                self.seconds * self.in_flight,
+                "align_queue",
+            )
+        ahead = self.in_flight
+        self.in_flight += 1
+        started = time.monotonic()
+        try:
+            future = self._executor(vocabulary).submit(
+                _align_in_worker, terms, community, limit, fmt, base, set_id
+            )
+            body = await anyio.to_thread.run_sync(future.result)
+        except CancelledError:  # the server is stopping: close() cancelled what was waiting
+            raise StoreError("The service is stopping; send the alignment again.") from None
+        except BrokenProcessPool:
+            self._pool = None  # the next large alignment starts a new worker
+            raise StoreError(
+                "The alignment worker stopped before it finished (it may have run out of "
+                "memory); try again, or send the terms in smaller lists."
+            ) from None
+        finally:
+            self.in_flight -= 1
+        # it waited for those ahead of it: one alignment's time is the wait shared out
+        took = (time.monotonic() - started) / (ahead + 1)
+        self.seconds = 0.7 * self.seconds + 0.3 * took
+        return body
 
     def close(self) -> None:
+        """Stop the worker without waiting for an alignment it runs (it exits with the server)."""
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             self._digest = None

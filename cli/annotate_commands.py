@@ -10,6 +10,7 @@ import typer
 
 from cli.app import BaseOption, DbOption, OutOption, SourceOption, app, emit, err, load_settings
 from cli.store_commands import open_vocabulary
+from loaders import read_bounded
 from loaders.annotation_in import KINDS, kind_of, read_document
 from loaders.annotation_out import ANNOTATION_FORMATS, annotation_format
 from loaders.annotation_out import Annotated as Result
@@ -59,7 +60,8 @@ def annotate(
 def _read(file: Path) -> str:
     """Return the file's text; raise InvalidInput or TooLarge saying what to fix."""
     try:
-        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+        limit = MAX_CHARACTERS * 4
+        data = sys.stdin.buffer.read(limit + 1) if str(file) == "-" else read_bounded(file, limit)
     except OSError as exc:
         raise InvalidInput(f"Cannot read {file}: {exc.strerror or exc}.") from None
     if len(data) > MAX_CHARACTERS * 4:

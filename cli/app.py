@@ -41,6 +41,10 @@ ENV_DEFAULTS = {
     "VOCAB_CHECK_INTERVAL": "60",
     "VOCAB_ROOT_PATH": "none",
     "VOCAB_RELEASES": "releases",
+    "VOCAB_ACCESS_LOG": "off",
+    "VOCAB_RATE_LIMITS": "align=30/min, annotate=60/min, export=30/min, sparql=60/min, search=120/min",
+    "VOCAB_TRUSTED_PROXIES": "none",
+    "VOCAB_ALIGN_QUEUE": "3",
     "VOCAB_WATCH_INTERVAL": "1.0",
     "VOCAB_DATA_DIR": "data/ of a checkout, else ~/.local/share/airt-vocab",
 }
@@ -59,7 +63,8 @@ app = typer.Typer(
     "--help: VOCAB_HOST (127.0.0.1), VOCAB_PORT (8000), VOCAB_DB (data/vocab.db), "
     "VOCAB_SOURCE (ontology/vocabulary), VOCAB_BASE_URI (http://127.0.0.1:8000), "
     "VOCAB_WORKERS (1), VOCAB_EDITORIAL_DB (data/editorial.db), VOCAB_CHECK_INTERVAL (60), "
-    "VOCAB_ROOT_PATH (none), VOCAB_WATCH_INTERVAL (1.0), VOCAB_DATA_DIR (data/ of a checkout), VOCAB_RELEASES (releases).",
+    "VOCAB_ROOT_PATH (none), VOCAB_WATCH_INTERVAL (1.0), VOCAB_DATA_DIR (data/ of a checkout), VOCAB_RELEASES (releases), VOCAB_ACCESS_LOG (off), "
+    "VOCAB_RATE_LIMITS, VOCAB_TRUSTED_PROXIES (none), VOCAB_ALIGN_QUEUE (3).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

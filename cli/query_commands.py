@@ -22,9 +22,10 @@ from cli.app import (
     progress_bar,
 )
 from cli.store_commands import open_vocabulary
-from loaders import terminal, views
+from loaders import read_bounded, terminal, views
 from loaders.alignment_out import ALIGNMENT_FORMATS, alignment_format
 from loaders.term_list import EXTENSIONS, read_term_list
+from loaders.term_list import MAX_BYTES as TERM_LIST_BYTES
 from vocab.model import COMMUNITIES
 
 
@@ -169,7 +170,7 @@ def align(
     settings = load_settings(db=db, source=source, base_uri=base_uri)
     vocabulary = open_vocabulary(settings)
     kind = EXTENSIONS.get(file.suffix.lower(), "txt")
-    terms = read_term_list(file.read_bytes(), kind)
+    terms = read_term_list(read_bounded(file, TERM_LIST_BYTES), kind)
     with progress_bar() as bar:
         task = bar.add_task("aligning", total=len(terms))
         alignments = vocabulary.align(

@@ -139,7 +139,45 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help=env_help("Worker processes", "VOCAB_WORKERS"))
     ] = None,
-    access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    access_log: Annotated[
+        str | None,
+        typer.Option(
+            "--access-log",
+            help=env_help(
+                "Log every request: off, text (uvicorn's lines) or json (one JSON line a request, with its request id)",
+                "VOCAB_ACCESS_LOG",
+            ),
+        ),
+    ] = None,
+    rate_limit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rate-limit",
+            help=env_help(
+                "Per-client limit CLASS=COUNT/PERIOD or CLASS=off (align, annotate, export, sparql, search, lookup), or 'off'; repeatable, over the defaults (comma-separated in the variable)",
+                "VOCAB_RATE_LIMITS",
+            ),
+        ),
+    ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help=env_help(
+                "A proxy (address or network) whose X-Forwarded-For names the client; repeatable (comma-separated in the variable)",
+                "VOCAB_TRUSTED_PROXIES",
+            ),
+        ),
+    ] = None,
+    align_queue: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help=env_help(
+                "Large alignments running or waiting at most; more answer 429", "VOCAB_ALIGN_QUEUE"
+            ),
+        ),
+    ] = None,
     root_path: Annotated[
         str | None,
         typer.Option(
@@ -176,13 +214,13 @@ def serve(
         editorial_db=editorial_db,
         root_path=root_path,
         releases=releases,
+        access_log=access_log,
+        rate_limits=",".join(rate_limit) if rate_limit else None,
+        trusted_proxies=",".join(trusted_proxy) if trusted_proxy else None,
+        align_queue=align_queue,
     )
-    try:
-        normalise_root_path(settings.root_path)
-    except ValueError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from None
     check_serving(settings)
+    check_traffic(settings)
     ensure_store(settings)
     os.environ.update(
         {
@@ -195,6 +233,11 @@ def serve(
             "VOCAB_EDITORIAL_DB": settings.editorial_db,
             "VOCAB_CHECK_INTERVAL": str(settings.check_interval),
             "VOCAB_ROOT_PATH": settings.root_path,
+            "VOCAB_WORKERS": str(settings.workers),
+            "VOCAB_RATE_LIMITS": settings.rate_limits,
+            "VOCAB_TRUSTED_PROXIES": settings.trusted_proxies,
+            "VOCAB_ALIGN_QUEUE": str(settings.align_queue),
+            "VOCAB_ACCESS_LOG": settings.access_log,
         }
     )
     import uvicorn
@@ -211,9 +254,26 @@ def serve(
         workers=settings.workers,
         loop="uvloop",
         http="httptools",
-        access_log=access_log,
-        log_level="info" if access_log else "warning",
+        access_log=settings.access_log == "text",
+        log_level="info" if settings.access_log == "text" else "warning",
     )
+
+
+def check_traffic(settings: Settings) -> None:
+    """Refuse limits, proxies or a log format the server could not use, before building."""
+    from api.limits import Limits
+    from api.observe import ACCESS_LOGS
+
+    if settings.access_log not in ACCESS_LOGS:
+        raise InvalidInput(
+            f"Unknown access log '{settings.access_log}'; use one of: {', '.join(ACCESS_LOGS)}."
+        )
+    if settings.align_queue < 1:
+        raise InvalidInput("The alignment queue needs at least 1 place (--align-queue 3).")
+    try:
+        Limits.from_settings(settings.rate_limits, settings.trusted_proxies)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 @app.command()

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.csv_table import read_csv, write_csv
+from loaders.field_caps import check_fields
 from loaders.rdf_input import DEFAULT_LIMITS, Limits
 from loaders.skos import read_skos, write_skos
 from loaders.sssom import vocabulary_sssom
-from vocab.errors import UnsupportedFormat
+from vocab.errors import TooLarge, UnsupportedFormat
 from vocab.model import Snapshot
 from vocab.problems import ReadResult
 
@@ -43,7 +44,9 @@ class Format:
 
 def _rdf(syntax: str) -> tuple[Reader, Writer]:
     def read(data: bytes, base: str, source_name: str, limits: Limits) -> ReadResult:
-        return read_skos(data, syntax, base=base, source_name=source_name, limits=limits)
+        result = read_skos(data, syntax, base=base, source_name=source_name, limits=limits)
+        check_fields(result.snapshot)
+        return result
 
     def write(snapshot: Snapshot) -> bytes:
         return write_skos(snapshot, syntax)
@@ -52,7 +55,9 @@ def _rdf(syntax: str) -> tuple[Reader, Writer]:
 
 
 def _read_csv(data: bytes, base: str, source_name: str, limits: Limits) -> ReadResult:
-    return read_csv(data, base=base, source_name=source_name, max_bytes=limits.max_bytes)
+    result = read_csv(data, base=base, source_name=source_name, max_bytes=limits.max_bytes)
+    check_fields(result.snapshot)
+    return result
 
 
 FORMATS: dict[str, Format] = {
@@ -134,7 +139,29 @@ def read_file(
         raise UnsupportedFormat(
             f"{fmt.label} files cannot be imported; use one of: {', '.join(READERS)}."
         )
-    return fmt.read(path.read_bytes(), base, path.name, limits)
+    return fmt.read(read_bounded(path, limits.max_bytes), base, path.name, limits)
+
+
+def read_bounded(path: Path, max_bytes: int, chunk: int = 1 << 20) -> bytes:
+    """Return the bytes of `path`, refusing it (TooLarge) as soon as it passes `max_bytes`:
+    a file over the limit is never read whole (nor a device or pipe that never ends)."""
+    declared = path.stat().st_size
+    if declared > max_bytes:
+        raise TooLarge(
+            f"{path.name} is {declared:,} bytes; the limit is {max_bytes:,} bytes. "
+            "Split the vocabulary into smaller files."
+        )
+    parts, size = [], 0
+    with path.open("rb") as stream:
+        while piece := stream.read(chunk):
+            size += len(piece)
+            if size > max_bytes:
+                raise TooLarge(
+                    f"{path.name} passes the limit of {max_bytes:,} bytes; "
+                    "split the vocabulary into smaller files."
+                )
+            parts.append(piece)
+    return b"".join(parts)
 
 
 __all__ = [

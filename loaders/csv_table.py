@@ -95,10 +95,10 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED = ("uri", "prefLabel")
 MAX_FIELD = 131_072
+MAX_COLUMNS = 100  # columns a header may have (ours has 40; unknown ones are ignored)
 MAX_BYTES = 64 * 1024 * 1024
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
-# The same policies as the RDF readers: no C0/C1 controls but tab, LF and CR (rdf_input);
-# dates as xsd:date or xsd:dateTime and ids safe in a URL path (skos_read).
+# As the RDF readers: no C0/C1 controls but tab, LF, CR; xsd dates; ids safe in a URL path.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
@@ -182,6 +182,9 @@ def read_csv(
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     csv.field_size_limit(MAX_FIELD)
     try:
+        if text.split("\n", 1)[0].count(",") >= MAX_COLUMNS:  # refused before it is split
+            message = f"The header row has more than {MAX_COLUMNS} columns; ours are: "
+            raise ParseError(message + ", ".join(COLUMNS) + ".", line=1)
         header = next(reader, None)
         if not header:
             raise ParseError("The CSV is empty; the first row must name the columns.", line=1)

@@ -150,3 +150,34 @@ def date_problem(text: str) -> str | None:
     except ValueError as exc:
         return f"is not a calendar date ({exc})"
     return None
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_LEXICAL = {
+    "integer": re.compile(r"^[+-]?\d+$"),
+    "decimal": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
+    "double": re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
+    "float": re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
+    "boolean": re.compile(r"^(true|false|0|1)$"),
+}
+
+
+def ill_typed(text: str, datatype: str) -> str:
+    """Return ' (not a valid xsd:T value)' if `text` is not a lexical form of the XSD
+    `datatype` we know (numbers, booleans, dates), else ''.
+
+    >>> ill_typed("abc", "http://www.w3.org/2001/XMLSchema#date")
+    "; 'abc' is not a valid xsd:date"
+    >>> ill_typed("12", "http://www.w3.org/2001/XMLSchema#integer")
+    ''
+    """
+    if not datatype.startswith(_XSD):
+        return ""
+    local = datatype[len(_XSD) :]
+    if local in ("date", "dateTime"):
+        bad = date_problem(text) is not None or (local == "dateTime") != ("T" in text)
+    elif local in _LEXICAL:
+        bad = not _LEXICAL[local].match(text.strip())
+    else:
+        return ""
+    return f"; '{text[:40]}' is not a valid xsd:{local}" if bad else ""

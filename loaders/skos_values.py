@@ -19,6 +19,7 @@ from loaders.skos_terms import (
     XSD_DATE,
     XSD_DATETIME,
     date_problem,
+    ill_typed,
     name,
     quoted,
 )
@@ -87,7 +88,7 @@ class ValueReader:
                         s,
                         f"{name(p)} is a typed literal{ic}; "
                         f"'{value.value[:40]}'^^<{value.datatype}> was kept "
-                        "as plain text.",
+                        f"as plain text{ill_typed(value.value, value.datatype)}.",
                     )
                 out.append(LangText(value.value.strip(), value.lang))
             elif not label and self.g.literals(value, VALUE):
@@ -136,7 +137,8 @@ class ValueReader:
                 )
                 self.warn(
                     uri,
-                    f"Notation qualifier not represented; kept '{value.value}' without its {what}.",
+                    f"Notation qualifier not represented; kept '{value.value}' without its {what}"
+                    f"{ill_typed(value.value, value.datatype or '')}.",
                 )
             if value.value not in out:
                 out.append(value.value)

@@ -6,7 +6,10 @@ SSSOM-01..12 checks): the metadata block is `#`-prefixed YAML written with JSON-
 quoted strings only (no tags, anchors or aliases); every identifier is a CURIE whose
 prefix is declared in `curie_map`; UTF-8 without BOM, LF line ends, canonical column
 order, rows sorted; values holding a tab, newline or quote are double-quoted; `|` joins
-multiple values. A vendor term is a literal mapping (`subject_type: rdfs literal`,
+multiple values. An identifier is written as a CURIE only when the declared prefix expands
+it back to exactly the same IRI; an IRI whose last segment a CURIE cannot hold
+(`%3Cscript%3E`) is written whole. Text cells are spreadsheet-safe as in our CSV (a cell
+starting with `= + - @`, tab, CR or LF gets a leading `'`). A vendor term is a literal mapping (`subject_type: rdfs literal`,
 `subject_label` only); a term with no good candidate is mapped to `sssom:NoTermFound`.
 """
 
@@ -19,6 +22,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from loaders.csv_table import spreadsheet_safe
 from vocab.align import Alignment, Candidate
 from vocab.model import LabelKind, Snapshot
 
@@ -58,6 +62,9 @@ MATCH_FIELD = {
     LabelKind.HIDDEN: "skos:hiddenLabel",
 }
 _PREFIX_NAME = re.compile(r"[^A-Za-z0-9_]")
+_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-~]*")
+"""A local part every CURIE reader takes as it is: ASCII letters, digits, `_ . - ~`."""
+TEXT_COLUMNS = ("subject_label", "object_label", "match_string", "comment")
 
 
 class CurieMap:
@@ -68,20 +75,34 @@ class CurieMap:
         self.used: set[str] = {"vocab"}
 
     def curie(self, iri: str) -> str:
+        """Return `prefix:local` when the prefix map expands it back to `iri` exactly, else `iri`."""
         for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
             local = iri[len(namespace) :]
-            if iri.startswith(namespace) and local and re.fullmatch(r"[\w.\-~]+", local):
+            if iri.startswith(namespace) and _LOCAL.fullmatch(local):
                 self.used.add(prefix)
                 return f"{prefix}:{local}"
-        namespace, local = _split(iri)
+        cut = max(iri.rfind("/"), iri.rfind("#"))
+        namespace, local = iri[: cut + 1], iri[cut + 1 :]
+        if cut < 0 or not _LOCAL.fullmatch(local) or "://" not in namespace:
+            return self._whole(iri)  # no CURIE would name exactly this IRI
         prefix = (
             _PREFIX_NAME.sub("", namespace.split("//")[-1].split("/")[0].split(".")[-2:][0]) or "ns"
         )
+        prefix = prefix if prefix[0].isalpha() or prefix[0] == "_" else "ns" + prefix
         while prefix in self.prefixes and self.prefixes[prefix] != namespace:
             prefix += "x"
         self.prefixes[prefix] = namespace
         self.used.add(prefix)
         return f"{prefix}:{local}"
+
+    def _whole(self, iri: str) -> str:
+        """Return `iri` as it is. A reader takes `urn:isbn:1` for a CURIE of prefix `urn`, so
+        a scheme other than http(s) is declared as the prefix that expands to itself."""
+        scheme = iri.split(":", 1)[0]
+        plain = scheme not in ("http", "https") and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", scheme)
+        if plain and self.prefixes.setdefault(scheme, f"{scheme}:") == f"{scheme}:":
+            self.used.add(scheme)
+        return iri
 
     def declared(self) -> dict[str, str]:
         """The prefixes used, plus the built-in ones (declared, since they must match anyway)."""
@@ -107,7 +128,12 @@ def write_sssom(metadata: dict[str, object], rows: Iterable[dict[str, str]]) -> 
     writer = csv.writer(body, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     for row in sorted(rows, key=lambda r: tuple(r.get(c, "") for c in COLUMNS)):
-        writer.writerow([row.get(c, "") for c in COLUMNS])
+        writer.writerow(
+            [
+                spreadsheet_safe(row.get(c, "")) if c in TEXT_COLUMNS else row.get(c, "")
+                for c in COLUMNS
+            ]
+        )
     return ("\n".join(lines) + "\n" + body.getvalue()).encode("utf-8")
 
 

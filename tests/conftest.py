@@ -113,11 +113,14 @@ def serve(source: Path, workdir: Path, *options: str) -> Iterator[Site]:
     """Start `vocab serve` on a free port, building the store in `workdir`; stop it afterwards.
 
     `options` go to `vocab serve` as they are; the editorial store is `workdir/editorial.db`
-    unless they name one (`--editorial-db`), and the base URI is the server's own address
-    unless they name one (`--base-uri`).
+    unless they name one (`--editorial-db`), the base URI is the server's own address
+    unless they name one (`--base-uri`), and the rate limits are off unless they name
+    some (`--rate-limit`).
     """
     if "--editorial-db" not in options:
         options = (*options, "--editorial-db", str(workdir / "editorial.db"))
+    if "--rate-limit" not in options:  # tests send bursts from one address; limits: test_limits.py
+        options = (*options, "--rate-limit", "off")
     port = free_port()
     if "--base-uri" not in options:  # concept URIs that resolve on this server
         options = (*options, "--base-uri", f"http://127.0.0.1:{port}")

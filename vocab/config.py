@@ -16,6 +16,10 @@
 | VOCAB_ROOT_PATH   | (none)                           | the sub-path a proxy serves us under (`/airt`) |
 | VOCAB_DATA_DIR    | see DATA                         | where the built stores go by default |
 | VOCAB_WATCH_INTERVAL | 1.0                           | seconds between checks for a new release at VOCAB_DB (0: never) |
+| VOCAB_RATE_LIMITS  | (the defaults of api/limits.py) | per-client limits, `align=30/min,search=120/min,...`; `off` |
+| VOCAB_TRUSTED_PROXIES | (none)                       | proxies (addresses or networks) whose X-Forwarded-For is believed |
+| VOCAB_ALIGN_QUEUE  | 3                                | large alignments running or waiting at most; more answer 429 |
+| VOCAB_ACCESS_LOG   | off                              | `off`, `text` (uvicorn's) or `json` (one JSON line a request) |
 
 The base URI is the public address of concept URIs. It defaults to the service's default
 address, never to the address a server binds: `vocab serve --port 8001` answers the same
@@ -85,6 +89,10 @@ class Settings:
     check_interval: float = 60.0
     root_path: str = ""
     watch_interval: float = 1.0
+    rate_limits: str = ""
+    trusted_proxies: str = ""
+    align_queue: int = 3
+    access_log: str = "off"
 
     @property
     def editorial_enabled(self) -> bool:
@@ -121,6 +129,10 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         check_interval=_seconds(env, "VOCAB_CHECK_INTERVAL", defaults.check_interval),
         root_path=env.get("VOCAB_ROOT_PATH", defaults.root_path),
         watch_interval=_seconds(env, "VOCAB_WATCH_INTERVAL", defaults.watch_interval),
+        rate_limits=env.get("VOCAB_RATE_LIMITS", defaults.rate_limits),
+        trusted_proxies=env.get("VOCAB_TRUSTED_PROXIES", defaults.trusted_proxies),
+        align_queue=_number(env, "VOCAB_ALIGN_QUEUE", defaults.align_queue),
+        access_log=env.get("VOCAB_ACCESS_LOG", defaults.access_log),
     )
 
 

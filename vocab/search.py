@@ -22,6 +22,11 @@ confidently:
 
 Each hit says how it matched (`match_type`) and which label matched (the preferred label
 for a meaning hit).
+
+A caller may follow the stages a search reaches (`STAGE_HOOK`, set by
+`Vocabulary.search(on_stage=...)`): `label` when a search is computed, then `fuzzy` and
+`meaning` when it goes on to them. The HTTP edge counts them and charges its rate limit
+there; a hook that raises stops the search.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import itertools
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -66,6 +72,7 @@ INITIALS_MIN, INITIALS_MAX = 2, 6  # a query this long may be an acronym of a la
 INITIALS_SCORE = 0.8  # ... whose initials it spells: below every exact hit
 FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
 MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
+STAGE_HOOK: ContextVar[Callable[[str], None] | None] = ContextVar("search_stage", default=None)
 # Meaning stages: run when the lexical stages found no exact label, no label the query
 # starts, and nothing scoring CONFIDENT; their rankings and the lexical one are fused.
 CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
@@ -118,6 +125,12 @@ class SearchFilters:
 Scorer = Callable[[LabelRow], SearchHit | None]
 
 
+def _reached(stage: str) -> None:
+    hook = STAGE_HOOK.get()
+    if hook is not None:
+        hook(stage)
+
+
 class Searcher:
     """Search over one store; holds every label of a small store once loaded."""
 
@@ -138,6 +151,7 @@ class Searcher:
         key = norm.replace(" ", "")
         if not key:
             return []
+        _reached("label")
         best: dict[int, SearchHit] = {}
 
         def consider(rows: list[LabelRow], score: Scorer) -> None:
@@ -161,10 +175,12 @@ class Searcher:
             _word_prefix(key),
         )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
+            _reached("fuzzy")
             consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
         lexical = sorted(best.values(), key=_rank)
         if strong or (lexical and lexical[0].score >= CONFIDENT) or _close(norm, lexical[:10]):
             return lexical[:limit]
+        _reached("meaning")
         return self._with_meaning(text, words, lexical, limit, filters)
 
     # --- meaning stages -------------------------------------------------------------------

@@ -32,7 +32,7 @@ from vocab.model import (
     SourceInfo,
     Status,
 )
-from vocab.search import Searcher, SearchFilters, SearchHit
+from vocab.search import STAGE_HOOK, Searcher, SearchFilters, SearchHit
 from vocab.store import ConceptRef, ReadStore, SQLiteStore, StoredConcept
 from vocab.translate import Translation, translate
 
@@ -195,8 +195,12 @@ class Vocabulary:
         collection: str | None = None,
         lang: str | None = None,
         include_deprecated: bool = False,
+        on_stage: Callable[[str], None] | None = None,
     ) -> list[SearchHit]:
-        """Return ranked hits for `text`; raise InvalidInput for a bad query or filter."""
+        """Return ranked hits for `text`; raise InvalidInput for a bad query or filter.
+
+        `on_stage` is told each stage a computed (not cached) search reaches (`label`,
+        `fuzzy`, `meaning`: see `vocab.search`); whatever it raises stops the search."""
         if community and community not in COMMUNITIES:
             raise InvalidInput(
                 f"Unknown community '{community}'; use one of: {', '.join(COMMUNITIES)}."
@@ -207,10 +211,14 @@ class Vocabulary:
             if members is None:
                 names = ", ".join(c.id for c in self.store.collections()) or "none"
                 raise InvalidInput(f"Unknown collection '{collection}'; use one of: {names}.")
-        hits: tuple[SearchHit, ...] = self._search(
-            text, limit, SearchFilters(community, members, lang, include_deprecated)
-        )
-        return list(hits)
+        filters = SearchFilters(community, members, lang, include_deprecated)
+        if on_stage is None:
+            return list(self._search(text, limit, filters))
+        token = STAGE_HOOK.set(on_stage)
+        try:
+            return list(self._search(text, limit, filters))
+        finally:
+            STAGE_HOOK.reset(token)
 
     def _run_search(self, text: str, limit: int, filters: SearchFilters) -> tuple[SearchHit, ...]:
         # cached: the store is an immutable snapshot, and typing repeats the same prefixes

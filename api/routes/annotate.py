@@ -9,7 +9,6 @@ without JavaScript) answers the page with the result. At most `MAX_BYTES` and
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -19,7 +18,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
 from api.deps import ServingDep, VocabularyDep
-from api.errors import error_response
+from api.limits import Gate
 from api.negotiation import content_type
 from api.openapi import errors, media
 from api.respond import choose_format
@@ -35,9 +34,11 @@ router = APIRouter(tags=["annotation"])
 
 MAX_BYTES = 1_000_000
 """The largest document accepted (bytes of UTF-8)."""
+MAX_FORM_FIELDS = 16
+"""A form post names text= and kind=; a form of more fields is refused before it is read."""
 CONCURRENT = 2
-"""Annotations run at once (one per core); more are refused with 429 rather than queued.
-The operations work is adding a shared 429 mechanism for expensive routes: use it here then."""
+"""Annotations run at once (one per core); more are refused with 429 rather than queued
+(`api.limits.Gate`, the same back-pressure as the alignment queue and the rate limits)."""
 RESULT_CSP = "sandbox; default-src 'none'"
 """An annotated HTML document is the caller's own markup: it may be shown, never run."""
 EXAMPLE = (
@@ -45,7 +46,12 @@ EXAMPLE = (
     "precision and recall were reported on the validation set."
 )
 
-_slots = threading.BoundedSemaphore(CONCURRENT)
+_slots = Gate(
+    "annotate_slots",
+    CONCURRENT,
+    "The service is annotating other documents; try again in a second.",
+    retry_after=1,
+)
 ANNOTATE_OFFERS = tuple((f.name, f.media_type) for f in ANNOTATION_FORMATS.values())
 Format = Annotated[
     str | None,
@@ -111,7 +117,12 @@ async def read_text(request: Request) -> tuple[str, str | None, bool]:
     kind: str | None = media if media in KINDS.values() else None
     form = media == "application/x-www-form-urlencoded"
     if form:
-        fields = parse_qs(body, keep_blank_values=True)
+        try:
+            fields = parse_qs(body, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+        except ValueError:
+            raise TooLarge(
+                f"The form has more than {MAX_FORM_FIELDS} fields; send text= and kind= only."
+            ) from None
         body, kind = fields.get("text", [""])[0], fields.get("kind", [None])[0]
     elif media == "application/json":
         body, kind = _json_text(body)
@@ -140,26 +151,13 @@ def warm(vocabulary: Vocabulary) -> None:
     annotator_for(vocabulary.store).warm()
 
 
-async def annotate_document(vocabulary: Vocabulary, document: Document) -> Annotation | None:
-    """Return the annotation of `document`, or None when every slot is busy (answer 429)."""
-    if not _slots.acquire(blocking=False):
-        return None
-    try:
+async def annotate_document(vocabulary: Vocabulary, document: Document) -> Annotation:
+    """Return the annotation of `document`; raise Refused (429) when every slot is busy."""
+    with _slots.slot():
         annotator = annotator_for(vocabulary.store)
         return await anyio.to_thread.run_sync(
             lambda: annotator.annotate(document.text, document.segments)
         )
-    finally:
-        _slots.release()
-
-
-def busy() -> Response:
-    return error_response(
-        429,
-        "too_many_requests",
-        "The service is annotating other documents; try again in a second.",
-        headers={"Retry-After": "1"},
-    )
 
 
 @router.post(
@@ -182,8 +180,6 @@ async def annotate(
     text, named, form = await read_text(request)
     document = read_document(text, kind_of(kind or named))
     annotation = await annotate_document(vocabulary, document)
-    if annotation is None:
-        return busy()
     if form and format is None:
         return HTMLResponse(
             page(serving, vocabulary, document, annotation), headers={"Cache-Control": "no-store"}

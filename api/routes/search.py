@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from api.deps import Community, Limit, QueryText, VocabularyDep
 from api.headers import SEARCH_CACHE
+from api.limits import search_hook
 from api.negotiation import SEARCH_OFFERS, SEARCH_REPRESENTATIONS
 from api.representations import render_search
 from api.respond import choose_format, represent, serving
@@ -47,11 +48,14 @@ async def search(
     by concept vectors). Exact and acronym matches come first; when no label answers
     confidently, definition and semantic matches are fused with the label ones by rank."""
     filters = {"community": community, "collection": collection, "lang": lang}
+    on_stage = search_hook(request.scope)
     fmt = choose_format(request, SEARCH_OFFERS, "json", format)
     templates = serving(request).templates
 
     def answer() -> Response:  # search and rendering: off the event loop
-        hits = vocabulary.search(q, limit=limit, include_deprecated=include_deprecated, **filters)
+        hits = vocabulary.search(
+            q, limit=limit, include_deprecated=include_deprecated, on_stage=on_stage, **filters
+        )
         return represent(
             request,
             vocabulary,
@@ -83,8 +87,10 @@ async def suggest(
 ) -> Response:
     """The best few concepts for a partial or misspelt query, with the label that matched."""
 
+    on_stage = search_hook(request.scope)
+
     def answer() -> Response:  # off the event loop
-        hits = vocabulary.search(q, limit=limit)
+        hits = vocabulary.search(q, limit=limit, on_stage=on_stage)
         return represent(
             request,
             vocabulary,

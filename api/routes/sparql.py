@@ -25,6 +25,8 @@ from loaders.skos import serialise
 from vocab.errors import TooLarge, UnsafeInput, UnsupportedFormat
 from vocab.vocabulary import Vocabulary
 
+MAX_FORM_FIELDS = 64
+"""query=, format=, and a few default-graph-uri= (refused, but with a clear message)."""
 router = APIRouter(tags=["sparql"])
 SPARQL_CACHE = "public, max-age=300"
 RESULTS_JSON = "application/sparql-results+json"
@@ -160,7 +162,12 @@ async def posted_query(request: Request) -> str:
     text = body.decode("utf-8", errors="replace")
     if kind == "application/sparql-query":
         return text
-    form = parse_qs(text, keep_blank_values=True)
+    try:
+        form = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise TooLarge(
+            f"The form has more than {MAX_FORM_FIELDS} fields; send query= (and format=) only."
+        ) from None
     if "update" in form:
         raise UnsafeInput("This endpoint is read-only: SPARQL updates are refused.")
     refuse_datasets(form.get("default-graph-uri"), form.get("named-graph-uri"))

@@ -104,11 +104,14 @@ def test_a_ragged_row_is_refused_naming_the_line() -> None:
     assert (refused.message, refused.line) == ("The row has 2 cells; the header has 3. (line 3)", 3)
 
 
-def test_a_hundred_thousand_columns_are_read_in_linear_time() -> None:
+def test_a_hundred_thousand_columns_are_refused_at_once() -> None:
+    """Unknown columns are ignored with a warning, up to the column cap; past it (issue 14:
+    a header of 10^6 columns took 37 s and 452 MB) the file is refused before it is split."""
     data = b"uri,prefLabel," + b",".join(b"extra%d" % i for i in range(100_000)) + b"\r\n"
-    with finishes_within(cpu_seconds=20):
-        result = read_csv(data, base=BASE)
-    assert len(result.problems) == 100_000
+    with finishes_within(cpu_seconds=20), pytest.raises(ParseError, match="more than 100 columns"):
+        read_csv(data, base=BASE)
+    few = b"uri,prefLabel," + b",".join(b"extra%d" % i for i in range(90)) + b"\r\n"
+    assert len(read_csv(few, base=BASE).problems) == 90
 
 
 # --- D2, A18: text that would break exports or terminals ----------------------------------

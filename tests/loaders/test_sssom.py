@@ -157,3 +157,62 @@ def test_the_sssom_gate_can_fail_on_an_undeclared_prefix(export: bytes, tmp_path
 
         with pytest.raises(Exception, match="validation error"):
             validate(parse_sssom_table(path), fail_on_error=True)
+
+
+# --- identifiers kept exactly, cells safe in a spreadsheet (issue 14) -----------------------
+
+HOSTILE = """
+@prefix airt: <https://w3id.org/airt/ns#> .
+@prefix dct:  <http://purl.org/dc/terms/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<scheme> a skos:ConceptScheme ; dct:title "Hostile"@en-GB .
+<terms/t0001> a skos:Concept ; skos:inScheme <scheme> ;
+    skos:prefLabel "contour"@en-GB ;
+    airt:industryLabel "=HYPERLINK(\\"http://evil.example\\",\\"x\\")"@en-GB, "contour"@en-GB ;
+    skos:altLabel "=HYPERLINK(\\"http://evil.example\\",\\"x\\")"@en-GB ;
+    skos:definition "An outline."@en-GB ; dct:source <https://example.org/src> ;
+    skos:exactMatch <https://example.org/%3Cscript%3E>, <https://example.org/ok_id>,
+        <urn:isbn:0451450523>, <https://example.org/a#b%20c> .
+"""
+
+
+def hostile_table() -> bytes:
+    from loaders import READERS
+    from loaders.rdf_input import DEFAULT_LIMITS
+    from loaders.sssom import vocabulary_sssom
+
+    result = READERS["ttl"](HOSTILE.encode(), "https://example.com/", "h.ttl", DEFAULT_LIMITS)
+    return vocabulary_sssom(result.snapshot)
+
+
+def test_identifiers_survive_a_round_trip_through_the_sssom_package(tmp_path: Path) -> None:
+    """A CURIE only where the prefix map expands it back to the same IRI; else the full IRI
+    (`https://example.org/%3Cscript%3E` is not rewritten to `example:_3Cscript_3E`)."""
+    path = tmp_path / "hostile.sssom.tsv"
+    path.write_bytes(hostile_table())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from sssom.parsers import parse_sssom_table
+        from sssom.validators import validate
+
+        mapping_set = parse_sssom_table(path)
+        validate(mapping_set, fail_on_error=True)
+    converter = mapping_set.converter
+    objects = {
+        converter.expand(o) or o for o in mapping_set.df["object_id"] if o != "sssom:NoTermFound"
+    }
+    assert objects >= {
+        "https://example.org/%3Cscript%3E",
+        "https://example.org/ok_id",
+        "urn:isbn:0451450523",
+        "https://example.org/a#b%20c",
+        "https://example.com/terms/t0001",
+    }
+    assert not any("_3C" in o or "_20c" in o for o in mapping_set.df["object_id"])
+
+
+def test_formula_leading_labels_are_neutralised() -> None:
+    """Cells starting with = + - @ get a leading ' as in our CSV, so a spreadsheet shows them."""
+    _, rows = split(hostile_table())
+    labels = [row["subject_label"] for row in rows if row["subject_label"].lstrip("'")[:1] == "="]
+    assert labels and all(label.startswith("'=") for label in labels)

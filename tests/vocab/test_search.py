@@ -113,3 +113,25 @@ def test_unknown_filters_say_what_is_allowed(
 ) -> None:
     with pytest.raises(InvalidInput, match=f"Unknown {word}"):
         shipped.search("ai", **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_stage_hook_hears_each_stage_a_computed_search_reaches(shipped: Vocabulary) -> None:
+    heard: list[str] = []
+    shipped.search("MHRA", limit=3, on_stage=heard.append)
+    assert "fuzzy" not in heard and "meaning" not in heard
+    heard.clear()
+    shipped.search("segmentatonqzv", on_stage=heard.append)
+    assert heard[:2] == ["label", "fuzzy"]
+    heard.clear()
+    shipped.search("segmentatonqzv", on_stage=heard.append)
+    assert heard == []  # answered from the cache: nothing was computed
+
+
+def test_a_stage_hook_that_raises_stops_the_search(shipped: Vocabulary) -> None:
+    def refuse(stage: str) -> None:
+        if stage == "fuzzy":
+            raise InvalidInput("no typo correction for you")
+
+    with pytest.raises(InvalidInput, match="no typo"):
+        shipped.search("calibratonqzw", on_stage=refuse)
+    assert shipped.search("calibratonqzw") is not None  # not cached as an empty answer
