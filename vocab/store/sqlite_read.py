@@ -1,16 +1,12 @@
 """`SQLiteStore`: the `ReadStore` over a compiled SQLite snapshot (see `sqlite_write`).
 
-Serving opens the file read-only, one connection per thread (sqlite3 connections must not
-be shared across threads). The FTS5 query syntax lives here and nowhere else. Opened with
-a `base`, the store answers every URI of its own namespace under that base instead of the
-one it was built for (`vocab.store.rebase`), so no store is rebuilt for another base URI.
-
+Serving opens the file read-only, one connection per thread; the FTS5 query syntax lives
+here and nowhere else. Opened with a `base`, the store answers every URI of its own
+namespace under that base (`vocab.store.rebase`), so no store is rebuilt for another base.
 A store answers from the file it opened, even after a new release replaces the file at its
-path (`os.replace`, a symlink swap): an open connection keeps reading the old file, and a
-thread that first asks after the replacement would open the new one, so each new connection
-is checked against the digest read at open and, when it differs, the thread shares the
-first connection instead (SQLite serialises it). The old release thus never answers with
-the new one's rows; `close()` releases the old file once nothing reads it.
+path: a thread's new connection is checked against the digest read at open and, when it
+differs, the thread shares the first connection instead, so the old release never answers
+with the new one's rows; `close()` releases the old file once nothing reads it.
 """
 
 from __future__ import annotations
