@@ -30,7 +30,7 @@ from api.limits import Limits, RateLimits
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.observe import Observe
 from api.readiness import DEFAULT_INTERVAL_S, Readiness
-from api.replay import Replay, replayed
+from api.replay import Replay, replayed, replayed_route
 from api.rootpath import enter, normalise, route_path
 from api.routes import (
     align,
@@ -125,6 +125,7 @@ class Service:
                 await self.lookup(scope, receive, send)
                 return
             if replayed(path):
+                scope["vocab.route"] = replayed_route(path)  # the metrics' route label
                 await self.replay(scope, receive, send)
                 return
         await self.app(scope, receive, send)

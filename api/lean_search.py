@@ -17,15 +17,14 @@ from urllib.parse import parse_qsl
 import orjson
 
 from api.caching import etag, etag_matches
-from api.headers import COMMON, CORS, CSP, SEARCH_CACHE, Scope
-from api.limits import Refused, search_hook
+from api.headers import COMMON, CORS, CSP, SEARCH_CACHE, Scope, cors_applies
+from api.limits import Refused, envelope, search_hook
 from api.negotiation import SEARCH_OFFERS, SEARCH_REPRESENTATIONS, choose, content_type
 from api.offload import Offload
 from api.replay import Recorded
 from api.representations import render_search
 from api.state import Serving
 from loaders.views import suggest_json
-from vocab.errors import VocabError
 from vocab.normalize import MAX_QUERY_LENGTH
 from vocab.vocabulary import Vocabulary
 
@@ -122,7 +121,9 @@ class LeanSearch:
         def run() -> Recorded | None:
             try:
                 hits = vocabulary.search(q, limit=limit, on_stage=on_stage)
-            except (VocabError, Refused):  # FastAPI's route answers it (429 with the envelope)
+            except Refused as refusal:  # the search bucket is empty: 429, as the route does
+                return refused(scope, refusal)
+            except Exception:  # bad input, a damaged store: FastAPI's route answers it
                 return None
             key = ("search", q, str(limit), "None", "None", "None", "False")
             body = self.serving.answers.get_or_make(
@@ -156,7 +157,9 @@ class LeanSearch:
         def run() -> Recorded | None:
             try:
                 hits = vocabulary.search(q, limit=limit, on_stage=on_stage)
-            except (VocabError, Refused):  # FastAPI's route answers it (429 with the envelope)
+            except Refused as refusal:  # the search bucket is empty: 429, as the route does
+                return refused(scope, refusal)
+            except Exception:  # bad input, a damaged store: FastAPI's route answers it
                 return None
             key = ("suggest", q, str(limit))
             body = self.serving.answers.get_or_make(
@@ -165,3 +168,17 @@ class LeanSearch:
             return answer(vocabulary, key, "json", "application/json", body, if_none_match)
 
         return await self.offload.run(run)
+
+
+def refused(scope: Scope, refusal: Refused) -> Recorded:
+    """The 429 of a search refused for load: what `api.limits.refuse` sends at the edge."""
+    body = envelope(refusal)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", refusal.retry_header.encode()),
+        (b"cache-control", b"no-store"),
+        *COMMON,
+        *(CORS if cors_applies(scope["method"], "/search") else []),
+    ]
+    return Recorded(429, headers, body)

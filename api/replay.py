@@ -84,6 +84,13 @@ def replayed(path: str) -> bool:
     return path in REPLAYED_PATHS or path.startswith(REPLAYED_PREFIXES)
 
 
+def replayed_route(path: str) -> str:
+    """The route template of a replayed path (`/terms/{concept_id}`), a bounded label."""
+    if path in REPLAYED_PATHS:
+        return path
+    return next(p for p in REPLAYED_PREFIXES if path.startswith(p)) + "{concept_id}"
+
+
 def request_key(serving: Serving, scope: Scope) -> tuple[object, ...] | None:
     """Return the key of everything a replayed route reads from the request, or None.
 
@@ -150,8 +157,8 @@ class Replay:
                 if self.serving.vocabulary is vocabulary:  # not swapped meanwhile
                     self.recordings.put(key, answer)
                 return
-            if self.serving.vocabulary is vocabulary:
-                self.recordings.put(key, answer)
+            if self.serving.vocabulary is vocabulary and answer.status in KEPT_STATUSES:
+                self.recordings.put(key, answer)  # a lean 429 is answered, never replayed
         await send_recorded(send, answer, head)
 
     async def record(

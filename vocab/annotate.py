@@ -173,14 +173,15 @@ def _check(text: str) -> None:
 
 __all__ = ["MAX_CHARACTERS", "Annotation", "Annotator", "Sense", "Span", "annotator_for"]
 
-_ANNOTATORS: OrderedDict[str, Annotator] = OrderedDict()
+_ANNOTATORS: OrderedDict[tuple[str, str], Annotator] = OrderedDict()
 _ANNOTATORS_LOCK = threading.Lock()
 KEEP_RELEASES = 2  # the release being served and the one it replaced
 
 
 def annotator_for(store: ReadStore, model: SenseModel | None = None) -> Annotator:
-    """Return the shared annotator of the release `store` holds (built once per digest)."""
-    key = store.digest
+    """Return the shared annotator of the release `store` holds (built once per digest and
+    file: a copy of the same release elsewhere, perhaps damaged, has an annotator of its own)."""
+    key = (store.digest, str(getattr(store, "path", id(store))))
     with _ANNOTATORS_LOCK:
         found = _ANNOTATORS.get(key)
         if found is None or (model is not None and found.chooser.model is not model):
