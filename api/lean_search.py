@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl
 import orjson
 
 from api.caching import etag, etag_matches
-from api.headers import COMMON, CORS, CSP, SEARCH_CACHE, Scope, cors_applies
-from api.limits import Refused, envelope, search_hook
+from api.headers import COMMON, CORS, CSP, SEARCH_CACHE, Scope
+from api.limits import Refused, envelope, refusal_headers, search_hook
 from api.negotiation import SEARCH_OFFERS, SEARCH_REPRESENTATIONS, choose, content_type
 from api.offload import Offload
 from api.replay import Recorded
@@ -173,12 +173,4 @@ class LeanSearch:
 def refused(scope: Scope, refusal: Refused) -> Recorded:
     """The 429 of a search refused for load: what `api.limits.refuse` sends at the edge."""
     body = envelope(refusal)
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"retry-after", refusal.retry_header.encode()),
-        (b"cache-control", b"no-store"),
-        *COMMON,
-        *(CORS if cors_applies(scope["method"], "/search") else []),
-    ]
-    return Recorded(429, headers, body)
+    return Recorded(429, refusal_headers(scope, body, refusal), body)

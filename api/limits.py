@@ -298,10 +298,9 @@ def envelope(refusal: Refused) -> bytes:
     return orjson.dumps({"error": {"code": "too_many_requests", "message": refusal.message}})
 
 
-async def refuse(scope: Scope, send: Send, refusal: Refused) -> None:
-    """Answer 429 from the edge: the JSON envelope, Retry-After and the security headers."""
-    body = envelope(refusal)
-    headers = [
+def refusal_headers(scope: Scope, body: bytes, refusal: Refused) -> list[tuple[bytes, bytes]]:
+    """The headers of a 429: JSON, Retry-After, no-store and the security headers."""
+    return [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
         (b"retry-after", refusal.retry_header.encode()),
@@ -309,6 +308,12 @@ async def refuse(scope: Scope, send: Send, refusal: Refused) -> None:
         *COMMON,
         *(CORS if cors_applies(scope["method"], route_path(scope)) else []),
     ]
+
+
+async def refuse(scope: Scope, send: Send, refusal: Refused) -> None:
+    """Answer 429 from the edge: the JSON envelope, Retry-After and the security headers."""
+    body = envelope(refusal)
+    headers = refusal_headers(scope, body, refusal)
     await send({"type": "http.response.start", "status": 429, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
