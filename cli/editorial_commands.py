@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -95,12 +95,12 @@ def init(
 @editorial_app.command("audit")
 def audit(output: OutOption = None, editorial_db: EditorialOption = None) -> None:
     """Write the whole audit log as JSON Lines, oldest first (stdout, or -o FILE)."""
-    store = open_store(load_settings(editorial_db=editorial_db))
-    try:
-        with output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout) as out:
-            count = Workflow(store).export_audit(out)
-    finally:
-        store.close()
+    settings = load_settings(editorial_db=editorial_db)
+    with (
+        closing(open_store(settings)) as store,
+        output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout) as out,
+    ):
+        count = Workflow(store).export_audit(out)
     err.print(f"Exported {count} audit entries{f' to {output}' if output else ''}.")
 
 
@@ -174,8 +174,7 @@ def user_add(
     editorial_db: EditorialOption = None,
 ) -> None:
     """Add an account (the first one must be an admin and needs no --as)."""
-    store = open_store(load_settings(editorial_db=editorial_db))
-    try:
+    with closing(open_store(load_settings(editorial_db=editorial_db))) as store:
         accounts = Accounts(store)
         password = _password(password_stdin)
         if not store.accounts():
@@ -190,8 +189,6 @@ def user_add(
                 acting(accounts, as_), name, roles=role or (), scope=scope,
                 display_name=display_name, password=_checked(password) if password is not None else None,
             )  # fmt: skip
-    finally:
-        store.close()
     err.print(
         f"Added '{made.name}' ({', '.join(sorted(r.value for r in made.roles)) or 'no role'})."
     )
@@ -218,8 +215,7 @@ def user_role(
     editorial_db: EditorialOption = None,
 ) -> None:
     """Change an account's roles, communities, collections or standing (what is not given stays)."""
-    store = open_store(load_settings(editorial_db=editorial_db))
-    try:
+    with closing(open_store(load_settings(editorial_db=editorial_db))) as store:
         accounts = Accounts(store)
         target = _named(store, name)
         scope = None
@@ -231,8 +227,6 @@ def user_role(
         made = accounts.update_account(
             acting(accounts, as_), target.id, roles=role, scope=scope, active=active
         )
-    finally:
-        store.close()
     err.print(
         f"'{made.name}': roles {', '.join(sorted(r.value for r in made.roles)) or 'none'}; communities "
         f"{', '.join(made.scope.communities) or 'none'}; collections {', '.join(made.scope.collections) or 'none'}"
@@ -258,8 +252,7 @@ def user_key(
     editorial_db: EditorialOption = None,
 ) -> None:
     """Issue an API key for an account and print it once (stdout), or --revoke one."""
-    store = open_store(load_settings(editorial_db=editorial_db))
-    try:
+    with closing(open_store(load_settings(editorial_db=editorial_db))) as store:
         accounts = Accounts(store)
         actor = acting(accounts, as_)
         if revoke:
@@ -267,8 +260,6 @@ def user_key(
             err.print(f"Revoked key {revoke}.")
             return
         record, token = accounts.issue_key(actor, _named(store, name).id, label)
-    finally:
-        store.close()
     print(token)
     err.print(f"Issued key {record.prefix} for '{name}'; it is shown this once.")
 
@@ -276,13 +267,10 @@ def user_key(
 @user_app.command("list")
 def user_list(editorial_db: EditorialOption = None) -> None:
     """List the accounts: name, roles, communities, collections, standing."""
-    store = open_store(load_settings(editorial_db=editorial_db))
-    try:
+    with closing(open_store(load_settings(editorial_db=editorial_db))) as store:
         for a in store.accounts():
             roles = ",".join(sorted(r.value for r in a.roles)) or "-"
             state = "active" if a.active else "inactive"
             print(
                 f"{a.name}\t{roles}\t{','.join(a.scope.communities) or '-'}\t{','.join(a.scope.collections) or '-'}\t{state}"
             )
-    finally:
-        store.close()
