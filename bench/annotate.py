@@ -8,7 +8,7 @@
 someone else; columns `sentence`, `word`, `expected` concept id(s) `|`-separated, `note`;
 `#` lines are comments) and our own development set `tests/vocab/annotate_dev_senses.tsv`
 (not blind), each scored against its own vocabulary (`WRITTEN_FOR`: senses-v1 was written
-for vocabulary-v2.ttl; our development set against the shipped source). A row is right when the span
+for vocabulary-v2.ttl, senses-v2 for vocabulary-v3.ttl; our development set against the shipped source). A row is right when the span
 covering `word` in `sentence` (the first whole-word occurrence, case first) is annotated
 with an expected concept; a longer term found around the word counts as right when its
 concept is narrower than an expected one ("clinical validation" for validation).
@@ -100,7 +100,7 @@ def score_set(path: Path, vocabulary: Vocabulary) -> tuple[int, int, list[str]]:
     return right, len(read_set(path)), misses
 
 
-WRITTEN_FOR = {"senses-v1.tsv": "vocabulary-v2.ttl"}
+WRITTEN_FOR = {"senses-v1.tsv": "vocabulary-v2.ttl", "senses-v2.tsv": "vocabulary-v3.ttl"}
 """The vocabulary each blind sense set was written for (see bench/sets/senses-README.md);
 a set not listed is scored against vocabulary-<its version>.ttl when there is one."""
 
