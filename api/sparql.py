@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,8 +144,16 @@ def _format(override: str | None, offers: Offers, default: str, accept: bytes, k
 
 
 def serve(conn: Connection, opener: Callable[[], ReadStore]) -> None:
-    """The worker's loop: load the release, then answer each (query, accept, format, cap) sent."""
-    store = load_store(opener)
+    """The worker's loop: load the release, then answer each (query, accept, format, cap) sent.
+
+    A release it cannot read (a damaged page) is reported to the server, which answers the
+    503 envelope; the worker then ends quietly instead of printing a traceback to the log.
+    """
+    try:
+        store = load_store(opener)
+    except (sqlite3.DatabaseError, StoreError, OSError) as exc:
+        conn.send(("unreadable", str(exc)))
+        return
     conn.send(("ready",))
     while True:
         try:
@@ -237,9 +246,14 @@ class SparqlEndpoint:
             )
             process.start()
             theirs.close()
-            if not ours.poll(LOAD_TIMEOUT_S) or ours.recv() != ("ready",):
+            said = ours.recv() if ours.poll(LOAD_TIMEOUT_S) else ("silent",)
+            if said != ("ready",):
                 process.kill()
-                raise StoreError("The SPARQL store could not be loaded; try again shortly.")
+                process.join(5)
+                reason = f" ({said[1]})" if said[0] == "unreadable" else ""
+                raise StoreError(
+                    f"The SPARQL store could not be loaded{reason}; try again shortly."
+                )
             self._worker = Worker(vocabulary.digest, process, ours)
         return self._worker
 

@@ -165,3 +165,12 @@ def test_the_check_runs_again_in_the_background(
             assert time.monotonic() < deadline, "the periodic check never ran"
             time.sleep(0.1)
         assert client.get("/ready").status_code == 503
+
+
+def test_sparql_on_a_damaged_store_answers_503_and_logs_no_traceback(
+    damaged: TestClient, capfd: pytest.CaptureFixture[str]
+) -> None:
+    response = damaged.get(f"/sparql?{QUERIES['/sparql']}")
+    assert response.status_code == 503
+    assert "could not be loaded" in response.json()["error"]["message"]
+    assert "Traceback" not in capfd.readouterr().err  # the worker says why and ends quietly
