@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,16 +126,23 @@ class Topology:
 
 
 def start_replica(
-    db: Path, port: int, log: BinaryIO, *, base_uri: str, root_path: str, source: Path | None
+    db: Path,
+    port: int,
+    log: BinaryIO,
+    *,
+    base_uri: str,
+    root_path: str,
+    source: Path | None,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--db", str(db),
                "--base-uri", base_uri, "--editorial-db", "off"]  # fmt: skip
     if source is not None:
         command += ["--source", str(source)]
-    env = {**os.environ, "VOCAB_WATCH_INTERVAL": os.environ.get("VOCAB_WATCH_INTERVAL", "0.5")}
+    settings = {"VOCAB_WATCH_INTERVAL": "0.5", **os.environ, **(env or {})}
     if root_path:
-        env["VOCAB_ROOT_PATH"] = root_path
-    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        settings["VOCAB_ROOT_PATH"] = root_path
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=settings)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -158,10 +165,12 @@ def running(
     source: Path | None = None,
     listen: int | None = None,
     workdir: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Topology]:
     """nginx on `listen` (a free port by default) in front of `replicas` `vocab serve` of `db`.
 
-    The replicas serve the store's own base URI unless `base_uri` is given."""
+    The replicas serve the store's own base URI unless `base_uri` is given; `env` adds
+    settings (VOCAB_*) to theirs."""
     if base_uri is None:
         base_uri = (read_meta(db) or {}).get("base") or "http://127.0.0.1:8000"
     with ExitStack() as stack:
@@ -177,7 +186,7 @@ def running(
         for n, port in enumerate(ports, 1):
             log = stack.enter_context((workdir / f"replica-{n}.log").open("wb"))
             process = start_replica(
-                db, port, log, base_uri=base_uri, root_path=root_path, source=source
+                db, port, log, base_uri=base_uri, root_path=root_path, source=source, env=env
             )
             stack.callback(stop, process)
             topology.replicas.append(Replica(port, process))

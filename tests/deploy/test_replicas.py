@@ -53,16 +53,15 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def topology(stores: Path) -> Iterator[Topology]:
     # the replicas serve the fixture with no release history, as the in-process apps whose
     # ETags the tests compare (the repository's releases are of another vocabulary)
-    os.environ["VOCAB_RELEASES"] = str(stores / "no-releases")
     with running(
         stores / "vocab.db",
         replicas=2,
         base_uri=BASE,
         source=FIXTURES / "lifecycle.ttl",
         workdir=stores / "run",
+        env={"VOCAB_RELEASES": str(stores / "no-releases")},
     ) as started:
         yield started
-    del os.environ["VOCAB_RELEASES"]
 
 
 def etag_of(db: Path, path: str) -> str:
