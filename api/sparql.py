@@ -151,8 +151,8 @@ def serve(conn: Connection, opener: Callable[[], ReadStore]) -> None:
     """
     try:
         store = load_store(opener)
-    except (sqlite3.DatabaseError, StoreError, OSError) as exc:
-        conn.send(("unreadable", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - a damaged page fails in any decoder; all mean "unreadable"
+        conn.send(("unreadable", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready",))
     while True:

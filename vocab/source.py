@@ -109,6 +109,14 @@ def check_store(db: Path, source: Path) -> StoreCheck:
         )
     kind = meta.get("origin_kind") or origin_kind(meta.get("origin", ""))
     if meta.get("schema_version") != SCHEMA_VERSION:
+        if kind == "source" and source_files(source):
+            # derived from the curated source, so nothing is lost by building it again
+            return StoreCheck(
+                Action.BUILD,
+                f"{db} was built by another version of this service (schema "
+                f"{meta.get('schema_version')}, this one reads {SCHEMA_VERSION})",
+                kind,
+            )
         return StoreCheck(
             Action.STOP,
             f"{db} was built by another version of this service (schema "

@@ -5,6 +5,7 @@ negotiated form) with the security headers, never a bare 500."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -174,3 +175,20 @@ def test_sparql_on_a_damaged_store_answers_503_and_logs_no_traceback(
     assert response.status_code == 503
     assert "could not be loaded" in response.json()["error"]["message"]
     assert "Traceback" not in capfd.readouterr().err  # the worker says why and ends quietly
+
+
+def test_sparql_over_a_record_that_does_not_decode_answers_503_with_the_reason(
+    shipped: Vocabulary, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A page can be sound to SQLite and still hold a record no decoder reads (CI met one)."""
+    db = tmp_path / "vocab.db"
+    shutil.copyfile(shipped.store.path, db)  # type: ignore[attr-defined]
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE concepts SET data = ? WHERE id = 't0133'", (b'{"id": "\xed\xa0\x80',))
+    conn.close()
+    client = TestClient(create_app(Vocabulary.open(db), base=BASE), raise_server_exceptions=False)
+    response = client.get(f"/sparql?{QUERIES['/sparql']}")
+    assert response.status_code == 503
+    message = response.json()["error"]["message"]
+    assert "could not be loaded" in message and "JSONDecodeError" in message
+    assert "Traceback" not in capfd.readouterr().err

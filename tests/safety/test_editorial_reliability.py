@@ -9,6 +9,7 @@ kill the store must be consistent and the published release untouched.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import random
 import sqlite3
@@ -134,7 +135,7 @@ def writer(site: Site, keys: dict[str, str], stop: threading.Event, seen: list[i
                 status, _ = call(site, f"/editorial/proposals/{body['id']}/approve", keys["ivan"])
                 seen.append(status)
             n += 1
-        except (OSError, ValueError):
+        except (OSError, ValueError, http.client.HTTPException):  # the server died mid-answer
             return
 
 

@@ -4,6 +4,7 @@ with a backup kept, and leaves no temporary files behind a killed writer."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,24 @@ def damage(db: Path) -> None:
     start, end = len(data) // 3, 2 * len(data) // 3
     data[start:end] = b"\xa5" * (end - start)
     db.write_bytes(bytes(data))
+
+
+def set_schema(db: Path, version: str) -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+    conn.close()
+
+
+def test_a_store_of_another_schema_is_rebuilt_only_when_the_curated_source_made_it(
+    built: Path, tmp_path: Path
+) -> None:
+    set_schema(built, "6")
+    check = check_store(built, LIFECYCLE)
+    assert check.action is Action.BUILD and "schema 6" in check.reason
+    assert check_store(built, tmp_path / "no-source").action is Action.STOP
+    snapshot = read_source(LIFECYCLE, base=BASE).snapshot
+    write_store(built, snapshot, origin="import:x.ttl", source=LIFECYCLE, base=BASE)
+    set_schema(built, "6")
+    stopped = check_store(built, LIFECYCLE)  # an import cannot be made again from the source
+    assert stopped.action is Action.STOP and "--force" in stopped.reason
