@@ -13,7 +13,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,7 +150,7 @@ def serve(conn: Connection, opener: Callable[[], ReadStore]) -> None:
     """
     try:
         store = load_store(opener)
-    except Exception as exc:  # noqa: BLE001 - a damaged page fails in any decoder; all mean "unreadable"
+    except Exception as exc:  # a damaged page fails in any decoder: all of them mean "unreadable"
         conn.send(("unreadable", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready",))
