@@ -1,9 +1,11 @@
 """Fit the weights of sense choice on our own development sentences (never the blind set).
 
-    python -m bench.sense_weights
+    python -m bench.sense_weights              # fit on the development sentences + senses-v1
+    python -m bench.sense_weights --fit dev    # without senses-v1: how far the fit carries
 
-Each ambiguous span of tests/vocab/annotate_dev_senses.tsv gives, for each candidate sense,
-its evidence by kind (`vocab.annotate_sense.Evidence`: words, meaning, concepts, prior). A
+Each ambiguous span of tests/vocab/annotate_dev_senses.tsv (and of bench/sets/senses-v1.tsv,
+scored against the vocabulary it was written for) gives, for each candidate sense,
+its evidence by kind (`vocab.annotate_sense.Evidence`: words, meaning, concepts and the\ncues of `vocab.annotate_cues`: local words and their meaning, domain gloss, value). A
 conditional logit model (McFadden, 1974) — a sense's probability is the softmax of the
 weighted sum of its evidence — is fitted by maximum likelihood with Newton's method, on
 evidence standardised to unit spread and a mild Gaussian prior (`PRIOR`) on the
@@ -17,14 +19,16 @@ the accuracy with each weight halved or doubled (how fragile the choice is).
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import time
 from dataclasses import asdict, fields
+from pathlib import Path
 
 import numpy as np
 
-from bench.annotate import DEV, OUT, SHIPPED, build, read_set
+from bench.annotate import DEV, SETS, read_set, vocabulary_for
 from vocab.annotate import Annotator
 from vocab.annotate_sense import WEIGHTS, Weights
 
@@ -35,10 +39,10 @@ KINDS = [f.name for f in fields(Weights)]
 Row = tuple[str, np.ndarray, int]  # word, evidence (senses x kinds), index of the right sense
 
 
-def evidence(annotator: Annotator, weights: Weights) -> list[Row]:
-    """Return, for each development row whose word is ambiguous, its evidence matrix."""
+def evidence(annotator: Annotator, weights: Weights, path: Path = DEV) -> list[Row]:
+    """Return, for each row of a sense set whose word is ambiguous, its evidence matrix."""
     rows = []
-    for sentence, word, expected in read_set(DEV):
+    for sentence, word, expected in read_set(path):
         pattern = rf"\b{re.escape(word)}\b"
         at = re.search(pattern, sentence) or re.search(pattern, sentence, re.IGNORECASE)
         where = at.start() if at else -1
@@ -103,23 +107,39 @@ def accuracy(rows: list[Row], w: np.ndarray) -> float:
     return float(np.mean([int(np.argmax(x @ w)) == y for _, x, y in rows]))
 
 
+SETS_FITTED = {"dev": DEV, "v1": SETS / "senses-v1.tsv"}
+"""The sets the weights may be fitted on: our development sentences and senses-v1 (blind
+when written, now studied: a development set). senses-v2 is held out and never read here."""
+
+
 def main() -> None:
-    annotator = Annotator(build(SHIPPED, OUT / "db" / "annotate-shipped.db").store)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--fit", default="dev,v1", help="comma-separated sets to fit on: dev, v1 (default both)"
+    )
+    args = parser.parse_args()
+    names = [n for n in args.fit.split(",") if n]
+    if not names or any(n not in SETS_FITTED for n in names):
+        parser.error(f"--fit takes some of: {', '.join(SETS_FITTED)}")
+    annotators = {name: Annotator(vocabulary_for(path).store) for name, path in SETS_FITTED.items()}
     weights = WEIGHTS
+    by_set: dict[str, list[Row]] = {}
     for round_ in range(ROUNDS):
-        rows = evidence(annotator, weights)
+        by_set = {n: evidence(annotators[n], weights, p) for n, p in SETS_FITTED.items()}
+        rows = [r for n in names for r in by_set[n]]
         w = fit(rows)
         weights = Weights(*(float(v) for v in w))
         print(
-            f"round {round_ + 1}: {len(rows)} ambiguous rows, weights "
-            + ", ".join(f"{k}={v:.3g}" for k, v in asdict(weights).items())
+            f"round {round_ + 1}: fitted on {'+'.join(names)}, {len(rows)} ambiguous rows, "
+            "weights " + ", ".join(f"{k}={v:.3g}" for k, v in asdict(weights).items())
         )
-    print(
-        f"in-sample accuracy (ambiguous rows, sense chosen from own evidence): {accuracy(rows, w):.3f}"
-    )
-    print(
-        f"with the shipped WEIGHTS ({asdict(WEIGHTS)}): {accuracy(rows, np.array(list(asdict(WEIGHTS).values()))):.3f}"
-    )
+    shipped = np.array(list(asdict(WEIGHTS).values()))
+    for name, set_rows in by_set.items():
+        fitted = "in the fit" if name in names else "NOT in the fit"
+        print(
+            f"{name} ({fitted}, ambiguous rows, own evidence): {accuracy(set_rows, w):.3f}; "
+            f"with the shipped WEIGHTS: {accuracy(set_rows, shipped):.3f}"
+        )
     words = sorted({word for word, _, _ in rows})
     held = []
     for word in words:

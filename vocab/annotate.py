@@ -82,9 +82,11 @@ class Annotator:
         return self._matcher is not None
 
     def warm(self) -> None:
-        """Build the label matcher and the word rarities now rather than on the first request."""
+        """Build the label matcher, the word rarities and the collections' domain glosses
+        now rather than on the first request."""
         _ = self.matcher
         self.chooser.words.idf()
+        self.chooser.cues.warm()
 
     def annotate(
         self,

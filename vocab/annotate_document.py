@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from vocab.annotate_cues import local_stems, local_words, value_after
 from vocab.annotate_match import LabelForm, Match
 from vocab.annotate_meaning import Vector, context_vector
 from vocab.annotate_sense import (
@@ -101,6 +102,7 @@ class Document:
         self._passages: dict[int, dict[str, float]] = {}  # sentence -> stems around it
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
+        self._local_vectors: dict[int, Vector] = {}  # ambiguous match -> its local words' vector
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
@@ -166,6 +168,8 @@ class Document:
             if weight > DOCUMENT_CONCEPT:
                 for s in content_stems(self._labels.get(uri, "")):
                     words[s] = max(words.get(s, 0.0), weight * EXPANDED)
+        bounds = self.sentences[sentence]
+        local = local_stems(self.tokens, self.stems, self.in_ambiguous, m.first, m.last, bounds)
         return Context(
             words=words,
             document=self.document_stems(),
@@ -174,6 +178,9 @@ class Document:
             vector=self._meaning(i, near, sentence),
             written=self.text[self.tokens[m.first].start : self.tokens[m.last].end],
             key=self.key(i),
+            local=self.chooser.words.weighted(local),
+            local_vector=self._local_vectors.get(i),
+            value=value_after(self.tokens, m.last, bounds),
         )
 
     def _passage(self, sentence: int, near: range) -> dict[str, float]:
@@ -342,7 +349,18 @@ class Document:
             words = self._words(*self.sentences[number])
             texts.append(" ".join(words))
             counts.append(len(words))
-        rows = meaning.vectors(texts)
+        local: list[str] = []
+        for i in self.ambiguous:
+            m = self.matches[i]
+            bounds = self.sentences[self._sentence[i]]
+            local.append(
+                local_words(self.tokens, self.stems, self.in_ambiguous, m.first, m.last, bounds)
+            )
+        rows = meaning.vectors(texts + local)
+        self._local_vectors = {
+            i: rows[len(texts) + k] for k, i in enumerate(self.ambiguous) if local[k]
+        }
+        rows = rows[: len(texts)]
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
         topic = np.zeros(rows.shape[1], dtype=np.float32)
         for uri in self._uris:

@@ -29,6 +29,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from vocab.annotate_cues import Cues, cosine, near_score
 from vocab.annotate_meaning import Gloss, MeaningEvidence, SenseModel, Vector
 from vocab.annotate_words import WeightedStems, WordEvidence
 from vocab.model import KIND_RANK, Concept, LabelKind
@@ -42,10 +43,24 @@ class Weights:
     words: float
     meaning: float
     concepts: float
+    local: float
+    local_meaning: float
+    domain: float
+    domain_meaning: float
+    value: float
 
 
 # --- weights (one screen; fitted on the development sentences, never per sentence) ---------
-WEIGHTS = Weights(words=9.3, meaning=11.1, concepts=2.6)
+WEIGHTS = Weights(
+    words=6.97,
+    meaning=6.13,
+    concepts=0.07,
+    local=6.37,
+    local_meaning=0.87,
+    domain=1.25,
+    domain_meaning=1.81,
+    value=11.3,
+)
 SAME_CONCEPT = 2.0  # the sense itself found nearby ("clinical trial" near "CT")
 LINKED_CONCEPT = 1.0  # a broader, narrower or related concept found nearby
 SAME_COLLECTION = 0.25
@@ -64,6 +79,9 @@ class Context:
     vector: Vector | None  # the unit vector of its sentence and neighbours, if a model is set
     written: str  # the span as written
     key: str  # the span's matching key
+    local: WeightedStems | None = None  # the content stems within a few tokens (annotate_cues)
+    local_vector: Vector | None = None  # their unit vector, if a model is set
+    value: float = 0.0  # a number right after the span (annotate_cues.value_after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +99,11 @@ class Evidence:
     words: float
     meaning: float
     concepts: float
+    local: float = 0.0
+    local_meaning: float = 0.0
+    domain: float = 0.0
+    domain_meaning: float = 0.0
+    value: float = 0.0
 
     def score(self, weights: Weights = WEIGHTS) -> float:
         """Return the sense's score: the weighted sum of its evidence."""
@@ -88,6 +111,11 @@ class Evidence:
             weights.words * self.words
             + weights.meaning * self.meaning
             + weights.concepts * self.concepts
+            + weights.local * self.local
+            + weights.local_meaning * self.local_meaning
+            + weights.domain * self.domain
+            + weights.domain_meaning * self.domain_meaning
+            + weights.value * self.value
         )
 
 
@@ -99,6 +127,7 @@ class SenseChooser:
         self.model = model
         self.words = WordEvidence(store)
         self.meaning = MeaningEvidence(model) if model is not None else None
+        self.cues = Cues(store, self.words, self.meaning)
         self._lock = threading.Lock()
         self._collections: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
 
@@ -115,6 +144,7 @@ class SenseChooser:
         senses = {c.concept.id: c.concept for c in scored}
         collections = [self.collections_of(c.concept.uri) for c in scored]
         meanings = [0.0] * len(scored)
+        locals_ = [0.0] * len(scored)
         if self.meaning is not None and context.vector is not None:
             among = frozenset(senses)
             glosses = [
@@ -122,19 +152,41 @@ class SenseChooser:
                 for c, (_, names) in zip(scored, collections, strict=True)
             ]
             meanings = self.meaning.similarities(context.vector, glosses)
-        words = self.words
+            if context.local_vector is not None:
+                locals_ = self.meaning.similarities(context.local_vector, glosses)
+        words, cues = self.words, self.cues
         ctx = words.weighted(context.words)
+        common = frozenset[str]().union(*(uris for uris, _ in collections[:1]))
+        for uris, _ in collections[1:]:
+            common &= uris  # the collections every sense is in tell none apart
         out = []
-        for candidate, (_, names), meaning in zip(scored, collections, meanings, strict=True):
-            profile = words.profile(candidate.concept, senses, context.key, names)
+        for candidate, found, meaning, local_meaning in zip(
+            scored, collections, meanings, locals_, strict=True
+        ):
+            concept = candidate.concept
+            profile = words.profile(concept, senses, context.key, found[1])
+            local = 0.0
+            if context.local is not None:
+                local = near_score(profile.weights, profile.scale, context.local)
             out.append(
                 Evidence(
                     words=words.score(profile, ctx, context.document),
                     meaning=meaning,
-                    concepts=self._concepts(candidate.concept, context),
+                    concepts=self._concepts(concept, context),
+                    local=local,
+                    local_meaning=local_meaning,
+                    domain=cosine(ctx, cues.domain(concept, context.key, found[0] - common)),
+                    domain_meaning=self._domain_meaning(concept, found[0] - common, context),
+                    value=context.value if cues.quantity(concept) else 0.0,
                 )
             )
         return out
+
+    def _domain_meaning(self, concept: Concept, uris: frozenset[str], context: Context) -> float:
+        if context.vector is None:
+            return 0.0
+        vector = self.cues.domain_vector(concept, uris)
+        return float(vector @ context.vector) if vector is not None else 0.0
 
     def _clauses(
         self, concept: Concept, senses: Mapping[str, Concept], key: str

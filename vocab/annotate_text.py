@@ -10,6 +10,8 @@ whether a hyphen joins them to the previous word, and which sentence they belong
 
 >>> [(t.key, t.start, t.end) for t in tokenise("CTs & tumors")]
 [('ct', 0, 3), ('and', 4, 5), ('tumour', 6, 12)]
+>>> [t.key for t in tokenise("the EI's value")]
+['the', 'ei', 'value']
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from vocab.normalize import normalise_label
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&", re.UNICODE)
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _HYPHENS = frozenset("-‐‑")
+_POSSESSIVES = ("'s", "’s")  # "EI's" reads as "EI" ("eis" names nothing)
 _END_BEFORE_MARKUP = re.compile(r"[.!?…]['\"’”)\]]*<")
 _SENTENCE_END = re.compile(r"[.!?…](?:['\"’”)\]]*)\s|\n\s*\n|[\n\r]\s*[-*•]\s")
 
@@ -111,7 +114,11 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
                 if gap and _ends_sentence(gap, surface):
                     sentence += 1
                 hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
-            for key in keys_of(surface):
+            if surface[-2:] in _POSSESSIVES and len(surface) > 2:  # "EI's" reads as "EI"
+                surface_keys = keys_of(surface[:-2])
+            else:
+                surface_keys = keys_of(surface)
+            for key in surface_keys:
                 append(Token(key, surface, start, end, index, sentence, hyphen))
                 hyphen = False
             previous_end = end
