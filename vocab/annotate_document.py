@@ -51,6 +51,7 @@ EXPANDED = 0.7  # the words of a nearby term's preferred label, times its weight
 CONSISTENCY = 1.0  # the weight of the document's sense prior (a log prior: 1)
 SMOOTHING = 1.0  # the prior's pseudo-occurrence, spread evenly over the senses (add-one)
 PARAGRAPH = 5  # occurrences this many sentences apart or closer count fully, others half
+LOCAL_CONCEPTS = 8  # tokens between two spans for one to count as the other's local concept
 DEFINED = 20.0  # the score an expansion gives its sense: certainty
 _OPEN = re.compile(r"\s*\(\s*")
 _CLOSE = re.compile(r"\s*\)")
@@ -181,7 +182,26 @@ class Document:
             local=self.chooser.words.weighted(local),
             local_vector=self._local_vectors.get(i),
             value=value_after(self.tokens, m.last, bounds),
+            local_concepts=self._local_concepts(i, sentence),
         )
+
+    def _local_concepts(self, i: int, sentence: int) -> dict[str, float]:
+        """Return the concepts found within LOCAL_CONCEPTS tokens of match i in its sentence,
+        by nearness (the senses of an ambiguous one at their probabilities so far)."""
+        m = self.matches[i]
+        out: dict[str, float] = {}
+        for j in self._by_sentence.get(sentence, ()):
+            if j == i:
+                continue
+            other = self.matches[j]
+            distance = m.first - other.last if other.last < m.first else other.first - m.last
+            if distance > LOCAL_CONCEPTS:
+                continue
+            nearness = 1.0 - (distance - 1) / LOCAL_CONCEPTS
+            uri = self._uris[j]
+            for found, p in [(uri, 1.0)] if uri is not None else self._sense_uris(j):
+                out[found] = max(out.get(found, 0.0), nearness * p)
+        return out
 
     def _passage(self, sentence: int, near: range) -> dict[str, float]:
         """Return the stems of a sentence and (less) its neighbours, less ambiguous words."""

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from vocab.annotate_cues import Cues, cosine, near_score
+from vocab.annotate_cues import Cues, near_score
 from vocab.annotate_meaning import Gloss, MeaningEvidence, SenseModel, Vector
 from vocab.annotate_words import WeightedStems, WordEvidence
 from vocab.model import KIND_RANK, Concept, LabelKind
@@ -46,24 +46,25 @@ class Weights:
     local: float
     local_meaning: float
     domain: float
-    domain_meaning: float
     value: float
+    local_concepts: float
 
 
 # --- weights (one screen; fitted on the development sentences, never per sentence) ---------
 WEIGHTS = Weights(
-    words=6.97,
-    meaning=6.13,
-    concepts=0.07,
-    local=6.37,
-    local_meaning=0.87,
-    domain=1.25,
-    domain_meaning=1.81,
-    value=11.3,
+    words=6.76,
+    meaning=6.44,
+    concepts=0.0,
+    local=5.59,
+    local_meaning=0.84,
+    domain=1.59,
+    value=11.9,
+    local_concepts=1.94,
 )
 SAME_CONCEPT = 2.0  # the sense itself found nearby ("clinical trial" near "CT")
 LINKED_CONCEPT = 1.0  # a broader, narrower or related concept found nearby
 SAME_COLLECTION = 0.25
+SAME_DOMAIN = 0.5  # a concept a few words away in a collection of this sense only
 GLOSS_CLAUSES = ("warning", "note")  # the owned clauses of notes that join a gloss
 MAX_SENSES_SCORED = 64  # beyond this (generated vocabularies) the rest are never chosen
 
@@ -82,6 +83,7 @@ class Context:
     local: WeightedStems | None = None  # the content stems within a few tokens (annotate_cues)
     local_vector: Vector | None = None  # their unit vector, if a model is set
     value: float = 0.0  # a number right after the span (annotate_cues.value_after)
+    local_concepts: Mapping[str, float] | None = None  # concepts a few words away -> nearness
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +104,8 @@ class Evidence:
     local: float = 0.0
     local_meaning: float = 0.0
     domain: float = 0.0
-    domain_meaning: float = 0.0
     value: float = 0.0
+    local_concepts: float = 0.0
 
     def score(self, weights: Weights = WEIGHTS) -> float:
         """Return the sense's score: the weighted sum of its evidence."""
@@ -114,8 +116,8 @@ class Evidence:
             + weights.local * self.local
             + weights.local_meaning * self.local_meaning
             + weights.domain * self.domain
-            + weights.domain_meaning * self.domain_meaning
             + weights.value * self.value
+            + weights.local_concepts * self.local_concepts
         )
 
 
@@ -127,7 +129,7 @@ class SenseChooser:
         self.model = model
         self.words = WordEvidence(store)
         self.meaning = MeaningEvidence(model) if model is not None else None
-        self.cues = Cues(store, self.words, self.meaning)
+        self.cues = Cues(store, self.meaning)
         self._lock = threading.Lock()
         self._collections: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
 
@@ -175,18 +177,30 @@ class SenseChooser:
                     concepts=self._concepts(concept, context),
                     local=local,
                     local_meaning=local_meaning,
-                    domain=cosine(ctx, cues.domain(concept, context.key, found[0] - common)),
-                    domain_meaning=self._domain_meaning(concept, found[0] - common, context),
+                    domain=cues.domain(concept, found[0] - common, context.vector),
                     value=context.value if cues.quantity(concept) else 0.0,
+                    local_concepts=self._local_concepts(concept, found[0] - common, context),
                 )
             )
         return out
 
-    def _domain_meaning(self, concept: Concept, uris: frozenset[str], context: Context) -> float:
-        if context.vector is None:
+    def _local_concepts(
+        self, concept: Concept, distinct: frozenset[str], context: Context
+    ) -> float:
+        """Return the support of the concepts a few words away: one linked to the sense, or
+        in a collection that sets it apart from the word's other senses."""
+        if not context.local_concepts:
             return 0.0
-        vector = self.cues.domain_vector(concept, uris)
-        return float(vector @ context.vector) if vector is not None else 0.0
+        links = {*concept.broader, *concept.narrower, *concept.related}
+        score = 0.0
+        for uri, weight in context.local_concepts.items():
+            if uri == concept.uri:
+                continue
+            if uri in links:
+                score += LINKED_CONCEPT * weight
+            if distinct and self.collections_of(uri)[0] & distinct:
+                score += SAME_DOMAIN * weight
+        return score
 
     def _clauses(
         self, concept: Concept, senses: Mapping[str, Concept], key: str
