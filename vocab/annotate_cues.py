@@ -106,6 +106,7 @@ class Cues:
         self.meaning = meaning
         self._lock = threading.Lock()
         self._vectors: dict[str, Vector | None] = {}  # collection URI -> its domain vector
+        self._domains: dict[frozenset[str], Vector] = {}  # collection URIs -> their unit vector
         self._quantity: dict[str, bool] = {}
 
     def warm(self) -> None:
@@ -137,15 +138,20 @@ class Cues:
         other senses), through the meaning model; 0 without a model or such collections."""
         if self.meaning is None or context is None or not uris:
             return 0.0
-        if any(uri not in self._vectors for uri in uris):
-            for collection in self.store.collections_of(concept.uri):
-                self._domain(collection.uri, collection.label(), collection.members)
-        rows = [v for uri in uris if (v := self._vectors.get(uri)) is not None]
-        if not rows:
-            return 0.0
-        total = np.sum(rows, axis=0)
-        norm = float(np.linalg.norm(total))
-        return float(total @ context) / norm if norm > 0 else 0.0
+        found = self._domains.get(uris)
+        if found is None:
+            if any(uri not in self._vectors for uri in uris):
+                for collection in self.store.collections_of(concept.uri):
+                    self._domain(collection.uri, collection.label(), collection.members)
+            rows = [v for uri in uris if (v := self._vectors.get(uri)) is not None]
+            total = np.sum(rows, axis=0) if rows else np.zeros_like(context)
+            norm = float(np.linalg.norm(total))
+            found = total / norm if norm > 0 else total
+            with self._lock:
+                if len(self._domains) > 4096:
+                    self._domains.clear()
+                self._domains[uris] = found
+        return float(found @ context)
 
     def _domain(self, uri: str, name: str, members: Sequence[str]) -> None:
         if uri in self._vectors or self.meaning is None:

@@ -104,6 +104,7 @@ class Document:
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local_vectors: dict[int, Vector] = {}  # ambiguous match -> its local words' vector
+        self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
@@ -170,7 +171,13 @@ class Document:
                 for s in content_stems(self._labels.get(uri, "")):
                     words[s] = max(words.get(s, 0.0), weight * EXPANDED)
         bounds = self.sentences[sentence]
-        local = local_stems(self.tokens, self.stems, self.in_ambiguous, m.first, m.last, bounds)
+        local = self._local.get(i)
+        if local is None:  # the same in both passes
+            stems = local_stems(self.tokens, self.stems, self.in_ambiguous, m.first, m.last, bounds)
+            local = self._local[i] = (
+                self.chooser.words.weighted(stems),
+                value_after(self.tokens, m.last, bounds),
+            )
         return Context(
             words=words,
             document=self.document_stems(),
@@ -179,9 +186,9 @@ class Document:
             vector=self._meaning(i, near, sentence),
             written=self.text[self.tokens[m.first].start : self.tokens[m.last].end],
             key=self.key(i),
-            local=self.chooser.words.weighted(local),
+            local=local[0],
             local_vector=self._local_vectors.get(i),
-            value=value_after(self.tokens, m.last, bounds),
+            value=local[1],
             local_concepts=self._local_concepts(i, sentence),
         )
 
@@ -403,6 +410,9 @@ class Document:
 
 def _by_concept(match: Match) -> Forms:
     """Return the label forms of a match by concept id, most significant label first."""
+    if len(match.forms) == 1:  # most matches: nothing to order
+        form = match.forms[0]
+        return {form.row.id: [form]}
     out: Forms = {}
     for form in sorted(match.forms, key=lambda f: KIND_RANK[f.row.kind]):
         out.setdefault(form.row.id, []).append(form)

@@ -317,6 +317,8 @@ def _same_case(written: str, wanted: str) -> bool:
 
 def _unique(forms: list[LabelForm]) -> tuple[LabelForm, ...]:
     """Return the forms without repeats of one label (found by both passes, say)."""
+    if len(forms) == 1:
+        return (forms[0],)
     seen: set[tuple[int, str, LabelKind]] = set()
     out = []
     for form in forms:
