@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from vocab.annotate_match import Match
 from vocab.annotate_meaning import MeaningEvidence, Vector
 from vocab.annotate_text import Token, word_keys
 from vocab.annotate_words import STOP, WeightedStems
@@ -36,6 +37,7 @@ from vocab.model import Concept
 from vocab.store import ReadStore
 
 LOCAL = 4  # tokens either side of the span that count as its local words
+LOCAL_CONCEPTS = 8  # tokens between two spans for one to count as the other's local concept
 DOMAIN_MEMBERS = 400  # member labels read per collection for its domain gloss
 VALUE_REACH = 3  # tokens after the span in which a number counts as its value
 DEFINITION_HEAD = 4  # content words at the start of a definition read for a quantity noun
@@ -87,6 +89,30 @@ def local_words(
         for j in (*range(low, first), *range(last + 1, high))
         if stems[j] is not None and not skip[j]
     )
+
+
+def local_concepts(
+    matches: Sequence[Match],
+    others: Iterable[int],
+    i: int,
+    uris_of: Callable[[int], list[tuple[str, float]]],
+) -> dict[str, float]:
+    """Return the concepts of the matches `others` (those of match i's sentence) that lie
+    within LOCAL_CONCEPTS tokens of match i, by nearness (1 next to it, falling linearly);
+    `uris_of(j)` gives match j's concept, or its senses at their probabilities so far."""
+    m = matches[i]
+    out: dict[str, float] = {}
+    for j in others:
+        if j == i:
+            continue
+        other = matches[j]
+        distance = m.first - other.last if other.last < m.first else other.first - m.last
+        if distance > LOCAL_CONCEPTS:
+            continue
+        nearness = 1.0 - (distance - 1) / LOCAL_CONCEPTS
+        for uri, p in uris_of(j):
+            out[uri] = max(out.get(uri, 0.0), nearness * p)
+    return out
 
 
 def value_after(tokens: Sequence[Token], last: int, bounds: tuple[int, int]) -> float:

@@ -26,8 +26,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from vocab.annotate_cues import local_stems, local_words, value_after
-from vocab.annotate_match import LabelForm, Match
+from vocab.annotate_cues import local_concepts, local_stems, local_words, value_after
+from vocab.annotate_match import Match, by_concept
 from vocab.annotate_meaning import Vector, context_vector
 from vocab.annotate_sense import (
     WEIGHTS,
@@ -41,7 +41,7 @@ from vocab.annotate_sense import (
 from vocab.annotate_text import Token, sentence_bounds
 from vocab.annotate_words import STOP, WeightedStems, content_stems, stem
 from vocab.errors import UnsafeInput
-from vocab.model import KIND_RANK, Concept
+from vocab.model import Concept
 
 SENSE_PASSES = 2
 SENTENCE, NEIGHBOUR_SENTENCE = 1.0, 0.4  # context weights by distance, for words and meaning
@@ -51,13 +51,11 @@ EXPANDED = 0.7  # the words of a nearby term's preferred label, times its weight
 CONSISTENCY = 1.0  # the weight of the document's sense prior (a log prior: 1)
 SMOOTHING = 1.0  # the prior's pseudo-occurrence, spread evenly over the senses (add-one)
 PARAGRAPH = 5  # occurrences this many sentences apart or closer count fully, others half
-LOCAL_CONCEPTS = 8  # tokens between two spans for one to count as the other's local concept
 DEFINED = 20.0  # the score an expansion gives its sense: certainty
 _OPEN = re.compile(r"\s*\(\s*")
 _CLOSE = re.compile(r"\s*\)")
 _TAG = re.compile(r"<[^>]*>")
 
-Forms = dict[str, list[LabelForm]]  # concept id -> its label forms, most significant first
 Senses = list[tuple[Concept, float]]  # concepts with their probabilities
 
 
@@ -76,7 +74,7 @@ class Document:
         self.text, self.tokens, self.matches = text, tokens, matches
         self.chooser, self.concept, self.weights = chooser, concept, weights
         self.sentences = sentence_bounds(tokens)
-        self.by_concept = [_by_concept(m) for m in matches]
+        self.by_concept = [by_concept(m) for m in matches]
         self.ambiguous = [i for i, forms in enumerate(self.by_concept) if len(forms) > 1]
         self.ranked: dict[int, Senses] = {}
         self._senses: dict[int, Senses] = {}  # so far: even at first, then as ranked
@@ -189,26 +187,15 @@ class Document:
             local=local[0],
             local_vector=self._local_vectors.get(i),
             value=local[1],
-            local_concepts=self._local_concepts(i, sentence),
+            local_concepts=local_concepts(
+                self.matches, self._by_sentence.get(sentence, ()), i, self._uris_of
+            ),
         )
 
-    def _local_concepts(self, i: int, sentence: int) -> dict[str, float]:
-        """Return the concepts found within LOCAL_CONCEPTS tokens of match i in its sentence,
-        by nearness (the senses of an ambiguous one at their probabilities so far)."""
-        m = self.matches[i]
-        out: dict[str, float] = {}
-        for j in self._by_sentence.get(sentence, ()):
-            if j == i:
-                continue
-            other = self.matches[j]
-            distance = m.first - other.last if other.last < m.first else other.first - m.last
-            if distance > LOCAL_CONCEPTS:
-                continue
-            nearness = 1.0 - (distance - 1) / LOCAL_CONCEPTS
-            uri = self._uris[j]
-            for found, p in [(uri, 1.0)] if uri is not None else self._sense_uris(j):
-                out[found] = max(out.get(found, 0.0), nearness * p)
-        return out
+    def _uris_of(self, j: int) -> list[tuple[str, float]]:
+        """Return the concept of match j, or its senses at their probabilities so far."""
+        uri = self._uris[j]
+        return [(uri, 1.0)] if uri is not None else self._sense_uris(j)
 
     def _passage(self, sentence: int, near: range) -> dict[str, float]:
         """Return the stems of a sentence and (less) its neighbours, less ambiguous words."""
@@ -406,14 +393,3 @@ class Document:
             if not ambiguous[j] and stems[j] is not None
         )
         return [surface for _, surface in words]
-
-
-def _by_concept(match: Match) -> Forms:
-    """Return the label forms of a match by concept id, most significant label first."""
-    if len(match.forms) == 1:  # most matches: nothing to order
-        form = match.forms[0]
-        return {form.row.id: [form]}
-    out: Forms = {}
-    for form in sorted(match.forms, key=lambda f: KIND_RANK[f.row.kind]):
-        out.setdefault(form.row.id, []).append(form)
-    return out

@@ -39,7 +39,7 @@ import numpy as np
 
 from vocab.annotate_text import Token, alnum, word_keys
 from vocab.label_index import STOPWORDS
-from vocab.model import LabelKind
+from vocab.model import KIND_RANK, LabelKind
 from vocab.store import LabelRow, ReadStore
 
 MIN_LETTERS = 2  # one-letter labels ("R") are never matched
@@ -327,3 +327,17 @@ def _unique(forms: list[LabelForm]) -> tuple[LabelForm, ...]:
             seen.add(key)
             out.append(form)
     return tuple(out)
+
+
+Forms = dict[str, list[LabelForm]]  # concept id -> its label forms, most significant first
+
+
+def by_concept(match: Match) -> Forms:
+    """Return the label forms of a match by concept id, most significant label first."""
+    if len(match.forms) == 1:  # most matches: nothing to order
+        form = match.forms[0]
+        return {form.row.id: [form]}
+    out: Forms = {}
+    for form in sorted(match.forms, key=lambda f: KIND_RANK[f.row.kind]):
+        out.setdefault(form.row.id, []).append(form)
+    return out

@@ -1,6 +1,6 @@
 """Which sense a sentence means, for a word that names several concepts ("CT", "validation").
 
-Each candidate sense gets three kinds of evidence, all read from the vocabulary:
+Each candidate sense gets these kinds of evidence, all read from the vocabulary:
 
 1. **words** (`vocab.annotate_words`): the words around the span against the sense's word
    profile (labels, definitions, notes, linked concepts, collections), weighted by rarity;
@@ -8,14 +8,24 @@ Each candidate sense gets three kinds of evidence, all read from the vocabulary:
    vector of the sense's gloss, from the service's embedding model: it sees that "relative
    cerebral blood volume maps" speak of perfusion imaging though no word is shared;
 3. **concepts**: the other terms found nearby: the sense itself spelt out elsewhere in the
-   document, a concept it links to, or a concept of its collection.
+   document, a concept it links to, or a concept of its collection;
+4. the cues of `vocab.annotate_cues`: **local** words (within a few tokens, by nearness)
+   against the word profile and (**local_meaning**) the gloss; the **domain** of the
+   collections that set the sense apart (their names and members, as one vector); a
+   **value** after the word for a sense that is a quantity ("a recall of 0.90"); and
+   **local_concepts**, terms found a few words away that link to the sense or share a
+   collection only it is in.
 
 They are combined log-linearly: a sense's score is the weighted sum of its evidence, and
-scores become probabilities by a softmax. The three weights (`WEIGHTS`) are the maximum-
+scores become probabilities by a softmax. The weights (`WEIGHTS`) are the maximum-
 likelihood fit, with no weight negative, on our own development sentences
-(tests/vocab/annotate_dev_senses.tsv, not blind), by `python -m bench.sense_weights`,
-which also reports accuracy on words left out of the fit and with each weight halved or
-doubled. (A prior, the sense's centrality and label kind, was fitted at weight 0 and
+(tests/vocab/annotate_dev_senses.tsv, not blind) and on senses-v1 (blind when written,
+studied since: a development set; senses-v2 is held out and never fitted on), by
+`python -m bench.sense_weights`, which also reports accuracy on words left out of the fit,
+with each weight halved or doubled, and (`--fit dev`) on senses-v1 when it is left out.
+With the cues, the nearby-concepts weight fits to zero on these single sentences (local
+concepts carry it); it is kept, at that weight, for what a longer document would add.
+(A prior, the sense's centrality and label kind, was fitted at weight 0 and
 dropped: an exact tie goes to the more significant label kind, then the more linked
 sense.) The figures inside each kind of evidence are round-1 settings.
 The document (`vocab.annotate_document`) then adds what other occurrences of the same
@@ -50,7 +60,7 @@ class Weights:
     local_concepts: float
 
 
-# --- weights (one screen; fitted on the development sentences, never per sentence) ---------
+# --- weights (one screen; fitted on dev + senses-v1 by bench.sense_weights, never per sentence)
 WEIGHTS = Weights(
     words=6.76,
     meaning=6.44,
