@@ -4,8 +4,7 @@ Three cues a reader uses that a bag of the whole sentence's words misses:
 
 1. **local words**: the content words within `LOCAL` tokens of the span weigh more than the
    rest of the sentence ("palliative RT", "RT feedback", "a planning CT"); they are read
-   against the sense's word profile (`vocab.annotate_words`) and, with a model, against its
-   gloss vector (`vocab.annotate_meaning`);
+   against the sense's word profile (`vocab.annotate_words`);
 2. **domain**: the collections that set a sense apart from the word's other senses, as one
    more gloss: their names and the preferred labels of their members (at most
    `DOMAIN_MEMBERS` each) as one vector of the meaning model, compared with the sentence's:
@@ -72,23 +71,6 @@ def local_stems(
         if weight > out.get(s, 0.0):
             out[s] = weight
     return out
-
-
-def local_words(
-    tokens: Sequence[Token],
-    stems: Sequence[str | None],
-    skip: bytearray,
-    first: int,
-    last: int,
-    bounds: tuple[int, int],
-) -> str:
-    """Return the surface words of the local window (for the meaning model)."""
-    low, high = max(bounds[0], first - LOCAL), min(bounds[1], last + 1 + LOCAL)
-    return " ".join(
-        tokens[j].surface
-        for j in (*range(low, first), *range(last + 1, high))
-        if stems[j] is not None and not skip[j]
-    )
 
 
 def local_concepts(

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from vocab.annotate_cues import local_concepts, local_stems, local_words, value_after
+from vocab.annotate_cues import local_concepts, local_stems, value_after
 from vocab.annotate_match import Match, by_concept
 from vocab.annotate_meaning import Vector, context_vector
 from vocab.annotate_sense import (
@@ -101,7 +101,6 @@ class Document:
         self._passages: dict[int, dict[str, float]] = {}  # sentence -> stems around it
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
-        self._local_vectors: dict[int, Vector] = {}  # ambiguous match -> its local words' vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
 
     def key(self, i: int) -> str:
@@ -185,7 +184,6 @@ class Document:
             written=self.text[self.tokens[m.first].start : self.tokens[m.last].end],
             key=self.key(i),
             local=local[0],
-            local_vector=self._local_vectors.get(i),
             value=local[1],
             local_concepts=local_concepts(
                 self.matches, self._by_sentence.get(sentence, ()), i, self._uris_of
@@ -363,18 +361,7 @@ class Document:
             words = self._words(*self.sentences[number])
             texts.append(" ".join(words))
             counts.append(len(words))
-        local: list[str] = []
-        for i in self.ambiguous:
-            m = self.matches[i]
-            bounds = self.sentences[self._sentence[i]]
-            local.append(
-                local_words(self.tokens, self.stems, self.in_ambiguous, m.first, m.last, bounds)
-            )
-        rows = meaning.vectors(texts + local)
-        self._local_vectors = {
-            i: rows[len(texts) + k] for k, i in enumerate(self.ambiguous) if local[k]
-        }
-        rows = rows[: len(texts)]
+        rows = meaning.vectors(texts)
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
         topic = np.zeros(rows.shape[1], dtype=np.float32)
         for uri in self._uris:

@@ -10,7 +10,8 @@ Each candidate sense gets these kinds of evidence, all read from the vocabulary:
 3. **concepts**: the other terms found nearby: the sense itself spelt out elsewhere in the
    document, a concept it links to, or a concept of its collection;
 4. the cues of `vocab.annotate_cues`: **local** words (within a few tokens, by nearness)
-   against the word profile and (**local_meaning**) the gloss; the **domain** of the
+   against the word profile (their vector against the gloss was tried: it fitted a small
+   weight, helped no sentence and cost an embedding per span); the **domain** of the
    collections that set the sense apart (their names and members, as one vector); a
    **value** after the word for a sense that is a quantity ("a recall of 0.90"); and
    **local_concepts**, terms found a few words away that link to the sense or share a
@@ -54,7 +55,6 @@ class Weights:
     meaning: float
     concepts: float
     local: float
-    local_meaning: float
     domain: float
     value: float
     local_concepts: float
@@ -62,14 +62,13 @@ class Weights:
 
 # --- weights (one screen; fitted on dev + senses-v1 by bench.sense_weights, never per sentence)
 WEIGHTS = Weights(
-    words=6.76,
-    meaning=6.44,
+    words=6.65,
+    meaning=6.89,
     concepts=0.0,
-    local=5.59,
-    local_meaning=0.84,
-    domain=1.59,
+    local=5.84,
+    domain=1.6,
     value=11.9,
-    local_concepts=1.94,
+    local_concepts=1.93,
 )
 SAME_CONCEPT = 2.0  # the sense itself found nearby ("clinical trial" near "CT")
 LINKED_CONCEPT = 1.0  # a broader, narrower or related concept found nearby
@@ -91,7 +90,6 @@ class Context:
     written: str  # the span as written
     key: str  # the span's matching key
     local: WeightedStems | None = None  # the content stems within a few tokens (annotate_cues)
-    local_vector: Vector | None = None  # their unit vector, if a model is set
     value: float = 0.0  # a number right after the span (annotate_cues.value_after)
     local_concepts: Mapping[str, float] | None = None  # concepts a few words away -> nearness
 
@@ -112,7 +110,6 @@ class Evidence:
     meaning: float
     concepts: float
     local: float = 0.0
-    local_meaning: float = 0.0
     domain: float = 0.0
     value: float = 0.0
     local_concepts: float = 0.0
@@ -124,7 +121,6 @@ class Evidence:
             + weights.meaning * self.meaning
             + weights.concepts * self.concepts
             + weights.local * self.local
-            + weights.local_meaning * self.local_meaning
             + weights.domain * self.domain
             + weights.value * self.value
             + weights.local_concepts * self.local_concepts
@@ -156,7 +152,6 @@ class SenseChooser:
         senses = {c.concept.id: c.concept for c in scored}
         collections = [self.collections_of(c.concept.uri) for c in scored]
         meanings = [0.0] * len(scored)
-        locals_ = [0.0] * len(scored)
         if self.meaning is not None and context.vector is not None:
             among = frozenset(senses)
             glosses = [
@@ -164,17 +159,13 @@ class SenseChooser:
                 for c, (_, names) in zip(scored, collections, strict=True)
             ]
             meanings = self.meaning.similarities(context.vector, glosses)
-            if context.local_vector is not None:
-                locals_ = self.meaning.similarities(context.local_vector, glosses)
         words, cues = self.words, self.cues
         ctx = words.weighted(context.words)
         common = frozenset[str]().union(*(uris for uris, _ in collections[:1]))
         for uris, _ in collections[1:]:
             common &= uris  # the collections every sense is in tell none apart
         out = []
-        for candidate, found, meaning, local_meaning in zip(
-            scored, collections, meanings, locals_, strict=True
-        ):
+        for candidate, found, meaning in zip(scored, collections, meanings, strict=True):
             concept = candidate.concept
             profile = words.profile(concept, senses, context.key, found[1])
             local = 0.0
@@ -186,7 +177,6 @@ class SenseChooser:
                     meaning=meaning,
                     concepts=self._concepts(concept, context),
                     local=local,
-                    local_meaning=local_meaning,
                     domain=cues.domain(concept, found[0] - common, context.vector),
                     value=context.value if cues.quantity(concept) else 0.0,
                     local_concepts=self._local_concepts(concept, found[0] - common, context),
