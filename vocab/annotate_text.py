@@ -29,7 +29,7 @@ from vocab.normalize import normalise_label
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&", re.UNICODE)
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _HYPHENS = frozenset("-‐‑")
-_POSSESSIVES = ("'s", "’s")  # "EI's" reads as "EI" ("eis" names nothing)
+_POSSESSIVES = ("'s", "’s")  # an acronym's possessive: "EI's" reads as "EI" ("eis" names nothing)
 _END_BEFORE_MARKUP = re.compile(r"[.!?…]['\"’”)\]]*<")
 _SENTENCE_END = re.compile(r"[.!?…](?:['\"’”)\]]*)\s|\n\s*\n|[\n\r]\s*[-*•]\s")
 
@@ -114,7 +114,7 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
                 if gap and _ends_sentence(gap, surface):
                     sentence += 1
                 hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
-            if surface[-2:] in _POSSESSIVES and len(surface) > 2:  # "EI's" reads as "EI"
+            if surface[-2:] in _POSSESSIVES and surface[:-2].isupper():  # "EI's" reads as "EI"
                 surface_keys = keys_of(surface[:-2])
             else:
                 surface_keys = keys_of(surface)

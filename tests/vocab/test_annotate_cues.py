@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import FIXTURES, build_vocabulary
 from vocab.annotate import Annotator
 from vocab.annotate_cues import QUANTITY, local_stems, value_after
-from vocab.annotate_text import sentence_bounds, tokenise
+from vocab.annotate_text import sentence_bounds, tokenise, word_keys
 from vocab.annotate_words import stem
 from vocab.vocabulary import Vocabulary
 
@@ -124,3 +124,8 @@ def test_a_possessive_acronym_is_annotated_like_the_acronym(
     annotation = Annotator(vocabulary.store).annotate("The CT's slices were thin. The CT’s dose.")
     spans = [(s.text, s.sense.id) for s in annotation.spans if s.text.startswith("CT")]
     assert spans == [("CT's", "ct"), ("CT’s", "ct")]
+
+
+def test_only_an_acronym_loses_its_possessive_before_matching() -> None:
+    keys = [t.key for t in tokenise("the EI's team, Bayes's rule, the patient's scan")]
+    assert keys == ["the", "ei", "team", *word_keys("Bayes's"), "rule", "the", "patient", "scan"]
