@@ -1,11 +1,12 @@
-"""Fit the weights of sense choice on our own development sentences (never the blind set).
+"""Fit the weights of sense choice on the development sets (never the held-out senses-v2).
 
     python -m bench.sense_weights              # fit on the development sentences + senses-v1
     python -m bench.sense_weights --fit dev    # without senses-v1: how far the fit carries
 
 Each ambiguous span of tests/vocab/annotate_dev_senses.tsv (and of bench/sets/senses-v1.tsv,
 scored against the vocabulary it was written for) gives, for each candidate sense,
-its evidence by kind (`vocab.annotate_sense.Evidence`: words, meaning, concepts and the\ncues of `vocab.annotate_cues`: local words and their meaning, domain gloss, value). A
+its evidence by kind (`vocab.annotate_sense.Evidence`: words, meaning, concepts, and the
+cues of `vocab.annotate_cues`: local words, domain, value, local concepts). A
 conditional logit model (McFadden, 1974) — a sense's probability is the softmax of the
 weighted sum of its evidence — is fitted by maximum likelihood with Newton's method, on
 evidence standardised to unit spread and a mild Gaussian prior (`PRIOR`) on the
