@@ -203,7 +203,9 @@ class Searcher:
             if hit.match_type not in PINNED and hit.row.concept not in taken
         }
         content = content_words(words)
-        text_scores = dict(self.meaning.by_definition(content, MEANING_CANDIDATES))
+        text_scores = dict(
+            self.meaning.by_definition(self.meaning.text_words(words), MEANING_CANDIDATES)
+        )
         query = self.meaning.query_vector(text)
         cosine: dict[int, float] = {}
         if query is not None:

@@ -136,6 +136,11 @@ class ReadStore(Protocol):
         (stemmed, bm25; `weights` per text, in that order, or the store's own)."""
         ...
 
+    def texts_counting(self, word: str, cap: int) -> int:
+        """Return how many concepts' texts (as `text_matches`) hold `word` (stemmed),
+        counting no further than `cap`."""
+        ...
+
     def texts_holding(
         self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
     ) -> set[int]:

@@ -140,6 +140,18 @@ def text_matches(
     return [(int(n), float(score)) for n, score in rows]
 
 
+def texts_counting(conn: sqlite3.Connection, word: str, cap: int) -> int:
+    """Return how many concepts' texts hold `word` (stemmed), counting no further than `cap`."""
+    expression = fts_query([word])
+    if not expression or cap <= 0:
+        return 0
+    (count,) = conn.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? LIMIT ?)",
+        (expression, cap),
+    ).fetchone()
+    return int(count)
+
+
 def texts_holding(
     conn: sqlite3.Connection,
     words: Sequence[str],

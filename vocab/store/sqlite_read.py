@@ -309,6 +309,9 @@ class SQLiteStore:
             self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS
         )
 
+    def texts_counting(self, word: str, cap: int) -> int:
+        return sqlite_meaning.texts_counting(self._conn(), word, cap)
+
     def texts_holding(
         self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
     ) -> set[int]:
