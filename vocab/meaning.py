@@ -60,11 +60,16 @@ class MeaningIndex:
         return self.model is not None
 
     def by_definition(
-        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+        self,
+        words: Sequence[str],
+        limit: int,
+        weights: Sequence[float] | None = None,
+        *,
+        every: bool = False,
     ) -> Ranking:
-        """Return concepts whose texts hold any of `words`, by bm25 relevance (`weights`
-        per text: labels, definitions, plain definitions, notes)."""
-        return self.store.text_matches(words, limit, weights)
+        """Return concepts whose texts hold any of `words` (with `every`, all of them), by
+        bm25 relevance (`weights` per text: labels, definitions, plain definitions, notes)."""
+        return self.store.text_matches(words, limit, weights, every=every)
 
     def text_words(self, words: Sequence[str]) -> list[str]:
         """Return the words of a query that the definition stage looks for: every content

@@ -303,10 +303,15 @@ class SQLiteStore:
     # --- meaning: concept texts and vectors (layout in sqlite_meaning) -------------------
 
     def text_matches(
-        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+        self,
+        words: Sequence[str],
+        limit: int,
+        weights: Sequence[float] | None = None,
+        *,
+        every: bool = False,
     ) -> list[tuple[int, float]]:
         return sqlite_meaning.text_matches(
-            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS
+            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS, every
         )
 
     def texts_counting(self, word: str, cap: int) -> int:
