@@ -18,7 +18,9 @@ confidently:
    definitions, plain definitions, scope notes and examples (`definition`), and its
    vector against the concept vectors (`semantic`); every candidate of these stages and
    of the prefix and fuzzy ones is scored on all its evidence (`vocab.rerank`), under the
-   exact, acronym and synonym hits, which stay first.
+   exact, acronym and synonym hits, which stay first. A label answer with fewer than
+   three hits that is not a preferred label is followed by the concepts whose texts hold
+   every word of the query (`definition`), under the label hits.
 
 Each hit says how it matched (`match_type`) and which label matched (the preferred label
 for a meaning hit).
