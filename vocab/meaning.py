@@ -20,9 +20,11 @@ from typing import Any
 import numpy as np
 
 from vocab.embedding import EmbeddingError, EmbeddingModel, load_model
+from vocab.morphology import STOPWORDS
 from vocab.store import ReadStore
 
 RESCORE = 128  # concepts rescored exactly after the Hamming scan (at most twice this on ties)
+COMMON_SHARE = 0.2  # a stop word in more than this share of concepts' texts is not searched
 Ranking = list[tuple[int, float]]  # (concept key, score), best first
 
 
@@ -35,6 +37,8 @@ class MeaningIndex:
 
     def __init__(self, store: ReadStore, model: EmbeddingModel | None = None) -> None:
         self.store = store
+        self._common: dict[str, bool] = {}  # stop word -> in too many texts (bounded)
+        self._concepts = store.count()
         self.index = store.vector_index()
         self.model: EmbeddingModel | None = None
         if self.index is None:
@@ -56,11 +60,35 @@ class MeaningIndex:
         return self.model is not None
 
     def by_definition(
-        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+        self,
+        words: Sequence[str],
+        limit: int,
+        weights: Sequence[float] | None = None,
+        *,
+        every: bool = False,
     ) -> Ranking:
-        """Return concepts whose texts hold any of `words`, by bm25 relevance (`weights`
-        per text: labels, definitions, plain definitions, notes)."""
-        return self.store.text_matches(words, limit, weights)
+        """Return concepts whose texts hold any of `words` (with `every`, all of them), by
+        bm25 relevance (`weights` per text: labels, definitions, plain definitions, notes)."""
+        return self.store.text_matches(words, limit, weights, every=every)
+
+    def text_words(self, words: Sequence[str]) -> list[str]:
+        """Return the words of a query that the definition stage looks for: every content
+        word, and the stop words that few concepts' texts hold.
+
+        bm25 weighs a word by its rarity, so a stop word that carries meaning where it
+        occurs ("not", "without", "after", "when" opening a plain definition) helps rank
+        the concepts that hold it; one that nearly every text holds ("the", "is") adds
+        nothing but the cost of reading every concept's entry, and is left out.
+        """
+        kept = [w for w in words if w not in STOPWORDS or not self._is_common(w)]
+        return kept or list(words)
+
+    def _is_common(self, word: str) -> bool:
+        common = self._common.get(word)
+        if common is None:
+            cap = int(self._concepts * COMMON_SHARE) + 1
+            common = self._common[word] = self.store.texts_counting(word, cap) >= cap
+        return common
 
     def by_meaning(self, text: str, limit: int) -> Ranking:
         """Return the concepts nearest to `text` in meaning, by cosine similarity."""

@@ -14,7 +14,10 @@ far apart the candidates are; instead each candidate is scored on all the eviden
 - label cover (`label_cover`): of the concept's labels, the best product of the share of
   the query's content words the label holds and the share of the label's words the query
   holds, word forms compared by stem: "machine that gives radiotherapy" holds the whole
-  label "radiotherapy", but that label holds a third of the query;
+  label "radiotherapy", but that label holds a third of the query. A label holding less
+  than half of the query's content words (`MIN_QUERY_SHARE`) covers nothing: "AI that
+  signs off normal chest x-rays with no doctor looking" is not about the label "X-ray"
+  it holds, and its definitions and meaning decide;
 - lexical: the prefix or fuzzy stage's score, when it found the concept.
 
 How much each kind of evidence counts depends on the query (`weights`): a short query
@@ -38,6 +41,7 @@ TEXT, MEANING, LABEL, LEXICAL = 1.0, 2.0, 0.3, 0.25  # for a descriptive query
 SHORT_WORDS = 2  # a query of at most this many content words names a thing...
 SHORT_LABEL, SHORT_LEXICAL = 0.6, 1.0  # ... so its label evidence counts this much
 LABELLED = 20  # candidates whose labels are read for label cover (the best so far)
+MIN_QUERY_SHARE = 0.5  # a label holding less of the query's content words covers nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +83,21 @@ def stems_of(words: Iterable[str]) -> list[str]:
 
 def label_cover(query: Sequence[str], labels: Iterable[Sequence[str]]) -> float:
     """Return the best, over `labels` (each a list of stems), of the share of the query's
-    stems the label holds times the share of the label's stems the query holds."""
+    stems the label holds times the share of the label's stems the query holds; 0 for a
+    label holding less than `MIN_QUERY_SHARE` of the query's stems.
+
+    >>> label_cover(["sign", "normal", "chest", "x", "ray", "doctor"], [["x", "ray"]])
+    0.0
+    """
     wanted = set(query)
     best = 0.0
     for label in labels:
         if not label or not wanted:
             continue
         held = sum(1 for s in label if s in wanted or any(same_stem(s, q) for q in wanted))
-        best = max(best, min(1.0, held / len(wanted)) * (held / len(label)))
+        share = min(1.0, held / len(wanted))
+        if share >= MIN_QUERY_SHARE:
+            best = max(best, share * (held / len(label)))
     return round(best, 4)
 
 

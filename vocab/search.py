@@ -18,7 +18,9 @@ confidently:
    definitions, plain definitions, scope notes and examples (`definition`), and its
    vector against the concept vectors (`semantic`); every candidate of these stages and
    of the prefix and fuzzy ones is scored on all its evidence (`vocab.rerank`), under the
-   exact, acronym and synonym hits, which stay first.
+   exact, acronym and synonym hits, which stay first. A label answer with fewer than
+   three hits that is not a preferred label is followed by the concepts whose texts hold
+   every word of the query (`definition`), under the label hits.
 
 Each hit says how it matched (`match_type`) and which label matched (the preferred label
 for a meaning hit).
@@ -81,6 +83,8 @@ PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # s
 MEANING_CANDIDATES = 50  # concepts read from each meaning stage
 LEXICAL_CANDIDATES = 30  # best prefix and fuzzy hits reranked with them
 SEMANTIC_ALONE = 0.55  # least cosine similarity to show a concept no other stage found
+FEW_HITS = 3  # a label answer with fewer hits is followed by concepts whose texts hold it
+FILL_SHARE = 0.5  # ... whose bm25 is at least this share of the best such concept's
 MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # reranked hits score base + span * share of the most
 # Search stops after the exact stage once it fills the page, which is right only while
 # every later stage scores below every exact match:
@@ -179,6 +183,10 @@ class Searcher:
             consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
         lexical = sorted(best.values(), key=_rank)
         if strong or (lexical and lexical[0].score >= CONFIDENT) or _close(norm, lexical[:10]):
+            if _few_and_not_named(lexical, limit):
+                return lexical + self._texts_naming(
+                    words, lexical, FEW_HITS - len(lexical), filters
+                )
             return lexical[:limit]
         _reached("meaning")
         return self._with_meaning(text, words, lexical, limit, filters)
@@ -203,7 +211,9 @@ class Searcher:
             if hit.match_type not in PINNED and hit.row.concept not in taken
         }
         content = content_words(words)
-        text_scores = dict(self.meaning.by_definition(content, MEANING_CANDIDATES))
+        text_scores = dict(
+            self.meaning.by_definition(self.meaning.text_words(words), MEANING_CANDIDATES)
+        )
         query = self.meaning.query_vector(text)
         cosine: dict[int, float] = {}
         if query is not None:
@@ -234,6 +244,33 @@ class Searcher:
                 how = MatchType.DEFINITION if by_text else MatchType.SEMANTIC
                 hits.append(SearchHit(rows[candidate.concept], how, value))
         return hits
+
+    def _texts_naming(
+        self, words: list[str], lexical: list[SearchHit], count: int, filters: SearchFilters
+    ) -> list[SearchHit]:
+        """Return up to `count` concepts whose texts hold the query's words, under every
+        label hit: a term answered by a label may name other concepts in their
+        definitions ("sandbox": the AI Airlock is the MHRA's regulatory sandbox)."""
+        taken = {hit.row.concept for hit in lexical}
+        found = self.meaning.by_definition(
+            self.meaning.text_words(words), count + len(taken) + 1, every=True
+        )
+        found = [(c, s) for c, s in found if c not in taken]
+        if not found:
+            return []
+        best = found[0][1]  # best first
+        rows, _ = self._labels_of([c for c, _ in found], filters)
+        hits = []
+        for concept, relevance in found:
+            if concept in rows and relevance >= FILL_SHARE * best:
+                hits.append(
+                    SearchHit(
+                        rows[concept],
+                        MatchType.DEFINITION,
+                        round(MEANING_BASE * relevance / best, 4),
+                    )
+                )
+        return hits[:count]
 
     def _labels_of(
         self, concepts: list[int], filters: SearchFilters
@@ -315,6 +352,14 @@ class Searcher:
                 self._labels = self.store.all_labels(active_only=False)
                 self._label_keys = [row.norm.replace(" ", "") for row in self._labels]
             self._loaded = True
+
+
+def _few_and_not_named(lexical: list[SearchHit], limit: int) -> bool:
+    """True if a label answer has fewer than `FEW_HITS` hits, room for more, and is not a
+    concept's preferred label: the name of a concept is answered by it alone, as fast as
+    ever; an alternative label, an acronym or part of a label may also be what other
+    concepts' texts call something ("sandbox", "NHS AI")."""
+    return 0 < len(lexical) < min(FEW_HITS, limit) and lexical[0].match_type is not MatchType.EXACT
 
 
 def _close(norm: str, hits: list[SearchHit]) -> bool:

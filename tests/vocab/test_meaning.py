@@ -104,3 +104,15 @@ def test_a_long_query_sharing_one_word_with_a_label_is_answered_by_meaning(
 ) -> None:
     hits = meaning.search("a model that learns its training examples too closely", limit=3)
     assert hits[0].row.id == "over"
+
+
+def test_the_definition_stage_keeps_stop_words_few_texts_hold(meaning: Vocabulary) -> None:
+    """bm25 weighs a word by its rarity: "unless" (one concept's texts of nine) and
+    "what" (none) are searched, "the" and "is" (most texts) are not; content words
+    always are, however common ("tool": three texts)."""
+    words = ["what", "the", "tool", "is", "unless"]
+    assert meaning.searcher.meaning.text_words(words) == ["what", "tool", "unless"]
+
+
+def test_a_query_of_common_stop_words_alone_is_searched_whole(meaning: Vocabulary) -> None:
+    assert meaning.searcher.meaning.text_words(["the", "is"]) == ["the", "is"]

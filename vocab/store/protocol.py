@@ -129,11 +129,22 @@ class ReadStore(Protocol):
     # --- meaning: concept texts and vectors ---------------------------------------------
 
     def text_matches(
-        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+        self,
+        words: Sequence[str],
+        limit: int,
+        weights: Sequence[float] | None = None,
+        *,
+        every: bool = False,
     ) -> list[tuple[int, float]]:
         """Return up to `limit` (concept key, relevance > 0), best first, for concepts whose
         labels, definitions, plain definitions, scope notes or examples hold any of `words`
-        (stemmed, bm25; `weights` per text, in that order, or the store's own)."""
+        (with `every`, all of them; stemmed, bm25; `weights` per text, in that order, or
+        the store's own)."""
+        ...
+
+    def texts_counting(self, word: str, cap: int) -> int:
+        """Return how many concepts' texts (as `text_matches`) hold `word` (stemmed),
+        counting no further than `cap`."""
         ...
 
     def texts_holding(

@@ -113,11 +113,13 @@ def _insert(
     )
 
 
-def fts_query(words: Iterable[str], *, prefix: bool = False) -> str:
+def fts_query(words: Iterable[str], *, prefix: bool = False, every: bool = False) -> str:
     """Return an FTS5 expression matching any of `words` (each quoted: no syntax gets
-    through), or any word they start with `prefix`."""
+    through), or any word they start with `prefix`; with `every`, all of them."""
     star = "*" if prefix else ""
-    return " OR ".join('"' + w.replace('"', '""') + '"' + star for w in dict.fromkeys(words) if w)
+    return (" AND " if every else " OR ").join(
+        '"' + w.replace('"', '""') + '"' + star for w in dict.fromkeys(words) if w
+    )
 
 
 def text_matches(
@@ -125,10 +127,12 @@ def text_matches(
     words: Sequence[str],
     limit: int,
     weights: Sequence[float] = TEXT_WEIGHTS,
+    every: bool = False,
 ) -> list[tuple[int, float]]:
-    """Return (concept number, bm25 relevance > 0) for concepts whose texts hold any word,
-    bm25 weighting a match in each of `TEXT_COLUMNS` by `weights`."""
-    expression = fts_query(words)
+    """Return (concept number, bm25 relevance > 0) for concepts whose texts hold any word
+    (with `every`, all of them), bm25 weighting a match in each of `TEXT_COLUMNS` by
+    `weights`."""
+    expression = fts_query(words, every=every)
     if not expression or len(weights) != len(TEXT_COLUMNS):
         return []
     columns = ", ".join(str(float(w)) for w in weights)
@@ -138,6 +142,18 @@ def text_matches(
         (expression, limit),
     )
     return [(int(n), float(score)) for n, score in rows]
+
+
+def texts_counting(conn: sqlite3.Connection, word: str, cap: int) -> int:
+    """Return how many concepts' texts hold `word` (stemmed), counting no further than `cap`."""
+    expression = fts_query([word])
+    if not expression or cap <= 0:
+        return 0
+    (count,) = conn.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? LIMIT ?)",
+        (expression, cap),
+    ).fetchone()
+    return int(count)
 
 
 def texts_holding(

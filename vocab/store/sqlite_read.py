@@ -303,11 +303,19 @@ class SQLiteStore:
     # --- meaning: concept texts and vectors (layout in sqlite_meaning) -------------------
 
     def text_matches(
-        self, words: Sequence[str], limit: int, weights: Sequence[float] | None = None
+        self,
+        words: Sequence[str],
+        limit: int,
+        weights: Sequence[float] | None = None,
+        *,
+        every: bool = False,
     ) -> list[tuple[int, float]]:
         return sqlite_meaning.text_matches(
-            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS
+            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS, every
         )
+
+    def texts_counting(self, word: str, cap: int) -> int:
+        return sqlite_meaning.texts_counting(self._conn(), word, cap)
 
     def texts_holding(
         self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
