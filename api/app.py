@@ -1,6 +1,7 @@
 """`create_app(vocabulary)`: the HTTP service around one release, swappable at run time.
 
-Layers, outermost first: `Observe` (request id, access log, metrics, `/metrics`),
+Layers, outermost first: `Ready` (answers already rendered, a cached lookup or a
+recorded read, sent in one step with what the layers below would add), `Observe` (request id, access log, metrics, `/metrics`),
 `RateLimits` (per-client limits on expensive routes, 429), `Service.dispatch` (sends
 `/lookup/` to its lean handler, and the other hot reads through `Replay`, which answers
 repeated requests with FastAPI's recorded answer and plain searches with a lean handler),
@@ -30,6 +31,7 @@ from api.limits import Limits, RateLimits
 from api.lookup_endpoint import PREFIX, LookupEndpoint
 from api.observe import Observe
 from api.readiness import DEFAULT_INTERVAL_S, Readiness
+from api.ready import READ_METHODS, Ready
 from api.replay import Replay, replayed, replayed_route
 from api.rootpath import enter, normalise, route_path
 from api.routes import (
@@ -87,6 +89,13 @@ class Service:
             access=access_log,
             client_of=self.limits.trusted.client,
         )
+        self.ready = Ready(
+            serving,
+            self.lookup,
+            self.replay,
+            self.observe,
+            lookups_limited="lookup" in self.rate_limits.buckets,
+        )
 
     def counters(self) -> dict[str, object]:
         """What /metrics reports besides requests (read when scraped)."""
@@ -113,7 +122,12 @@ class Service:
         return previous
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
+        kind = scope["type"]
+        if kind == "http":
+            scope = enter(scope, self.root_path)
+            if scope["method"] in READ_METHODS and await self.ready.send_ready(scope, send):
+                return  # a ready answer, sent in one step (`api.ready`)
+        elif kind == "websocket":
             scope = enter(scope, self.root_path)
         await self.observe(scope, receive, send)
 

@@ -70,6 +70,17 @@ class AnswerCache(Generic[V]):
             self.hits += 1
             return value
 
+    def hit(self, key: Hashable) -> V | None:
+        """The value for `key` counted as a hit, or None counting nothing (the caller passes
+        the request on to a `get` that counts the miss)."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is None:
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return value
+
     def put(self, key: Hashable, value: V) -> V:
         with self._lock:
             self._items[key] = value

@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
 import anyio.to_thread
@@ -44,6 +45,19 @@ class Answer:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: bytes
+    not_modified: list[tuple[bytes, bytes]] = field(default_factory=list)
+    """The headers of its 304 (no content type or length), made once with the answer."""
+
+
+def variant_of(query: bytes, accept: bytes) -> str:
+    """The representation a lookup answers: `?format=`, else negotiated from Accept."""
+    return _format_override(query) or _negotiated(accept)
+
+
+@lru_cache(maxsize=256)
+def _negotiated(accept: bytes) -> str:
+    """Accept -> representation; clients send few distinct Accept headers, so it is kept."""
+    return choose(accept, LOOKUP_OFFERS, "txt")
 
 
 class LookupEndpoint:
@@ -64,12 +78,11 @@ class LookupEndpoint:
                 accept = value
             elif name == b"if-none-match":
                 if_none_match = value
-        variant = _format_override(query) or choose(accept, LOOKUP_OFFERS, "txt")
-        key = (vocabulary.digest, text, query, variant)
+        key = (vocabulary.digest, text, query, variant_of(query, accept))
         answer = self.cache.get(key)
         if answer is None:
             try:
-                answer = await anyio.to_thread.run_sync(self.render, vocabulary, text, variant)
+                answer = await anyio.to_thread.run_sync(self.render, vocabulary, text, key[3])
             except Exception as exc:  # never a bare 500: the envelope, with the usual headers
                 answer = await self.failure(vocabulary, exc)
             else:
@@ -79,7 +92,7 @@ class LookupEndpoint:
                 {
                     "type": "http.response.start",
                     "status": 304,
-                    "headers": [h for h in answer.headers if h[0] not in NOT_IN_304],
+                    "headers": list(answer.not_modified),
                 }
             )
             await send({"type": "http.response.body", "body": b""})
@@ -111,9 +124,9 @@ class LookupEndpoint:
             message = "Something went wrong on our side; it has been logged."
         body = orjson.dumps({"error": {"code": code, "message": message}})
         answer = _answer(vocabulary.digest[:12], status, "json", body)
-        answer.headers[:] = [h for h in answer.headers if h[0] != b"cache-control"]
-        answer.headers.append((b"cache-control", b"no-store"))
-        return answer
+        headers = [h for h in answer.headers if h[0] != b"cache-control"]
+        headers.append((b"cache-control", b"no-store"))
+        return Answer(status, headers, body, answer.etag)  # never 304: not a 200
 
     def render(self, vocabulary: Vocabulary, text: str, variant: str) -> Answer:
         """Return the complete answer for one lookup in one representation."""
@@ -171,7 +184,7 @@ def _answer(
         *CORS,
         *(extra or []),
     ]
-    return Answer(status, headers, body, tag)
+    return Answer(status, headers, body, tag, [h for h in headers if h[0] not in NOT_IN_304])
 
 
 def _format_override(query: bytes) -> str | None:

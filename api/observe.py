@@ -65,7 +65,7 @@ BUCKETS = (
 ACCESS_LOGS = ("off", "text", "json")
 _REQUEST_ID = re.compile(rb"^[\x21-\x7e]{1,128}$")
 _ids = itertools.count(1)
-_PREFIX = os.urandom(4).hex()  # per process, so ids from several workers never collide
+_PREFIX = os.urandom(4).hex().encode() + b"-"  # per process: ids of several workers never collide
 
 access_log = logging.getLogger("vocab.access")
 
@@ -75,7 +75,17 @@ def request_id(scope: Scope) -> bytes:
     for name, value in scope["headers"]:
         if name == b"x-request-id" and _REQUEST_ID.match(value):
             return bytes(value)
-    return f"{_PREFIX}-{next(_ids):x}".encode()
+    return new_request_id()
+
+
+def given_request_id(value: bytes) -> bytes | None:
+    """`value` (an X-Request-ID header) as the request's id if it is a valid one, else None."""
+    return bytes(value) if _REQUEST_ID.match(value) else None
+
+
+def new_request_id() -> bytes:
+    """A new request id: this process's prefix and a counter, as bytes (no str round trip)."""
+    return _PREFIX + b"%x" % next(_ids)
 
 
 def route_of(scope: Scope) -> str:
@@ -167,17 +177,22 @@ class Observe:
         try:
             await inner(scope, receive, send_with_id)
         finally:
-            took = time.perf_counter() - started
-            route = route_of(scope)
-            key = (method, route, status)
-            stats = self.stats.get(key)
-            if stats is None:
-                stats = self.stats[key] = Stats()
-            stats.count += 1
-            stats.total += took
-            stats.buckets[bisect.bisect_left(BUCKETS, took)] += 1
-            if self.json_log:
-                self.log(scope, rid, route, status, took, sent)
+            self.count(scope, rid, route_of(scope), status, started, sent)
+
+    def count(
+        self, scope: Scope, rid: bytes, route: str, status: int, started: float, sent: int
+    ) -> None:
+        """Count one answered request (and log it); also called by `api.ready`."""
+        took = time.perf_counter() - started
+        key = (scope["method"], route, status)
+        stats = self.stats.get(key)
+        if stats is None:
+            stats = self.stats[key] = Stats()
+        stats.count += 1
+        stats.total += took
+        stats.buckets[bisect.bisect_left(BUCKETS, took)] += 1
+        if self.json_log:
+            self.log(scope, rid, route, status, took, sent)
 
     def log(
         self, scope: Scope, rid: bytes, route: str, status: int, took: float, sent: int

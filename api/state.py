@@ -32,8 +32,14 @@ class Serving:
     workers: AlignWorkers = field(default_factory=AlignWorkers)
     readiness: Readiness = field(default_factory=Readiness)
     offload: Offload = field(default_factory=Offload)
+    current: tuple[Vocabulary, str] = field(init=False)
+    """The release and its digest, read once per release (`api.ready` keys on it)."""
+
+    def __post_init__(self) -> None:
+        self.current = (self.vocabulary, self.vocabulary.digest)
 
     def swap(self, vocabulary: Vocabulary) -> Vocabulary:
         """Serve `vocabulary` from the next request on; return the one it replaces."""
-        previous, self.vocabulary = self.vocabulary, vocabulary
+        current = (vocabulary, vocabulary.digest)
+        previous, self.vocabulary, self.current = self.vocabulary, vocabulary, current
         return previous

@@ -1,6 +1,7 @@
 """The published read path while proposals are being written: is lookup still as fast?
 
     python -m bench.editorial [--source ontology/vocabulary] [--seconds 10] [--writes-per-s 5]
+    python -m bench.editorial --before DIR   # also another checkout (`git archive`), beside ours
 
 One uvicorn worker serves the release and the editorial side (as `vocab serve` does); a
 writer in this process files proposals through the HTTP API, takes and approves them, at
@@ -18,10 +19,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from bench.serving import _env, app_command, bare_command, free_port, server, wrk
+from bench.routes import app_command, measure
+from bench.serving import _env, bare_command, free_port, started
 from loaders.turtle_source import read_source
 from vocab.editorial.accounts import Accounts
 from vocab.editorial.model import ReviewerScope, Role
@@ -118,46 +121,72 @@ def main() -> None:
     )
     parser.add_argument("--writes-per-s", type=float, default=0.5)
     parser.add_argument("--concept", default="t0003", help="the concept the writer keeps editing")
+    parser.add_argument(
+        "--before", type=Path, help="also serve this checkout, measured beside ours"
+    )
     args = parser.parse_args()
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "idle": [], "writing": []}
     approved = failed = 0
     statuses: list[int] = []
     elapsed = 0.0
-    with tempfile.TemporaryDirectory(prefix="bench-editorial-") as folder:
-        port, bare_port = free_port(), free_port()
-        base = f"http://127.0.0.1:{port}"
-        db, editorial, keys = prepare(args.source, Path(folder), base)
-        env = {**_env(db), "VOCAB_BASE_URI": base, "VOCAB_EDITORIAL_DB": str(editorial)}
-        # both servers run throughout; wrk loads one at a time, so they take turns on the CPU
-        with (
-            server(bare_command(bare_port), env, bare_port, "/"),
-            server(app_command(port), env, port, f"/lookup/{TEXT}"),
-        ):
-            for _ in range(args.rounds):
-                runs["bare"].append(wrk(f"http://127.0.0.1:{bare_port}/", seconds=args.seconds))
-                runs["idle"].append(wrk(f"{base}/lookup/{TEXT}", seconds=args.seconds))
+    with tempfile.TemporaryDirectory(prefix="bench-editorial-") as folder, ExitStack() as servers:
+        bare_port = free_port()
+        apps = [("", None), *([(" (before)", args.before)] if args.before else [])]
+        served: list[tuple[str, int, int, str, dict[str, str]]] = []
+        for suffix, code in apps:  # each checkout with its own release and editorial store
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            work = Path(folder) / (suffix.strip(" ()") or "this")
+            work.mkdir()
+            db, editorial, keys = prepare(args.source, work, base)
+            env = {**_env(db), "VOCAB_BASE_URI": base, "VOCAB_EDITORIAL_DB": str(editorial)}
+            if code is not None:
+                env["PYTHONPATH"] = str(code)
+            if not served:
+                bare_pid = servers.enter_context(
+                    started(bare_command(bare_port), env, bare_port, "/")
+                )[0].pid
+            command = app_command(port, code=code)
+            app = servers.enter_context(started(command, env, port, f"/lookup/{TEXT}"))[0]
+            served.append((suffix, port, app.pid, base, keys))
+        # every server runs throughout; wrk loads one at a time, so they take turns on the CPU
+        for _ in range(args.rounds):
+            bare_url = f"http://127.0.0.1:{bare_port}/"
+            runs["bare"].append(measure(bare_url, bare_pid, args.seconds))
+            for suffix, port, pid, base, keys in served:
+                url = f"{base}/lookup/{TEXT}"
+                runs.setdefault("idle" + suffix, []).append(measure(url, pid, args.seconds))
                 writer = Writer(
                     port, keys, args.concept, args.writes_per_s, first=approved + failed + 1000 * _
                 )
                 writer.start()
-                started = time.perf_counter()
-                runs["writing"].append(wrk(f"{base}/lookup/{TEXT}", seconds=args.seconds))
+                began = time.perf_counter()
+                runs.setdefault("writing" + suffix, []).append(measure(url, pid, args.seconds))
                 writer.stop.set()
                 writer.join(timeout=60)
-                elapsed += time.perf_counter() - started
-                approved, failed = approved + writer.approved, failed + writer.failed
-                statuses += writer.statuses
+                if not suffix:
+                    elapsed += time.perf_counter() - began
+                    approved, failed = approved + writer.approved, failed + writer.failed
+                    statuses += writer.statuses
     bare = median(runs["bare"], "rps")
+    bare_cpu = median(runs["bare"], "per_cpu_second")
     print(
         f"median of {args.rounds} interleaved runs of {args.seconds} s; one uvicorn worker; wrk -t2 -c32"
     )
-    print(f"{'measure':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7}")
-    for name, label in (("bare", "bare ASGI app (the floor)"), ("idle", f"GET /lookup/{TEXT}, no writes"),
-                        ("writing", f"GET /lookup/{TEXT}, proposals being written")):  # fmt: skip
-        rps = median(runs[name], "rps")
+    print(f"{'measure':<56} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} "
+          f"{'req/CPU-s':>10} {'x bare':>7}")  # fmt: skip
+    rows = [("bare", "bare ASGI app (the floor)")]
+    for suffix in ("", " (before)") if args.before else ("",):
+        rows += [("idle" + suffix, f"GET /lookup/{TEXT}, no writes{suffix}"),
+                 ("writing" + suffix, f"GET /lookup/{TEXT}, proposals being written{suffix}")]  # fmt: skip
+    for name, label in rows:
+        rps, cpu = median(runs[name], "rps"), median(runs[name], "per_cpu_second")
         print(
-            f"{label:<46} {rps:>9,.0f} {median(runs[name], 'p50'):>8.2f} {median(runs[name], 'p99'):>8.2f} {rps / bare:>6.2f}x"
+            f"{label:<56} {rps:>9,.0f} {median(runs[name], 'p50'):>8.2f} {median(runs[name], 'p99'):>8.2f} {rps / bare:>6.2f}x"
+            f" {cpu:>10,.0f} {cpu / bare_cpu:>6.2f}x"
         )
+    print("req/CPU-s: answers per CPU second of the server process over the same run (steadier "
+          "than req/s on a shared machine; while writing, the writes' CPU counts too)")  # fmt: skip
     print(f"\nwrites meanwhile: {approved} proposals filed, taken and approved "
           f"({approved / max(elapsed, 1e-9):.1f}/s), {failed} failed {sorted(statuses)}")  # fmt: skip
     ratio = median(runs["writing"], "rps") / bare
@@ -165,7 +194,8 @@ def main() -> None:
         f"lookup while writing / bare ASGI = {ratio:.2f}x (target >= 0.8x): {'met' if ratio >= 0.8 else 'NOT met'}"
     )
     print(f"reproduce: python -m bench.editorial --source {args.source} --seconds {args.seconds} "
-          f"--rounds {args.rounds} --writes-per-s {args.writes_per_s:g}")  # fmt: skip
+          f"--rounds {args.rounds} --writes-per-s {args.writes_per_s:g}"
+          + (f" --before {args.before}" if args.before else ""))  # fmt: skip
 
 
 if __name__ == "__main__":

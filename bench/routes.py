@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -87,12 +88,15 @@ ACCEPT_SCRIPT = 'wrk.headers["Accept"] = "%s"\n'
 
 CODE: Path | None = None
 """Serve the service from this checkout instead (`--code`: before/after figures in one run)."""
+BEFORE: Path | None = None
+"""Also serve this checkout, measured beside ours route by route (`--before`)."""
 
 
-def _env(db: Path) -> dict[str, str]:
+def _env(db: Path, code: Path | None = None) -> dict[str, str]:
     env = serving_env(db)
-    if CODE is not None:
-        env["PYTHONPATH"] = str(CODE)
+    code = code or CODE
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     return env
 
 
@@ -168,10 +172,11 @@ def typo_search_ms(db: Path, count: int = 300) -> float:
     return 1000 * statistics.median(times)
 
 
-def app_command(port: int, workers: int = 1) -> list[str]:
+def app_command(port: int, workers: int = 1, code: Path | None = None) -> list[str]:
     command = [*UVICORN, "--port", str(port), "--factory", "api.main:app_from_env"]
-    if CODE is not None:  # uvicorn puts --app-dir first on sys.path
-        command += ["--app-dir", str(CODE)]
+    code = code or CODE
+    if code is not None:  # uvicorn puts --app-dir first on sys.path
+        command += ["--app-dir", str(code)]
     command[command.index("--workers") + 1] = str(workers)
     return command
 
@@ -195,26 +200,37 @@ def measure(url: str, pid: int, seconds: int, script: Path | None = None) -> dic
 def throughput(db: Path, seconds: int, rounds: int, only: str = "") -> dict[str, Any]:
     """Bare app and our app side by side, interleaved: the floor every few routes."""
     lua = scripts(db, OUT / "routes")
-    bare_port, app_port = free_port(), free_port()
+    bare_port, app_port, before_port = free_port(), free_port(), free_port()
     runs: dict[str, list[dict[str, Any]]] = {}
     routes = [*ROUTES, ("search typo (uncached)", "/search", "typo")]
     routes = [r for r in routes if not only or r[0] in only.split(",")]
-    with (
-        started(bare_command(bare_port), _env(db), bare_port, "/") as (bare_server, _),
-        started(app_command(app_port), _env(db), app_port, "/lookup/MHRA") as (app_server, _),
-    ):
-        app = f"http://127.0.0.1:{app_port}"
-        for _, path, accept in ROUTES:
-            warm(app + path, accept)
+    with ExitStack() as servers:
+        bare_server, _ = servers.enter_context(
+            started(bare_command(bare_port), _env(db), bare_port, "/")
+        )
+        app_server, _ = servers.enter_context(
+            started(app_command(app_port), _env(db), app_port, "/lookup/MHRA")
+        )
+        apps = [("", f"http://127.0.0.1:{app_port}", app_server.pid)]
+        if BEFORE is not None:  # the other checkout, measured right after ours, route by route
+            command = app_command(before_port, code=BEFORE)
+            before_server, _ = servers.enter_context(
+                started(command, _env(db, BEFORE), before_port, "/lookup/MHRA")
+            )
+            apps.append((" (before)", f"http://127.0.0.1:{before_port}", before_server.pid))
+        for _, app, _ in apps:
+            for _, path, accept in ROUTES:
+                warm(app + path, accept)
         for _ in range(rounds):
             for i, (name, path, accept) in enumerate(routes):
                 if i % BARE_EVERY == 0:  # the floor, often, so load drift hits both alike
                     runs.setdefault("bare", []).append(
                         measure(f"http://127.0.0.1:{bare_port}/", bare_server.pid, seconds)
                     )
-                runs.setdefault(name, []).append(
-                    measure(app + path, app_server.pid, seconds, lua.get(accept))
-                )
+                for suffix, app, pid in apps:
+                    runs.setdefault(name + suffix, []).append(
+                        measure(app + path, pid, seconds, lua.get(accept))
+                    )
     bare = statistics.median(r["rps"] for r in runs["bare"])
     bare_cpu = statistics.median(r["per_cpu_second"] for r in runs["bare"])
     table: dict[str, Any] = {"typo_search_ms": typo_search_ms(db)}
@@ -322,7 +338,7 @@ def report(
     for name, row in table.items():
         if name == "typo_search_ms":
             continue
-        target = 1.0 if name == "bare" else TARGETS.get(name, TARGET)
+        target = 1.0 if name == "bare" else TARGETS.get(name.removesuffix(" (before)"), TARGET)
         best = max(row["ratio"], row.get("cpu_ratio", 0.0))
         mark = "" if name == "bare" else ("ok" if best >= target else "BELOW")
         print(
@@ -336,7 +352,7 @@ def report(
         "req/CPU-s: answers per CPU second of the server process over the same run "
         "(steadier than req/s on a shared machine)"
     )
-    if "typo_search_ms" in table:
+    if "search typo (uncached)" in table:
         typo = table["search typo (uncached)"]
         print(
             f"uncached typo search: Vocabulary.search alone takes {table['typo_search_ms']:.2f} ms "
@@ -365,9 +381,12 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated: routes,stall,workers,app")
     parser.add_argument("--only", default="", help="comma-separated route names, e.g. lookup")
     parser.add_argument("--code", type=Path, help="serve another checkout (e.g. `git archive`)")
+    parser.add_argument(
+        "--before", type=Path, help="also serve this checkout, route by route beside ours"
+    )
     args = parser.parse_args()
-    global CODE
-    CODE = args.code
+    global CODE, BEFORE
+    CODE, BEFORE = args.code, args.before
     skip = set(args.skip.split(","))
     db = ensure_shipped(args.db) if args.db == SHIPPED_DB else args.db
     table = throughput(db, args.seconds, args.rounds, args.only) if "routes" not in skip else {}
@@ -381,7 +400,9 @@ def main() -> None:
         f"reproduce: python -m bench.routes --db {args.db} --stall-db {args.stall_db} "
         f"--seconds {args.seconds} --rounds {args.rounds}"
         + (f" --skip {args.skip}" if args.skip else "")
+        + (f" --only {args.only}" if args.only else "")
         + (f" --code {args.code}" if args.code else "")
+        + (f" --before {args.before}" if args.before else "")
     )
 
 

@@ -3,11 +3,12 @@ errors with their evidence, and the serving process sees the worker's changes at
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
-from api.editorial.offload import WriteWorker
+from api.editorial.offload import WRITER_NICENESS, WriteWorker
 from tests.api.editorial.conftest import NEW_CONCEPT, Desk, label, make_desk
 from vocab.vocabulary import Vocabulary
 
@@ -54,3 +55,11 @@ def test_a_forbidden_step_in_the_worker_is_403(offloaded: Desk) -> None:
     body = {"kind": "add_concept", "reason": "r", "fields": NEW_CONCEPT, "submit": True}
     pid = offloaded.post("/editorial/proposals", "pat", body).json()["id"]
     assert offloaded.post(f"/editorial/proposals/{pid}/take", "pat").status_code == 403
+
+
+def test_the_worker_gives_way_to_the_serving_process(offloaded: Desk) -> None:
+    # the quality gate runs at a lower CPU priority than the event loop answering reads
+    writer = offloaded.editorial.writer
+    assert isinstance(writer, WriteWorker)
+    niceness = writer._pool.submit(os.nice, 0).result()
+    assert niceness == min(19, os.nice(0) + WRITER_NICENESS)
