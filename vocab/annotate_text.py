@@ -163,7 +163,8 @@ def _words(text: str, segment: Segment) -> tuple[list[int], list[int], list[str]
         # one split gives gaps and words alternately; offsets are their summed lengths
         pieces = _SPLIT.split(piece)
         offsets = list(itertools.accumulate(map(len, pieces), initial=base))
-        return offsets[1::2], offsets[2::2], pieces[1::2]
+        last = len(pieces) - 1  # pieces end with a gap
+        return offsets[1:last:2], offsets[2 : last + 1 : 2], pieces[1::2]
     kept: list[int] | None = None
     if _INVISIBLE.search(piece):
         kept = [i for i, ch in enumerate(piece) if not _INVISIBLE.match(ch)]
