@@ -102,6 +102,7 @@ class Document:
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
+        self._stems_of: dict[str, list[str]] = {}  # concept URI -> its label's content stems
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
@@ -165,7 +166,7 @@ class Document:
         concepts, groups = self._nearby(i, near)
         for uri, weight in concepts.items():  # a nearby term also counts for its words ("RT")
             if weight > DOCUMENT_CONCEPT:
-                for s in content_stems(self._labels.get(uri, "")):
+                for s in self._label_stems(uri):
                     words[s] = max(words.get(s, 0.0), weight * EXPANDED)
         bounds = self.sentences[sentence]
         local = self._local.get(i)
@@ -189,6 +190,13 @@ class Document:
                 self.matches, self._by_sentence.get(sentence, ()), i, self._uris_of
             ),
         )
+
+    def _label_stems(self, uri: str) -> list[str]:
+        """Return the content stems of a found concept's preferred label (once per document)."""
+        found = self._stems_of.get(uri)
+        if found is None:
+            found = self._stems_of[uri] = content_stems(self._labels.get(uri, ""))
+        return found
 
     def _uris_of(self, j: int) -> list[tuple[str, float]]:
         """Return the concept of match j, or its senses at their probabilities so far."""
@@ -364,10 +372,11 @@ class Document:
         rows = meaning.vectors(texts)
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
         topic = np.zeros(rows.shape[1], dtype=np.float32)
-        for uri in self._uris:
-            if uri is not None:
-                vector, count = meaning.label(self._labels[uri])
-                topic += vector * count
+        labels = [meaning.label(self._labels[uri]) for uri in self._uris if uri is not None]
+        if labels:  # the running sum of the labels' vectors in one call (the same sums)
+            times = np.array([count for _, count in labels], dtype=np.float32)[:, None]
+            terms = np.stack([vector for vector, _ in labels]) * times
+            topic += np.cumsum(terms, axis=0, dtype=np.float32)[-1]
         norm = float(np.linalg.norm(topic))
         self._topic = topic / norm if norm > 0 else topic
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from vocab.annotate_text import Token, alnum, word_keys
 from vocab.label_index import STOPWORDS
-from vocab.model import KIND_RANK, LabelKind
+from vocab.model import COMMUNITIES, KIND_RANK, LabelKind
 from vocab.store import LabelRow, ReadStore
 
 MIN_LETTERS = 2  # one-letter labels ("R") are never matched
@@ -62,6 +62,9 @@ class LabelForm:
     compact: bool
     case: tuple[str, ...] | None  # per word: the letters that must match, '' if any case will do
     words: str  # the words a window must hold, as the label's key ("autocontouring" compact)
+    usage: tuple[
+        str, ...
+    ]  # the communities that use the label, in COMMUNITIES order; none if hidden
 
 
 @dataclass(slots=True)
@@ -148,7 +151,9 @@ class Matcher:
                 if case and compact_form:  # the compact form's letters, as one word
                     case = (alnum(row.text),)
                 words = row.norm.replace(" ", "") if compact_form else row.norm
-                out[key] = LabelForm(row, compact_form, case, words)
+                usage = () if row.kind is LabelKind.HIDDEN else row.usage
+                ordered = tuple(c for c in COMMUNITIES if c in usage)
+                out[key] = LabelForm(row, compact_form, case, words, ordered)
             with self._lock:
                 if len(cache) + len(missing) > FORM_CACHE:
                     cache.clear()
