@@ -198,16 +198,23 @@ class Matcher:
     ) -> Iterator[tuple[int, int, int, int, str]]:
         """Yield the hits among the windows of `codes` (position i stands for the tokens
         spans[i], or token i without `spans`); a window with an unknown word or across
-        segments is never a label."""
+        segments is never a label. With `spans`, only windows holding a joined run are
+        read: the others are windows of the whole pass, met already."""
         n = len(codes)
         known = codes >= 0
         shifted = (codes + 1).astype(np.uint64)
+        joined = None  # joined[i]: how many positions before i stand for several tokens
+        if spans is not None:
+            several = np.fromiter((a < b for a, b in spans), np.int64, len(spans))
+            joined = np.concatenate(([0], np.cumsum(several)))
         for length in self.lengths:
             if length > n:
                 break
             count = n - length + 1
             value = np.zeros(count, dtype=np.uint64)
             valid = segments[:count] == segments[length - 1 :]
+            if joined is not None:
+                valid &= joined[length:] > joined[:count]
             for k in range(length):
                 value = value * np.uint64(_MULTIPLIER) + shifted[k : k + count]
                 valid &= known[k : k + count]
@@ -222,12 +229,14 @@ class Matcher:
             ):
                 if spans is None:
                     first, last = i, i + length - 1
-                    words = " ".join([t.key for t in tokens[first : last + 1]])
                 else:
                     first, last = spans[i][0], spans[i + length - 1][1]
-                    words = _words(tokens, spans[i : i + length])
                 if (first, last, lo) not in seen:  # the joined pass meets some windows again
                     seen.add((first, last, lo))
+                    if spans is None:
+                        words = " ".join([t.key for t in tokens[first : last + 1]])
+                    else:
+                        words = _words(tokens, spans[i : i + length])
                     yield first, last, lo, hi, words
 
     def _joined_runs(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
