@@ -102,12 +102,18 @@ class Document:
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
-        self._stems_of: dict[str, list[str]] = {}  # concept URI -> its label's content stems
+        self._stems_of: dict[str, list[str]] = {}
+        self._keys: dict[
+            int, str
+        ] = {}  # match -> its matching key  # concept URI -> its label's content stems
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
-        m = self.matches[i]
-        return " ".join(t.key for t in self.tokens[m.first : m.last + 1])
+        found = self._keys.get(i)
+        if found is None:
+            m = self.matches[i]
+            found = self._keys[i] = " ".join([t.key for t in self.tokens[m.first : m.last + 1]])
+        return found
 
     # --- choosing ---------------------------------------------------------------------------
 
@@ -372,11 +378,10 @@ class Document:
         rows = meaning.vectors(texts)
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
         topic = np.zeros(rows.shape[1], dtype=np.float32)
-        labels = [meaning.label(self._labels[uri]) for uri in self._uris if uri is not None]
-        if labels:  # the running sum of the labels' vectors in one call (the same sums)
-            times = np.array([count for _, count in labels], dtype=np.float32)[:, None]
-            terms = np.stack([vector for vector, _ in labels]) * times
-            topic += np.cumsum(terms, axis=0, dtype=np.float32)[-1]
+        for uri in self._uris:
+            if uri is not None:
+                vector, count = meaning.label(self._labels[uri])
+                topic += vector * count
         norm = float(np.linalg.norm(topic))
         self._topic = topic / norm if norm > 0 else topic
 
