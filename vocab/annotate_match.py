@@ -118,13 +118,20 @@ class Matcher:
         entries = self._entries
         forms = self._load({entries[k] for _, _, low, high, _ in hits for k in range(low, high)})
         found: dict[tuple[int, int], list[LabelForm]] = {}
+        cased: dict[tuple[tuple[str, ...], bool, int, int], bool] = {}  # case checks made
         for first, last, low, high, words in hits:
             for k in range(low, high):
                 form = forms[entries[k]]
-                if form.words == words and (
-                    form.case is None or _acceptable(form, tokens, first, last)
-                ):
-                    found.setdefault((first, last), []).append(form)
+                if form.words != words:
+                    continue
+                if form.case is not None:  # many labels of a large vocabulary share a case
+                    check = (form.case, form.compact, first, last)
+                    ok = cased.get(check)
+                    if ok is None:
+                        ok = cased[check] = _acceptable(form, tokens, first, last)
+                    if not ok:
+                        continue
+                found.setdefault((first, last), []).append(form)
         taken = bytearray(len(tokens))
         chosen: list[Match] = []
         for first, last in sorted(
