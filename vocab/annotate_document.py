@@ -102,11 +102,18 @@ class Document:
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
+        self._stems_of: dict[str, list[str]] = {}
+        self._keys: dict[
+            int, str
+        ] = {}  # match -> its matching key  # concept URI -> its label's content stems
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
-        m = self.matches[i]
-        return " ".join(t.key for t in self.tokens[m.first : m.last + 1])
+        found = self._keys.get(i)
+        if found is None:
+            m = self.matches[i]
+            found = self._keys[i] = " ".join([t.key for t in self.tokens[m.first : m.last + 1]])
+        return found
 
     # --- choosing ---------------------------------------------------------------------------
 
@@ -165,7 +172,7 @@ class Document:
         concepts, groups = self._nearby(i, near)
         for uri, weight in concepts.items():  # a nearby term also counts for its words ("RT")
             if weight > DOCUMENT_CONCEPT:
-                for s in content_stems(self._labels.get(uri, "")):
+                for s in self._label_stems(uri):
                     words[s] = max(words.get(s, 0.0), weight * EXPANDED)
         bounds = self.sentences[sentence]
         local = self._local.get(i)
@@ -189,6 +196,13 @@ class Document:
                 self.matches, self._by_sentence.get(sentence, ()), i, self._uris_of
             ),
         )
+
+    def _label_stems(self, uri: str) -> list[str]:
+        """Return the content stems of a found concept's preferred label (once per document)."""
+        found = self._stems_of.get(uri)
+        if found is None:
+            found = self._stems_of[uri] = content_stems(self._labels.get(uri, ""))
+        return found
 
     def _uris_of(self, j: int) -> list[tuple[str, float]]:
         """Return the concept of match j, or its senses at their probabilities so far."""

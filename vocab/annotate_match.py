@@ -28,6 +28,7 @@ Matches are filtered and resolved predictably:
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from array import array
@@ -39,7 +40,7 @@ import numpy as np
 
 from vocab.annotate_text import Token, alnum, word_keys
 from vocab.label_index import STOPWORDS
-from vocab.model import KIND_RANK, LabelKind
+from vocab.model import COMMUNITIES, KIND_RANK, LabelKind
 from vocab.store import LabelRow, ReadStore
 
 MIN_LETTERS = 2  # one-letter labels ("R") are never matched
@@ -60,6 +61,10 @@ class LabelForm:
     row: LabelRow
     compact: bool
     case: tuple[str, ...] | None  # per word: the letters that must match, '' if any case will do
+    words: str  # the words a window must hold, as the label's key ("autocontouring" compact)
+    usage: tuple[
+        str, ...
+    ]  # the communities that use the label, in COMMUNITIES order; none if hidden
 
 
 @dataclass(slots=True)
@@ -113,14 +118,20 @@ class Matcher:
         entries = self._entries
         forms = self._load({entries[k] for _, _, low, high, _ in hits for k in range(low, high)})
         found: dict[tuple[int, int], list[LabelForm]] = {}
+        cased: dict[tuple[tuple[str, ...], bool, int, int], bool] = {}  # case checks made
         for first, last, low, high, words in hits:
             for k in range(low, high):
                 form = forms[entries[k]]
-                wanted = form.row.norm.replace(" ", "") if form.compact else form.row.norm
-                if wanted == words and (
-                    form.case is None or _acceptable(form, tokens, first, last)
-                ):
-                    found.setdefault((first, last), []).append(form)
+                if form.words != words:
+                    continue
+                if form.case is not None:  # many labels of a large vocabulary share a case
+                    check = (form.case, form.compact, first, last)
+                    ok = cased.get(check)
+                    if ok is None:
+                        ok = cased[check] = _acceptable(form, tokens, first, last)
+                    if not ok:
+                        continue
+                found.setdefault((first, last), []).append(form)
         taken = bytearray(len(tokens))
         chosen: list[Match] = []
         for first, last in sorted(
@@ -146,7 +157,10 @@ class Matcher:
                 case = _case_of(row.kind, row.text)
                 if case and compact_form:  # the compact form's letters, as one word
                     case = (alnum(row.text),)
-                out[key] = LabelForm(row, compact_form, case)
+                words = row.norm.replace(" ", "") if compact_form else row.norm
+                usage = () if row.kind is LabelKind.HIDDEN else row.usage
+                ordered = tuple(c for c in COMMUNITIES if c in usage)
+                out[key] = LabelForm(row, compact_form, case, words, ordered)
             with self._lock:
                 if len(cache) + len(missing) > FORM_CACHE:
                     cache.clear()
@@ -159,10 +173,10 @@ class Matcher:
         stretch around each hyphenated run that, joined, holds a label word."""
         seen: set[tuple[int, int, int]] = set()
         codes = self.codes
-        whole = np.fromiter((codes.get(t.key, -1) for t in tokens), np.int64, len(tokens))
-        segments = np.fromiter((t.segment for t in tokens), np.int64, len(tokens))
-        spans = [(i, i) for i in range(len(tokens))]
-        yield from self._windows(tokens, whole, segments, spans, seen)
+        keys = [t.key for t in tokens]
+        whole = np.array(list(map(codes.get, keys, itertools.repeat(-1))), dtype=np.int64)
+        segments = np.array([t.segment for t in tokens], dtype=np.int64)
+        yield from self._windows(tokens, whole, segments, None, seen)
         reach = 3 * self.longest  # tokens either side: a label's words, and some to spare
         stretches: list[list[int]] = []
         for first, last in self._joined_runs(tokens):
@@ -186,20 +200,28 @@ class Matcher:
         tokens: Sequence[Token],
         codes: Codes,
         segments: Codes,
-        spans: list[tuple[int, int]],
+        spans: list[tuple[int, int]] | None,
         seen: set[tuple[int, int, int]],
     ) -> Iterator[tuple[int, int, int, int, str]]:
         """Yield the hits among the windows of `codes` (position i stands for the tokens
-        spans[i]); a window with an unknown word or across segments is never a label."""
+        spans[i], or token i without `spans`); a window with an unknown word or across
+        segments is never a label. With `spans`, only windows holding a joined run are
+        read: the others are windows of the whole pass, met already."""
         n = len(codes)
         known = codes >= 0
         shifted = (codes + 1).astype(np.uint64)
+        joined = None  # joined[i]: how many positions before i stand for several tokens
+        if spans is not None:
+            several = np.fromiter((a < b for a, b in spans), np.int64, len(spans))
+            joined = np.concatenate(([0], np.cumsum(several)))
         for length in self.lengths:
             if length > n:
                 break
             count = n - length + 1
             value = np.zeros(count, dtype=np.uint64)
             valid = segments[:count] == segments[length - 1 :]
+            if joined is not None:
+                valid &= joined[length:] > joined[:count]
             for k in range(length):
                 value = value * np.uint64(_MULTIPLIER) + shifted[k : k + count]
                 valid &= known[k : k + count]
@@ -212,10 +234,17 @@ class Matcher:
             for i, lo, hi in zip(
                 starts[some].tolist(), low[some].tolist(), high[some].tolist(), strict=True
             ):
-                first, last = spans[i][0], spans[i + length - 1][1]
+                if spans is None:
+                    first, last = i, i + length - 1
+                else:
+                    first, last = spans[i][0], spans[i + length - 1][1]
                 if (first, last, lo) not in seen:  # the joined pass meets some windows again
                     seen.add((first, last, lo))
-                    yield first, last, lo, hi, _words(tokens, spans[i : i + length])
+                    if spans is None:
+                        words = " ".join([t.key for t in tokens[first : last + 1]])
+                    else:
+                        words = _words(tokens, spans[i : i + length])
+                    yield first, last, lo, hi, words
 
     def _joined_runs(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
         """Return the hyphenated runs of words (first, last token) that, joined from their

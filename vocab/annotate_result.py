@@ -64,14 +64,17 @@ class Annotation:
 
 def sense_of(forms: list[LabelForm], score: float) -> Sense:
     row = forms[0].row
-    usage = {u for f in forms if f.row.kind is not LabelKind.HIDDEN for u in f.row.usage}
+    if len(forms) == 1:
+        usage = forms[0].usage
+    else:
+        usage = tuple(c for c in COMMUNITIES if any(c in f.usage for f in forms))
     return Sense(
         id=row.id,
         uri=row.uri,
         pref_label=row.pref_label,
         label=row.shown,
         kind=row.kind,
-        usage=tuple(c for c in COMMUNITIES if c in usage),
+        usage=usage,
         score=round(score, 3),
     )
 

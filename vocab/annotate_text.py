@@ -27,6 +27,7 @@ from functools import lru_cache
 from vocab.normalize import normalise_label
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&", re.UNICODE)
+_SPLIT = re.compile(f"({_WORD.pattern})")  # gaps and words, alternately
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _HYPHENS = frozenset("-‐‑")
 _POSSESSIVES = ("'s", "’s")  # an acronym's possessive: "EI's" reads as "EI" ("eis" names nothing)
@@ -97,7 +98,8 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
     bullet, and at the end of a block; segments of one block continue one sentence.
     """
     tokens: list[Token] = []
-    append, keys_of = tokens.append, word_keys
+    append = tokens.append
+    known: dict[str, tuple[str, ...]] = {}  # surface -> its keys, for this text
     sentence = 0
     previous_end = -1  # end of the previous token within the current block, -1 if none
     previous_block: int | None = None
@@ -107,23 +109,31 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token
             previous_end = -1
         previous_block = segment.block
         gap_start = segment.start
-        for start, end, surface in _words(text, segment):
+        starts, ends, surfaces = _words(text, segment)
+        for start, end, surface in zip(starts, ends, surfaces, strict=True):
             hyphen = False
             if previous_end >= 0 and not (start - previous_end == 1 and text[previous_end] == " "):
                 gap = text[gap_start:start]  # anything but one space may end a sentence
                 if gap and _ends_sentence(gap, surface):
                     sentence += 1
                 hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
-            if surface[-2:] in _POSSESSIVES and surface[:-2].isupper():  # "EI's" reads as "EI"
-                surface_keys = keys_of(surface[:-2])
-            else:
-                surface_keys = keys_of(surface)
+            surface_keys = known.get(surface)
+            if surface_keys is None:
+                surface_keys = known[surface] = _surface_keys(surface)
             for key in surface_keys:
                 append(Token(key, surface, start, end, index, sentence, hyphen))
                 hyphen = False
             previous_end = end
             gap_start = end
     return tokens
+
+
+def _surface_keys(surface: str) -> tuple[str, ...]:
+    """Return the matching keys of a written word; an acronym's possessive ("EI's") reads
+    as the acronym."""
+    if surface[-2:] in _POSSESSIVES and surface[:-2].isupper():
+        return word_keys(surface[:-2])
+    return word_keys(surface)
 
 
 def _ends_sentence(gap: str, next_word: str) -> bool:
@@ -137,8 +147,9 @@ def _ends_sentence(gap: str, next_word: str) -> bool:
     return first.isupper() or first.isdigit() or bool(re.search(r"[\n\r]\s*[-*•]\s", gap))
 
 
-def _words(text: str, segment: Segment) -> list[tuple[int, int, str]]:
-    """Return (start, end, surface) of each word of a segment; invisible characters are skipped.
+def _words(text: str, segment: Segment) -> tuple[list[int], list[int], list[str]]:
+    """Return the starts, ends and surfaces of the words of a segment; invisible characters
+    are skipped.
 
     A soft hyphen or zero-width character inside a word does not split it: the word is read
     without it, and its offsets still cover the original characters.
@@ -149,21 +160,28 @@ def _words(text: str, segment: Segment) -> list[tuple[int, int, str]]:
         piece, where = text[segment.start : segment.end], None
     base = segment.start
     if where is None and not _INVISIBLE.search(piece):  # the common case, kept fast
-        return [(base + m.start(), base + m.end(), m.group()) for m in _WORD.finditer(piece)]
+        # one split gives gaps and words alternately; offsets are their summed lengths
+        pieces = _SPLIT.split(piece)
+        offsets = list(itertools.accumulate(map(len, pieces), initial=base))
+        last = len(pieces) - 1  # pieces end with a gap
+        return offsets[1:last:2], offsets[2 : last + 1 : 2], pieces[1::2]
     kept: list[int] | None = None
     if _INVISIBLE.search(piece):
         kept = [i for i, ch in enumerate(piece) if not _INVISIBLE.match(ch)]
         piece = "".join(piece[i] for i in kept)
-    out = []
+    starts, ends, surfaces = [], [], []
     for match in _WORD.finditer(piece):
         first, last = match.start(), match.end() - 1
         if kept is not None:
             first, last = kept[first], kept[last]
         if where is None:
-            out.append((base + first, base + last + 1, match.group()))
+            starts.append(base + first)
+            ends.append(base + last + 1)
         else:
-            out.append((where[first], where[last + 1], match.group()))
-    return out
+            starts.append(where[first])
+            ends.append(where[last + 1])
+        surfaces.append(match.group())
+    return starts, ends, surfaces
 
 
 def sentence_bounds(tokens: Sequence[Token]) -> list[tuple[int, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,32 @@ def test_the_annotator_is_built_once_per_release(fixture: Vocabulary, tmp_path: 
     first = annotator_for(fixture.store)
     assert annotator_for(fixture.store) is first
     assert annotator_for(other.store) is not first
+
+
+def test_a_long_text_is_annotated_without_pausing_for_garbage_collection(
+    annotator: Annotator,
+) -> None:
+    text = "The CT scan and the tumour volume, then auto-contouring in the IT department. " * 500
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()  # the count of new objects starts at zero
+    gc.callbacks.append(count)
+    try:
+        assert annotator.annotate(text).spans
+    finally:
+        gc.callbacks.remove(count)
+    assert collections in ([], [0])  # at most the youngest objects, once, when it resumes
+    assert gc.isenabled()
+
+
+def test_the_garbage_collector_stays_off_if_it_was_off(annotator: Annotator) -> None:
+    gc.disable()
+    try:
+        annotator.annotate("A CT scanner.")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
