@@ -200,6 +200,7 @@ class _Spans:
 
 _PAUSES = 0  # annotations running with the cyclic garbage collector paused by them
 _PAUSE_LOCK = threading.Lock()
+LONGEST_PAUSE_S = 1.0  # overlapping annotations never keep cycles uncollected for longer
 
 
 @contextmanager
@@ -208,23 +209,33 @@ def _collector_paused() -> Iterator[None]:
     thousands of short-lived objects (tokens, spans) and no reference cycles, and the
     collections they trigger scan the whole heap, about a fifth of the time. Memory is
     still freed as usual (by reference counts); the collector resumes when the last
-    annotation running ends, if it was on when the first began."""
-    global _PAUSES, _RESUME
+    annotation running ends, if it was on when the first began. Under a steady stream of
+    overlapping annotations that moment may not come, so an annotation ending more than
+    `LONGEST_PAUSE_S` after the pause began collects once itself (the rest of the process
+    makes cycles meanwhile)."""
+    global _PAUSES, _RESUME, _PAUSED_AT
     with _PAUSE_LOCK:
         if _PAUSES == 0:
             _RESUME = gc.isenabled()
+            _PAUSED_AT = time.monotonic()
             gc.disable()
         _PAUSES += 1
     try:
         yield
     finally:
+        overdue = False
         with _PAUSE_LOCK:
             _PAUSES -= 1
             if _PAUSES == 0 and _RESUME:
                 gc.enable()
+            elif _PAUSES and _RESUME and time.monotonic() - _PAUSED_AT > LONGEST_PAUSE_S:
+                overdue, _PAUSED_AT = True, time.monotonic()
+        if overdue:
+            gc.collect()
 
 
 _RESUME = True  # whether the collector was on when the running annotations paused it
+_PAUSED_AT = 0.0  # when the running pause began, or its last collection ran
 
 
 def _check(text: str) -> None:

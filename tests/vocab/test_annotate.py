@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import vocab.annotate as annotate_module
 from tests.conftest import FIXTURES, build_vocabulary
 from vocab.annotate import MAX_CHARACTERS, Annotator, annotator_for
 from vocab.annotate_text import Segment
@@ -189,3 +190,25 @@ def test_the_garbage_collector_stays_off_if_it_was_off(annotator: Annotator) -> 
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_overlapping_annotations_never_keep_the_collector_off_for_long(
+    annotator: Annotator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One annotation running all along (a steady stream of them) holds the pause open; an
+    annotation ending after the longest pause collects the cycles made meanwhile."""
+    monkeypatch.setattr(annotate_module, "LONGEST_PAUSE_S", 0.0)
+    full: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            full.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with annotate_module._collector_paused():  # the long-running one
+            annotator.annotate("A CT scanner.")
+            assert not gc.isenabled() and full == [2]
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(count)
