@@ -2,9 +2,9 @@
 
 - definition: the query's content words against each concept's labels, definitions,
   plain-language definitions, scope notes and examples (FTS5, Porter stems, bm25). FTS5
-  scores every text holding any word, so a long query of common words would read most of
-  a large store: `MeaningIndex.scored_words` reads the rarest words first and stops at
-  `SCORED_TEXTS` texts (see there for what that leaves out);
+  scores every text holding any word, so a long query of common words would score most of
+  a large store: only the texts holding one of its rarest words are scored (about
+  `SCORED_TEXTS` at most), on all its words (`MeaningIndex.scored_words`);
 - semantic: the query's vector (`vocab.embedding`) against each concept's vectors. The
   sign bits of every vector are scanned in memory (Hamming distance, 64 bytes a concept),
   then the `RESCORE` nearest concepts are rescored with their int8 vectors (cosine);
@@ -81,39 +81,41 @@ class MeaningIndex:
     ) -> Ranking:
         """Return concepts whose texts hold any of `words` (with `every`, all of them), by
         bm25 relevance (`weights` per text: labels, definitions, plain definitions, notes);
-        any of them: of `scored_words(words)`."""
-        if not every:
-            words = self.scored_words(words)
-        return self.store.text_matches(words, limit, weights, every=every)
+        any of them: bounded by `scored_words`."""
+        if every:
+            return self.store.text_matches(words, limit, weights, every=True)
+        scored, some = self.scored_words(words)
+        return self.store.text_matches(scored, limit, weights, some=some)
 
-    def scored_words(self, words: Sequence[str]) -> list[str]:
-        """Return the words of an any-word query worth scoring: the rarest first, while the
-        texts holding them add up to no more than `scored_texts` (always the rarest one).
+    def scored_words(self, words: Sequence[str]) -> tuple[list[str], list[str] | None]:
+        """Return the words of an any-word query to score, and the rarest of them, of
+        which a text must hold one to be scored (None: no such bound).
 
         FTS5's bm25 gives a word held by n of N texts idf = ln((N - n + 0.5) / (n + 0.5)),
-        at least 1e-6, and a word adds at most 2.2 idf to a text's score. A word in half
-        the texts or more (idf 1e-6) is not scored: the texts found rank as before, with
-        scores at most 2.2e-6 a word lower, and texts holding nothing but such words (as
-        good as no match) are not found. Over the cap the commoner words are left out
-        too, and with them the texts that hold only those, and from every other text's
-        score at most 2.2 idf a word left out, an idf no higher than any word kept's.
-        Texts holding several of the rare words still come first: a lay question finds
-        the concept it describes.
+        at least 1e-6. A word in half the texts or more (idf 1e-6) is not scored: the
+        texts found rank as before, with scores at most 2.2e-6 a word lower (bm25 adds at
+        most 2.2 idf a word), and the texts holding nothing but such words, as good as no
+        match, are not found. Then, rarest first, words are bound while the texts holding
+        them add up to no more than `scored_texts` (always the rarest); if some are left
+        unbound, only the texts holding a bound word are scored, each on every word as
+        before (`ReadStore.text_matches` with `some`). Left out (the bounded difference):
+        texts holding only the commoner words, each scoring at most 2.2 times the sum of
+        their idfs, all lower than any bound word's.
         """
         unique = list(dict.fromkeys(w for w in words if w))
         if len(unique) <= 1:
-            return unique
+            return unique, None
         counts = {w: self._count(w) for w in unique}
-        ranking = [w for w in unique if counts[w] * 2 < self._concepts] or unique
-        ranking.sort(key=counts.__getitem__)  # stable: ties keep the query's order
-        kept = ranking[:1]
-        scored = counts[ranking[0]]
+        scored = [w for w in unique if counts[w] * 2 < self._concepts] or unique
+        ranking = sorted(scored, key=counts.__getitem__)  # stable: ties in query order
+        bound = ranking[:1]
+        texts = counts[ranking[0]]
         for word in ranking[1:]:
-            scored += counts[word]
-            if scored > self.scored_texts:
-                break
-            kept.append(word)
-        return kept
+            texts += counts[word]
+            if texts > self.scored_texts:
+                return scored, bound
+            bound.append(word)
+        return scored, None
 
     def _count(self, word: str) -> int:
         """Return how many concepts' texts hold `word`, counting up to half of them."""
