@@ -15,7 +15,8 @@ confidently:
    corrected words in any order, and rapidfuzz ranks those few hundred candidates; small
    stores also compare the whole query with every label;
 4. meaning (`vocab.meaning`): the query's content words against every concept's labels,
-   definitions, plain definitions, scope notes and examples (`definition`), and its
+   definitions, plain definitions, scope notes and examples (`definition`; at most about
+   `vocab.meaning.SCORED_TEXTS` texts scored, those holding its rarest words), and its
    vector against the concept vectors (`semantic`); every candidate of these stages and
    of the prefix and fuzzy ones is scored on all its evidence (`vocab.rerank`), under the
    exact, acronym and synonym hits, which stay first. A label answer with fewer than
