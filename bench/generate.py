@@ -32,7 +32,7 @@ from bench.words import CONNECTIVES, DOMAIN_WORDS, HEAD_WORDS, MODIFIER_WORDS, V
 OUT = Path(__file__).resolve().parent / "out"
 CHUNK = 50_000  # concepts per file: about 20 MB of Turtle, well under the 64 MiB limit
 SEED = 20240611
-GENERATOR_VERSION = "3"  # bump when the output changes, so cached files are regenerated
+GENERATOR_VERSION = "4"  # bump when the output changes, so cached files are regenerated
 QUERIES_PER_KIND = 200
 LANG = "en-GB"
 
@@ -233,13 +233,14 @@ def generate(n: int, folder: Path, *, seed: int = SEED) -> dict[str, object]:
     roots = max(10, n // 1000)
     width = len(str(n))
     triples = 5  # the scheme's
-    sample: list[Term] = []
+    sample: list[tuple[Term, str]] = []
     sample_every = max(1, n // (QUERIES_PER_KIND * 4))
     out: list[str] = []
     for i in range(n):
         term = terms.new()
+        definition = _definition(rng, terms, term.pref)
         if i % sample_every == 0:
-            sample.append(term)
+            sample.append((term, definition))
         lines = [
             f":g{i:0{width}d} a skos:Concept ;",
             f'    skos:prefLabel "{term.pref}"@{LANG} ;',
@@ -248,7 +249,7 @@ def generate(n: int, folder: Path, *, seed: int = SEED) -> dict[str, object]:
         ]
         if term.acronym:
             lines.append(f'    airt:acronym "{term.acronym}"@{LANG} ;')
-        lines.append(f'    skos:definition "{_definition(rng, terms, term.pref)}"@{LANG} ;')
+        lines.append(f'    skos:definition "{definition}"@{LANG} ;')
         if rng.random() < 0.7:
             lines.append(f'    skos:notation "G-{i:07d}" ;')
             triples += 1
@@ -263,7 +264,11 @@ def generate(n: int, folder: Path, *, seed: int = SEED) -> dict[str, object]:
             name = f"concepts-{i // CHUNK:03d}.ttl"
             (folder / name).write_text(PREFIXES + "\n" + "\n".join(out), encoding="utf-8")
             out = []
-    queries = make_queries([(t.pref, t.acronym) for t in sample], random.Random(seed + n))
+    queries = make_queries(
+        [(t.pref, t.acronym) for t, _ in sample],
+        random.Random(seed + n),
+        definitions=[(t.pref, d) for t, d in sample],
+    )
     (folder / "queries.json").write_text(json.dumps(queries, indent=1), encoding="utf-8")
     manifest = {
         "concepts": n,
@@ -277,13 +282,18 @@ def generate(n: int, folder: Path, *, seed: int = SEED) -> dict[str, object]:
 
 
 def make_queries(
-    terms: list[tuple[str, str]], rng: random.Random, k: int = QUERIES_PER_KIND
+    terms: list[tuple[str, str]],
+    rng: random.Random,
+    k: int = QUERIES_PER_KIND,
+    definitions: list[tuple[str, str]] | None = None,
 ) -> dict[str, list[list[str | None]]]:
     """Return [query, preferred label it aims at (None for a miss)] pairs by kind.
 
     Kinds, from (preferred label, acronym) pairs of a vocabulary: exact labels, acronyms,
     prefixes (the words and the start of the last one), typo'd labels, swapped word order,
-    and misses (made-up words).
+    and misses (made-up words). Given (preferred label, definition) pairs, also long
+    queries that reach the meaning stages: `lay` questions (the definition's first clause
+    asked as "what is ...") and pasted `phrase`s (the definition without its label).
     """
     labelled = [(p, a) for p, a in terms if p]
     multi = [(p, a) for p, a in labelled if len(p.split()) >= 2] or labelled
@@ -307,7 +317,7 @@ def make_queries(
         )
         for _ in range(k)
     ]
-    return {
+    queries: dict[str, list[list[str | None]]] = {
         "exact": [[p, p] for p, _ in pick(labelled)],
         "acronym": [[a, p] for p, a in pick(with_acronym)],
         "prefix": [[prefix(p), p] for p, _ in pick(multi)],
@@ -315,6 +325,11 @@ def make_queries(
         "swapped": [[" ".join(reversed(p.split())), p] for p, _ in pick(multi)],
         "miss": [[m, None] for m in misses],
     }
+    defined = [(p, d.split(" that is ", 1)[1].rstrip(".")) for p, d in definitions or []]
+    if defined:
+        queries["lay"] = [["what is " + d.split(" of each ")[0], p] for p, d in pick(defined)]
+        queries["phrase"] = [[d, p] for p, d in pick(defined)]
+    return queries
 
 
 def ensure(n: int, *, seed: int = SEED, out: Path = OUT) -> Path:

@@ -1,7 +1,10 @@
 """The meaning stages of search: concept texts (definition) and concept vectors (semantic).
 
 - definition: the query's content words against each concept's labels, definitions,
-  plain-language definitions, scope notes and examples (FTS5, Porter stems, bm25);
+  plain-language definitions, scope notes and examples (FTS5, Porter stems, bm25). FTS5
+  scores every text holding any word, so a long query of common words would score most of
+  a large store: only the texts holding one of its rarest words are scored (about
+  `SCORED_TEXTS` at most), on all its words (`MeaningIndex.scored_words`);
 - semantic: the query's vector (`vocab.embedding`) against each concept's vectors. The
   sign bits of every vector are scanned in memory (Hamming distance, 64 bytes a concept),
   then the `RESCORE` nearest concepts are rescored with their int8 vectors (cosine);
@@ -25,6 +28,8 @@ from vocab.store import ReadStore
 
 RESCORE = 128  # concepts rescored exactly after the Hamming scan (at most twice this on ties)
 COMMON_SHARE = 0.2  # a stop word in more than this share of concepts' texts is not searched
+SCORED_TEXTS = 3000  # an any-word definition query scores about this many texts at most
+COUNTS_KEPT = 50_000  # words whose text counts are remembered (then forgotten all at once)
 Ranking = list[tuple[int, float]]  # (concept key, score), best first
 
 
@@ -35,10 +40,17 @@ class MeaningIndex:
     cannot be loaded: a store without its semantic stage must not be served silently.
     """
 
-    def __init__(self, store: ReadStore, model: EmbeddingModel | None = None) -> None:
+    def __init__(
+        self,
+        store: ReadStore,
+        model: EmbeddingModel | None = None,
+        *,
+        scored_texts: int = SCORED_TEXTS,
+    ) -> None:
         self.store = store
-        self._common: dict[str, bool] = {}  # stop word -> in too many texts (bounded)
-        self._concepts = store.count()
+        self.scored_texts = scored_texts
+        self._counts: dict[str, int] = {}  # word -> texts holding it, up to half of them
+        self._concepts = store.count()  # one text row per concept
         self.index = store.vector_index()
         self.model: EmbeddingModel | None = None
         if self.index is None:
@@ -68,8 +80,52 @@ class MeaningIndex:
         every: bool = False,
     ) -> Ranking:
         """Return concepts whose texts hold any of `words` (with `every`, all of them), by
-        bm25 relevance (`weights` per text: labels, definitions, plain definitions, notes)."""
-        return self.store.text_matches(words, limit, weights, every=every)
+        bm25 relevance (`weights` per text: labels, definitions, plain definitions, notes);
+        any of them: bounded by `scored_words`."""
+        if every:
+            return self.store.text_matches(words, limit, weights, every=True)
+        scored, some = self.scored_words(words)
+        return self.store.text_matches(scored, limit, weights, some=some)
+
+    def scored_words(self, words: Sequence[str]) -> tuple[list[str], list[str] | None]:
+        """Return the words of an any-word query to score, and the rarest of them, of
+        which a text must hold one to be scored (None: no such bound).
+
+        FTS5's bm25 gives a word held by n of N texts idf = ln((N - n + 0.5) / (n + 0.5)),
+        at least 1e-6. A word in half the texts or more (idf 1e-6) is not scored: the
+        texts found rank as before, with scores at most 2.2e-6 a word lower (bm25 adds at
+        most 2.2 idf a word), and the texts holding nothing but such words, as good as no
+        match, are not found. Then, rarest first, words are bound while the texts holding
+        them add up to no more than `scored_texts` (always the rarest); if some are left
+        unbound, only the texts holding a bound word are scored, each on every word as
+        before (`ReadStore.text_matches` with `some`). Left out (the bounded difference):
+        texts holding only the commoner words, each scoring at most 2.2 times the sum of
+        their idfs, all lower than any bound word's.
+        """
+        unique = list(dict.fromkeys(w for w in words if w))
+        if len(unique) <= 1:
+            return unique, None
+        counts = {w: self._count(w) for w in unique}
+        scored = [w for w in unique if counts[w] * 2 < self._concepts] or unique
+        ranking = sorted(scored, key=counts.__getitem__)  # stable: ties in query order
+        bound = ranking[:1]
+        texts = counts[ranking[0]]
+        for word in ranking[1:]:
+            texts += counts[word]
+            if texts > self.scored_texts:
+                return scored, bound
+            bound.append(word)
+        return scored, None
+
+    def _count(self, word: str) -> int:
+        """Return how many concepts' texts hold `word`, counting up to half of them."""
+        count = self._counts.get(word)
+        if count is None:
+            if len(self._counts) >= COUNTS_KEPT:
+                self._counts.clear()
+            half = (self._concepts + 1) // 2
+            count = self._counts[word] = self.store.texts_counting(word, half)
+        return count
 
     def text_words(self, words: Sequence[str]) -> list[str]:
         """Return the words of a query that the definition stage looks for: every content
@@ -84,11 +140,7 @@ class MeaningIndex:
         return kept or list(words)
 
     def _is_common(self, word: str) -> bool:
-        common = self._common.get(word)
-        if common is None:
-            cap = int(self._concepts * COMMON_SHARE) + 1
-            common = self._common[word] = self.store.texts_counting(word, cap) >= cap
-        return common
+        return self._count(word) >= int(self._concepts * COMMON_SHARE) + 1
 
     def by_meaning(self, text: str, limit: int) -> Ranking:
         """Return the concepts nearest to `text` in meaning, by cosine similarity."""

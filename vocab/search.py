@@ -15,7 +15,8 @@ confidently:
    corrected words in any order, and rapidfuzz ranks those few hundred candidates; small
    stores also compare the whole query with every label;
 4. meaning (`vocab.meaning`): the query's content words against every concept's labels,
-   definitions, plain definitions, scope notes and examples (`definition`), and its
+   definitions, plain definitions, scope notes and examples (`definition`; at most about
+   `vocab.meaning.SCORED_TEXTS` texts scored, those holding its rarest words), and its
    vector against the concept vectors (`semantic`); every candidate of these stages and
    of the prefix and fuzzy ones is scored on all its evidence (`vocab.rerank`), under the
    exact, acronym and synonym hits, which stay first. A label answer with fewer than
@@ -419,10 +420,10 @@ def _word_prefix(key: str) -> Scorer:
 
 
 def _fuzzy(norm: str, words: list[str]) -> Scorer:
+    similarity_to = _WordSimilarity(words)
+
     def score(row: LabelRow) -> SearchHit | None:
-        similarity = (
-            max(fuzz.ratio(norm, row.norm), _word_similarity(words, row.norm.split())) / 100
-        )
+        similarity = max(fuzz.ratio(norm, row.norm), similarity_to(row.norm.split())) / 100
         if similarity * 100 < FUZZY_CUTOFF:
             return None
         return SearchHit(row, MatchType.FUZZY, FUZZY_SCALE * similarity - _hidden_penalty(row))
@@ -430,13 +431,30 @@ def _fuzzy(norm: str, words: list[str]) -> Scorer:
     return score
 
 
-def _word_similarity(query_words: list[str], label_words: list[str]) -> float:
-    """Mean best similarity of each query word to a label word, scaled by label coverage."""
-    if not query_words or not label_words:
-        return 0.0
-    best = [max(fuzz.ratio(q, w) for w in label_words) for q in query_words]
-    coverage = min(1.0, len(query_words) / len(label_words))
-    return sum(best) / len(best) * (0.7 + 0.3 * coverage)
+class _WordSimilarity:
+    """Mean best similarity of each query word to a label word, scaled by label coverage.
+
+    The similarities of the query's words to each label word are computed once a query:
+    a long query's few hundred candidate labels share most of their words.
+    """
+
+    def __init__(self, query_words: list[str]) -> None:
+        self.query_words = query_words
+        self._to: dict[str, list[float]] = {}  # label word -> its ratio to each query word
+
+    def __call__(self, label_words: list[str]) -> float:
+        if not self.query_words or not label_words:
+            return 0.0
+        columns = [self._ratios(w) for w in label_words]
+        best: list[float] = [max(ratios) for ratios in zip(*columns, strict=True)]
+        coverage = min(1.0, len(self.query_words) / len(label_words))
+        return sum(best) / len(best) * (0.7 + 0.3 * coverage)
+
+    def _ratios(self, word: str) -> list[float]:
+        ratios = self._to.get(word)
+        if ratios is None:
+            ratios = self._to[word] = [fuzz.ratio(q, word) for q in self.query_words]
+        return ratios
 
 
 def _hidden_penalty(row: LabelRow) -> float:

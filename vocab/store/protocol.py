@@ -135,11 +135,13 @@ class ReadStore(Protocol):
         weights: Sequence[float] | None = None,
         *,
         every: bool = False,
+        some: Sequence[str] | None = None,
     ) -> list[tuple[int, float]]:
         """Return up to `limit` (concept key, relevance > 0), best first, for concepts whose
         labels, definitions, plain definitions, scope notes or examples hold any of `words`
         (with `every`, all of them; stemmed, bm25; `weights` per text, in that order, or
-        the store's own)."""
+        the store's own); with `some` (a few of `words`), only those whose texts hold one
+        of `some`, each scored on all of `words` as without it."""
         ...
 
     def texts_counting(self, word: str, cap: int) -> int:

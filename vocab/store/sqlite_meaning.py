@@ -128,18 +128,34 @@ def text_matches(
     limit: int,
     weights: Sequence[float] = TEXT_WEIGHTS,
     every: bool = False,
+    some: Sequence[str] | None = None,
 ) -> list[tuple[int, float]]:
     """Return (concept number, bm25 relevance > 0) for concepts whose texts hold any word
     (with `every`, all of them), bm25 weighting a match in each of `TEXT_COLUMNS` by
-    `weights`."""
-    expression = fts_query(words, every=every)
-    if not expression or len(weights) != len(TEXT_COLUMNS):
+    `weights`; with `some`, only for those whose texts hold one of `some`.
+
+    A text holding one of `some` and one of the other words is scored by the query
+    "(some) AND (others)": the same phrases as "any word", once each, so the same bm25;
+    one holding none of the others by "(some)" alone, again its full score. The larger
+    of a text's two scores is its score (the second is part of the first), and only the
+    texts holding one of `some` are scored, whatever the others' posting lists hold.
+    """
+    if len(weights) != len(TEXT_COLUMNS):
         return []
     columns = ", ".join(str(float(w)) for w in weights)
+    select = f"SELECT rowid, -bm25(texts_fts, {columns}) AS score FROM texts_fts "
+    select += "WHERE texts_fts MATCH ?"
+    rare, others = fts_query(some or ()), fts_query(w for w in words if w not in set(some or ()))
+    if every or not rare or not others:
+        expression = fts_query(words, every=every)
+        if not expression:
+            return []
+        rows = conn.execute(f"{select} ORDER BY score DESC LIMIT ?", (expression, limit))
+        return [(int(n), float(score)) for n, score in rows]
     rows = conn.execute(
-        f"SELECT rowid, -bm25(texts_fts, {columns}) AS score FROM texts_fts "
-        "WHERE texts_fts MATCH ? ORDER BY score DESC LIMIT ?",
-        (expression, limit),
+        f"SELECT rowid, max(score) AS best FROM ({select} UNION ALL {select}) "
+        "GROUP BY rowid ORDER BY best DESC LIMIT ?",
+        (f"({rare}) AND ({others})", rare, limit),
     )
     return [(int(n), float(score)) for n, score in rows]
 

@@ -309,9 +309,10 @@ class SQLiteStore:
         weights: Sequence[float] | None = None,
         *,
         every: bool = False,
+        some: Sequence[str] | None = None,
     ) -> list[tuple[int, float]]:
         return sqlite_meaning.text_matches(
-            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS, every
+            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS, every, some
         )
 
     def texts_counting(self, word: str, cap: int) -> int:
