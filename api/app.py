@@ -21,7 +21,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from api import errors, openapi
+from api import errors, heap, openapi
 from api.editorial import install as install_editorial
 from api.editorial.context import Editorial
 from api.fhir import routes as fhir
@@ -115,6 +115,7 @@ class Service:
 
         The new release answers under the service's base URI; its annotator is built first,
         so no request waits for it."""
+        heap.thaw()  # the release replaced will be garbage; settled again when it retires
         vocabulary = vocabulary.rebased(self.serving.base)
         annotate.warm(vocabulary)
         previous = self.serving.swap(vocabulary)
@@ -197,6 +198,7 @@ def create_app(
             if verdict.problem is None:
                 raise
             errors.log.error("could not prepare the annotator: %s", exc)
+        heap.settle()  # what start-up built, out of the collector's sight (`api.heap`)
         serving.readiness.start(lambda: serving.vocabulary)
         async with watching(watcher):
             yield

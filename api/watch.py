@@ -26,6 +26,7 @@ from pathlib import Path
 
 import anyio.to_thread
 
+from api import heap
 from vocab.errors import StoreError
 from vocab.vocabulary import Vocabulary
 
@@ -79,6 +80,13 @@ def _close(vocabulary: Vocabulary) -> None:
         close()
 
 
+def _retire(holding: list[Vocabulary]) -> None:
+    """Close a replaced release once its grace is over, and settle the heap without it
+    (taken out of `holding`, so that the timer's arguments no longer keep it alive)."""
+    _close(holding.pop())
+    heap.settle()
+
+
 @dataclass
 class Outcome:
     """What one check did: `swapped` to a new digest, `refused` with a reason, or nothing."""
@@ -127,7 +135,8 @@ class StoreWatcher:
                 return Outcome()
             old = self.swap(new)
             log.warning("Now serving release %s from %s.", new.digest[:12], self.path)
-            timer = threading.Timer(self.grace, _close, args=(old,))
+            timer = threading.Timer(self.grace, _retire, args=([old],))
+            del old
             timer.daemon = True
             timer.start()
             return Outcome(swapped=new.digest)
