@@ -19,8 +19,11 @@ _lock = threading.Lock()
 
 
 def settle() -> None:
-    """Collect what is garbage now, then freeze everything still alive (call when idle)."""
+    """Collect what is garbage now, frozen before or not, then freeze everything still alive
+    (call when idle: the collection holds the GIL). Unfreezing first means a process that
+    builds several apps (tests, an app embedding this one) never keeps a dead one's cycles."""
     with _lock:
+        gc.unfreeze()
         gc.collect()
         gc.freeze()
 
