@@ -41,7 +41,7 @@ from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
 from vocab.morphology import same_stem, stem
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
 from vocab.store import ReadStore
-from vocab.vendor_terms import PRODUCT_WORDS, pieces, tail_words
+from vocab.vendor_terms import PRODUCT_WORDS, numbers, pieces, tail_words
 
 __all__ = ["JUSTIFICATION", "MAPPED_AT", "Aligner", "Alignment", "Candidate"]
 
@@ -179,6 +179,7 @@ class Aligner:
                     candidate = scaled(best, PIECES_AGREE_BONUS, best.predicate, best.reason)
                 found[candidate.row.id] = candidate
         ranked = sorted(found.values(), key=lambda c: (-c.confidence, c.row.pref_label))
+        ranked = self._same_numbers(ranked, text)
         if self.meaning is None or not parts or (ranked and ranked[0].confidence >= LEXICAL_SURE):
             return self._supported(ranked, source), "mapped"
         words = [w for piece in parts for w in normalise_label(piece.text).split()]
@@ -194,7 +195,26 @@ class Aligner:
                 continue
             if current is None or candidate.confidence > current.confidence:
                 found[candidate.row.id] = candidate
-        return sorted(found.values(), key=lambda c: (-c.confidence, c.row.pref_label)), "mapped"
+        ranked = self._same_numbers(list(found.values()), text)
+        return sorted(ranked, key=lambda c: (-c.confidence, c.row.pref_label)), "mapped"
+
+    def _same_numbers(self, candidates: list[Candidate], text: str) -> list[Candidate]:
+        """Return the candidates, each whose labels carry numbers none of which the term
+        carries held at UNSUPPORTED_CAP: a term with its own number ("ISO/IEC 27001
+        certified") names another standard, version or rule than a label with another
+        number ("ISO/IEC 22989"), however close their words or meaning."""
+        ours = numbers(text)
+        if not ours:
+            return candidates
+        out = []
+        for c in candidates:
+            theirs = {
+                n for lb in self.index.of_concept(c.row.concept) for n in numbers(lb.row.text)
+            }
+            if theirs and not theirs & ours and c.confidence > UNSUPPORTED_CAP:
+                c = Candidate(c.row, c.predicate, UNSUPPORTED_CAP, c.reason)
+            out.append(c)
+        return sorted(out, key=lambda c: (-c.confidence, c.row.pref_label))
 
     def _supported(self, candidates: list[Candidate], source: dict[str, str]) -> list[Candidate]:
         """Return the candidates, best first, each weak label match that nothing supports

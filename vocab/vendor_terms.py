@@ -176,6 +176,17 @@ def tail_words(norm: str) -> frozenset[str]:
     return frozenset()
 
 
+_NUMBER = re.compile(r"(?<![\w.,])\d{3,}(?![\w.,%])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def numbers(text: str) -> frozenset[str]:
+    """Return the numbers of three digits or more standing as words, years aside: the
+    numbers that name a standard, regulation or rule ("ISO/IEC 27001:2022" -> 27001), not
+    a version glued to a word ("HL7", "R4"), a measure ("95%", "0.97") or an edition."""
+    return frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n))
+
+
 def core_words(words: list[str]) -> list[str]:
     """Return the words that are not product words (all of them if every word is one)."""
     kept = [w for w in words if w not in PRODUCT_WORDS]
