@@ -41,7 +41,7 @@ from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
 from vocab.morphology import same_stem, stem
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
 from vocab.store import ReadStore
-from vocab.vendor_terms import PRODUCT_WORDS, numbers, pieces, tail_words
+from vocab.vendor_terms import PRODUCT_WORDS, numbers, pieces, spells, tail_words
 
 __all__ = ["JUSTIFICATION", "MAPPED_AT", "Aligner", "Alignment", "Candidate"]
 
@@ -60,6 +60,7 @@ MAPPED_AT = 0.5  # a term whose best candidate is below this is reported unmappe
 SHOWN_FROM = 0.3  # candidates below this are not shown
 LEXICAL_SURE = 0.75  # a label candidate this good is not second-guessed by meaning evidence
 PIECES_AGREE_BONUS = 1.04  # an acronym and its expansion in parentheses name the same concept
+INSIDE_ONLY = 0.98  # a concept only the parenthesised part names ranks below the head's
 TAIL_PENALTY = 0.1  # a label found only among the qualifiers ("... on chest X-ray")
 UNSUPPORTED_CAP = 0.45  # a weak label match that nothing else supports (`_supported`)
 SIMILARITY_REASONS = ("lexical similarity", "word forms")
@@ -160,11 +161,18 @@ class Aligner:
         parts = pieces(text)
         found: dict[str, Candidate] = {}
         source: dict[str, str] = {}  # the piece each label candidate was found for
+        head = ""  # the text outside parentheses, when the term has a parenthesised part
+        held: set[str] = set()  # another sense of an acronym its expansion spells out
         for piece in parts:
             norm = normalise_label(piece.text)
             if not norm:
                 continue
             candidates, status = self.candidates(norm, community)
+            if piece.role == "outside":
+                head = norm
+            elif piece.role == "inside" and head and status == "mapped":
+                candidates = [_beside_head(c, norm, head, found) for c in candidates]
+                held |= {c.row.id for c in candidates if c.confidence == UNSUPPORTED_CAP}
             for candidate in candidates:
                 source.setdefault(candidate.row.id, norm)
             if status == "ambiguous" and len(parts) == 1:
@@ -196,6 +204,7 @@ class Aligner:
             if current is None or candidate.confidence > current.confidence:
                 found[candidate.row.id] = candidate
         ranked = self._same_numbers(list(found.values()), text)
+        ranked = [_held(c) if c.row.id in held else c for c in ranked]
         return sorted(ranked, key=lambda c: (-c.confidence, c.row.pref_label)), "mapped"
 
     def _same_numbers(self, candidates: list[Candidate], text: str) -> list[Candidate]:
@@ -305,6 +314,28 @@ class Aligner:
         return [
             Candidate(s.row, MatchKind.EXACT, AMBIGUOUS_CONFIDENCE, reason(s)) for s in senses
         ], "ambiguous"
+
+
+def _beside_head(
+    candidate: Candidate, norm: str, head: str, found: dict[str, Candidate]
+) -> Candidate:
+    """Return a candidate found for a parenthesised part, weighed against the head outside.
+
+    The head names the thing and the parenthesised part qualifies it ("Post-market
+    monitoring plan (AI Act)"), so a concept that only the part names ranks below the
+    head's. When the head spells the part out ("Privacy-enhancing technologies (PETs)"),
+    an acronym whose concept the head does not name is another sense of those letters
+    (positron emission tomography): it is held below MAPPED_AT."""
+    if candidate.row.id in found:
+        return candidate
+    if candidate.row.kind is LabelKind.ACRONYM and spells(norm, head):
+        return Candidate(candidate.row, candidate.predicate, UNSUPPORTED_CAP, candidate.reason)
+    return scaled(candidate, INSIDE_ONLY, candidate.predicate, candidate.reason)
+
+
+def _held(candidate: Candidate) -> Candidate:
+    value = min(candidate.confidence, UNSUPPORTED_CAP)
+    return Candidate(candidate.row, candidate.predicate, value, candidate.reason)
 
 
 def _used(store: ReadStore, stem_: str) -> bool:

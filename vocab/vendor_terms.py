@@ -187,6 +187,20 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n))
 
 
+def spells(acronym: str, expansion: str) -> bool:
+    """True if a normalised one-word acronym is the initials of a normalised expansion's
+    words, small words aside or not ("pet" for "privacy enhancing technology")."""
+    words = expansion.split()
+    if " " in acronym or len(acronym) < 2 or len(words) < 2:
+        return False
+    initials = "".join(w[0] for w in words)
+    major = "".join(w[0] for w in words if w not in _SMALL_WORDS)
+    return acronym in (initials, major)
+
+
+_SMALL_WORDS = frozenset({"of", "and", "for", "the", "a", "an", "in", "on", "to", "as"})
+
+
 def core_words(words: list[str]) -> list[str]:
     """Return the words that are not product words (all of them if every word is one)."""
     kept = [w for w in words if w not in PRODUCT_WORDS]
