@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from vocab.align_head import head_first, qualifier_only
 from vocab.align_meaning import arbitrate, meaning_candidates
 from vocab.align_similar import qualifiers_to_check, similar
 from vocab.candidate import JUSTIFICATION, Candidate, scaled
@@ -38,7 +39,6 @@ from vocab.errors import InvalidInput
 from vocab.label_index import IndexedLabel, LabelIndex
 from vocab.meaning import MeaningIndex
 from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
-from vocab.morphology import same_stem, stem
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
 from vocab.store import ReadStore
 from vocab.vendor_terms import PRODUCT_WORDS, numbers, pieces, spells, tail_words
@@ -61,7 +61,6 @@ SHOWN_FROM = 0.3  # candidates below this are not shown
 LEXICAL_SURE = 0.75  # a label candidate this good is not second-guessed by meaning evidence
 PIECES_AGREE_BONUS = 1.04  # an acronym and its expansion in parentheses name the same concept
 INSIDE_ONLY = 0.98  # a concept only the parenthesised part names ranks below the head's
-TAIL_PENALTY = 0.1  # a label found only among the qualifiers ("... on chest X-ray")
 UNSUPPORTED_CAP = 0.45  # a weak label match that nothing else supports (`_supported`)
 SIMILARITY_REASONS = ("lexical similarity", "word forms")
 MAX_TERMS = 10_000
@@ -179,7 +178,7 @@ class Aligner:
                 return candidates, status
             tail = tail_words(norm)
             if tail and status == "mapped":
-                candidates = [_qualifier_only(c, tail) for c in candidates]
+                candidates = [qualifier_only(c, tail) for c in candidates]
             for candidate in candidates if status == "mapped" else []:
                 known = found.get(candidate.row.id)
                 if known is not None:  # two pieces name it: an acronym and its expansion
@@ -205,6 +204,8 @@ class Aligner:
                 found[candidate.row.id] = candidate
         ranked = self._same_numbers(list(found.values()), text)
         ranked = [_held(c) if c.row.id in held else c for c in ranked]
+        if len(parts) == 1:
+            ranked = head_first(ranked, normalise_label(parts[0].text), MAPPED_AT)
         return sorted(ranked, key=lambda c: (-c.confidence, c.row.pref_label)), "mapped"
 
     def _same_numbers(self, candidates: list[Candidate], text: str) -> list[Candidate]:
@@ -341,21 +342,6 @@ def _held(candidate: Candidate) -> Candidate:
 def _used(store: ReadStore, stem_: str) -> bool:
     """True if some concept's texts hold a word starting with this stem."""
     return bool(store.texts_holding([stem_], None, prefix=True))
-
-
-def _qualifier_only(candidate: Candidate, tail: frozenset[str]) -> Candidate:
-    """Return the candidate, less confident if its label names only the term's qualifiers."""
-    if candidate.predicate is MatchKind.EXACT:
-        return candidate
-    tail_stems = [stem(w) for w in tail]
-    words = [w for w in candidate.row.norm.split() if w not in PREPOSITIONS_IN_LABELS]
-    if not words or not all(any(same_stem(stem(w), t) for t in tail_stems) for w in words):
-        return candidate
-    value = round(max(0.0, candidate.confidence - TAIL_PENALTY), 3)
-    return Candidate(candidate.row, candidate.predicate, value, candidate.reason)
-
-
-PREPOSITIONS_IN_LABELS = frozenset({"of", "at", "in", "on", "for", "and", "the", "a", "as"})
 
 
 def group_by_status(alignments: list[Alignment]) -> dict[str, int]:

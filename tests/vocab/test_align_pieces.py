@@ -42,3 +42,20 @@ def test_spells_reads_initials_with_or_without_small_words() -> None:
     assert spells("ifu", "instruction for use")
     assert spells("pmcf", "post market clinical follow up") is False
     assert spells("mri", "mri") is False
+
+
+@pytest.mark.parametrize(
+    "term", ["Contouring of organs at risk", "Contouring for organs at risk in the pelvis"]
+)
+def test_the_head_of_a_term_outranks_a_label_naming_its_qualifiers(
+    vocabulary: Vocabulary, term: str
+) -> None:
+    result = vocabulary.align([term])[0]
+    assert result.best is not None, result
+    assert result.best.row.pref_label == "contouring"
+
+
+def test_a_head_naming_nothing_leaves_the_qualifiers_their_match(vocabulary: Vocabulary) -> None:
+    result = vocabulary.align(["Designed for organs at risk"])[0]
+    assert result.best is not None, result
+    assert result.best.row.pref_label == "organ at risk"
