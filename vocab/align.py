@@ -16,6 +16,13 @@ learning") is never matched. Each piece is matched in this order of evidence:
 4. when no label answers confidently, the definitions and the meaning of the term
    (`vocab.align_meaning`): "definition" or "semantic similarity".
 
+Whatever the stage, three rules weigh the candidates against the whole term: a concept
+whose labels carry only numbers the term does not ("ISO/IEC 22989" for "ISO/IEC 27001
+certified") is another standard and is held below MAPPED_AT; in "X (Y)" the head X
+outranks what only Y names, and an acronym Y that X spells out as something else is
+another sense of the letters (`_beside_head`); a label naming only the qualifiers after
+the term's first preposition ranks below one naming its head (`vocab.align_head`).
+
 A word that names different concepts for different communities (a false friend) is
 resolved by the community the caller names (`community`, "industry" for vendor lists)
 when exactly one sense is that community's; otherwise the result is `ambiguous` and
