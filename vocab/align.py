@@ -16,6 +16,13 @@ learning") is never matched. Each piece is matched in this order of evidence:
 4. when no label answers confidently, the definitions and the meaning of the term
    (`vocab.align_meaning`): "definition" or "semantic similarity".
 
+Whatever the stage, three rules weigh the candidates against the whole term: a concept
+whose labels carry only numbers the term does not ("ISO/IEC 22989" for "ISO/IEC 27001
+certified") is another standard and is held below MAPPED_AT; in "X (Y)" the head X
+outranks what only Y names, and an acronym Y that X spells out as something else is
+another sense of the letters (`_beside_head`); a label naming only the qualifiers after
+the term's first preposition ranks below one naming its head (`vocab.align_head`).
+
 A word that names different concepts for different communities (a false friend) is
 resolved by the community the caller names (`community`, "industry" for vendor lists)
 when exactly one sense is that community's; otherwise the result is `ambiguous` and
@@ -31,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from vocab.align_head import head_first, qualifier_only
 from vocab.align_meaning import arbitrate, meaning_candidates
 from vocab.align_similar import qualifiers_to_check, similar
 from vocab.candidate import JUSTIFICATION, Candidate, scaled
@@ -38,10 +46,9 @@ from vocab.errors import InvalidInput
 from vocab.label_index import IndexedLabel, LabelIndex
 from vocab.meaning import MeaningIndex
 from vocab.model import COMMUNITIES, KIND_RANK, LabelKind, MatchKind
-from vocab.morphology import same_stem, stem
 from vocab.normalize import MAX_QUERY_LENGTH, clean_query, normalise_label
 from vocab.store import ReadStore
-from vocab.vendor_terms import PRODUCT_WORDS, pieces, tail_words
+from vocab.vendor_terms import PRODUCT_WORDS, numbers, pieces, spells, tail_words
 
 __all__ = ["JUSTIFICATION", "MAPPED_AT", "Aligner", "Alignment", "Candidate"]
 
@@ -60,7 +67,7 @@ MAPPED_AT = 0.5  # a term whose best candidate is below this is reported unmappe
 SHOWN_FROM = 0.3  # candidates below this are not shown
 LEXICAL_SURE = 0.75  # a label candidate this good is not second-guessed by meaning evidence
 PIECES_AGREE_BONUS = 1.04  # an acronym and its expansion in parentheses name the same concept
-TAIL_PENALTY = 0.1  # a label found only among the qualifiers ("... on chest X-ray")
+INSIDE_ONLY = 0.98  # a concept only the parenthesised part names ranks below the head's
 UNSUPPORTED_CAP = 0.45  # a weak label match that nothing else supports (`_supported`)
 SIMILARITY_REASONS = ("lexical similarity", "word forms")
 MAX_TERMS = 10_000
@@ -160,18 +167,25 @@ class Aligner:
         parts = pieces(text)
         found: dict[str, Candidate] = {}
         source: dict[str, str] = {}  # the piece each label candidate was found for
+        head = ""  # the text outside parentheses, when the term has a parenthesised part
+        held: set[str] = set()  # another sense of an acronym its expansion spells out
         for piece in parts:
             norm = normalise_label(piece.text)
             if not norm:
                 continue
             candidates, status = self.candidates(norm, community)
+            if piece.role == "outside":
+                head = norm
+            elif piece.role == "inside" and head and status == "mapped":
+                candidates = [_beside_head(c, norm, head, found) for c in candidates]
+                held |= {c.row.id for c in candidates if c.confidence == UNSUPPORTED_CAP}
             for candidate in candidates:
                 source.setdefault(candidate.row.id, norm)
             if status == "ambiguous" and len(parts) == 1:
                 return candidates, status
             tail = tail_words(norm)
             if tail and status == "mapped":
-                candidates = [_qualifier_only(c, tail) for c in candidates]
+                candidates = [qualifier_only(c, tail) for c in candidates]
             for candidate in candidates if status == "mapped" else []:
                 known = found.get(candidate.row.id)
                 if known is not None:  # two pieces name it: an acronym and its expansion
@@ -179,6 +193,7 @@ class Aligner:
                     candidate = scaled(best, PIECES_AGREE_BONUS, best.predicate, best.reason)
                 found[candidate.row.id] = candidate
         ranked = sorted(found.values(), key=lambda c: (-c.confidence, c.row.pref_label))
+        ranked = self._same_numbers(ranked, text)
         if self.meaning is None or not parts or (ranked and ranked[0].confidence >= LEXICAL_SURE):
             return self._supported(ranked, source), "mapped"
         words = [w for piece in parts for w in normalise_label(piece.text).split()]
@@ -194,7 +209,29 @@ class Aligner:
                 continue
             if current is None or candidate.confidence > current.confidence:
                 found[candidate.row.id] = candidate
-        return sorted(found.values(), key=lambda c: (-c.confidence, c.row.pref_label)), "mapped"
+        ranked = self._same_numbers(list(found.values()), text)
+        ranked = [_held(c) if c.row.id in held else c for c in ranked]
+        if len(parts) == 1:
+            ranked = head_first(ranked, normalise_label(parts[0].text), MAPPED_AT)
+        return sorted(ranked, key=lambda c: (-c.confidence, c.row.pref_label)), "mapped"
+
+    def _same_numbers(self, candidates: list[Candidate], text: str) -> list[Candidate]:
+        """Return the candidates, each whose labels carry numbers none of which the term
+        carries held at UNSUPPORTED_CAP: a term with its own number ("ISO/IEC 27001
+        certified") names another standard, version or rule than a label with another
+        number ("ISO/IEC 22989"), however close their words or meaning."""
+        ours = numbers(text)
+        if not ours:
+            return candidates
+        out = []
+        for c in candidates:
+            theirs = {
+                n for lb in self.index.of_concept(c.row.concept) for n in numbers(lb.row.text)
+            }
+            if theirs and not theirs & ours and c.confidence > UNSUPPORTED_CAP:
+                c = Candidate(c.row, c.predicate, UNSUPPORTED_CAP, c.reason)
+            out.append(c)
+        return sorted(out, key=lambda c: (-c.confidence, c.row.pref_label))
 
     def _supported(self, candidates: list[Candidate], source: dict[str, str]) -> list[Candidate]:
         """Return the candidates, best first, each weak label match that nothing supports
@@ -287,24 +324,31 @@ class Aligner:
         ], "ambiguous"
 
 
-def _used(store: ReadStore, stem_: str) -> bool:
-    """True if some concept's texts hold a word starting with this stem."""
-    return bool(store.texts_holding([stem_], None, prefix=True))
+def _beside_head(
+    candidate: Candidate, norm: str, head: str, found: dict[str, Candidate]
+) -> Candidate:
+    """Return a candidate found for a parenthesised part, weighed against the head outside.
+
+    The head names the thing and the parenthesised part qualifies it ("Post-market
+    monitoring plan (AI Act)"), so a concept that only the part names ranks below the
+    head's. When the head spells the part out ("Privacy-enhancing technologies (PETs)"),
+    an acronym whose concept the head does not name is another sense of those letters
+    (positron emission tomography): it is held below MAPPED_AT."""
+    if candidate.row.id in found:
+        return candidate
+    if candidate.row.kind is LabelKind.ACRONYM and spells(norm, head):
+        return Candidate(candidate.row, candidate.predicate, UNSUPPORTED_CAP, candidate.reason)
+    return scaled(candidate, INSIDE_ONLY, candidate.predicate, candidate.reason)
 
 
-def _qualifier_only(candidate: Candidate, tail: frozenset[str]) -> Candidate:
-    """Return the candidate, less confident if its label names only the term's qualifiers."""
-    if candidate.predicate is MatchKind.EXACT:
-        return candidate
-    tail_stems = [stem(w) for w in tail]
-    words = [w for w in candidate.row.norm.split() if w not in PREPOSITIONS_IN_LABELS]
-    if not words or not all(any(same_stem(stem(w), t) for t in tail_stems) for w in words):
-        return candidate
-    value = round(max(0.0, candidate.confidence - TAIL_PENALTY), 3)
+def _held(candidate: Candidate) -> Candidate:
+    value = min(candidate.confidence, UNSUPPORTED_CAP)
     return Candidate(candidate.row, candidate.predicate, value, candidate.reason)
 
 
-PREPOSITIONS_IN_LABELS = frozenset({"of", "at", "in", "on", "for", "and", "the", "a", "as"})
+def _used(store: ReadStore, stem_: str) -> bool:
+    """True if some concept's texts hold a word starting with this stem."""
+    return bool(store.texts_holding([stem_], None, prefix=True))
 
 
 def group_by_status(alignments: list[Alignment]) -> dict[str, int]:

@@ -176,6 +176,31 @@ def tail_words(norm: str) -> frozenset[str]:
     return frozenset()
 
 
+_NUMBER = re.compile(r"(?<![\w.,])\d{3,}(?![\w.,%])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def numbers(text: str) -> frozenset[str]:
+    """Return the numbers of three digits or more standing as words, years aside: the
+    numbers that name a standard, regulation or rule ("ISO/IEC 27001:2022" -> 27001), not
+    a version glued to a word ("HL7", "R4"), a measure ("95%", "0.97") or an edition."""
+    return frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n))
+
+
+def spells(acronym: str, expansion: str) -> bool:
+    """True if a normalised one-word acronym is the initials of a normalised expansion's
+    words, small words aside or not ("pet" for "privacy enhancing technology")."""
+    words = expansion.split()
+    if " " in acronym or len(acronym) < 2 or len(words) < 2:
+        return False
+    initials = "".join(w[0] for w in words)
+    major = "".join(w[0] for w in words if w not in _SMALL_WORDS)
+    return acronym in (initials, major)
+
+
+_SMALL_WORDS = frozenset({"of", "and", "for", "the", "a", "an", "in", "on", "to", "as"})
+
+
 def core_words(words: list[str]) -> list[str]:
     """Return the words that are not product words (all of them if every word is one)."""
     kept = [w for w in words if w not in PRODUCT_WORDS]
