@@ -20,7 +20,7 @@ from loaders.skos import concept_graph, serialise
 from loaders.views import concept_json, search_json
 from vocab.errors import NotFound
 from vocab.model import COMMUNITIES, Concept, LabelKind, NoteKind, Scheme
-from vocab.search import SearchHit
+from vocab.search_hits import SearchHit
 from vocab.vocabulary import ConceptRecord, Resolution, Vocabulary
 
 FORMAT_NAMES = {

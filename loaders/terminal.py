@@ -14,7 +14,7 @@ from urllib.parse import quote
 from vocab.lookup import LookupHit, LookupResult
 from vocab.model import Concept, LabelKind, NoteKind, Status
 from vocab.problems import Problem
-from vocab.search import SearchHit
+from vocab.search_hits import SearchHit
 from vocab.translate import Translation
 from vocab.vocabulary import Vocabulary
 

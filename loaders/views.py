@@ -12,7 +12,7 @@ from loaders.terminal import heading
 from vocab.align import Alignment, group_by_status
 from vocab.lookup import LookupHit, LookupResult
 from vocab.model import Concept, LabelKind, LangText, MatchKind, NoteKind, SourceInfo
-from vocab.search import SearchHit
+from vocab.search_hits import SearchHit
 from vocab.store import ConceptRef
 from vocab.translate import Translation
 from vocab.vocabulary import Vocabulary

@@ -48,23 +48,24 @@ from vocab.meaning import MeaningIndex
 from vocab.model import LabelKind, MatchType
 from vocab.morphology import content_words
 from vocab.normalize import clean_query, normalise_label
+from vocab.search_hits import (
+    FUZZY_CUTOFF,
+    Scorer,
+    SearchHit,
+    exact,
+    fuzzy,
+    initials,
+    prefix,
+    rank,
+    word_prefix,
+)
 from vocab.store import LabelRow, ReadStore
 from vocab.typo_index import query_variants
 
 # --- ranking policy ---------------------------------------------------------------------
-EXACT_SCORES: dict[LabelKind, tuple[MatchType, float]] = {
-    LabelKind.PREF: (MatchType.EXACT, 1.0),
-    LabelKind.ACRONYM: (MatchType.ACRONYM, 0.97),
-    LabelKind.ALT: (MatchType.SYNONYM, 0.94),
-    LabelKind.HIDDEN: (MatchType.SYNONYM, 0.9),
-}
-PREFIX_BASE, PREFIX_SPAN = 0.6, 0.25  # key prefix: base + span * share of the label typed
-WORD_PREFIX_BASE, WORD_PREFIX_SPAN = 0.55, 0.25  # every query word starts a label word
-FUZZY_SCALE = 0.75  # fuzzy score = scale * similarity in [0, 1]
 WEAK_WORD_PREFIX = (
     0.68  # word-prefix hits below this ("F-scre" ~ "fluoroscopic screening") still try fuzzy
 )
-FUZZY_CUTOFF = 70  # least rapidfuzz similarity (0-100) for a fuzzy hit
 WORD_CUTOFF = 75  # least similarity for correcting a query word
 WORD_CANDIDATES = 4  # corrections tried per query word
 MIN_FUZZY_WORD = 4  # shorter words are not corrected (typos in "CT" are other acronyms)
@@ -72,9 +73,7 @@ CANDIDATE_LIMIT = 300  # labels read from an index per stage
 CORRECTED_KEY_WIDTH = 2  # best corrections per word combined into whole corrected labels
 CORRECTED_KEYS = 16  # corrected labels looked up by key, at most
 INITIALS_MIN, INITIALS_MAX = 2, 6  # a query this long may be an acronym of a label
-INITIALS_SCORE = 0.8  # ... whose initials it spells: below every exact hit
 FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
-MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
 STAGE_HOOK: ContextVar[Callable[[str], None] | None] = ContextVar("search_stage", default=None)
 # Meaning stages: run when the lexical stages found no exact label, no label the query
 # starts, and nothing scoring CONFIDENT; their rankings and the lexical one are fused.
@@ -87,25 +86,6 @@ SEMANTIC_ALONE = 0.55  # least cosine similarity to show a concept no other stag
 FEW_HITS = 3  # a label answer with fewer hits is followed by concepts whose texts hold it
 FILL_SHARE = 0.5  # ... whose bm25 is at least this share of the best such concept's
 MEANING_BASE, MEANING_SPAN = 0.3, 0.5  # reranked hits score base + span * share of the most
-# Search stops after the exact stage once it fills the page, which is right only while
-# every later stage scores below every exact match:
-assert max(
-    PREFIX_BASE + PREFIX_SPAN, WORD_PREFIX_BASE + WORD_PREFIX_SPAN, FUZZY_SCALE, INITIALS_SCORE
-) < min(score for _, score in EXACT_SCORES.values())
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """A concept found by search: which label matched, how, and how well (0-1)."""
-
-    row: LabelRow
-    match_type: MatchType
-    score: float
-
-    @property
-    def matched(self) -> str:
-        """The matched label; hidden labels (misspellings) are shown as the preferred label."""
-        return self.row.shown
 
 
 @dataclass(frozen=True)
@@ -125,9 +105,6 @@ class SearchFilters:
         if self.members is not None and row.uri not in self.members:
             return False
         return not self.lang or row.lang.lower().startswith(self.lang.lower())
-
-
-Scorer = Callable[[LabelRow], SearchHit | None]
 
 
 def _reached(stage: str) -> None:
@@ -163,26 +140,26 @@ class Searcher:
             for row in rows:
                 if filters.accept(row):
                     hit = score(row)
-                    if hit and (row.concept not in best or _rank(hit) < _rank(best[row.concept])):
+                    if hit and (row.concept not in best or rank(hit) < rank(best[row.concept])):
                         best[row.concept] = hit
 
-        consider(self.store.labels_with_key(key), _exact)
+        consider(self.store.labels_with_key(key), exact)
         if len(best) >= limit:  # every prefix or fuzzy score is below every exact one
-            return sorted(best.values(), key=_rank)[:limit]
+            return sorted(best.values(), key=rank)[:limit]
         if INITIALS_MIN <= len(key) <= INITIALS_MAX and " " not in norm and key.isalpha():
             # an acronym's other senses: labels it abbreviates that record no acronym
-            consider(self.store.labels_with_initials(key, limit), _initials)
-        consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), _prefix(key))
+            consider(self.store.labels_with_initials(key, limit), initials)
+        consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), prefix(key))
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
         consider(
             self.store.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
-            _word_prefix(key),
+            word_prefix(key),
         )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             _reached("fuzzy")
-            consider(self._fuzzy_candidates(words, key), _fuzzy(norm, words))
-        lexical = sorted(best.values(), key=_rank)
+            consider(self._fuzzy_candidates(words, key), fuzzy(norm, words))
+        lexical = sorted(best.values(), key=rank)
         if strong or (lexical and lexical[0].score >= CONFIDENT) or _close(norm, lexical[:10]):
             if _few_and_not_named(lexical, limit):
                 return lexical + self._texts_naming(
@@ -373,89 +350,3 @@ def _close(norm: str, hits: list[SearchHit]) -> bool:
         and fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING
         for hit in hits
     )
-
-
-def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
-    return (
-        -round(hit.score, 4),
-        MATCH_ORDER[hit.match_type],
-        len(hit.row.text),
-        hit.row.pref_label.casefold(),
-    )
-
-
-def _exact(row: LabelRow) -> SearchHit:
-    match_type, score = EXACT_SCORES[row.kind]
-    return SearchHit(row, match_type, score)
-
-
-def _initials(row: LabelRow) -> SearchHit:
-    return SearchHit(row, MatchType.ACRONYM, INITIALS_SCORE)
-
-
-def _share(key: str, row: LabelRow) -> float:
-    return min(1.0, len(key) / max(1, len(row.norm.replace(" ", ""))))
-
-
-def _prefix(key: str) -> Scorer:
-    def score(row: LabelRow) -> SearchHit:
-        return SearchHit(
-            row,
-            MatchType.PREFIX,
-            PREFIX_BASE + PREFIX_SPAN * _share(key, row) - _hidden_penalty(row),
-        )
-
-    return score
-
-
-def _word_prefix(key: str) -> Scorer:
-    def score(row: LabelRow) -> SearchHit:
-        return SearchHit(
-            row,
-            MatchType.PREFIX,
-            WORD_PREFIX_BASE + WORD_PREFIX_SPAN * _share(key, row) - _hidden_penalty(row),
-        )
-
-    return score
-
-
-def _fuzzy(norm: str, words: list[str]) -> Scorer:
-    similarity_to = _WordSimilarity(words)
-
-    def score(row: LabelRow) -> SearchHit | None:
-        similarity = max(fuzz.ratio(norm, row.norm), similarity_to(row.norm.split())) / 100
-        if similarity * 100 < FUZZY_CUTOFF:
-            return None
-        return SearchHit(row, MatchType.FUZZY, FUZZY_SCALE * similarity - _hidden_penalty(row))
-
-    return score
-
-
-class _WordSimilarity:
-    """Mean best similarity of each query word to a label word, scaled by label coverage.
-
-    The similarities of the query's words to each label word are computed once a query:
-    a long query's few hundred candidate labels share most of their words.
-    """
-
-    def __init__(self, query_words: list[str]) -> None:
-        self.query_words = query_words
-        self._to: dict[str, list[float]] = {}  # label word -> its ratio to each query word
-
-    def __call__(self, label_words: list[str]) -> float:
-        if not self.query_words or not label_words:
-            return 0.0
-        columns = [self._ratios(w) for w in label_words]
-        best: list[float] = [max(ratios) for ratios in zip(*columns, strict=True)]
-        coverage = min(1.0, len(self.query_words) / len(label_words))
-        return sum(best) / len(best) * (0.7 + 0.3 * coverage)
-
-    def _ratios(self, word: str) -> list[float]:
-        ratios = self._to.get(word)
-        if ratios is None:
-            ratios = self._to[word] = [fuzz.ratio(q, word) for q in self.query_words]
-        return ratios
-
-
-def _hidden_penalty(row: LabelRow) -> float:
-    return 0.02 if row.kind is LabelKind.HIDDEN else 0.0

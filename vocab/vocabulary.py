@@ -32,7 +32,8 @@ from vocab.model import (
     SourceInfo,
     Status,
 )
-from vocab.search import STAGE_HOOK, Searcher, SearchFilters, SearchHit
+from vocab.search import STAGE_HOOK, Searcher, SearchFilters
+from vocab.search_hits import SearchHit
 from vocab.store import ConceptRef, ReadStore, SQLiteStore, StoredConcept
 from vocab.translate import Translation, translate
 

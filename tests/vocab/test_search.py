@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vocab.errors import InvalidInput
-from vocab.search import MATCH_ORDER
+from vocab.search_hits import MATCH_ORDER
 from vocab.vocabulary import Vocabulary
 
 

@@ -217,3 +217,38 @@ def read_vectors(conn: sqlite3.Connection, concepts: Sequence[int]) -> list[Conc
         f"SELECT n, vectors, scales FROM vectors WHERE n IN ({marks})", tuple(concepts)
     )
     return [ConceptVectors(int(n), vectors, scales) for n, vectors, scales in rows]
+
+
+class MeaningReads:
+    """The meaning part of `SQLiteStore`'s reads (concept texts and vectors), on the layout
+    above; the store supplies its connection and its meta table."""
+
+    meta: dict[str, str]
+
+    def _conn(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    def text_matches(
+        self,
+        words: Sequence[str],
+        limit: int,
+        weights: Sequence[float] | None = None,
+        *,
+        every: bool = False,
+        some: Sequence[str] | None = None,
+    ) -> list[tuple[int, float]]:
+        return text_matches(self._conn(), words, limit, weights or TEXT_WEIGHTS, every, some)
+
+    def texts_counting(self, word: str, cap: int) -> int:
+        return texts_counting(self._conn(), word, cap)
+
+    def texts_holding(
+        self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
+    ) -> set[int]:
+        return texts_holding(self._conn(), words, concepts, prefix)
+
+    def vector_index(self) -> VectorIndex | None:
+        return read_vector_index(self._conn(), self.meta)
+
+    def concept_vectors(self, concepts: Sequence[int]) -> list[ConceptVectors]:
+        return read_vectors(self._conn(), concepts)

@@ -28,10 +28,8 @@ from vocab.store import sqlite_meaning
 from vocab.store.rebase import Rebase
 from vocab.store.rows import (
     ConceptRef,
-    ConceptVectors,
     LabelRow,
     StoredConcept,
-    VectorIndex,
     WordCount,
 )
 from vocab.store.sqlite_schema import KINDS_BY_CODE, SCHEMA_VERSION, decode_usage
@@ -59,7 +57,7 @@ def read_meta(path: Path) -> dict[str, str] | None:
         return None
 
 
-class SQLiteStore:
+class SQLiteStore(sqlite_meaning.MeaningReads):
     """Read access to a built store; safe to share across threads."""
 
     def __init__(self, path: Path | str, base: str | None = None) -> None:
@@ -299,35 +297,6 @@ class SQLiteStore:
             )
             out.update((r[0], self._label_row(r[1:])) for r in rows)
         return out
-
-    # --- meaning: concept texts and vectors (layout in sqlite_meaning) -------------------
-
-    def text_matches(
-        self,
-        words: Sequence[str],
-        limit: int,
-        weights: Sequence[float] | None = None,
-        *,
-        every: bool = False,
-        some: Sequence[str] | None = None,
-    ) -> list[tuple[int, float]]:
-        return sqlite_meaning.text_matches(
-            self._conn(), words, limit, weights or sqlite_meaning.TEXT_WEIGHTS, every, some
-        )
-
-    def texts_counting(self, word: str, cap: int) -> int:
-        return sqlite_meaning.texts_counting(self._conn(), word, cap)
-
-    def texts_holding(
-        self, words: Sequence[str], concepts: Sequence[int] | None, *, prefix: bool = False
-    ) -> set[int]:
-        return sqlite_meaning.texts_holding(self._conn(), words, concepts, prefix)
-
-    def vector_index(self) -> VectorIndex | None:
-        return sqlite_meaning.read_vector_index(self._conn(), self.meta)
-
-    def concept_vectors(self, concepts: Sequence[int]) -> list[ConceptVectors]:
-        return sqlite_meaning.read_vectors(self._conn(), concepts)
 
     # --- schemes and collections ------------------------------------------------------
 
