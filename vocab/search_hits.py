@@ -74,26 +74,20 @@ def _share(key: str, row: LabelRow) -> float:
     return min(1.0, len(key) / max(1, len(row.norm.replace(" ", ""))))
 
 
-def prefix(key: str) -> Scorer:
+def prefix(key: str, base: float = PREFIX_BASE, span: float = PREFIX_SPAN) -> Scorer:
+    """Score a label that `key` starts: `base` plus `span` times the share of it typed."""
+
     def score(row: LabelRow) -> SearchHit:
         return SearchHit(
-            row,
-            MatchType.PREFIX,
-            PREFIX_BASE + PREFIX_SPAN * _share(key, row) - _hidden_penalty(row),
+            row, MatchType.PREFIX, base + span * _share(key, row) - _hidden_penalty(row)
         )
 
     return score
 
 
 def word_prefix(key: str) -> Scorer:
-    def score(row: LabelRow) -> SearchHit:
-        return SearchHit(
-            row,
-            MatchType.PREFIX,
-            WORD_PREFIX_BASE + WORD_PREFIX_SPAN * _share(key, row) - _hidden_penalty(row),
-        )
-
-    return score
+    """Score a label each of whose words a query word starts (in any order)."""
+    return prefix(key, WORD_PREFIX_BASE, WORD_PREFIX_SPAN)
 
 
 def fuzzy(norm: str, words: list[str]) -> Scorer:

@@ -108,7 +108,7 @@ def is_ready(service: Service, scope: dict[str, Any]) -> bool:
     """Whether the ready path answers `scope` (it sends its answer to nowhere)."""
 
     async def drop(message: Any) -> None:
-        pass
+        """Send `message` nowhere."""
 
     async def run() -> bool:
         return await service.ready.send_ready(dict(scope), drop)
