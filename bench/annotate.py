@@ -8,7 +8,8 @@
 someone else; columns `sentence`, `word`, `expected` concept id(s) `|`-separated, `note`;
 `#` lines are comments) and our own development set `tests/vocab/annotate_dev_senses.tsv`
 (not blind), each scored against its own vocabulary (`WRITTEN_FOR`: senses-v1 was written
-for vocabulary-v2.ttl, senses-v2 for vocabulary-v3.ttl; our development set against the shipped source). A row is right when the span
+for vocabulary-v2.ttl, senses-v2 for vocabulary-v3.ttl, senses-v4 for the shipped source as of
+2026-12-03; our development set against the shipped source). A row is right when the span
 covering `word` in `sentence` (the first whole-word occurrence, case first) is annotated
 with an expected concept; a longer term found around the word counts as right when its
 concept is narrower than an expected one ("clinical validation" for validation).
