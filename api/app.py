@@ -125,7 +125,8 @@ class Service:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            scope = enter(scope, self.root_path)
+            if self.root_path or scope.get("root_path"):  # else `enter` changes nothing
+                scope = enter(scope, self.root_path)
             if scope["method"] in READ_METHODS and await self.ready.send_ready(scope, send):
                 return  # a ready answer, sent in one step (`api.ready`)
         elif kind == "websocket":

@@ -57,8 +57,14 @@ class AnswerCache(Generic[V]):
         self.size = size
         self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
+        self._hits = 0  # counted by `get`, under the lock
+        self._loop_hits = 0  # counted by `hit`, only ever called on the event loop's thread
         self.misses = 0
+
+    @property
+    def hits(self) -> int:
+        """Answers served from the cache."""
+        return self._hits + self._loop_hits
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:
@@ -67,19 +73,27 @@ class AnswerCache(Generic[V]):
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
-            self.hits += 1
+            self._hits += 1
             return value
 
     def hit(self, key: Hashable) -> V | None:
         """The value for `key` counted as a hit, or None counting nothing (the caller passes
-        the request on to a `get` that counts the miss)."""
-        with self._lock:
-            value = self._items.get(key)
-            if value is None:
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return value
+        the request on to a `get` that counts the miss).
+
+        The event loop's read of every ready answer (`api.ready`), so it takes no lock: each
+        OrderedDict call is atomic under the GIL, and an entry another thread evicts between
+        the two calls was still the answer when it was read. Call it only from the event
+        loop's thread: its hits have their own counter, so no count is lost."""
+        items = self._items
+        value = items.get(key)
+        if value is None:
+            return None
+        try:  # noqa: SIM105 (suppress() costs a context manager on every ready answer)
+            items.move_to_end(key)
+        except KeyError:  # evicted by a `put` in another thread meanwhile
+            pass
+        self._loop_hits += 1
+        return value
 
     def put(self, key: Hashable, value: V) -> V:
         with self._lock:

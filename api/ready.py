@@ -19,7 +19,7 @@ returns False and goes through the full path. `tests/api/test_ready.py` compares
 
 from __future__ import annotations
 
-import time
+from time import perf_counter
 
 from api.caching import etag_matches
 from api.headers import Scope, Send
@@ -30,6 +30,9 @@ from api.rootpath import route_path
 from api.state import Serving
 
 LOOKUP_ROUTE = "/lookup/{text}"
+PREFIX_LENGTH = len(PREFIX)
+_PLAIN = {None: variant_of(b"", b"")}
+"""The representation of a lookup without a query string or an Accept header (most of them)."""
 READ_METHODS = ("GET", "HEAD")
 
 
@@ -52,8 +55,8 @@ class Ready:
 
     async def send_ready(self, scope: Scope, send: Send) -> bool:
         """Send the ready answer to `scope` (a GET or HEAD) and return True, else False."""
-        started = time.perf_counter()
-        path = route_path(scope)
+        started = perf_counter()
+        path = route_path(scope) if scope.get("root_path") else scope["path"]
         accept = if_none_match = host = rid = None
         repeated = False
         for name, value in scope["headers"]:  # one pass for every layer's headers
@@ -69,16 +72,22 @@ class Ready:
             elif name == b"x-request-id" and rid is None:
                 rid = given_request_id(value)
         digest = self.serving.current[1]
-        if path.startswith(PREFIX) and len(path) > len(PREFIX):
+        if path.startswith(PREFIX) and len(path) > PREFIX_LENGTH:
             if self.lookups_limited:
                 return False
             query = scope["query_string"]
-            key = (digest, path[len(PREFIX) :], query, variant_of(query, accept or b""))
-            found = self.lookup.cache.hit(key)
+            variant = _PLAIN.get(accept) if not query else None
+            if variant is None:
+                variant = variant_of(query, accept or b"")
+            found = self.lookup.cache.hit((digest, path[PREFIX_LENGTH:], query, variant))
             if found is None:
                 return False
             route = LOOKUP_ROUTE
-            if found.status == 200 and etag_matches(if_none_match, found.etag):
+            if (
+                if_none_match is not None
+                and found.status == 200
+                and etag_matches(if_none_match, found.etag)
+            ):
                 status, headers, body = 304, found.not_modified, b""
             else:
                 status, headers, body = found.status, found.headers, found.body
