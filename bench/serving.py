@@ -42,6 +42,7 @@ UVICORN = [
     "--log-level",
     "warning",
     "--no-access-log",
+    "--no-proxy-headers",  # as `vocab serve` runs it (the app reads X-Forwarded-For itself)
     "--host",
     "127.0.0.1",
 ]

@@ -254,6 +254,9 @@ def serve(
         workers=settings.workers,
         loop="uvloop",
         http="httptools",
+        # the app alone reads X-Forwarded-For, and only from --trusted-proxy (api.limits);
+        # uvicorn's own rewriting would believe any loopback peer's header
+        proxy_headers=False,
         access_log=settings.access_log == "text",
         log_level="info" if settings.access_log == "text" else "warning",
     )
