@@ -135,8 +135,10 @@ def start_replica(
     source: Path | None,
     env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
+    # nginx runs on loopback: the X-Forwarded-For it sends names the client
     command = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--db", str(db),
-               "--base-uri", base_uri, "--editorial-db", "off"]  # fmt: skip
+               "--base-uri", base_uri, "--editorial-db", "off",
+               "--trusted-proxy", "127.0.0.1"]  # fmt: skip
     if source is not None:
         command += ["--source", str(source)]
     settings = {"VOCAB_WATCH_INTERVAL": "0.5", **os.environ, **(env or {})}
