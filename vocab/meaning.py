@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from vocab.embedding import EmbeddingError, EmbeddingModel, load_model
-from vocab.morphology import STOPWORDS
+from vocab.morphology import STOPWORDS, stem
 from vocab.store import ReadStore
 
 RESCORE = 128  # concepts rescored exactly after the Hamming scan (at most twice this on ties)
@@ -139,6 +140,23 @@ class MeaningIndex:
         kept = [w for w in words if w not in STOPWORDS or not self._is_common(w)]
         return kept or list(words)
 
+    def word_weights(self, words: Sequence[str]) -> tuple[dict[str, float], set[str]]:
+        """Return how much each of `words` says, by its stem: BM25's idf over the concepts'
+        texts (`informativeness`), the rarer the more; and the stems of the words no text
+        holds (typos, or words the vocabulary lacks)."""
+        said: dict[str, float] = {}
+        known: set[str] = set()
+        for word in words:
+            holding, key = self._count(word), stem(word)
+            said[key] = max(said.get(key, 0.0), informativeness(holding, self._concepts))
+            if holding:
+                known.add(key)
+        return said, set(said) - known
+
+    def holds(self, word: str) -> bool:
+        """True if some concept's texts hold `word` (stemmed)."""
+        return self._count(word) > 0
+
     def _is_common(self, word: str) -> bool:
         return self._count(word) >= int(self._concepts * COMMON_SHARE) + 1
 
@@ -183,6 +201,12 @@ class MeaningIndex:
         best = similarity.max(axis=1)
         order = np.argsort(-best, kind="stable")
         return [(found[i].concept, float(best[i])) for i in order]
+
+
+def informativeness(texts_holding: int, concepts: int) -> float:
+    """Return how much a word says from how many of the concepts' texts hold it: BM25's
+    idf, ln((N - n + 0.5) / (n + 0.5) + 1), always positive."""
+    return math.log((concepts - texts_holding + 0.5) / (texts_holding + 0.5) + 1)
 
 
 def _closest(distance: np.ndarray[Any, Any], count: int) -> np.ndarray[Any, Any]:

@@ -160,7 +160,11 @@ class Searcher:
             _reached("fuzzy")
             consider(self._fuzzy_candidates(words, key), fuzzy(norm, words))
         lexical = sorted(best.values(), key=rank)
-        if strong or (lexical and lexical[0].score >= CONFIDENT) or _close(norm, lexical[:10]):
+        if (
+            strong
+            or (lexical and lexical[0].score >= CONFIDENT)
+            or self._typo_of(norm, lexical[:10])
+        ):
             if _few_and_not_named(lexical, limit):
                 return lexical + self._texts_naming(
                     words, lexical, FEW_HITS - len(lexical), filters
@@ -202,13 +206,19 @@ class Searcher:
             text_scores.pop(concept, None)
             cosine.pop(concept, None)
         weights = rerank.weights(content)
-        lexical_scores = {c: hit.score for c, hit in loose.items()}
+        stems = rerank.stems_of(words)
+        said, unknown = self.meaning.word_weights(content)
+        lexical_scores = {
+            c: hit.score
+            * rerank.query_share(stems, rerank.stems_of(hit.row.norm.split()), said, unknown)
+            for c, hit in loose.items()
+        }
         scored = rerank.score(weights, text_scores, cosine, lexical_scores)
         shown = [
             s for s in scored if s.concept in loose or s.text > 0 or s.cosine >= SEMANTIC_ALONE
         ][: max(limit, rerank.LABELLED)]
         rows, labels = self._labels_of([s.concept for s in shown], filters)
-        scored = rerank.with_labels(weights, shown, rerank.stems_of(words), labels)
+        scored = rerank.with_labels(weights, shown, stems, labels, said)
         hits = list(pinned)
         for candidate in scored:
             if len(hits) >= limit:
@@ -264,6 +274,19 @@ class Searcher:
             if row.concept not in rows and filters.accept(row):
                 rows[row.concept] = row
         return rows, stems
+
+    def _typo_of(self, norm: str, hits: list[SearchHit]) -> bool:
+        """True if a hit's whole label is a close spelling of the whole query (`_close`)
+        and every query word the label lacks is one the vocabulary does not know (no
+        visible label nor concept text holds it): a typo. "pretrained model" is close
+        to the label "trained model", but "pretrained" is a word the texts use: another
+        thing, for the meaning stages to find."""
+        words = set(norm.split())
+        return any(
+            _close(norm, hit)
+            and not any(self.meaning.holds(w) for w in words - set(hit.row.norm.split()))
+            for hit in hits
+        )
 
     # --- fuzzy stage ----------------------------------------------------------------------
 
@@ -340,13 +363,11 @@ def _few_and_not_named(lexical: list[SearchHit], limit: int) -> bool:
     return 0 < len(lexical) < min(FEW_HITS, limit) and lexical[0].match_type is not MatchType.EXACT
 
 
-def _close(norm: str, hits: list[SearchHit]) -> bool:
-    """True if a hit's whole label is a close spelling of the whole query (a typo): as many
-    words, and close letter by letter (a long query sharing one long word with a label
-    is not a typo of it)."""
-    count = norm.count(" ")
-    return any(
-        hit.row.norm.count(" ") == count
+def _close(norm: str, hit: SearchHit) -> bool:
+    """True if a hit's whole label is a close spelling of the whole query: as many words,
+    and close letter by letter (a long query sharing one long word with a label is not a
+    typo of it)."""
+    return (
+        hit.row.norm.count(" ") == norm.count(" ")
         and fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING
-        for hit in hits
     )

@@ -17,13 +17,14 @@ Built after the other tables by `write_meaning_tables`, read by `SQLiteStore`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from vocab.embedding import EmbeddingModel, load_model, quantise
 from vocab.model import Concept, LabelKind, NoteKind
+from vocab.normalize import normalise_label
 from vocab.store.rows import ConceptVectors, VectorIndex
 
 MEANING_SCHEMA = (
@@ -58,6 +59,15 @@ def concept_texts(concept: Concept) -> tuple[str, str, str, str]:
 def text_rows(concepts: Sequence[Concept]) -> list[TextRow]:
     """Return one `texts_fts` row per concept: concept number and its `concept_texts`."""
     return [(n, *concept_texts(c)) for n, c in enumerate(concepts, start=1)]
+
+
+def index_rows(rows: Iterable[TextRow]) -> Iterator[TextRow]:
+    """Return the `texts_fts` rows of `text_rows`, each text's words normalised as queries
+    are (`normalise_label`: plural and spelling folded, "women" -> "woman", "tumor" ->
+    "tumour"), so the stemmer sees the same word on both sides."""
+    for n, *texts in rows:
+        labels, definitions, plain, notes = (normalise_label(t) for t in texts)
+        yield n, labels, definitions, plain, notes
 
 
 def _part_texts(row: TextRow) -> tuple[str, str]:
