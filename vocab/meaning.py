@@ -6,7 +6,7 @@
   a large store: only the texts holding one of its rarest words are scored (about
   `SCORED_TEXTS` at most), on all its words (`MeaningIndex.scored_words`);
 - semantic: the query's vector (`vocab.embedding`) against each concept's vectors. The
-  sign bits of every vector are scanned in memory (Hamming distance, 64 bytes a concept),
+  sign bits of every vector are scanned in memory (Hamming distance, 96 bytes a concept),
   then the `RESCORE` nearest concepts are rescored with their int8 vectors (cosine);
 - `fuse`: reciprocal rank fusion of several rankings (Cormack et al., 2009).
 
