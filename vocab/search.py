@@ -149,12 +149,12 @@ class Searcher:
         if INITIALS_MIN <= len(key) <= INITIALS_MAX and " " not in norm and key.isalpha():
             # an acronym's other senses: labels it abbreviates that record no acronym
             consider(self.store.labels_with_initials(key, limit), initials)
-        consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), prefix(key))
+        consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), prefix(key, norm=norm))
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
         consider(
             self.store.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
-            word_prefix(key),
+            word_prefix(key, norm),
         )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             _reached("fuzzy")
