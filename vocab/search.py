@@ -277,16 +277,23 @@ class Searcher:
 
     def _typo_of(self, norm: str, hits: list[SearchHit]) -> bool:
         """True if a hit's whole label is a close spelling of the whole query (`_close`)
-        and every query word the label lacks is one the vocabulary does not know (no
-        visible label nor concept text holds it): a typo. "pretrained model" is close
-        to the label "trained model", but "pretrained" is a word the texts use: another
-        thing, for the meaning stages to find."""
+        and every query word the label lacks is a close spelling of one of its words
+        that the vocabulary does not know (no visible label nor concept text holds it):
+        a typo. "pretrained model" is close to the label "trained model", but
+        "pretrained" is a word the texts use; "semantic segmentation" is close to
+        "automatic segmentation", but "semantic" is not a misspelling of "automatic":
+        other things, for the meaning stages to find."""
         words = set(norm.split())
         return any(
             _close(norm, hit)
-            and not any(self.meaning.holds(w) for w in words - set(hit.row.norm.split()))
+            and all(self._misspells(w, hit) for w in words - set(hit.row.norm.split()))
             for hit in hits
         )
+
+    def _misspells(self, word: str, hit: SearchHit) -> bool:
+        """True if `word` may be a misspelling of a word of the hit's label."""
+        near = max(fuzz.ratio(word, w, processor=None) for w in hit.row.norm.split())
+        return near >= WORD_CUTOFF and not self.meaning.holds(word)
 
     # --- fuzzy stage ----------------------------------------------------------------------
 

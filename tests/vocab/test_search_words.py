@@ -32,6 +32,14 @@ def test_a_word_the_texts_use_is_not_a_typo_of_a_label(vocabulary: Vocabulary) -
     assert first(vocabulary, "pretrained model") == "pretraining"
 
 
+def test_a_word_far_from_the_label_word_it_replaces_is_not_a_typo(
+    vocabulary: Vocabulary,
+) -> None:
+    """ "semantic segmentation" is close to "automatic segmentation" as a whole, but
+    "semantic" is no misspelling of "automatic"."""
+    assert first(vocabulary, "semantic segmentation") == "segmentation"
+
+
 def test_a_typo_is_still_answered_by_the_label_it_misspells(vocabulary: Vocabulary) -> None:
     hit = vocabulary.search("trainde model")[0]
     assert (hit.row.id, hit.match_type) == ("model", MatchType.FUZZY)
