@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from vocab.embedding import EmbeddingError, EmbeddingModel, load_model
-from vocab.morphology import STOPWORDS, stem
+from vocab.morphology import STOPWORDS, split_compound, stem
 from vocab.store import ReadStore
 
 RESCORE = 128  # concepts rescored exactly after the Hamming scan (at most twice this on ties)
@@ -152,6 +152,18 @@ class MeaningIndex:
             if holding:
                 known.add(key)
         return said, set(said) - known
+
+    def split_unknown(self, words: Sequence[str]) -> list[str]:
+        """Return `words` with each that no text holds but that splits into two words
+        texts hold (`split_compound`) split: "finetuned" -> "fine", "tuned"."""
+        out: list[str] = []
+        for word in words:
+            parts = None if self.holds(word) else split_compound(word, self._known_part)
+            out += parts if parts else [word]
+        return out
+
+    def _known_part(self, word: str) -> bool:
+        return len(word) >= 3 and word not in STOPWORDS and self.holds(word)
 
     def holds(self, word: str) -> bool:
         """True if some concept's texts hold `word` (stemmed)."""

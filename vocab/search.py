@@ -192,6 +192,7 @@ class Searcher:
             for hit in lexical[:LEXICAL_CANDIDATES]
             if hit.match_type not in PINNED and hit.row.concept not in taken
         }
+        words = self.meaning.split_unknown(words)
         content = content_words(words)
         text_scores = dict(
             self.meaning.by_definition(self.meaning.text_words(words), MEANING_CANDIDATES)

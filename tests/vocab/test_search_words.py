@@ -51,6 +51,11 @@ def test_the_rare_word_of_a_query_decides_over_a_label_of_its_common_one(
     assert first(vocabulary, "overfit model") == "overfitting"
 
 
+def test_a_compound_no_text_holds_is_searched_as_its_two_words(vocabulary: Vocabulary) -> None:
+    """ "autocontours" is in no text, "auto" and "contouring" are."""
+    assert first(vocabulary, "autocontours of an image") == "autocontouring"
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [("screening for women", "breast"), ("screening for men", "aaa")],
