@@ -29,6 +29,7 @@ FUZZY_CUTOFF = 70  # least rapidfuzz similarity (0-100) for a fuzzy hit
 MODIFIER_PENALTY = 0.05  # a label holding the query's last word other than as its head
 _JOINING = frozenset({"and", "or"})
 INITIALS_SCORE = 0.8  # a short query spelling a label's initials: below every exact hit
+INITIALS_OTHER_LABEL = 0.01  # ... less when the label is not the concept's preferred one
 MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
 
 # Search stops after the exact stage once it fills the page, which is right only while
@@ -70,7 +71,10 @@ def exact(row: LabelRow) -> SearchHit:
 
 
 def initials(row: LabelRow) -> SearchHit:
-    return SearchHit(row, MatchType.ACRONYM, INITIALS_SCORE)
+    """Score a label whose initials the query spells; a concept's preferred label first
+    (it is the name an acronym abbreviates), then its other labels."""
+    other = INITIALS_OTHER_LABEL if row.kind is not LabelKind.PREF else 0.0
+    return SearchHit(row, MatchType.ACRONYM, INITIALS_SCORE - other)
 
 
 def _share(key: str, row: LabelRow) -> float:
