@@ -51,7 +51,8 @@ class MeaningIndex:
         self.store = store
         self.scored_texts = scored_texts
         self._counts: dict[str, int] = {}  # word -> texts holding it, up to half of them
-        self._concepts = store.count()  # one text row per concept
+        # one text row per concept; the count the build recorded, read without a scan
+        self._concepts = int(store.meta.get("concepts") or store.count())
         self.index = store.vector_index()
         self.model: EmbeddingModel | None = None
         if self.index is None:

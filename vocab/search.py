@@ -42,6 +42,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from vocab import rerank
 from vocab.meaning import MeaningIndex
@@ -79,6 +80,7 @@ STAGE_HOOK: ContextVar[Callable[[str], None] | None] = ContextVar("search_stage"
 # starts, and nothing scoring CONFIDENT; their rankings and the lexical one are fused.
 CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
 CLOSE_SPELLING = 75  # ... and so does one whose whole label is this close (rapidfuzz ratio)
+TYPO_EDITS = 2  # ... if each word it lacks is this many edits from a label word at most
 PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # stay first
 MEANING_CANDIDATES = 50  # concepts read from each meaning stage
 LEXICAL_CANDIDATES = 30  # best prefix and fuzzy hits reranked with them
@@ -278,12 +280,11 @@ class Searcher:
 
     def _typo_of(self, norm: str, hits: list[SearchHit]) -> bool:
         """True if a hit's whole label is a close spelling of the whole query (`_close`)
-        and every query word the label lacks is a close spelling of one of its words
-        that the vocabulary does not know (no visible label nor concept text holds it):
-        a typo. "pretrained model" is close to the label "trained model", but
-        "pretrained" is a word the texts use; "semantic segmentation" is close to
-        "automatic segmentation", but "semantic" is not a misspelling of "automatic":
-        other things, for the meaning stages to find."""
+        and every query word the label lacks is a misspelling of one of its words
+        (`_misspells`): a typo. "pretrained model" is close to the label "trained
+        model", but "pretrained" is a word the texts use, three letters from "trained";
+        "semantic segmentation" is close to "automatic segmentation", but "semantic" is
+        far from "automatic": other things, for the meaning stages to find."""
         words = set(norm.split())
         return any(
             _close(norm, hit)
@@ -292,9 +293,12 @@ class Searcher:
         )
 
     def _misspells(self, word: str, hit: SearchHit) -> bool:
-        """True if `word` may be a misspelling of a word of the hit's label."""
-        near = max(fuzz.ratio(word, w, processor=None) for w in hit.row.norm.split())
-        return near >= WORD_CUTOFF and not self.meaning.holds(word)
+        """True if `word` may be a misspelling of a word of the hit's label: one edit
+        from it (an adjacent swap counts as one), or two from it and a word no concept
+        text holds. One edit makes a typo even of a word the texts know by its stem
+        ("fining", stem "fine", for "finding")."""
+        edits = min(OSA.distance(word, w) for w in hit.row.norm.split())
+        return edits <= 1 or (edits <= TYPO_EDITS and not self.meaning.holds(word))
 
     # --- fuzzy stage ----------------------------------------------------------------------
 

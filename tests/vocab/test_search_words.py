@@ -45,6 +45,15 @@ def test_a_typo_is_still_answered_by_the_label_it_misspells(vocabulary: Vocabula
     assert (hit.row.id, hit.match_type) == ("model", MatchType.FUZZY)
 
 
+def test_one_edit_from_a_label_word_is_a_typo_though_the_texts_know_its_stem(
+    vocabulary: Vocabulary,
+) -> None:
+    """ "fining" stems to "fine", which "fine-tuning" holds, but it is one letter from
+    "finding"."""
+    hit = vocabulary.search("fining")[0]
+    assert (hit.row.id, hit.match_type) == ("finding", MatchType.FUZZY)
+
+
 def test_the_rare_word_of_a_query_decides_over_a_label_of_its_common_one(
     vocabulary: Vocabulary,
 ) -> None:
