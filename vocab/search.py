@@ -158,6 +158,14 @@ class Searcher:
             self.store.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
             word_prefix(key, norm),
         )
+        content = content_words(words)
+        if len(content) < len(words):  # stop words never decide: "NEAR(machine learning)"
+            consider(
+                self.store.labels_with_words(
+                    [[w] for w in content], prefix=True, limit=CANDIDATE_LIMIT
+                ),
+                word_prefix("".join(content), " ".join(content)),
+            )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             _reached("fuzzy")
             consider(self._fuzzy_candidates(words, key), fuzzy(norm, words))

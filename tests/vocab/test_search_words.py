@@ -40,6 +40,11 @@ def test_a_word_far_from_the_label_word_it_replaces_is_not_a_typo(
     assert first(vocabulary, "semantic segmentation") == "segmentation"
 
 
+def test_a_label_holding_every_word_but_the_stop_words_answers(vocabulary: Vocabulary) -> None:
+    hit = vocabulary.search("what is a model card")[0]
+    assert (hit.row.id, hit.match_type) == ("card", MatchType.PREFIX)
+
+
 def test_a_typo_is_still_answered_by_the_label_it_misspells(vocabulary: Vocabulary) -> None:
     hit = vocabulary.search("trainde model")[0]
     assert (hit.row.id, hit.match_type) == ("model", MatchType.FUZZY)
