@@ -30,6 +30,7 @@ from vocab.store import ReadStore
 RESCORE = 128  # concepts rescored exactly after the Hamming scan (at most twice this on ties)
 COMMON_SHARE = 0.2  # a stop word in more than this share of concepts' texts is not searched
 SCORED_TEXTS = 3000  # an any-word definition query scores about this many texts at most
+SPLIT_PART = 4  # least letters of each part a query word is split into (not "tiw" + "avy")
 COUNTS_KEPT = 50_000  # words whose text counts are remembered (then forgotten all at once)
 Ranking = list[tuple[int, float]]  # (concept key, score), best first
 
@@ -51,6 +52,7 @@ class MeaningIndex:
         self.store = store
         self.scored_texts = scored_texts
         self._counts: dict[str, int] = {}  # word -> texts holding it, up to half of them
+        self._held: dict[str, bool] = {}  # word -> whether any text holds it
         # one text row per concept; the count the build recorded, read without a scan
         self._concepts = int(store.meta.get("concepts") or store.count())
         self.index = store.vector_index()
@@ -164,11 +166,20 @@ class MeaningIndex:
         return out
 
     def _known_part(self, word: str) -> bool:
-        return len(word) >= 3 and word not in STOPWORDS and self.holds(word)
+        return len(word) >= SPLIT_PART and word not in STOPWORDS and self.holds(word)
 
     def holds(self, word: str) -> bool:
-        """True if some concept's texts hold `word` (stemmed)."""
-        return self._count(word) > 0
+        """True if some concept's texts hold `word` (stemmed): its count if known, else
+        a look for one such text (no count of a common word's texts)."""
+        count = self._counts.get(word)
+        if count is not None:
+            return count > 0
+        held = self._held.get(word)
+        if held is None:
+            if len(self._held) >= COUNTS_KEPT:
+                self._held.clear()
+            held = self._held[word] = bool(self.store.texts_holding([word], None))
+        return held
 
     def _is_common(self, word: str) -> bool:
         return self._count(word) >= int(self._concepts * COMMON_SHARE) + 1
