@@ -6,7 +6,7 @@
   a large store: only the texts holding one of its rarest words are scored (about
   `SCORED_TEXTS` at most), on all its words (`MeaningIndex.scored_words`);
 - semantic: the query's vector (`vocab.embedding`) against each concept's vectors. The
-  sign bits of every vector are scanned in memory (Hamming distance, 64 bytes a concept),
+  sign bits of every vector are scanned in memory (Hamming distance, 96 bytes a concept),
   then the `RESCORE` nearest concepts are rescored with their int8 vectors (cosine);
 - `fuse`: reciprocal rank fusion of several rankings (Cormack et al., 2009).
 
@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -23,12 +24,13 @@ from typing import Any
 import numpy as np
 
 from vocab.embedding import EmbeddingError, EmbeddingModel, load_model
-from vocab.morphology import STOPWORDS
+from vocab.morphology import STOPWORDS, split_compound, stem
 from vocab.store import ReadStore
 
 RESCORE = 128  # concepts rescored exactly after the Hamming scan (at most twice this on ties)
 COMMON_SHARE = 0.2  # a stop word in more than this share of concepts' texts is not searched
 SCORED_TEXTS = 3000  # an any-word definition query scores about this many texts at most
+SPLIT_PART = 4  # least letters of each part a query word is split into (not "tiw" + "avy")
 COUNTS_KEPT = 50_000  # words whose text counts are remembered (then forgotten all at once)
 Ranking = list[tuple[int, float]]  # (concept key, score), best first
 
@@ -50,7 +52,9 @@ class MeaningIndex:
         self.store = store
         self.scored_texts = scored_texts
         self._counts: dict[str, int] = {}  # word -> texts holding it, up to half of them
-        self._concepts = store.count()  # one text row per concept
+        self._held: dict[str, bool] = {}  # word -> whether any text holds it
+        # one text row per concept; the count the build recorded, read without a scan
+        self._concepts = int(store.meta.get("concepts") or store.count())
         self.index = store.vector_index()
         self.model: EmbeddingModel | None = None
         if self.index is None:
@@ -139,6 +143,44 @@ class MeaningIndex:
         kept = [w for w in words if w not in STOPWORDS or not self._is_common(w)]
         return kept or list(words)
 
+    def word_weights(self, words: Sequence[str]) -> tuple[dict[str, float], set[str]]:
+        """Return how much each of `words` says, by its stem: BM25's idf over the concepts'
+        texts (`informativeness`), the rarer the more; and the stems of the words no text
+        holds (typos, or words the vocabulary lacks)."""
+        said: dict[str, float] = {}
+        known: set[str] = set()
+        for word in words:
+            holding, key = self._count(word), stem(word)
+            said[key] = max(said.get(key, 0.0), informativeness(holding, self._concepts))
+            if holding:
+                known.add(key)
+        return said, set(said) - known
+
+    def split_unknown(self, words: Sequence[str]) -> list[str]:
+        """Return `words` with each that no text holds but that splits into two words
+        texts hold (`split_compound`) split: "finetuned" -> "fine", "tuned"."""
+        out: list[str] = []
+        for word in words:
+            parts = None if self.holds(word) else split_compound(word, self._known_part)
+            out += parts if parts else [word]
+        return out
+
+    def _known_part(self, word: str) -> bool:
+        return len(word) >= SPLIT_PART and word not in STOPWORDS and self.holds(word)
+
+    def holds(self, word: str) -> bool:
+        """True if some concept's texts hold `word` (stemmed): its count if known, else
+        a look for one such text (no count of a common word's texts)."""
+        count = self._counts.get(word)
+        if count is not None:
+            return count > 0
+        held = self._held.get(word)
+        if held is None:
+            if len(self._held) >= COUNTS_KEPT:
+                self._held.clear()
+            held = self._held[word] = bool(self.store.texts_holding([word], None))
+        return held
+
     def _is_common(self, word: str) -> bool:
         return self._count(word) >= int(self._concepts * COMMON_SHARE) + 1
 
@@ -183,6 +225,12 @@ class MeaningIndex:
         best = similarity.max(axis=1)
         order = np.argsort(-best, kind="stable")
         return [(found[i].concept, float(best[i])) for i in order]
+
+
+def informativeness(texts_holding: int, concepts: int) -> float:
+    """Return how much a word says from how many of the concepts' texts hold it: BM25's
+    idf, ln((N - n + 0.5) / (n + 0.5) + 1), always positive."""
+    return math.log((concepts - texts_holding + 0.5) / (texts_holding + 0.5) + 1)
 
 
 def _closest(distance: np.ndarray[Any, Any], count: int) -> np.ndarray[Any, Any]:

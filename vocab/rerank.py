@@ -31,7 +31,7 @@ the meaning do. The weights were set on our development sets (`bench/dev-queries
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from vocab.morphology import STOPWORDS, same_stem, stem
@@ -81,24 +81,50 @@ def stems_of(words: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in words if w not in STOPWORDS))
 
 
-def label_cover(query: Sequence[str], labels: Iterable[Sequence[str]]) -> float:
+def label_cover(
+    query: Sequence[str],
+    labels: Iterable[Sequence[str]],
+    weight: Mapping[str, float] | None = None,
+) -> float:
     """Return the best, over `labels` (each a list of stems), of the share of the query's
     stems the label holds times the share of the label's stems the query holds; 0 for a
     label holding less than `MIN_QUERY_SHARE` of the query's stems.
 
+    With `weight` (per query stem: how much it says, `MeaningIndex.word_weights`), the query's
+    share is weighed: "overfit model" is about overfitting more than about the label
+    "model", which holds its commonest word.
+
     >>> label_cover(["sign", "normal", "chest", "x", "ray", "doctor"], [["x", "ray"]])
     0.0
+    >>> label_cover(["overfit", "model"], [["model"]], {"overfit": 3.0, "model": 1.0})
+    0.0
     """
-    wanted = set(query)
+    wanted = list(dict.fromkeys(query))
+    total = sum(weight.get(q, 1.0) for q in wanted) if weight else len(wanted)
     best = 0.0
     for label in labels:
         if not label or not wanted:
             continue
-        held = sum(1 for s in label if s in wanted or any(same_stem(s, q) for q in wanted))
-        share = min(1.0, held / len(wanted))
+        held = sum(1 for s in label if any(same_stem(s, q) for q in wanted))
+        matched = [q for q in wanted if any(same_stem(s, q) for s in label)]
+        share = (sum(weight.get(q, 1.0) for q in matched) if weight else len(matched)) / total
         if share >= MIN_QUERY_SHARE:
-            best = max(best, share * (held / len(label)))
+            best = max(best, min(1.0, share) * (held / len(label)))
     return round(best, 4)
+
+
+def query_share(
+    query: Sequence[str], label: Sequence[str], weight: Mapping[str, float], unknown: Set[str]
+) -> float:
+    """Return the share of the query's stems, weighed by `weight`, that `label`'s stems
+    hold, leaving out the `unknown` ones (words no text holds: typos, which the fuzzy
+    stage judged); 1.0 if every stem is unknown."""
+    known = [q for q in dict.fromkeys(query) if q not in unknown]
+    total = sum(weight.get(q, 1.0) for q in known)
+    if not total:
+        return 1.0
+    held = sum(weight.get(q, 1.0) for q in known if any(same_stem(s, q) for s in label))
+    return held / total
 
 
 def score(
@@ -120,13 +146,17 @@ def score(
 
 
 def with_labels(
-    w: Weights, scored: list[Scored], query: Sequence[str], labels: dict[int, list[list[str]]]
+    w: Weights,
+    scored: list[Scored],
+    query: Sequence[str],
+    labels: dict[int, list[list[str]]],
+    weight: Mapping[str, float] | None = None,
 ) -> list[Scored]:
     """Return the candidates with label cover added to their scores, best first."""
     out = [
         Scored(
             s.concept,
-            s.score + w.label * label_cover(query, labels.get(s.concept, ())),
+            s.score + w.label * label_cover(query, labels.get(s.concept, ()), weight),
             s.text,
             s.cosine,
         )

@@ -42,6 +42,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from vocab import rerank
 from vocab.meaning import MeaningIndex
@@ -79,6 +80,7 @@ STAGE_HOOK: ContextVar[Callable[[str], None] | None] = ContextVar("search_stage"
 # starts, and nothing scoring CONFIDENT; their rankings and the lexical one are fused.
 CONFIDENT = 0.7  # a lexical hit this good answers the query on its own
 CLOSE_SPELLING = 75  # ... and so does one whose whole label is this close (rapidfuzz ratio)
+TYPO_EDITS = 2  # ... if each word it lacks is this many edits from a label word at most
 PINNED = frozenset({MatchType.EXACT, MatchType.ACRONYM, MatchType.SYNONYM})  # stay first
 MEANING_CANDIDATES = 50  # concepts read from each meaning stage
 LEXICAL_CANDIDATES = 30  # best prefix and fuzzy hits reranked with them
@@ -149,18 +151,30 @@ class Searcher:
         if INITIALS_MIN <= len(key) <= INITIALS_MAX and " " not in norm and key.isalpha():
             # an acronym's other senses: labels it abbreviates that record no acronym
             consider(self.store.labels_with_initials(key, limit), initials)
-        consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), prefix(key))
+        consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), prefix(key, norm=norm))
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
         consider(
             self.store.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
-            word_prefix(key),
+            word_prefix(key, norm),
         )
+        content = content_words(words)
+        if len(content) < len(words):  # stop words never decide: "NEAR(machine learning)"
+            consider(
+                self.store.labels_with_words(
+                    [[w] for w in content], prefix=True, limit=CANDIDATE_LIMIT
+                ),
+                word_prefix("".join(content), " ".join(content)),
+            )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
             _reached("fuzzy")
             consider(self._fuzzy_candidates(words, key), fuzzy(norm, words))
         lexical = sorted(best.values(), key=rank)
-        if strong or (lexical and lexical[0].score >= CONFIDENT) or _close(norm, lexical[:10]):
+        if (
+            strong
+            or (lexical and lexical[0].score >= CONFIDENT)
+            or self._typo_of(norm, lexical[:10])
+        ):
             if _few_and_not_named(lexical, limit):
                 return lexical + self._texts_naming(
                     words, lexical, FEW_HITS - len(lexical), filters
@@ -188,6 +202,7 @@ class Searcher:
             for hit in lexical[:LEXICAL_CANDIDATES]
             if hit.match_type not in PINNED and hit.row.concept not in taken
         }
+        words = self.meaning.split_unknown(words)
         content = content_words(words)
         text_scores = dict(
             self.meaning.by_definition(self.meaning.text_words(words), MEANING_CANDIDATES)
@@ -202,13 +217,19 @@ class Searcher:
             text_scores.pop(concept, None)
             cosine.pop(concept, None)
         weights = rerank.weights(content)
-        lexical_scores = {c: hit.score for c, hit in loose.items()}
+        stems = rerank.stems_of(words)
+        said, unknown = self.meaning.word_weights(content)
+        lexical_scores = {
+            c: hit.score
+            * rerank.query_share(stems, rerank.stems_of(hit.row.norm.split()), said, unknown)
+            for c, hit in loose.items()
+        }
         scored = rerank.score(weights, text_scores, cosine, lexical_scores)
         shown = [
             s for s in scored if s.concept in loose or s.text > 0 or s.cosine >= SEMANTIC_ALONE
         ][: max(limit, rerank.LABELLED)]
         rows, labels = self._labels_of([s.concept for s in shown], filters)
-        scored = rerank.with_labels(weights, shown, rerank.stems_of(words), labels)
+        scored = rerank.with_labels(weights, shown, stems, labels, said)
         hits = list(pinned)
         for candidate in scored:
             if len(hits) >= limit:
@@ -264,6 +285,28 @@ class Searcher:
             if row.concept not in rows and filters.accept(row):
                 rows[row.concept] = row
         return rows, stems
+
+    def _typo_of(self, norm: str, hits: list[SearchHit]) -> bool:
+        """True if a hit's whole label is a close spelling of the whole query (`_close`)
+        and every query word the label lacks is a misspelling of one of its words
+        (`_misspells`): a typo. "pretrained model" is close to the label "trained
+        model", but "pretrained" is a word the texts use, three letters from "trained";
+        "semantic segmentation" is close to "automatic segmentation", but "semantic" is
+        far from "automatic": other things, for the meaning stages to find."""
+        words = set(norm.split())
+        return any(
+            _close(norm, hit)
+            and all(self._misspells(w, hit) for w in words - set(hit.row.norm.split()))
+            for hit in hits
+        )
+
+    def _misspells(self, word: str, hit: SearchHit) -> bool:
+        """True if `word` may be a misspelling of a word of the hit's label: one edit
+        from it (an adjacent swap counts as one), or two from it and a word no concept
+        text holds. One edit makes a typo even of a word the texts know by its stem
+        ("fining", stem "fine", for "finding")."""
+        edits = min(OSA.distance(word, w) for w in hit.row.norm.split())
+        return edits <= 1 or (edits <= TYPO_EDITS and not self.meaning.holds(word))
 
     # --- fuzzy stage ----------------------------------------------------------------------
 
@@ -340,13 +383,11 @@ def _few_and_not_named(lexical: list[SearchHit], limit: int) -> bool:
     return 0 < len(lexical) < min(FEW_HITS, limit) and lexical[0].match_type is not MatchType.EXACT
 
 
-def _close(norm: str, hits: list[SearchHit]) -> bool:
-    """True if a hit's whole label is a close spelling of the whole query (a typo): as many
-    words, and close letter by letter (a long query sharing one long word with a label
-    is not a typo of it)."""
-    count = norm.count(" ")
-    return any(
-        hit.row.norm.count(" ") == count
+def _close(norm: str, hit: SearchHit) -> bool:
+    """True if a hit's whole label is a close spelling of the whole query: as many words,
+    and close letter by letter (a long query sharing one long word with a label is not a
+    typo of it)."""
+    return (
+        hit.row.norm.count(" ") == norm.count(" ")
         and fuzz.ratio(norm, hit.row.norm, processor=None) >= CLOSE_SPELLING
-        for hit in hits
     )

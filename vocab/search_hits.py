@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -25,7 +26,10 @@ PREFIX_BASE, PREFIX_SPAN = 0.6, 0.25  # key prefix: base + span * share of the l
 WORD_PREFIX_BASE, WORD_PREFIX_SPAN = 0.55, 0.25  # every query word starts a label word
 FUZZY_SCALE = 0.75  # fuzzy score = scale * similarity in [0, 1]
 FUZZY_CUTOFF = 70  # least rapidfuzz similarity (0-100) for a fuzzy hit
+MODIFIER_PENALTY = 0.05  # a label holding the query's last word other than as its head
+_JOINING = frozenset({"and", "or"})
 INITIALS_SCORE = 0.8  # a short query spelling a label's initials: below every exact hit
+INITIALS_OTHER_LABEL = 0.01  # ... less when the label is not the concept's preferred one
 MATCH_ORDER: dict[MatchType, int] = {t: i for i, t in enumerate(MatchType)}
 
 # Search stops after the exact stage once it fills the page, which is right only while
@@ -67,27 +71,46 @@ def exact(row: LabelRow) -> SearchHit:
 
 
 def initials(row: LabelRow) -> SearchHit:
-    return SearchHit(row, MatchType.ACRONYM, INITIALS_SCORE)
+    """Score a label whose initials the query spells; a concept's preferred label first
+    (it is the name an acronym abbreviates), then its other labels."""
+    other = INITIALS_OTHER_LABEL if row.kind is not LabelKind.PREF else 0.0
+    return SearchHit(row, MatchType.ACRONYM, INITIALS_SCORE - other)
 
 
 def _share(key: str, row: LabelRow) -> float:
     return min(1.0, len(key) / max(1, len(row.norm.replace(" ", ""))))
 
 
-def prefix(key: str, base: float = PREFIX_BASE, span: float = PREFIX_SPAN) -> Scorer:
-    """Score a label that `key` starts: `base` plus `span` times the share of it typed."""
+def prefix(
+    key: str, base: float = PREFIX_BASE, span: float = PREFIX_SPAN, norm: str = ""
+) -> Scorer:
+    """Score a label that `key` starts: `base` plus `span` times the share of it typed,
+    less `MODIFIER_PENALTY` if it holds the last word of the query `norm` (normalised)
+    other than as its head."""
+    last = norm.rsplit(" ", 1)[-1]
 
     def score(row: LabelRow) -> SearchHit:
-        return SearchHit(
-            row, MatchType.PREFIX, base + span * _share(key, row) - _hidden_penalty(row)
-        )
+        penalty = _hidden_penalty(row) + (MODIFIER_PENALTY if _as_modifier(last, row) else 0.0)
+        return SearchHit(row, MatchType.PREFIX, base + span * _share(key, row) - penalty)
 
     return score
 
 
-def word_prefix(key: str) -> Scorer:
+def word_prefix(key: str, norm: str = "") -> Scorer:
     """Score a label each of whose words a query word starts (in any order)."""
-    return prefix(key, WORD_PREFIX_BASE, WORD_PREFIX_SPAN)
+    return prefix(key, WORD_PREFIX_BASE, WORD_PREFIX_SPAN, norm)
+
+
+def _as_modifier(word: str, row: LabelRow) -> bool:
+    """True if the label holds `word` as a whole word, but not as the head (the last
+    word) of the label or of one of its parts joined by "and" or "or": English compounds
+    end with what they name, so "therapeutic radiographer" is a radiographer and
+    "radiographer comment" a comment; "image interpretation and reporting" is both."""
+    words = row.norm.split()
+    if not word or word not in words:
+        return False
+    heads = {w for w, after in pairwise(words) if after in _JOINING}
+    return word != words[-1] and word not in heads
 
 
 def fuzzy(norm: str, words: list[str]) -> Scorer:

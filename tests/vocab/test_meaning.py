@@ -88,6 +88,17 @@ def test_the_store_holds_a_vector_and_a_text_row_per_concept(
     assert meaning.store.text_matches(["magnet"], 10)
 
 
+def test_a_plain_definition_has_a_vector_of_its_own(meaning: Vocabulary) -> None:
+    """A lay question is compared with the plain-language definition alone too: averaged
+    with the professional definition, its words would be drowned."""
+    plain = "Of all the people who really have the illness, the share that the test picks up."
+    index = meaning.searcher.meaning
+    assert index.model is not None
+    [(concept, similarity)] = index.nearest(index.model.embed_one(plain), 1)
+    assert meaning.store.labels_of_concepts([concept])[0].id == "sens"
+    assert similarity > 0.98  # int8 vectors: nearly 1
+
+
 @pytest.mark.parametrize(("query", "concept"), [("CLA", "adapt"), ("la", "lock")])
 def test_an_acronym_finds_the_labels_whose_initials_it_spells(
     meaning: Vocabulary, query: str, concept: str

@@ -6,9 +6,10 @@
   ranked with bm25, column by column (`TEXT_WEIGHTS`: a lay query's words are more often
   in the plain definition);
 - `vectors`: per concept, one unit vector per part (`VECTOR_PARTS`: its labels, its
-  definitions professional and plain together) as int8 with a float32 scale each;
+  definitions professional and plain together, its plain definition alone) as int8 with
+  a float32 scale each;
 - `vector_codes`: the sign bits of every vector, in concept order, in blobs of
-  `CODES_PER_BLOB` concepts: what the semantic stage scans in memory (64 bytes a concept)
+  `CODES_PER_BLOB` concepts: what the semantic stage scans in memory (96 bytes a concept)
   before it rescores the nearest few with their int8 vectors.
 
 Built after the other tables by `write_meaning_tables`, read by `SQLiteStore`.
@@ -17,13 +18,14 @@ Built after the other tables by `write_meaning_tables`, read by `SQLiteStore`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from vocab.embedding import EmbeddingModel, load_model, quantise
 from vocab.model import Concept, LabelKind, NoteKind
+from vocab.normalize import normalise_label
 from vocab.store.rows import ConceptVectors, VectorIndex
 
 MEANING_SCHEMA = (
@@ -35,7 +37,7 @@ MEANING_SCHEMA = (
 MEANING_INDEXES = ("CREATE INDEX labels_concept ON labels(concept)",)  # labels of hits
 TEXT_COLUMNS = ("labels", "definitions", "plain", "notes")
 TEXT_WEIGHTS = (1.0, 1.0, 1.5, 0.5)  # bm25 weight of a match in each column
-VECTOR_PARTS = ("labels", "definitions")
+VECTOR_PARTS = ("labels", "definitions", "plain")
 CODES_PER_BLOB = 16_384
 _NOTE_KINDS = (NoteKind.SCOPE, NoteKind.EXAMPLE)
 
@@ -60,9 +62,21 @@ def text_rows(concepts: Sequence[Concept]) -> list[TextRow]:
     return [(n, *concept_texts(c)) for n, c in enumerate(concepts, start=1)]
 
 
-def _part_texts(row: TextRow) -> tuple[str, str]:
-    """Return what each of `VECTOR_PARTS` embeds: the labels; both definitions."""
-    return row[1], f"{row[2]} {row[3]}".strip()
+def index_rows(rows: Iterable[TextRow]) -> Iterator[TextRow]:
+    """Return the `texts_fts` rows of `text_rows`, each text's words normalised as queries
+    are (`normalise_label`: plural and spelling folded, "women" -> "woman", "tumor" ->
+    "tumour"), so the stemmer sees the same word on both sides."""
+    for n, *texts in rows:
+        labels, definitions, plain, notes = (normalise_label(t) for t in texts)
+        yield n, labels, definitions, plain, notes
+
+
+def _part_texts(row: TextRow) -> tuple[str, str, str]:
+    """Return what each of `VECTOR_PARTS` embeds: the labels; both definitions; the
+    plain-language definition alone (the professional one if there is none), which a lay
+    question's words are nearest to and which the professional wording drowns when
+    averaged with it."""
+    return row[1], f"{row[2]} {row[3]}".strip(), row[3] or row[2]
 
 
 def write_vectors(

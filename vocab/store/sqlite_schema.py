@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from vocab.model import LabelKind
 
-SCHEMA_VERSION = "7"  # 5: meaning tables; 6: plain definitions apart, word_variants; 7: sources
+SCHEMA_VERSION = "8"  # 5: meaning tables; 6: plain definitions apart, word_variants; 7: sources; 8: texts normalised
 KIND_CODES: dict[LabelKind, int] = {
     LabelKind.PREF: 0,
     LabelKind.ACRONYM: 1,

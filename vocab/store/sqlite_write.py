@@ -28,6 +28,7 @@ from vocab.store.files import remove_orphans, replace_with_backup, temp_path
 from vocab.store.sqlite_meaning import (
     MEANING_INDEXES,
     MEANING_SCHEMA,
+    index_rows,
     text_rows,
     write_vectors,
 )
@@ -118,7 +119,9 @@ def _write(
         "INSERT INTO texts_fts (rowid, labels, definitions, plain, notes) VALUES (?,?,?,?,?)"
     )
     with _in_background(
-        conn, (*LABEL_INDEXES, *MEANING_INDEXES), lambda: conn.executemany(index_texts, texts)
+        conn,
+        (*LABEL_INDEXES, *MEANING_INDEXES),
+        lambda: conn.executemany(index_texts, index_rows(texts)),
     ):
         concept_rows = _concept_rows(snapshot, normalise, digest, progress)
         words = _word_counts(label_rows)
