@@ -99,6 +99,7 @@ class Document:
         self._stems: list[str | None] | None = None
         self._document: WeightedStems | None = None
         self._passages: dict[int, dict[str, float]] = {}  # sentence -> stems around it
+        self._soft: dict[int, dict[str, float]] = {}  # sentence -> word keys around it
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
@@ -195,7 +196,26 @@ class Document:
             local_concepts=local_concepts(
                 self.matches, self._by_sentence.get(sentence, ()), i, self._uris_of
             ),
+            soft=self._soft_passage(sentence, near),
         )
+
+    def _soft_passage(self, sentence: int, near: range) -> dict[str, float]:
+        """Return the content word keys of a sentence and (less) its neighbours, less the
+        ambiguous words, by nearness (for `vocab.annotate_soft`)."""
+        found = self._soft.get(sentence)
+        if found is None:
+            found = {}
+            tokens, stems, ambiguous = self.tokens, self.stems, self.in_ambiguous
+            for number in near:
+                weight = SENTENCE if number == sentence else NEIGHBOUR_SENTENCE
+                start, end = self.sentences[number]
+                for j in range(start, end):
+                    if stems[j] is not None and not ambiguous[j]:
+                        key = tokens[j].key
+                        if found.get(key, 0.0) < weight:
+                            found[key] = weight
+            self._soft[sentence] = found
+        return found
 
     def _label_stems(self, uri: str) -> list[str]:
         """Return the content stems of a found concept's preferred label (once per document)."""

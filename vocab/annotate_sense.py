@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 from vocab.annotate_cues import Cues, near_score
 from vocab.annotate_meaning import Gloss, MeaningEvidence, SenseModel, Vector
+from vocab.annotate_soft import SoftEvidence
 from vocab.annotate_words import WeightedStems, WordEvidence
 from vocab.model import KIND_RANK, Concept, LabelKind
 from vocab.store import ReadStore
@@ -58,6 +59,7 @@ class Weights:
     domain: float
     value: float
     local_concepts: float
+    soft: float = 0.0
 
 
 # --- weights (one screen; fitted on dev + senses-v1 by bench.sense_weights, never per sentence)
@@ -92,6 +94,7 @@ class Context:
     local: WeightedStems | None = None  # the content stems within a few tokens (annotate_cues)
     value: float = 0.0  # a number right after the span (annotate_cues.value_after)
     local_concepts: Mapping[str, float] | None = None  # concepts a few words away -> nearness
+    soft: Mapping[str, float] | None = None  # word keys of its passage -> nearness (annotate_soft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,7 @@ class Evidence:
     domain: float = 0.0
     value: float = 0.0
     local_concepts: float = 0.0
+    soft: float = 0.0
 
     def score(self, weights: Weights = WEIGHTS) -> float:
         """Return the sense's score: the weighted sum of its evidence."""
@@ -124,6 +128,7 @@ class Evidence:
             + weights.domain * self.domain
             + weights.value * self.value
             + weights.local_concepts * self.local_concepts
+            + weights.soft * self.soft
         )
 
 
@@ -136,6 +141,7 @@ class SenseChooser:
         self.words = WordEvidence(store)
         self.meaning = MeaningEvidence(model) if model is not None else None
         self.cues = Cues(store, self.meaning)
+        self.soft = SoftEvidence(self.meaning, self.words) if self.meaning is not None else None
         self._lock = threading.Lock()
         self._collections: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
 
@@ -164,6 +170,10 @@ class SenseChooser:
         common = frozenset[str]().union(*(uris for uris, _ in collections[:1]))
         for uris, _ in collections[1:]:
             common &= uris  # the collections every sense is in tell none apart
+        soft = self.soft
+        soft_context = None
+        if soft is not None and context.soft:
+            soft_context = soft.context(context.soft)
         out = []
         for candidate, found, meaning in zip(scored, collections, meanings, strict=True):
             concept = candidate.concept
@@ -171,6 +181,10 @@ class SenseChooser:
             local = 0.0
             if context.local is not None:
                 local = near_score(profile.weights, profile.scale, context.local)
+            soft_score = 0.0
+            if soft is not None and soft_context is not None:
+                soft_profile = soft.profile(concept, senses, context.key, found[1])
+                soft_score = soft.score(soft_profile, soft_context)
             out.append(
                 Evidence(
                     words=words.score(profile, ctx, context.document),
@@ -180,6 +194,7 @@ class SenseChooser:
                     domain=cues.domain(concept, found[0] - common, context.vector),
                     value=context.value if cues.quantity(concept) else 0.0,
                     local_concepts=self._local_concepts(concept, found[0] - common, context),
+                    soft=soft_score,
                 )
             )
         return out
