@@ -2,6 +2,7 @@
 
     python -m bench.annotate                       # senses + speed (shipped; 100k if built)
     python -m bench.annotate --skip speed          # sense accuracy only
+    python -m bench.annotate --skip speed --sets dev,v1,v2   # not the held-out v4
     python -m bench.annotate --db100k bench/out/db/100k.db
 
 **Sense accuracy** reads every `bench/sets/senses-*.tsv` (the blind sets, written by
@@ -138,7 +139,7 @@ def senses(verbose: bool, only: set[str] | None = None) -> None:
             if path == DEV
             else "written blind; the weights are fitted on it"
             if path.name in FITTED
-            else "blind set, held out"
+            else "blind set, held out: score it once, on the final code"
         )
         print(f"sense accuracy {path.name} ({label}): {right}/{total} = {right / total:.3f}")
         if verbose:

@@ -38,6 +38,7 @@ from vocab.annotate_sense import (
     probabilities,
     tie_order,
 )
+from vocab.annotate_soft import passage_words
 from vocab.annotate_text import Token, sentence_bounds
 from vocab.annotate_words import STOP, WeightedStems, content_stems, stem
 from vocab.errors import UnsafeInput
@@ -104,9 +105,7 @@ class Document:
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
         self._stems_of: dict[str, list[str]] = {}
-        self._keys: dict[
-            int, str
-        ] = {}  # match -> its matching key  # concept URI -> its label's content stems
+        self._keys: dict[int, str] = {}  # match -> its matching key
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
@@ -175,6 +174,9 @@ class Document:
             if weight > DOCUMENT_CONCEPT:
                 for s in self._label_stems(uri):
                     words[s] = max(words.get(s, 0.0), weight * EXPANDED)
+        if sentence not in self._soft:  # the words around it for soft evidence, once
+            weights = {n: SENTENCE if n == sentence else NEIGHBOUR_SENTENCE for n in near}
+            self._soft[sentence] = passage_words(self, weights, self.chooser.words.idf())
         bounds = self.sentences[sentence]
         local = self._local.get(i)
         if local is None:  # the same in both passes
@@ -196,26 +198,8 @@ class Document:
             local_concepts=local_concepts(
                 self.matches, self._by_sentence.get(sentence, ()), i, self._uris_of
             ),
-            soft=self._soft_passage(sentence, near),
+            soft=self._soft[sentence],
         )
-
-    def _soft_passage(self, sentence: int, near: range) -> dict[str, float]:
-        """Return the content word keys of a sentence and (less) its neighbours, less the
-        ambiguous words, by nearness (for `vocab.annotate_soft`)."""
-        found = self._soft.get(sentence)
-        if found is None:
-            found = {}
-            tokens, stems, ambiguous = self.tokens, self.stems, self.in_ambiguous
-            for number in near:
-                weight = SENTENCE if number == sentence else NEIGHBOUR_SENTENCE
-                start, end = self.sentences[number]
-                for j in range(start, end):
-                    if stems[j] is not None and not ambiguous[j]:
-                        key = tokens[j].key
-                        if found.get(key, 0.0) < weight:
-                            found[key] = weight
-            self._soft[sentence] = found
-        return found
 
     def _label_stems(self, uri: str) -> list[str]:
         """Return the content stems of a found concept's preferred label (once per document)."""

@@ -6,13 +6,27 @@ and one averaged sentence vector (`vocab.annotate_meaning`) blurs a few telling 
 many ordinary ones. Here each content word of the context is compared, by the cosine of
 the embedding model's word vectors, with every word of a sense's soft profile, and keeps
 its best match; the evidence is the mean of these best matches, weighted by the word's
-nearness and rarity. An ordinary word ("took", "two") matches every sense about equally
-and so tells none apart; a telling one matches its sense's words far better.
+nearness and rarity (IDF over the vocabulary's texts; a word the vocabulary never uses,
+as likely a product name as a telling word, counts as a median one). An ordinary word
+("took", "two") matches every sense about equally and so tells none apart; a telling one
+matches its sense's words far better. The mean is shrunk towards 0 by `SHRINK` median
+words, so that one or two words (a heading, a short sentence) say less than a sentence.
 
 A sense's soft profile is its own words (labels, definitions, plain definitions, the
 clauses of the senses' notes that describe it) and the preferred labels of the concepts it
-links to and of its collections, as in the word profile, less the ambiguous word itself.
-The profile matrix is built when a sense is first met (or at `warm()`) and kept.
+links to and of its collections, as in the word profile, less the ambiguous word itself;
+then, at `DOMAIN` of their weight, the words of the preferred labels of the members of the
+collections that set it apart from the word's other senses ("Radiotherapy practice" lists
+fractions and linacs). The profile is built when a sense is first met and kept, with each
+context word's best cosine once computed. The document leaves out of the context a
+capitalised word the vocabulary never uses ("LungAssist"): a name says nothing of a sense.
+
+Tried and left out, none doing better across the development sets left out in turn
+(bench.sense_weights): weighting words by general-English rarity (wordfreq), scaling
+profile words by rarity, a floor or a cap on the cosines, the mean of the best few matches
+instead of the best, the definitions of linked concepts in the profile, the same evidence
+over the few words next to the span, the document's terms as a topic, and each profile's
+score centred on its mean over the vocabulary's commonest words.
 """
 
 from __future__ import annotations
@@ -21,21 +35,23 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from vocab.annotate_meaning import MeaningEvidence, Vector
-from vocab.annotate_text import word_keys
+from vocab.annotate_text import Token, word_keys
 from vocab.annotate_words import STOP, WordEvidence, stem
 from vocab.model import Concept, LabelKind
 
 PROFILE_CACHE = 4096  # sense profiles kept
 WORDS_KEPT = 20_000  # context words whose best cosine a profile keeps
 MIN_LETTERS = 3  # shorter words are left out of profiles and contexts ("ai", "of")
-RARITY = 1.0  # the power of a context word's rarity (IDF) in its weight
-FLOOR = 0.0  # a best cosine counts only above this (an unrelated word's is about 0.3)
-LINKED_DEFINITIONS = False  # the definitions of linked concepts join the profile
+DOMAIN = 0.5  # the cosines with the words of a sense's domain count this much (own: 1)
+DOMAIN_MEMBERS = 400  # member labels read per collection for a domain
+LARGE = 256  # contexts of this many new words are compared through BLAS
+SHRINK = 2.0  # a context's weights are divided by their sum plus this many median words
 
 
 def soft_words(text: str) -> list[str]:
@@ -48,16 +64,56 @@ def soft_words(text: str) -> list[str]:
     return list(out)
 
 
+class Passages(Protocol):
+    """A document's tokens, their content stems and sentences, and which are ambiguous."""
+
+    @property
+    def tokens(self) -> Sequence[Token]: ...
+    @property
+    def in_ambiguous(self) -> bytearray: ...
+    @property
+    def sentences(self) -> Sequence[tuple[int, int]]: ...
+    @property
+    def stems(self) -> Sequence[str | None]: ...
+
+
+def passage_words(
+    document: Passages, sentences: Mapping[int, float], known: Mapping[str, float]
+) -> dict[str, float]:
+    """Return the content word keys of a document's `sentences` (number -> weight), less
+    the ambiguous words and the names the vocabulary (`known`) never uses, by weight."""
+    tokens, stems, ambiguous = document.tokens, document.stems, document.in_ambiguous
+    found: dict[str, float] = {}
+    for number, weight in sentences.items():
+        start, end = document.sentences[number]
+        for j in range(start, end):
+            s = stems[j]
+            if s is None or ambiguous[j] or (s not in known and _name(tokens, j, start)):
+                continue  # a name the vocabulary never uses says nothing of a sense
+            key = tokens[j].key
+            if found.get(key, 0.0) < weight:
+                found[key] = weight
+    return found
+
+
+def _name(tokens: Sequence[Token], j: int, start: int) -> bool:
+    """True if token j reads as a name: a capital inside it ("LungAssist", "FHIR"), or
+    capitalised after the first word of its sentence (which `start` is)."""
+    surface = tokens[j].surface
+    return any(c.isupper() for c in surface[1:]) or (j != start and surface[:1].isupper())
+
+
 @dataclass
 class SoftProfile:
     """The word vectors of a sense's soft profile, and the best cosine of each context word
     met so far with them (a text's words recur, so each is compared once)."""
 
     vectors: Vector
+    scale: Vector | None = None  # per profile word: its cosines are scaled by this
     best: dict[str, float] = field(default_factory=dict)
 
 
-SoftContext = tuple[list[str], npt.NDArray[np.float64]]  # words, weights summing to 1
+SoftContext = tuple[list[str], npt.NDArray[np.float64]]  # words, weights (sum below 1)
 
 
 class SoftEvidence:
@@ -68,16 +124,25 @@ class SoftEvidence:
         self.words = words
         self._lock = threading.Lock()
         self._profiles: OrderedDict[tuple[str, frozenset[str]], SoftProfile] = OrderedDict()
+        self._median: float | None = None
 
     def context(self, weighted: Mapping[str, float]) -> SoftContext | None:
         """Return a context's content words (from word -> nearness) and their weights
-        (nearness times rarity, summing to 1), or None when it has none."""
-        idf, default = self.words.idf(), self.words.default_idf
+        (nearness times rarity, over their sum plus SHRINK median words), or None."""
+        idf, default = self.words.idf(), self._unknown()
         words = [w for w in weighted if len(w) >= MIN_LETTERS and w.isalpha() and w not in STOP]
         if not words:
             return None
-        weights = np.array([weighted[w] * idf.get(stem(w), default) ** RARITY for w in words])
-        return words, weights / weights.sum()
+        weights = np.array([weighted[w] * idf.get(stem(w), default) for w in words])
+        return words, weights / (weights.sum() + SHRINK * self._unknown())
+
+    def _unknown(self) -> float:
+        """Return the rarity of a word the vocabulary never uses: the median word's (an
+        unknown word is as likely a name or an ordinary word as a telling one)."""
+        if self._median is None:
+            values = sorted(self.words.idf().values())
+            self._median = values[len(values) // 2] if values else 1.0
+        return self._median
 
     def score(self, profile: SoftProfile, context: SoftContext | None) -> float:
         """Return the weighted mean, over the context's words, of each one's best cosine
@@ -88,12 +153,16 @@ class SoftEvidence:
         best = profile.best
         missing = [w for w in words if w not in best]
         if missing:
-            # einsum, not matmul: a product this small is slower through threaded BLAS,
-            # whose threads wait for the cores on a busy machine
-            cosines = np.einsum("ij,kj->ik", self.meaning.word_vectors(missing), profile.vectors)
+            # einsum, not matmul, for a few words: a product this small is slower through
+            # threaded BLAS, whose threads wait for the cores on a busy machine
+            vectors = self.meaning.word_vectors(missing)
+            if len(missing) < LARGE:
+                cosines = np.einsum("ij,kj->ik", vectors, profile.vectors)
+            else:
+                cosines = vectors @ profile.vectors.T
+            if profile.scale is not None:
+                cosines = cosines * profile.scale
             found = cosines.max(axis=1)
-            if FLOOR:
-                found = np.maximum(found - FLOOR, 0.0)
             with self._lock:
                 if len(best) + len(missing) > WORDS_KEPT:
                     best.clear()
@@ -104,7 +173,12 @@ class SoftEvidence:
         return float(weights @ np.asarray(values))
 
     def profile(
-        self, concept: Concept, senses: Mapping[str, Concept], key: str, collections: Sequence[str]
+        self,
+        concept: Concept,
+        senses: Mapping[str, Concept],
+        key: str,
+        collections: Sequence[str],
+        distinct: frozenset[str] = frozenset(),
     ) -> SoftProfile:
         """Return the soft profile of a sense among the senses of the word `key`."""
         cache_key = (concept.id, frozenset(senses))
@@ -118,16 +192,22 @@ class SoftEvidence:
         texts += [t.text for t in (*concept.definitions, *concept.plain_definitions)]
         texts += [clause for clause, _ in self.words.owned_clauses(concept, senses, key)]
         linked = [*concept.broader, *concept.narrower, *concept.related]
-        refs = self.words.store.refs(linked)
-        texts += [ref.pref_label for ref in refs.values()]
-        if LINKED_DEFINITIONS:
-            for ref in refs.values():
-                record = self.words.store.concept(ref.id)
-                if record is not None:
-                    texts += [t.text for t in record.concept.definitions]
+        texts += [ref.pref_label for ref in self.words.store.refs(linked).values()]
         texts += list(collections)
         words = [w for w in soft_words(" ".join(texts)) if w not in shared]
-        found = SoftProfile(self.meaning.word_vectors(words))
+        domain: list[str] = []
+        if DOMAIN and distinct:
+            members: list[str] = []
+            for collection in self.words.store.collections_of(concept.uri):
+                if collection.uri in distinct:
+                    members += collection.members[:DOMAIN_MEMBERS]
+            labels = [ref.pref_label for ref in self.words.store.refs(members).values()]
+            own = set(words)
+            domain = [w for w in soft_words(" ".join(labels)) if w not in own and w not in shared]
+        scale = None
+        if domain:
+            scale = np.array([1.0] * len(words) + [DOMAIN] * len(domain), dtype=np.float32)
+        found = SoftProfile(self.meaning.word_vectors(words + domain), scale)
         with self._lock:
             self._profiles[cache_key] = found
             while len(self._profiles) > PROFILE_CACHE:
