@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.quality import held_out
 from loaders.turtle_source import read_source
 from vocab.annotate import Annotator
 from vocab.source import stale_reason, write_store
@@ -142,7 +143,7 @@ def senses(verbose: bool, only: set[str] | None = None) -> None:
             else "blind set, held out: score it once, on the final code"
         )
         print(f"sense accuracy {path.name} ({label}): {right}/{total} = {right / total:.3f}")
-        if verbose:
+        if verbose and not held_out(path):  # a held-out set's mistakes are never listed
             print("\n".join(misses))
 
 
