@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 from vocab.annotate_cues import Cues, near_score
 from vocab.annotate_meaning import Gloss, MeaningEvidence, SenseModel, Vector
-from vocab.annotate_soft import SoftEvidence
+from vocab.annotate_soft import SoftContext, SoftEvidence
 from vocab.annotate_words import WeightedStems, WordEvidence
 from vocab.model import KIND_RANK, Concept, LabelKind
 from vocab.store import ReadStore
@@ -99,7 +99,7 @@ class Context:
     local: WeightedStems | None = None  # the content stems within a few tokens (annotate_cues)
     value: float = 0.0  # a number right after the span (annotate_cues.value_after)
     local_concepts: Mapping[str, float] | None = None  # concepts a few words away -> nearness
-    soft: Mapping[str, float] | None = None  # word keys of its passage -> nearness (annotate_soft)
+    soft: SoftContext | None = None  # the words of its passage, weighted (annotate_soft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +176,13 @@ class SenseChooser:
         for uris, _ in collections[1:]:
             common &= uris  # the collections every sense is in tell none apart
         soft = self.soft
-        soft_context = None
-        if soft is not None and context.soft:
-            soft_context = soft.context(context.soft)
-        out = []
+        soft_context = context.soft
+        soft_profiles = []
+        if soft is not None and soft_context is not None:
+            soft_profiles = soft.profiles(
+                [c.concept for c in scored], senses, context.key, collections, common
+            )
+        out: list[Evidence] = []
         for candidate, found, meaning in zip(scored, collections, meanings, strict=True):
             concept = candidate.concept
             profile = words.profile(concept, senses, context.key, found[1])
@@ -187,11 +190,8 @@ class SenseChooser:
             if context.local is not None:
                 local = near_score(profile.weights, profile.scale, context.local)
             soft_score = 0.0
-            if soft is not None and soft_context is not None:
-                soft_profile = soft.profile(
-                    concept, senses, context.key, found[1], found[0] - common
-                )
-                soft_score = soft.score(soft_profile, soft_context)
+            if soft is not None and soft_profiles:
+                soft_score = soft.score(soft_profiles[len(out)], soft_context)
             out.append(
                 Evidence(
                     words=words.score(profile, ctx, context.document),

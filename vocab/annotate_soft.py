@@ -75,14 +75,20 @@ class Passages(Protocol):
     def sentences(self) -> Sequence[tuple[int, int]]: ...
     @property
     def stems(self) -> Sequence[str | None]: ...
+    @property
+    def chooser(self) -> _Chooser: ...
 
 
-def passage_words(
-    document: Passages, sentences: Mapping[int, float], known: Mapping[str, float]
-) -> dict[str, float]:
+class _Chooser(Protocol):
+    @property
+    def words(self) -> WordEvidence: ...
+
+
+def passage_words(document: Passages, sentences: Mapping[int, float]) -> dict[str, float]:
     """Return the content word keys of a document's `sentences` (number -> weight), less
-    the ambiguous words and the names the vocabulary (`known`) never uses, by weight."""
+    the ambiguous words and the names its vocabulary never uses, by weight."""
     tokens, stems, ambiguous = document.tokens, document.stems, document.in_ambiguous
+    known = document.chooser.words.idf()
     found: dict[str, float] = {}
     for number, weight in sentences.items():
         start, end = document.sentences[number]
@@ -108,12 +114,20 @@ class SoftProfile:
     """The word vectors of a sense's soft profile, and the best cosine of each context word
     met so far with them (a text's words recur, so each is compared once)."""
 
+    key: tuple[str, frozenset[str]]  # the sense's id and the ids of its word's senses
     vectors: Vector
     scale: Vector | None = None  # per profile word: its cosines are scaled by this
     best: dict[str, float] = field(default_factory=dict)
 
 
-SoftContext = tuple[list[str], npt.NDArray[np.float64]]  # words, weights (sum below 1)
+@dataclass
+class SoftContext:
+    """A context's content words and their weights (summing to less than 1), and its score
+    against each sense profile met so far (the same in both scoring passes)."""
+
+    words: list[str]
+    weights: npt.NDArray[np.float64]
+    scores: dict[tuple[str, frozenset[str]], float] = field(default_factory=dict)
 
 
 class SoftEvidence:
@@ -134,7 +148,7 @@ class SoftEvidence:
         if not words:
             return None
         weights = np.array([weighted[w] * idf.get(stem(w), default) for w in words])
-        return words, weights / (weights.sum() + SHRINK * self._unknown())
+        return SoftContext(words, weights / (weights.sum() + SHRINK * self._unknown()))
 
     def _unknown(self) -> float:
         """Return the rarity of a word the vocabulary never uses: the median word's (an
@@ -149,7 +163,13 @@ class SoftEvidence:
         with a word of the sense's soft profile (0 without context or profile)."""
         if context is None or not len(profile.vectors):
             return 0.0
-        words, weights = context
+        found = context.scores.get(profile.key)
+        if found is None:
+            found = context.scores[profile.key] = self._score(profile, context)
+        return found
+
+    def _score(self, profile: SoftProfile, context: SoftContext) -> float:
+        words, weights = context.words, context.weights
         best = profile.best
         missing = [w for w in words if w not in best]
         if missing:
@@ -172,21 +192,57 @@ class SoftEvidence:
             values = [best[w] for w in words]
         return float(weights @ np.asarray(values))
 
-    def profile(
+    def profiles(
+        self,
+        concepts: Sequence[Concept],
+        senses: Mapping[str, Concept],
+        key: str,
+        collections: Sequence[tuple[frozenset[str], Sequence[str]]],
+        common: frozenset[str],
+    ) -> list[SoftProfile]:
+        """Return the soft profiles of `concepts` among the `senses` of the word `key` (each
+        with the URIs and names of its collections; `common` those all share), building
+        those not kept with one embedding of all their new words."""
+        group = frozenset(senses)
+        out: list[SoftProfile | None] = []
+        with self._lock:
+            for concept in concepts:
+                found = self._profiles.get((concept.id, group))
+                if found is not None:
+                    self._profiles.move_to_end((concept.id, group))
+                out.append(found)
+        if all(found is not None for found in out):
+            return [found for found in out if found is not None]
+        todo = {
+            k: self._words(concept, senses, key, names, uris - common)
+            for k, (concept, (uris, names)) in enumerate(zip(concepts, collections, strict=True))
+            if out[k] is None
+        }
+        union = list(dict.fromkeys(w for words, domain in todo.values() for w in words + domain))
+        column = {w: k for k, w in enumerate(union)}
+        matrix = self.meaning.word_vectors(union)
+        for k, (words, domain) in todo.items():
+            scale = None
+            if domain:
+                scale = np.array([1.0] * len(words) + [DOMAIN] * len(domain), dtype=np.float32)
+            cache_key = (concepts[k].id, group)
+            found = SoftProfile(cache_key, matrix[[column[w] for w in words + domain]], scale)
+            out[k] = found
+            with self._lock:
+                self._profiles[cache_key] = found
+                while len(self._profiles) > PROFILE_CACHE:
+                    self._profiles.popitem(last=False)
+        return [found for found in out if found is not None]
+
+    def _words(
         self,
         concept: Concept,
         senses: Mapping[str, Concept],
         key: str,
         collections: Sequence[str],
-        distinct: frozenset[str] = frozenset(),
-    ) -> SoftProfile:
-        """Return the soft profile of a sense among the senses of the word `key`."""
-        cache_key = (concept.id, frozenset(senses))
-        with self._lock:
-            found = self._profiles.get(cache_key)
-            if found is not None:
-                self._profiles.move_to_end(cache_key)
-                return found
+        distinct: frozenset[str],
+    ) -> tuple[list[str], list[str]]:
+        """Return the words of a sense's soft profile: its own, and its domain's."""
         shared = set(word_keys(key)) if key else set()
         texts = [lb.text for lb in concept.labels if lb.kind is not LabelKind.HIDDEN]
         texts += [t.text for t in (*concept.definitions, *concept.plain_definitions)]
@@ -204,12 +260,15 @@ class SoftEvidence:
             labels = [ref.pref_label for ref in self.words.store.refs(members).values()]
             own = set(words)
             domain = [w for w in soft_words(" ".join(labels)) if w not in own and w not in shared]
-        scale = None
-        if domain:
-            scale = np.array([1.0] * len(words) + [DOMAIN] * len(domain), dtype=np.float32)
-        found = SoftProfile(self.meaning.word_vectors(words + domain), scale)
-        with self._lock:
-            self._profiles[cache_key] = found
-            while len(self._profiles) > PROFILE_CACHE:
-                self._profiles.popitem(last=False)
-        return found
+        return words, domain
+
+    def profile(
+        self,
+        concept: Concept,
+        senses: Mapping[str, Concept],
+        key: str,
+        collections: Sequence[str],
+        distinct: frozenset[str] = frozenset(),
+    ) -> SoftProfile:
+        """Return the soft profile of one sense (`distinct`: the collections that set it apart)."""
+        return self.profiles([concept], senses, key, [(distinct, collections)], frozenset())[0]

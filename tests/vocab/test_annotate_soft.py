@@ -100,7 +100,8 @@ def test_a_capitalised_word_the_vocabulary_never_uses_is_a_name_and_left_out(
 ) -> None:
     document = annotator.document(text, deadline=float("inf"))
     (i,) = document.ranked
-    assert set(document.context(i).soft or {}) == words
+    soft = document.context(i).soft
+    assert soft is not None and set(soft.words) == words
 
 
 def test_a_senses_domain_joins_its_profile_below_its_own_words(annotator: Annotator) -> None:
