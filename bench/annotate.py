@@ -105,7 +105,7 @@ def score_set(path: Path, vocabulary: Vocabulary) -> tuple[int, int, list[str]]:
 
 FITTED = {"senses-v1.tsv", "senses-v2.tsv"}
 """Sense sets the weights of sense choice are fitted on (bench/sense_weights.py): written
-blind, studied since; only the others (senses-v4) still measure sense choice blind."""
+blind, studied since; only the others (senses-v4, senses-v5) still measure sense choice blind."""
 
 
 def set_name(path: Path) -> str:
