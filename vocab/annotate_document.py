@@ -38,7 +38,6 @@ from vocab.annotate_sense import (
     probabilities,
     tie_order,
 )
-from vocab.annotate_soft import SoftContext, passage_words
 from vocab.annotate_text import Token, sentence_bounds
 from vocab.annotate_words import STOP, WeightedStems, content_stems, stem
 from vocab.errors import UnsafeInput
@@ -100,12 +99,13 @@ class Document:
         self._stems: list[str | None] | None = None
         self._document: WeightedStems | None = None
         self._passages: dict[int, dict[str, float]] = {}  # sentence -> stems around it
-        self._soft: dict[int, SoftContext | None] = {}  # sentence -> its words, weighted
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
         self._stems_of: dict[str, list[str]] = {}
-        self._keys: dict[int, str] = {}  # match -> its matching key
+        self._keys: dict[
+            int, str
+        ] = {}  # match -> its matching key  # concept URI -> its label's content stems
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
@@ -174,9 +174,6 @@ class Document:
             if weight > DOCUMENT_CONCEPT:
                 for s in self._label_stems(uri):
                     words[s] = max(words.get(s, 0.0), weight * EXPANDED)
-        if sentence not in self._soft and self.chooser.soft is not None:  # once a sentence
-            weights = {n: SENTENCE if n == sentence else NEIGHBOUR_SENTENCE for n in near}
-            self._soft[sentence] = self.chooser.soft.context(passage_words(self, weights))
         bounds = self.sentences[sentence]
         local = self._local.get(i)
         if local is None:  # the same in both passes
@@ -198,7 +195,6 @@ class Document:
             local_concepts=local_concepts(
                 self.matches, self._by_sentence.get(sentence, ()), i, self._uris_of
             ),
-            soft=self._soft.get(sentence),
         )
 
     def _label_stems(self, uri: str) -> list[str]:

@@ -94,10 +94,6 @@ class MeaningEvidence:
         np.divide(out, norms, out=out, where=norms > 0)
         return out
 
-    def word_vectors(self, words: list[str]) -> Vector:
-        """Return the unit vector of each word, one row each (cached, as `vectors` reads)."""
-        return self._word_vectors(words)
-
     def _word_vectors(self, words: list[str]) -> Vector:
         """Return the unit vector of each word, from a bounded cache (the model embeds the
         words it has not seen, in one batch): a document's words are mostly known ones."""

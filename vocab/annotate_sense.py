@@ -10,29 +10,25 @@ Each candidate sense gets these kinds of evidence, all read from the vocabulary:
 3. **concepts**: the other terms found nearby: the sense itself spelt out elsewhere in the
    document, a concept it links to, or a concept of its collection;
 4. the cues of `vocab.annotate_cues`: **local** words (within a few tokens, by nearness)
-   against the word profile; the **domain** of the collections that set the sense apart
-   (their names and members, as one vector); a **value** after the word for a sense that is
-   a quantity ("a recall of 0.90"); and **local_concepts**, terms found a few words away
-   that link to the sense or share a collection only it is in;
-5. **soft** (`vocab.annotate_soft`): each content word of the passage against the words of
-   the sense's profile and (below them) of its distinct collections' members, by the cosine
-   of their word vectors, best match per word, weighted by rarity: "randomised", "enrolled"
-   and "arm" point to a clinical trial without sharing a word with its definition.
+   against the word profile (their vector against the gloss was tried: it fitted a small
+   weight, helped no sentence and cost an embedding per span); the **domain** of the
+   collections that set the sense apart (their names and members, as one vector); a
+   **value** after the word for a sense that is a quantity ("a recall of 0.90"); and
+   **local_concepts**, terms found a few words away that link to the sense or share a
+   collection only it is in.
 
 They are combined log-linearly: a sense's score is the weighted sum of its evidence, and
 scores become probabilities by a softmax. The weights (`WEIGHTS`) are the maximum-
 likelihood fit, with no weight negative, on our own development sentences
-(tests/vocab/annotate_dev_senses.tsv) and on senses-v1 and senses-v2 (blind when written,
-studied since: development sets; senses-v4 is held out and never fitted on), by
-`python -m bench.sense_weights`, which also reports each set's accuracy when it is left out
-of the fit (fitted on the other two), the same with its sentences cut to three words either
-side of the word, and the accuracy on words left out. With soft evidence, exact word
-overlap keeps a small weight. The domain and local-concepts weights swung most across the
-left-out folds (0.28-1.58 and 0.08-1.98 before soft evidence) and dropping them costs
-nothing left out: they are held at 0 (`--drop`), as the nearby-concepts weight fits to 0
-on single sentences (kept for what a longer document would add). (A prior, the sense's
-centrality and label kind, was fitted at weight 0 and dropped: an exact tie goes to the
-more significant label kind, then the more linked sense.)
+(tests/vocab/annotate_dev_senses.tsv, not blind) and on senses-v1 (blind when written,
+studied since: a development set; senses-v2 is held out and never fitted on), by
+`python -m bench.sense_weights`, which also reports accuracy on words left out of the fit,
+with each weight halved or doubled, and (`--fit dev`) on senses-v1 when it is left out.
+With the cues, the nearby-concepts weight fits to zero on these single sentences (local
+concepts carry it); it is kept, at that weight, for what a longer document would add.
+(A prior, the sense's centrality and label kind, was fitted at weight 0 and
+dropped: an exact tie goes to the more significant label kind, then the more linked
+sense.) The figures inside each kind of evidence are round-1 settings.
 The document (`vocab.annotate_document`) then adds what other occurrences of the same
 word say, and an expansion ("clinical trial (CT)") fixes the sense.
 """
@@ -46,7 +42,6 @@ from dataclasses import dataclass
 
 from vocab.annotate_cues import Cues, near_score
 from vocab.annotate_meaning import Gloss, MeaningEvidence, SenseModel, Vector
-from vocab.annotate_soft import SoftContext, SoftEvidence
 from vocab.annotate_words import WeightedStems, WordEvidence
 from vocab.model import KIND_RANK, Concept, LabelKind
 from vocab.store import ReadStore
@@ -63,19 +58,17 @@ class Weights:
     domain: float
     value: float
     local_concepts: float
-    soft: float = 0.0
 
 
-# --- weights (one screen; fitted on dev + senses-v1 + senses-v2 by bench.sense_weights)
+# --- weights (one screen; fitted on dev + senses-v1 by bench.sense_weights, never per sentence)
 WEIGHTS = Weights(
-    words=0.934,
-    meaning=5.48,
+    words=6.65,
+    meaning=6.89,
     concepts=0.0,
-    local=3.59,
-    domain=0.0,
-    value=10.4,
-    local_concepts=0.0,
-    soft=15.5,
+    local=5.84,
+    domain=1.6,
+    value=11.9,
+    local_concepts=1.93,
 )
 SAME_CONCEPT = 2.0  # the sense itself found nearby ("clinical trial" near "CT")
 LINKED_CONCEPT = 1.0  # a broader, narrower or related concept found nearby
@@ -99,7 +92,6 @@ class Context:
     local: WeightedStems | None = None  # the content stems within a few tokens (annotate_cues)
     value: float = 0.0  # a number right after the span (annotate_cues.value_after)
     local_concepts: Mapping[str, float] | None = None  # concepts a few words away -> nearness
-    soft: SoftContext | None = None  # the words of its passage, weighted (annotate_soft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +113,6 @@ class Evidence:
     domain: float = 0.0
     value: float = 0.0
     local_concepts: float = 0.0
-    soft: float = 0.0
 
     def score(self, weights: Weights = WEIGHTS) -> float:
         """Return the sense's score: the weighted sum of its evidence."""
@@ -133,7 +124,6 @@ class Evidence:
             + weights.domain * self.domain
             + weights.value * self.value
             + weights.local_concepts * self.local_concepts
-            + weights.soft * self.soft
         )
 
 
@@ -146,7 +136,6 @@ class SenseChooser:
         self.words = WordEvidence(store)
         self.meaning = MeaningEvidence(model) if model is not None else None
         self.cues = Cues(store, self.meaning)
-        self.soft = SoftEvidence(self.meaning, self.words) if self.meaning is not None else None
         self._lock = threading.Lock()
         self._collections: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
 
@@ -175,23 +164,13 @@ class SenseChooser:
         common = frozenset[str]().union(*(uris for uris, _ in collections[:1]))
         for uris, _ in collections[1:]:
             common &= uris  # the collections every sense is in tell none apart
-        soft = self.soft
-        soft_context = context.soft
-        soft_profiles = []
-        if soft is not None and soft_context is not None:
-            soft_profiles = soft.profiles(
-                [c.concept for c in scored], senses, context.key, collections, common
-            )
-        out: list[Evidence] = []
+        out = []
         for candidate, found, meaning in zip(scored, collections, meanings, strict=True):
             concept = candidate.concept
             profile = words.profile(concept, senses, context.key, found[1])
             local = 0.0
             if context.local is not None:
                 local = near_score(profile.weights, profile.scale, context.local)
-            soft_score = 0.0
-            if soft is not None and soft_profiles:
-                soft_score = soft.score(soft_profiles[len(out)], soft_context)
             out.append(
                 Evidence(
                     words=words.score(profile, ctx, context.document),
@@ -201,7 +180,6 @@ class SenseChooser:
                     domain=cues.domain(concept, found[0] - common, context.vector),
                     value=context.value if cues.quantity(concept) else 0.0,
                     local_concepts=self._local_concepts(concept, found[0] - common, context),
-                    soft=soft_score,
                 )
             )
         return out
