@@ -28,7 +28,7 @@ from vocab.errors import VocabError
 
 _workflow: Workflow | None = None
 PARENT_CHECK_S = 0.5
-WRITER_NICENESS = 10
+WRITER_NICENESS = 19
 """Added to the worker's niceness (Unix): reads first when the CPU is short."""
 
 
