@@ -31,7 +31,7 @@ from api.state import Serving
 
 LOOKUP_ROUTE = "/lookup/{text}"
 PREFIX_LENGTH = len(PREFIX)
-_PLAIN = {None: variant_of(b"", b"")}
+PLAIN_VARIANT = variant_of(b"", b"")
 """The representation of a lookup without a query string or an Accept header (most of them)."""
 READ_METHODS = ("GET", "HEAD")
 
@@ -76,9 +76,10 @@ class Ready:
             if self.lookups_limited:
                 return False
             query = scope["query_string"]
-            variant = _PLAIN.get(accept) if not query else None
-            if variant is None:
+            if query or accept is not None:
                 variant = variant_of(query, accept or b"")
+            else:
+                variant = PLAIN_VARIANT
             found = self.lookup.cache.hit((digest, path[PREFIX_LENGTH:], query, variant))
             if found is None:
                 return False
