@@ -37,6 +37,7 @@ from bench.in_app import in_app
 from bench.routes_report import report
 from bench.serving import BASE_URI, UVICORN, bare_command, free_port, started, wrk
 from bench.serving import _env as serving_env
+from vocab.source import stale_reason
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DB = OUT / "db" / "shipped.db"
@@ -106,18 +107,22 @@ def cpu_seconds(pid: int) -> float:
 
 
 def ensure_shipped(db: Path) -> Path:
-    if not db.exists():
+    """Return `db`, built from the shipped source if it is missing, behind the source or
+    written by another version of the store (`vocab.source.stale_reason`)."""
+    source = ROOT / "ontology" / "vocabulary"
+    if not db.exists() or stale_reason(db, source) is not None:
         db.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [
                 VOCAB,
                 "build",
                 "--source",
-                str(ROOT / "ontology" / "vocabulary"),
+                str(source),
                 "--db",
                 str(db),
                 "--base-uri",
                 BASE_URI,
+                "--force",
             ],
             check=True,
             stdout=subprocess.DEVNULL,
