@@ -6,13 +6,19 @@
 One uvicorn worker serves the release and the editorial side (as `vocab serve` does); a
 writer in this process files proposals through the HTTP API, takes and approves them, at
 a steady rate, while wrk measures `GET /lookup/MHRA`. The baseline is `bench.bare_app`
-(a bare ASGI app answering a constant) under the same server and wrk load. Target:
-lookup while writing >= 0.8x the bare floor (the same bar as `bench.serving`).
+(a bare ASGI app answering a constant) under the same server and wrk load, twice: with its
+short constant (66 bytes of body), and answering the very bytes our server sent for the
+lookup (the same 645-byte body and headers, recorded at start), so that the second floor
+differs from our server only by the work our app does. Each round runs the floors and our
+server back to back; besides the medians of each, the bench gives the median of the
+per-round ratios (a round's runs share the machine's load at that moment). Target: lookup
+while writing >= 0.8x the bare floor (the same bar as `bench.serving`).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import tempfile
 import threading
@@ -54,6 +60,32 @@ def prepare(source: Path, folder: Path, base: str) -> tuple[Path, Path, dict[str
         keys[name] = accounts.issue_key(admin, made.id, "bench")[1]
     store.close()
     return db, editorial, keys
+
+
+def record(port: int, path: str, folder: Path) -> Path:
+    """Our server's answer to GET `path`, as `bench.bare_app` replays it (less date/server)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    headers = [
+        [name.lower(), value]
+        for name, value in answer.getheaders()
+        if name.lower() not in ("date", "server")
+    ]  # fmt: skip  (uvicorn adds both)
+    recorded = folder / "answer.json"
+    recorded.write_text(json.dumps(
+        {"status": answer.status, "headers": headers, "body": body.decode("latin-1")}
+    ))  # fmt: skip
+    return recorded
+
+
+def ratios(runs: dict[str, list[dict[str, Any]]], name: str, floor: str, key: str) -> float:
+    """The median over rounds of run `name` / run `floor` of the same round."""
+    pairs = zip(runs[name], runs[floor], strict=True)
+    values = sorted(r[key] / f[key] for r, f in pairs if f.get(key))
+    return float(values[len(values) // 2]) if values else 0.0
 
 
 def post(port: int, path: str, key: str, body: Any) -> tuple[int, Any]:
@@ -125,12 +157,11 @@ def main() -> None:
         "--before", type=Path, help="also serve this checkout, measured beside ours"
     )
     args = parser.parse_args()
-    runs: dict[str, list[dict[str, Any]]] = {"bare": [], "idle": [], "writing": []}
+    runs: dict[str, list[dict[str, Any]]] = {"bare": [], "same": [], "idle": [], "writing": []}
     approved = failed = 0
     statuses: list[int] = []
     elapsed = 0.0
     with tempfile.TemporaryDirectory(prefix="bench-editorial-") as folder, ExitStack() as servers:
-        bare_port = free_port()
         apps = [("", None), *([(" (before)", args.before)] if args.before else [])]
         served: list[tuple[str, int, int, str, dict[str, str]]] = []
         for suffix, code in apps:  # each checkout with its own release and editorial store
@@ -142,17 +173,20 @@ def main() -> None:
             env = {**_env(db), "VOCAB_BASE_URI": base, "VOCAB_EDITORIAL_DB": str(editorial)}
             if code is not None:
                 env["PYTHONPATH"] = str(code)
-            if not served:
-                bare_pid = servers.enter_context(
-                    started(bare_command(bare_port), env, bare_port, "/")
-                )[0].pid
             command = app_command(port, code=code)
             app = servers.enter_context(started(command, env, port, f"/lookup/{TEXT}"))[0]
             served.append((suffix, port, app.pid, base, keys))
+        answer = record(served[0][1], f"/lookup/{TEXT}", Path(folder))
+        floors = {}  # the short constant, and our server's own answer replayed
+        for name, extra in (("bare", {}), ("same", {"BENCH_BARE_ANSWER": str(answer)})):
+            port = free_port()
+            env = {**_env(Path(folder) / "unused.db"), **extra}
+            pid = servers.enter_context(started(bare_command(port), env, port, "/"))[0].pid
+            floors[name] = (f"http://127.0.0.1:{port}/", pid)
         # every server runs throughout; wrk loads one at a time, so they take turns on the CPU
         for _ in range(args.rounds):
-            bare_url = f"http://127.0.0.1:{bare_port}/"
-            runs["bare"].append(measure(bare_url, bare_pid, args.seconds))
+            for name, (url, pid) in floors.items():
+                runs[name].append(measure(url, pid, args.seconds))
             for suffix, port, pid, base, keys in served:
                 url = f"{base}/lookup/{TEXT}"
                 runs.setdefault("idle" + suffix, []).append(measure(url, pid, args.seconds))
@@ -168,31 +202,46 @@ def main() -> None:
                     elapsed += time.perf_counter() - began
                     approved, failed = approved + writer.approved, failed + writer.failed
                     statuses += writer.statuses
-    bare = median(runs["bare"], "rps")
-    bare_cpu = median(runs["bare"], "per_cpu_second")
-    print(
-        f"median of {args.rounds} interleaved runs of {args.seconds} s; one uvicorn worker; wrk -t2 -c32"
-    )
-    print(f"{'measure':<56} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} "
-          f"{'req/CPU-s':>10} {'x bare':>7}")  # fmt: skip
-    rows = [("bare", "bare ASGI app (the floor)")]
+    report(args, runs, approved, failed, statuses, elapsed)
+
+
+def report(
+    args: argparse.Namespace,
+    runs: dict[str, list[dict[str, Any]]],
+    approved: int,
+    failed: int,
+    statuses: list[int],
+    elapsed: float,
+) -> None:
+    print(f"{args.rounds} interleaved rounds of {args.seconds} s runs; one uvicorn worker; "
+          "wrk -t2 -c32; medians")  # fmt: skip
+    print(f"{'measure':<52} {'req/s':>8} {'p99 ms':>7} {'÷ bare':>7} {'÷ same':>7} "
+          f"{'req/CPU-s':>10} {'÷ bare':>7} {'÷ same':>7}")  # fmt: skip
+    rows = [("bare", "bare ASGI app, short constant (the floor)"),
+            ("same", "bare ASGI app answering our lookup's bytes")]  # fmt: skip
     for suffix in ("", " (before)") if args.before else ("",):
         rows += [("idle" + suffix, f"GET /lookup/{TEXT}, no writes{suffix}"),
                  ("writing" + suffix, f"GET /lookup/{TEXT}, proposals being written{suffix}")]  # fmt: skip
     for name, label in rows:
-        rps, cpu = median(runs[name], "rps"), median(runs[name], "per_cpu_second")
         print(
-            f"{label:<56} {rps:>9,.0f} {median(runs[name], 'p50'):>8.2f} {median(runs[name], 'p99'):>8.2f} {rps / bare:>6.2f}x"
-            f" {cpu:>10,.0f} {cpu / bare_cpu:>6.2f}x"
+            f"{label:<52} {median(runs[name], 'rps'):>8,.0f} {median(runs[name], 'p99'):>7.2f}"
+            f" {ratios(runs, name, 'bare', 'rps'):>6.2f}x {ratios(runs, name, 'same', 'rps'):>6.2f}x"
+            f" {median(runs[name], 'per_cpu_second'):>10,.0f}"
+            f" {ratios(runs, name, 'bare', 'per_cpu_second'):>6.2f}x"
+            f" {ratios(runs, name, 'same', 'per_cpu_second'):>6.2f}x"
         )
-    print("req/CPU-s: answers per CPU second of the server process over the same run (steadier "
-          "than req/s on a shared machine; while writing, the writes' CPU counts too)")  # fmt: skip
+    print("÷: the median over rounds of the run's figure over the floor's in the same round; "
+          "req/CPU-s: answers per CPU second of the server process (steadier than req/s on a "
+          "shared machine; while writing, the writes' CPU counts too)")  # fmt: skip
+    writing = [r["rps"] / f["rps"] for r, f in zip(runs["writing"], runs["bare"], strict=True)]
+    print("while writing ÷ short-constant floor, each round: "
+          + ", ".join(f"{v:.2f}" for v in writing))  # fmt: skip
     print(f"\nwrites meanwhile: {approved} proposals filed, taken and approved "
           f"({approved / max(elapsed, 1e-9):.1f}/s), {failed} failed {sorted(statuses)}")  # fmt: skip
-    ratio = median(runs["writing"], "rps") / bare
-    print(
-        f"lookup while writing / bare ASGI = {ratio:.2f}x (target >= 0.8x): {'met' if ratio >= 0.8 else 'NOT met'}"
-    )
+    for floor, label in (("bare", "the short-constant floor"), ("same", "the same-bytes floor")):
+        ratio = ratios(runs, "writing", floor, "rps")
+        print(f"lookup while writing ÷ {label} = {ratio:.2f}x (target >= 0.8x): "
+              f"{'met' if ratio >= 0.8 else 'NOT met'}")  # fmt: skip
     print(f"reproduce: python -m bench.editorial --source {args.source} --seconds {args.seconds} "
           f"--rounds {args.rounds} --writes-per-s {args.writes_per_s:g}"
           + (f" --before {args.before}" if args.before else ""))  # fmt: skip
