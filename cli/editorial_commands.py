@@ -13,7 +13,7 @@ import sys
 import tempfile
 from contextlib import closing, nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,10 +26,12 @@ from vocab.editorial.model import Account, ReviewerScope, Role
 from vocab.editorial.rebase import rebase
 from vocab.editorial.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from vocab.editorial.seed import head_snapshot, seed
-from vocab.editorial.sql_store import SqlEditorialStore
 from vocab.editorial.workflow import Workflow
 from vocab.errors import InvalidInput, StoreError
 from vocab.model import Snapshot
+
+if TYPE_CHECKING:  # SQLAlchemy and Alembic load only when a command opens the store
+    from vocab.editorial.sql_store import SqlEditorialStore
 
 editorial_app = typer.Typer(
     help="The editorial store: set it up, export its audit log.", no_args_is_help=True
@@ -66,6 +68,8 @@ CollectionOption = Annotated[
 def open_store(settings: Settings) -> SqlEditorialStore:
     if not settings.editorial_enabled:
         raise StoreError("The editorial store is switched off (VOCAB_EDITORIAL_DB=off).")
+    from vocab.editorial.sql_store import SqlEditorialStore
+
     return SqlEditorialStore.open(settings.editorial_db)
 
 
