@@ -7,7 +7,8 @@
   `SCORED_TEXTS` at most), on all its words (`MeaningIndex.scored_words`);
 - semantic: the query's vector (`vocab.embedding`) against each concept's vectors. The
   sign bits of every vector are scanned in memory (Hamming distance, 96 bytes a concept),
-  then the `RESCORE` nearest concepts are rescored with their int8 vectors (cosine);
+  then the `RESCORE` nearest concepts are rescored with their int8 vectors (cosine), held
+  in memory for a store of at most `HELD_VECTORS` concepts, else read per query;
 - `fuse`: reciprocal rank fusion of several rankings (Cormack et al., 2009).
 
 >>> fuse([[1, 2, 3], [3, 1]], weights=[1.0, 1.0], k=1)[0][0]
@@ -26,12 +27,16 @@ import numpy as np
 from vocab.embedding import EmbeddingError, EmbeddingModel, load_model
 from vocab.morphology import STOPWORDS, split_compound, stem
 from vocab.store import ReadStore
+from vocab.store.rows import ConceptVectors
 
 RESCORE = 128  # concepts rescored exactly after the Hamming scan (at most twice this on ties)
 COMMON_SHARE = 0.2  # a stop word in more than this share of concepts' texts is not searched
 SCORED_TEXTS = 3000  # an any-word definition query scores about this many texts at most
 SPLIT_PART = 4  # least letters of each part a query word is split into (not "tiw" + "avy")
 COUNTS_KEPT = 50_000  # words whose text counts are remembered (then forgotten all at once)
+HELD_VECTORS = 5_000  # a store of at most this many concepts keeps their int8 vectors in
+# memory (768 bytes a concept with the shipped model's three 256-dimension parts): a read
+# of a query's 128-256 nearest concepts costs 0.2-0.35 ms
 Ranking = list[tuple[int, float]]  # (concept key, score), best first
 
 
@@ -57,6 +62,7 @@ class MeaningIndex:
         self._concepts = int(store.meta.get("concepts") or store.count())
         self.index = store.vector_index()
         self.model: EmbeddingModel | None = None
+        self._vectors: dict[int, ConceptVectors] | None = None  # by concept, when held
         if self.index is None:
             return
         self.model = model or load_model()
@@ -70,6 +76,13 @@ class MeaningIndex:
         # below then runs over one contiguous row (4x faster than row-major at 100k)
         self._columns = np.ascontiguousarray(self.index.codes).view(np.uint64).T.copy()
         self.index = replace(self.index, codes=None)  # the transposed copy is all we keep
+        coded = self._columns.shape[1]  # concepts 1..coded (row i: concept i + 1)
+        if coded <= HELD_VECTORS:
+            self._vectors = {
+                v.concept: v
+                for first in range(1, coded + 1, 500)  # under SQLite's limit on parameters
+                for v in store.concept_vectors(range(first, min(first + 500, coded + 1)))
+            }
 
     @property
     def has_vectors(self) -> bool:
@@ -214,7 +227,7 @@ class MeaningIndex:
     def similarities(self, query: np.ndarray[Any, Any], concepts: Sequence[int]) -> Ranking:
         """Return the cosine similarity of a query vector to each of `concepts` that has
         vectors (the best of its parts), most similar first."""
-        found = self.store.concept_vectors(concepts)
+        found = self._concept_vectors(concepts)
         if not found:
             return []
         values = np.frombuffer(b"".join(f.values for f in found), dtype=np.int8)
@@ -225,6 +238,14 @@ class MeaningIndex:
         best = similarity.max(axis=1)
         order = np.argsort(-best, kind="stable")
         return [(found[i].concept, float(best[i])) for i in order]
+
+    def _concept_vectors(self, concepts: Sequence[int]) -> list[ConceptVectors]:
+        """The store's `concept_vectors`: by concept number, each once, those that have
+        vectors; from memory when held."""
+        if self._vectors is None:
+            return self.store.concept_vectors(concepts)
+        held = self._vectors
+        return [held[c] for c in sorted(set(concepts)) if c in held]
 
 
 def informativeness(texts_holding: int, concepts: int) -> float:

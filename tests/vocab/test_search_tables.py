@@ -1,0 +1,79 @@
+"""A small store's label tables and vectors, held in memory, answer as the store does.
+
+Search ranks by the rows it reads and, on ties, by their order: the held tables
+(`vocab.search_tables`) and the held vectors (`vocab.meaning`) must give the same rows in
+the same order as the SQLite reads they replace, and a typo search of a small store must
+then make none of those reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, build_vocabulary
+from vocab.search_tables import SearchTables
+from vocab.typo_index import query_variants
+from vocab.vocabulary import Vocabulary
+
+
+@pytest.fixture(scope="module", params=["meaning.ttl", "lifecycle.ttl"])
+def vocabulary(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Vocabulary:
+    source: Path = FIXTURES / request.param
+    return build_vocabulary(source, tmp_path_factory.mktemp("tables") / "v.db")
+
+
+def test_the_held_tables_answer_every_read_as_the_store(vocabulary: Vocabulary) -> None:
+    store = vocabulary.store
+    tables = SearchTables(store)
+    assert tables.labels == store.all_labels(active_only=False)
+    keys = {t.key for t in store.label_table()}
+    for key in [*sorted(keys), "", "zz", "a", "sensitivityy"]:
+        assert tables.labels_with_key(key) == store.labels_with_key(key)
+        for end in range(len(key) + 1):
+            for limit in (1, 2, 300):
+                assert tables.labels_with_key_prefix(key[:end], limit) == (
+                    store.labels_with_key_prefix(key[:end], limit)
+                ), (key[:end], limit)
+    for initials in {t.initials for t in store.label_table() if t.initials} | {"xy"}:
+        for limit in (1, 10):
+            assert tables.labels_with_initials(initials, limit) == (
+                store.labels_with_initials(initials, limit)
+            )
+    words = [w.word for w in store.word_counts()]
+    assert tables.words_named([*words, "nosuchword"]) == store.words_named([*words, "nosuchword"])
+    for word in [*words, "sensitivty", "halucination", "imgaing", "xyzzy"]:
+        assert tables.words_named([word]) == store.words_named([word])
+        variants = sorted(query_variants(word))
+        assert tables.words_sharing(variants) == store.words_sharing(variants)
+    concepts = sorted({row.concept for row in tables.labels})
+    for chosen in (concepts, concepts[::-2], [concepts[-1], concepts[0], concepts[0], 10_000]):
+        assert tables.labels_of_concepts(chosen) == store.labels_of_concepts(chosen)
+
+
+def test_the_held_vectors_are_the_stored_ones(vocabulary: Vocabulary) -> None:
+    meaning = vocabulary.searcher.meaning
+    if not meaning.has_vectors:
+        pytest.skip("a store without concept vectors")
+    count = vocabulary.store.count()
+    for chosen in ([1, 2, 3], [count, 1, 1, count + 5], list(range(count, 0, -1))):
+        held = meaning._concept_vectors(chosen)
+        assert held == vocabulary.store.concept_vectors(chosen)
+
+
+def test_a_typo_search_of_a_small_store_reads_no_label_table(vocabulary: Vocabulary) -> None:
+    vocabulary.search("warm up")  # holds the tables
+    statements: list[str] = []
+    vocabulary.store._conn().set_trace_callback(statements.append)
+    try:
+        for query in ("sensitivty", "magnetic resonanse imaging", "pilot deploymnt", "zzz qqq"):
+            vocabulary.search(query)
+    finally:
+        vocabulary.store._conn().set_trace_callback(None)
+    read = " ".join(statements)
+    assert statements  # the FTS5 stages still read the store
+    for table in ("l.key", "l.initials", "l.concept IN", "FROM words", "word_variants", "vectors"):
+        assert table not in read, table
