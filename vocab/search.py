@@ -160,13 +160,13 @@ class Searcher:
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
         consider(
-            self.store.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
+            self._reads.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
             word_prefix(key, norm),
         )
         content = content_words(words)
         if len(content) < len(words):  # stop words never decide: "NEAR(machine learning)"
             consider(
-                self.store.labels_with_words(
+                self._reads.labels_with_words(
                     [[w] for w in content], prefix=True, limit=CANDIDATE_LIMIT
                 ),
                 word_prefix("".join(content), " ".join(content)),
@@ -326,10 +326,10 @@ class Searcher:
                     rows += self._reads.labels_with_key(corrected)
         groups = [g for g in groups if g]
         if groups:  # labels holding a correction of every word, in any order
-            found = self.store.labels_with_words(groups, prefix=False, limit=CANDIDATE_LIMIT)
+            found = self._reads.labels_with_words(groups, prefix=False, limit=CANDIDATE_LIMIT)
             if not found and len(groups) > 1:  # any corrected word, rather than all of them
                 anyone = [[w for g in groups for w in g]]
-                found = self.store.labels_with_words(anyone, prefix=False, limit=CANDIDATE_LIMIT)
+                found = self._reads.labels_with_words(anyone, prefix=False, limit=CANDIDATE_LIMIT)
             rows += found
         if self._labels is not None:
             extracted = process.extract(

@@ -9,12 +9,16 @@ first time it is searched, into `SearchTables`, which answers those reads as `Re
 does: the same rows in the same order (a key range in code point order, which is SQLite's
 order for UTF-8 text, then by label number; a concept's labels by kind, then number; words
 in the order of the store's `IN` lookups), so every search ranks exactly as it did from
-the store. A release is immutable: the tables never go stale, and the next release has
+the store. Labels holding some words (the store's FTS5 query, `labels_with_words`) are
+found in an index of the labels' normalised words, which are the FTS5 `unicode61` tokens
+when every word is [0-9a-z]+, as `vocab.normalize` makes them; the store answers any other
+word, and a store holding other words. A release is immutable: the tables never go stale, and the next release has
 its own `Searcher`.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Protocol
@@ -23,6 +27,7 @@ from vocab.store import LabelRow, ReadStore, WordCount
 
 KEY_END = "\U0010ffff"  # after every character: where the keys a prefix starts end
 WORDS_PER_LOOKUP = 500  # the store looks words up in slices this long, each in word order
+_TOKEN = re.compile(r"[0-9a-z]+")  # a word FTS5's unicode61 tokenizer keeps whole
 
 
 class LabelReads(Protocol):
@@ -33,6 +38,10 @@ class LabelReads(Protocol):
     def labels_with_initials(self, key: str, limit: int) -> list[LabelRow]: ...
 
     def labels_with_key_prefix(self, prefix: str, limit: int) -> list[LabelRow]: ...
+
+    def labels_with_words(
+        self, groups: Sequence[Sequence[str]], *, prefix: bool, limit: int
+    ) -> list[LabelRow]: ...
 
     def words_named(self, words: Sequence[str]) -> list[WordCount]: ...
 
@@ -63,6 +72,14 @@ class SearchTables:
             self._by_concept.setdefault(t.row.concept, []).append(t.row)
         self._words = {w.word: w for w in store.word_counts()}
         self._variants = store.word_variants()
+        self._store = store
+        self._by_number = {t.number: t.row for t in by_number}
+        self._postings: dict[str, list[int]] = {}  # word -> numbers of the labels holding it
+        for t in by_number:
+            for word in dict.fromkeys(t.row.norm.split()):
+                self._postings.setdefault(word, []).append(t.number)
+        self._tokens = sorted(self._postings)
+        self._plain = all(_TOKEN.fullmatch(word) for word in self._tokens)
 
     def labels_with_key(self, key: str) -> list[LabelRow]:
         return list(self._by_key.get(key, ()))
@@ -74,6 +91,32 @@ class SearchTables:
         start = bisect_left(self._keys, prefix)
         end = bisect_left(self._keys, prefix + KEY_END, lo=start)
         return self._key_rows[start : min(end, start + max(limit, 0))]
+
+    def labels_with_words(
+        self, groups: Sequence[Sequence[str]], *, prefix: bool, limit: int
+    ) -> list[LabelRow]:
+        """The labels holding a word of every group (with `prefix`, a word starting with
+        one), by label number, the first `limit`: the rows of the store's FTS5 query."""
+        groups = [g for g in groups if g]
+        if not groups:
+            return []
+        if not self._plain or not all(_TOKEN.fullmatch(w) for g in groups for w in g):
+            return self._store.labels_with_words(groups, prefix=prefix, limit=limit)
+        found: set[int] | None = None
+        for group in groups:
+            holding: set[int] = set()
+            for word in group:
+                for token in self._starting(word) if prefix else (word,):
+                    holding.update(self._postings.get(token, ()))
+            found = holding if found is None else found & holding
+            if not found:
+                return []
+        return [self._by_number[n] for n in sorted(found or ())[: max(limit, 0)]]
+
+    def _starting(self, start: str) -> list[str]:
+        """The labels' words that `start` starts."""
+        first = bisect_left(self._tokens, start)
+        return self._tokens[first : bisect_left(self._tokens, start + KEY_END, lo=first)]
 
     def words_named(self, words: Sequence[str]) -> list[WordCount]:
         unique = list(dict.fromkeys(words))

@@ -49,6 +49,18 @@ def test_the_held_tables_answer_every_read_as_the_store(vocabulary: Vocabulary) 
         assert tables.words_named([word]) == store.words_named([word])
         variants = sorted(query_variants(word))
         assert tables.words_sharing(variants) == store.words_sharing(variants)
+    for group in [*([w] for w in words), [w[:2] for w in words], ["x-ray", "ct"], ["é"], []]:
+        for prefix in (True, False):
+            for limit in (1, 3, 300):
+                assert tables.labels_with_words([group], prefix=prefix, limit=limit) == (
+                    store.labels_with_words([group], prefix=prefix, limit=limit)
+                ), (group, prefix, limit)
+    for first, second in zip(words, reversed(words), strict=True):
+        for groups in ([[first], [second]], [[first[:3]], [second[:1], "zz"]], [[first], []]):
+            for prefix in (True, False):
+                assert tables.labels_with_words(groups, prefix=prefix, limit=300) == (
+                    store.labels_with_words(groups, prefix=prefix, limit=300)
+                ), (groups, prefix)
     concepts = sorted({row.concept for row in tables.labels})
     for chosen in (concepts, concepts[::-2], [concepts[-1], concepts[0], concepts[0], 10_000]):
         assert tables.labels_of_concepts(chosen) == store.labels_of_concepts(chosen)
@@ -74,6 +86,14 @@ def test_a_typo_search_of_a_small_store_reads_no_label_table(vocabulary: Vocabul
     finally:
         vocabulary.store._conn().set_trace_callback(None)
     read = " ".join(statements)
-    assert statements  # the FTS5 stages still read the store
-    for table in ("l.key", "l.initials", "l.concept IN", "FROM words", "word_variants", "vectors"):
+    assert statements  # the stages over concept texts still read the store
+    read_tables = (
+        "l.key",
+        "l.initials",
+        "labels_fts",
+        "l.concept IN",
+        "FROM words",
+        "word_variants",
+    )
+    for table in (*read_tables, "vectors"):
         assert table not in read, table
