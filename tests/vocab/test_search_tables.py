@@ -70,10 +70,15 @@ def test_the_held_vectors_are_the_stored_ones(vocabulary: Vocabulary) -> None:
     meaning = vocabulary.searcher.meaning
     if not meaning.has_vectors:
         pytest.skip("a store without concept vectors")
+    held = meaning._vectors
+    assert held is not None
     count = vocabulary.store.count()
-    for chosen in ([1, 2, 3], [count, 1, 1, count + 5], list(range(count, 0, -1))):
-        held = meaning._concept_vectors(chosen)
-        assert held == vocabulary.store.concept_vectors(chosen)
+    for chosen in ([1, 2, 3], [count, 1, 1, count + 5], list(range(count, 0, -1)), [7]):
+        stored = vocabulary.store.concept_vectors(chosen)
+        found, values, scales = held.vectors(chosen)
+        assert found == [v.concept for v in stored]
+        assert values.tobytes() == b"".join(v.values for v in stored)
+        assert scales.tobytes() == b"".join(v.scales for v in stored)
 
 
 def test_a_typo_search_of_a_small_store_reads_no_label_table(vocabulary: Vocabulary) -> None:
