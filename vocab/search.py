@@ -126,8 +126,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._loaded = False
         self._reads: LabelReads = store  # the store, or its tables held in memory
-        self._labels: list[LabelRow] | None = None  # every label, for small stores
-        self._label_keys: list[str] = []
+        self._tables: SearchTables | None = None  # held for a small store
 
     def search(
         self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()
@@ -331,16 +330,8 @@ class Searcher:
                 anyone = [[w for g in groups for w in g]]
                 found = self._reads.labels_with_words(anyone, prefix=False, limit=CANDIDATE_LIMIT)
             rows += found
-        if self._labels is not None:
-            extracted = process.extract(
-                key,
-                self._label_keys,
-                scorer=fuzz.ratio,
-                processor=None,  # keys are normalised once, by vocab.normalize
-                score_cutoff=FUZZY_CUTOFF,
-                limit=CANDIDATE_LIMIT // 10,
-            )
-            rows += [self._labels[i] for _, _, i in extracted]
+        if self._tables is not None:
+            rows += self._tables.closest_labels(key, FUZZY_CUTOFF, CANDIDATE_LIMIT // 10)
         return rows
 
     def _corrections(self, word: str) -> list[str]:
@@ -376,10 +367,8 @@ class Searcher:
             if self._loaded:
                 return
             if int(self.store.meta.get("labels", "0")) <= FULL_SCAN_MAX_LABELS:
-                tables = SearchTables(self.store)
-                self._labels = tables.labels
-                self._label_keys = [row.norm.replace(" ", "") for row in self._labels]
-                self._reads = tables
+                self._tables = SearchTables(self.store)
+                self._reads = self._tables
             self._loaded = True
 
 

@@ -12,7 +12,8 @@ in the order of the store's `IN` lookups), so every search ranks exactly as it d
 the store. Labels holding some words (the store's FTS5 query, `labels_with_words`) are
 found in an index of the labels' normalised words, which are the FTS5 `unicode61` tokens
 when every word is [0-9a-z]+, as `vocab.normalize` makes them; the store answers any other
-word, and a store holding other words. A release is immutable: the tables never go stale, and the next release has
+word, and a store holding other words. `closest_labels` is the fuzzy stage's comparison of
+the query with every label of a small store (rapidfuzz). A release is immutable: the tables never go stale, and the next release has
 its own `Searcher`.
 """
 
@@ -22,6 +23,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Protocol
+
+from rapidfuzz import fuzz, process
 
 from vocab.store import LabelRow, ReadStore, WordCount
 
@@ -80,6 +83,10 @@ class SearchTables:
                 self._postings.setdefault(word, []).append(t.number)
         self._tokens = sorted(self._postings)
         self._plain = all(_TOKEN.fullmatch(word) for word in self._tokens)
+        compact = [row.norm.replace(" ", "") for row in self.labels]  # as queries' keys
+        self._by_length = sorted(range(len(compact)), key=lambda i: len(compact[i]))
+        self._compact = [compact[i] for i in self._by_length]  # shortest first
+        self._lengths = [len(k) for k in self._compact]
 
     def labels_with_key(self, key: str) -> list[LabelRow]:
         return list(self._by_key.get(key, ()))
@@ -117,6 +124,28 @@ class SearchTables:
         """The labels' words that `start` starts."""
         first = bisect_left(self._tokens, start)
         return self._tokens[first : bisect_left(self._tokens, start + KEY_END, lo=first)]
+
+    def closest_labels(self, key: str, cutoff: int, limit: int) -> list[LabelRow]:
+        """Return up to `limit` labels whose compact keys are most similar to `key`
+        (rapidfuzz ratio, at least `cutoff`), most similar first, then in `labels`
+        order: what `process.extract` over every label's key returns. A ratio is at
+        most 200 * shorter / (sum of the lengths), so only keys between about
+        cutoff / (200 - cutoff) and its inverse times the query's length are compared
+        (7/13 to 13/7 at 70: about half the labels of the shipped vocabulary)."""
+        shortest = len(key) * cutoff // (200 - cutoff)  # one shorter: never too few
+        longest = len(key) * (200 - cutoff) // cutoff + 1
+        first = bisect_left(self._lengths, shortest)
+        end = bisect_left(self._lengths, longest + 1, lo=first)
+        found = process.extract(
+            key,
+            self._compact[first:end],
+            scorer=fuzz.ratio,
+            processor=None,  # keys are normalised once, by vocab.normalize
+            score_cutoff=cutoff,
+            limit=None,
+        )
+        ranked = sorted((-score, self._by_length[first + i]) for _, score, i in found)
+        return [self.labels[i] for _, i in ranked[:limit]]
 
     def words_named(self, words: Sequence[str]) -> list[WordCount]:
         unique = list(dict.fromkeys(words))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
 from tests.conftest import FIXTURES, build_vocabulary
 from vocab.search_tables import SearchTables
@@ -64,6 +65,22 @@ def test_the_held_tables_answer_every_read_as_the_store(vocabulary: Vocabulary) 
     concepts = sorted({row.concept for row in tables.labels})
     for chosen in (concepts, concepts[::-2], [concepts[-1], concepts[0], concepts[0], 10_000]):
         assert tables.labels_of_concepts(chosen) == store.labels_of_concepts(chosen)
+
+
+def test_the_closest_labels_are_those_of_a_scan_of_every_label(vocabulary: Vocabulary) -> None:
+    """Comparing only keys of a length that can reach the cutoff finds what comparing
+    every label's key finds, in the same order (ties in label order)."""
+    tables = SearchTables(vocabulary.store)
+    keys = [row.norm.replace(" ", "") for row in tables.labels]
+    queries = [k[:end] + edit for k in keys for end in (2, 5, len(k) - 1) for edit in ("", "x")]
+    for query in [*queries, *(k + k[:3] for k in keys), "a", "zzzzzzzzzzzzzzzzzzzzzzz"]:
+        for limit in (1, 3, 30):
+            scanned = process.extract(
+                query, keys, scorer=fuzz.ratio, processor=None, score_cutoff=70, limit=limit
+            )
+            assert tables.closest_labels(query, 70, limit) == (
+                [tables.labels[i] for _, _, i in scanned]
+            ), (query, limit)
 
 
 def test_the_held_vectors_are_the_stored_ones(vocabulary: Vocabulary) -> None:
