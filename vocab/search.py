@@ -255,9 +255,10 @@ class Searcher:
         label hit: a term answered by a label may name other concepts in their
         definitions ("sandbox": the AI Airlock is the MHRA's regulatory sandbox)."""
         taken = {hit.row.concept for hit in lexical}
-        found = self.meaning.by_definition(
-            self.meaning.text_words(words), count + len(taken) + 1, every=True
-        )
+        wanted = self.meaning.text_words(words)
+        if not all(self.meaning.holds(w) for w in wanted if w):
+            return []  # a word no text holds (a typo): no text holds every word
+        found = self.meaning.by_definition(wanted, count + len(taken) + 1, every=True)
         found = [(c, s) for c, s in found if c not in taken]
         if not found:
             return []
@@ -332,7 +333,7 @@ class Searcher:
             rows += found
         if self._tables is not None:
             rows += self._tables.closest_labels(key, FUZZY_CUTOFF, CANDIDATE_LIMIT // 10)
-        return rows
+        return list({id(row): row for row in rows}.values())  # a row again scores the same
 
     def _corrections(self, word: str) -> list[str]:
         """Return the words a query word may stand for: itself if a visible label holds it,

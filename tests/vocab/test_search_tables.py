@@ -119,3 +119,21 @@ def test_a_typo_search_of_a_small_store_reads_no_label_table(vocabulary: Vocabul
     )
     for table in (*read_tables, "vectors"):
         assert table not in read, table
+
+
+def test_a_typo_no_text_holds_asks_the_texts_for_no_concept_holding_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A label answer of one fuzzy hit is followed by the concepts whose texts hold every
+    query word; when a word is in no text (the typo itself), none can, and the texts are
+    not searched for them."""
+    vocabulary = build_vocabulary(FIXTURES / "meaning.ttl", tmp_path_factory.mktemp("t") / "v.db")
+    statements: list[str] = []
+    vocabulary.store._conn().set_trace_callback(statements.append)
+    try:
+        for query in ("sensitivty", "halucination", "segmentaton"):
+            assert [hit.match_type for hit in vocabulary.search(query)] == ["fuzzy"]
+    finally:
+        vocabulary.store._conn().set_trace_callback(None)
+    assert statements  # whether the typo is in some text is asked
+    assert not [s for s in statements if "bm25" in s]
