@@ -66,7 +66,16 @@ BARE_EVERY = 4
 TYPO_SCRIPT = """
 local labels = {LABELS}
 local letters = "abcdefghijklmnopqrstuvwxyz"
-math.randomseed(SEED)
+-- one seed per wrk thread: each thread runs this script in a state of its own, and with
+-- one seed the second thread would send the first one's misspellings again (cached)
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  math.randomseed(SEED + id)
+end
 local function typo(s)
   for _ = 1, 2 do
     local i = math.random(1, #s)
