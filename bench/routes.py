@@ -73,15 +73,16 @@ client stopped at its first refusal."""
 TYPO_SCRIPT = """
 local labels = {LABELS}
 local letters = "abcdefghijklmnopqrstuvwxyz"
--- one seed per wrk thread: each thread runs this script in a state of its own, and with
--- one seed the second thread would send the first one's misspellings again (cached)
+-- one seed per wrk thread and per run: each thread runs this script in a state of its
+-- own, and the script serves every round; with one seed the second thread, and every
+-- round after the first, would send misspellings already answered (cached)
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("id", threads)
 end
 function init(args)
-  math.randomseed(SEED + id)
+  math.randomseed(SEED + os.time() * 64 + id)
 end
 local function typo(s)
   for _ = 1, 2 do
