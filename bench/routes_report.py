@@ -34,7 +34,7 @@ def report(
         print(
             f"{name:26} {row['rps']:8.0f} {row['ratio']:7.2f} {row.get('per_cpu_second', 0):10.0f} "
             f"{row.get('cpu_ratio', 0):7.2f} {target:7.1f} {row['p99']:8.2f} {mark}"
-            + (f"  non-2xx {row['non2xx']}" if row["non2xx"] and "search" not in name else "")
+            + (f"  non-2xx {row['non2xx']}" if row["non2xx"] else "")
         )
     if table:
         print(f"wrk: {table['bare']['command']} (and the same per route)")

@@ -7,7 +7,8 @@
   `SCORED_TEXTS` at most), on all its words (`MeaningIndex.scored_words`);
 - semantic: the query's vector (`vocab.embedding`) against each concept's vectors. The
   sign bits of every vector are scanned in memory (Hamming distance, 96 bytes a concept),
-  then the `RESCORE` nearest concepts are rescored with their int8 vectors (cosine);
+  then the `RESCORE` nearest concepts are rescored with their int8 vectors (cosine), held
+  in memory for a store of at most `HELD_VECTORS` concepts, else read per query;
 - `fuse`: reciprocal rank fusion of several rankings (Cormack et al., 2009).
 
 >>> fuse([[1, 2, 3], [3, 1]], weights=[1.0, 1.0], k=1)[0][0]
@@ -26,12 +27,16 @@ import numpy as np
 from vocab.embedding import EmbeddingError, EmbeddingModel, load_model
 from vocab.morphology import STOPWORDS, split_compound, stem
 from vocab.store import ReadStore
+from vocab.store.rows import ConceptVectors
 
 RESCORE = 128  # concepts rescored exactly after the Hamming scan (at most twice this on ties)
 COMMON_SHARE = 0.2  # a stop word in more than this share of concepts' texts is not searched
 SCORED_TEXTS = 3000  # an any-word definition query scores about this many texts at most
 SPLIT_PART = 4  # least letters of each part a query word is split into (not "tiw" + "avy")
 COUNTS_KEPT = 50_000  # words whose text counts are remembered (then forgotten all at once)
+HELD_VECTORS = 5_000  # a store of at most this many concepts keeps their int8 vectors in
+# memory (768 bytes a concept with the shipped model's three 256-dimension parts): a read
+# of a query's 128-256 nearest concepts costs 0.2-0.35 ms
 Ranking = list[tuple[int, float]]  # (concept key, score), best first
 
 
@@ -57,6 +62,7 @@ class MeaningIndex:
         self._concepts = int(store.meta.get("concepts") or store.count())
         self.index = store.vector_index()
         self.model: EmbeddingModel | None = None
+        self._vectors: HeldVectors | None = None  # every concept's vectors, for a small store
         if self.index is None:
             return
         self.model = model or load_model()
@@ -70,6 +76,9 @@ class MeaningIndex:
         # below then runs over one contiguous row (4x faster than row-major at 100k)
         self._columns = np.ascontiguousarray(self.index.codes).view(np.uint64).T.copy()
         self.index = replace(self.index, codes=None)  # the transposed copy is all we keep
+        coded = self._columns.shape[1]  # concepts 1..coded (row i: concept i + 1)
+        if coded <= HELD_VECTORS:
+            self._vectors = HeldVectors(store, self._columns, self._parts)
 
     @property
     def has_vectors(self) -> bool:
@@ -200,6 +209,9 @@ class MeaningIndex:
         """Return the concepts nearest to a query vector, by cosine similarity."""
         probe = np.packbits(np.tile(query > 0, self._parts)).view(np.uint64)
         per_part = len(self._columns) // self._parts
+        if self._vectors is not None:  # a few hundred concepts: a handful of numpy steps
+            nearest = self._vectors.hamming(probe, per_part)
+            return self.similarities(query, (_closest(nearest, RESCORE) + 1).tolist())[:limit]
         nearest = np.full(self._columns.shape[1], np.iinfo(np.int16).max, dtype=np.int16)
         distance = np.empty_like(nearest)
         bits = np.empty(self._columns.shape[1], dtype=np.uint64)
@@ -214,17 +226,59 @@ class MeaningIndex:
     def similarities(self, query: np.ndarray[Any, Any], concepts: Sequence[int]) -> Ranking:
         """Return the cosine similarity of a query vector to each of `concepts` that has
         vectors (the best of its parts), most similar first."""
-        found = self.store.concept_vectors(concepts)
+        if self._vectors is not None:
+            found, values, scales = self._vectors.vectors(concepts)
+        else:
+            stored = self.store.concept_vectors(concepts)
+            found = [f.concept for f in stored]
+            values = np.frombuffer(b"".join(f.values for f in stored), dtype=np.int8)
+            scales = np.frombuffer(b"".join(f.scales for f in stored), dtype=np.float32)
         if not found:
             return []
-        values = np.frombuffer(b"".join(f.values for f in found), dtype=np.int8)
-        scales = np.frombuffer(b"".join(f.scales for f in found), dtype=np.float32)
         similarity = (values.reshape(len(found), self._parts, -1).astype(np.float32) @ query) * (
             scales.reshape(len(found), self._parts)
         )
         best = similarity.max(axis=1)
         order = np.argsort(-best, kind="stable")
-        return [(found[i].concept, float(best[i])) for i in order]
+        return [(found[i], float(best[i])) for i in order]
+
+
+class HeldVectors:
+    """Every concept's int8 vectors and scales, and its sign codes row by row, in memory.
+
+    `vectors` gives what the store's `concept_vectors` reads (by concept number, each
+    once, those that have vectors), as the arrays `MeaningIndex.similarities` computes
+    on; `hamming` the distances `MeaningIndex.nearest` computes a word column at a time.
+    """
+
+    def __init__(self, store: ReadStore, columns: np.ndarray[Any, Any], parts: int) -> None:
+        coded = columns.shape[1]
+        stored: list[ConceptVectors] = [
+            v
+            for first in range(1, coded + 1, 500)  # under SQLite's limit on parameters
+            for v in store.concept_vectors(range(first, min(first + 500, coded + 1)))
+        ]
+        self.has = np.zeros(coded + 1, dtype=bool)  # by concept number
+        width = len(stored[0].values) if stored else 0
+        self.values = np.zeros((coded + 1, width), dtype=np.int8)
+        self.scales = np.zeros((coded + 1, parts), dtype=np.float32)
+        for v in stored:
+            self.has[v.concept] = True
+            self.values[v.concept] = np.frombuffer(v.values, dtype=np.int8)
+            self.scales[v.concept] = np.frombuffer(v.scales, dtype=np.float32)
+        self.rows = columns.T.copy()  # the sign codes, one row a concept (row i: concept i + 1)
+
+    def vectors(self, concepts: Sequence[int]) -> tuple[list[int], Any, Any]:
+        """Return the concepts among `concepts` that have vectors, ascending, each once,
+        with their int8 values and float32 scales, one row each."""
+        found = [c for c in sorted(set(concepts)) if 0 < c < len(self.has) and self.has[c]]
+        return found, self.values[found], self.scales[found]
+
+    def hamming(self, probe: np.ndarray[Any, Any], per_part: int) -> np.ndarray[Any, Any]:
+        """Return each concept's least Hamming distance, over its parts, to `probe`."""
+        bits = np.bitwise_count(self.rows ^ probe).reshape(len(self.rows), -1, per_part)
+        least: np.ndarray[Any, Any] = bits.sum(axis=2, dtype=np.int16).min(axis=1)
+        return least
 
 
 def informativeness(texts_holding: int, concepts: int) -> float:

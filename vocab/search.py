@@ -60,6 +60,7 @@ from vocab.search_hits import (
     rank,
     word_prefix,
 )
+from vocab.search_tables import LabelReads, SearchTables
 from vocab.store import LabelRow, ReadStore
 from vocab.typo_index import query_variants
 
@@ -74,7 +75,8 @@ CANDIDATE_LIMIT = 300  # labels read from an index per stage
 CORRECTED_KEY_WIDTH = 2  # best corrections per word combined into whole corrected labels
 CORRECTED_KEYS = 16  # corrected labels looked up by key, at most
 INITIALS_MIN, INITIALS_MAX = 2, 6  # a query this long may be an acronym of a label
-FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label
+FULL_SCAN_MAX_LABELS = 20_000  # stores up to this size also fuzzy-compare every label,
+# and search them from memory (`vocab.search_tables`)
 STAGE_HOOK: ContextVar[Callable[[str], None] | None] = ContextVar("search_stage", default=None)
 # Meaning stages: run when the lexical stages found no exact label, no label the query
 # starts, and nothing scoring CONFIDENT; their rankings and the lexical one are fused.
@@ -116,15 +118,15 @@ def _reached(stage: str) -> None:
 
 
 class Searcher:
-    """Search over one store; holds every label of a small store once loaded."""
+    """Search over one store; holds the label tables of a small store once loaded."""
 
     def __init__(self, store: ReadStore, meaning: MeaningIndex | None = None) -> None:
         self.store = store
         self.meaning = meaning if meaning is not None else MeaningIndex(store)
         self._lock = threading.Lock()
         self._loaded = False
-        self._labels: list[LabelRow] | None = None  # every label, for small stores
-        self._label_keys: list[str] = []
+        self._reads: LabelReads = store  # the store, or its tables held in memory
+        self._tables: SearchTables | None = None  # held for a small store
 
     def search(
         self, text: str, *, limit: int = 10, filters: SearchFilters = SearchFilters()
@@ -136,6 +138,8 @@ class Searcher:
         if not key:
             return []
         _reached("label")
+        self._load()
+        reads = self._reads
         best: dict[int, SearchHit] = {}
 
         def consider(rows: list[LabelRow], score: Scorer) -> None:
@@ -145,23 +149,23 @@ class Searcher:
                     if hit and (row.concept not in best or rank(hit) < rank(best[row.concept])):
                         best[row.concept] = hit
 
-        consider(self.store.labels_with_key(key), exact)
+        consider(reads.labels_with_key(key), exact)
         if len(best) >= limit:  # every prefix or fuzzy score is below every exact one
             return sorted(best.values(), key=rank)[:limit]
         if INITIALS_MIN <= len(key) <= INITIALS_MAX and " " not in norm and key.isalpha():
             # an acronym's other senses: labels it abbreviates that record no acronym
-            consider(self.store.labels_with_initials(key, limit), initials)
-        consider(self.store.labels_with_key_prefix(key, CANDIDATE_LIMIT), prefix(key, norm=norm))
+            consider(reads.labels_with_initials(key, limit), initials)
+        consider(reads.labels_with_key_prefix(key, CANDIDATE_LIMIT), prefix(key, norm=norm))
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
         consider(
-            self.store.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
+            self._reads.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
             word_prefix(key, norm),
         )
         content = content_words(words)
         if len(content) < len(words):  # stop words never decide: "NEAR(machine learning)"
             consider(
-                self.store.labels_with_words(
+                self._reads.labels_with_words(
                     [[w] for w in content], prefix=True, limit=CANDIDATE_LIMIT
                 ),
                 word_prefix("".join(content), " ".join(content)),
@@ -251,9 +255,10 @@ class Searcher:
         label hit: a term answered by a label may name other concepts in their
         definitions ("sandbox": the AI Airlock is the MHRA's regulatory sandbox)."""
         taken = {hit.row.concept for hit in lexical}
-        found = self.meaning.by_definition(
-            self.meaning.text_words(words), count + len(taken) + 1, every=True
-        )
+        wanted = self.meaning.text_words(words)
+        if not all(self.meaning.holds(w) for w in wanted if w):
+            return []  # a word no text holds (a typo): no text holds every word
+        found = self.meaning.by_definition(wanted, count + len(taken) + 1, every=True)
         found = [(c, s) for c, s in found if c not in taken]
         if not found:
             return []
@@ -278,7 +283,7 @@ class Searcher:
         and the stems of the content words of each of its visible labels."""
         rows: dict[int, LabelRow] = {}
         stems: dict[int, list[list[str]]] = defaultdict(list)
-        for row in self.store.labels_of_concepts(concepts):
+        for row in self._reads.labels_of_concepts(concepts):
             if row.kind is LabelKind.HIDDEN:
                 continue
             stems[row.concept].append(rerank.stems_of(row.norm.split()))
@@ -311,7 +316,6 @@ class Searcher:
     # --- fuzzy stage ----------------------------------------------------------------------
 
     def _fuzzy_candidates(self, words: list[str], key: str) -> list[LabelRow]:
-        self._load()
         groups = [self._corrections(w) for w in words]
         rows: list[LabelRow] = []
         if all(groups):  # the corrected label itself, found by its key (index lookups)
@@ -319,38 +323,31 @@ class Searcher:
             keys = itertools.islice(combos, CORRECTED_KEYS)
             for corrected in dict.fromkeys("".join(combo) for combo in keys):
                 if corrected != key:
-                    rows += self.store.labels_with_key(corrected)
+                    rows += self._reads.labels_with_key(corrected)
         groups = [g for g in groups if g]
         if groups:  # labels holding a correction of every word, in any order
-            found = self.store.labels_with_words(groups, prefix=False, limit=CANDIDATE_LIMIT)
+            found = self._reads.labels_with_words(groups, prefix=False, limit=CANDIDATE_LIMIT)
             if not found and len(groups) > 1:  # any corrected word, rather than all of them
                 anyone = [[w for g in groups for w in g]]
-                found = self.store.labels_with_words(anyone, prefix=False, limit=CANDIDATE_LIMIT)
+                found = self._reads.labels_with_words(anyone, prefix=False, limit=CANDIDATE_LIMIT)
             rows += found
-        if self._labels is not None:
-            extracted = process.extract(
-                key,
-                self._label_keys,
-                scorer=fuzz.ratio,
-                processor=None,  # keys are normalised once, by vocab.normalize
-                score_cutoff=FUZZY_CUTOFF,
-                limit=CANDIDATE_LIMIT // 10,
-            )
-            rows += [self._labels[i] for _, _, i in extracted]
-        return rows
+        if self._tables is not None:
+            rows += self._tables.closest_labels(key, FUZZY_CUTOFF, CANDIDATE_LIMIT // 10)
+        return list({id(row): row for row in rows}.values())  # a row again scores the same
 
     def _corrections(self, word: str) -> list[str]:
         """Return the words a query word may stand for: itself if a visible label holds it,
         else the nearest such words (most similar, then commonest) from the deletion
         index (`vocab.typo_index`), after itself if only hidden labels (known
         misspellings) hold it."""
-        named = self.store.words_named([word])
+        named = self._reads.words_named([word])
         if named and named[0].visible:
             return [word]
         itself = [word] if named else []
         if len(word) < MIN_FUZZY_WORD:
             return itself
-        pool = {w.word: w.visible for w in self.store.words_sharing(sorted(query_variants(word)))}
+        found_words = self._reads.words_sharing(sorted(query_variants(word)))
+        pool = {w.word: w.visible for w in found_words}
         found = process.extract(  # words are normalised already: no processor
             word,
             list(pool),
@@ -363,15 +360,16 @@ class Searcher:
         return itself + [w for w, _, _ in found[:WORD_CANDIDATES]]
 
     def _load(self) -> None:
-        """Read every label once, for a store small enough to compare each with a query."""
+        """Hold the label tables in memory (`vocab.search_tables`), for a store small
+        enough to compare each label with a query."""
         if self._loaded:
             return
         with self._lock:
             if self._loaded:
                 return
             if int(self.store.meta.get("labels", "0")) <= FULL_SCAN_MAX_LABELS:
-                self._labels = self.store.all_labels(active_only=False)
-                self._label_keys = [row.norm.replace(" ", "") for row in self._labels]
+                self._tables = SearchTables(self.store)
+                self._reads = self._tables
             self._loaded = True
 
 

@@ -16,6 +16,7 @@ from vocab.store.rows import (
     ConceptRef,
     ConceptVectors,
     LabelRow,
+    NumberedLabel,
     StoredConcept,
     VectorIndex,
     WordCount,
@@ -111,6 +112,15 @@ class ReadStore(Protocol):
 
     def all_labels(self, *, active_only: bool = True) -> list[LabelRow]:
         """Return every label of every (active) concept, grouped by concept, in kind order."""
+        ...
+
+    def label_table(self) -> list[NumberedLabel]:
+        """Return every label with its number and index keys, in `all_labels` order (by
+        concept, kind, then number), active or not: what a search holds in memory."""
+        ...
+
+    def word_variants(self) -> dict[str, tuple[str, ...]]:
+        """Return the whole deletion index: each variant and the words stored under it."""
         ...
 
     def labels_of_concepts(self, concepts: Sequence[int]) -> list[LabelRow]:

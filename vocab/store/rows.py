@@ -45,6 +45,16 @@ class LabelRow:
 
 
 @dataclass(frozen=True, slots=True)
+class NumberedLabel:
+    """A label with its number in the store and the keys it is indexed under."""
+
+    number: int  # as `ReadStore.label_keys` gives it
+    key: str  # the compact matching key (`labels_with_key`, `labels_with_key_prefix`)
+    initials: str | None  # as `labels_with_initials` looks them up
+    row: LabelRow
+
+
+@dataclass(frozen=True, slots=True)
 class ConceptRef:
     """Enough of a concept to link to it: id, URI, preferred label, status."""
 

@@ -29,6 +29,7 @@ from vocab.store.rebase import Rebase
 from vocab.store.rows import (
     ConceptRef,
     LabelRow,
+    NumberedLabel,
     StoredConcept,
     WordCount,
 )
@@ -267,6 +268,15 @@ class SQLiteStore(sqlite_meaning.MeaningReads):
         where = "WHERE c.status = 'active' " if active_only else ""
         rows = self._conn().execute(_LABEL_SELECT + where + "ORDER BY l.concept, l.kind")
         return [self._label_row(r) for r in rows]
+
+    def label_table(self) -> list[NumberedLabel]:
+        select = _LABEL_SELECT.replace("SELECT ", "SELECT l.rowid, l.key, l.initials, ", 1)
+        rows = self._conn().execute(select + "ORDER BY l.concept, l.kind, l.rowid")
+        return [NumberedLabel(r[0], r[1], r[2], self._label_row(r[3:])) for r in rows]
+
+    def word_variants(self) -> dict[str, tuple[str, ...]]:
+        rows = self._conn().execute("SELECT variant, words FROM word_variants")
+        return {variant: tuple(words.split()) for variant, words in rows}
 
     def labels_of_concepts(self, concepts: Sequence[int]) -> list[LabelRow]:
         if not concepts:
