@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.editorial.conftest import BACKENDS, postgres  # noqa: F401
-from tests.editorial.test_editorial_workflow import DEFINITION
+from tests.editorial.proposals import DEFINITION
 from vocab.editorial.accounts import Accounts
 from vocab.editorial.errors import Unauthorised
 from vocab.editorial.model import ProposalKind
