@@ -186,9 +186,8 @@ webhook_deliveries = sa.Table(
     "webhook_deliveries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "audit_seq", sa.Integer, nullable=False
-    ),  # no foreign key: TRUNCATE of the audit log must still meet its append-only trigger
+    # no foreign key to audit_log: a TRUNCATE of it must meet its append-only trigger
+    sa.Column("audit_seq", sa.Integer, nullable=False),
     sa.Column("url", sa.String(2000), nullable=False),
     sa.Column("delivery", sa.String(64), nullable=False, unique=True),
     sa.Column("attempts", sa.Integer, nullable=False),
