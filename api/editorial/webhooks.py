@@ -87,7 +87,7 @@ class WebhookSender:
         if self._thread is not None:
             raise RuntimeError("This webhook sender is running already.")
         self.store, self.base = store, base.rstrip("/")
-        store.follow_audit()  # before returning: every later step is announced
+        store.webhook_cursor()  # before returning: every later step is announced
         self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
         self._thread.start()
         return self

@@ -31,14 +31,14 @@ def test_the_first_follower_starts_at_the_newest_entry_and_keeps_its_place(
 ) -> None:
     history = append(store, "proposal.submit", "proposal.submit")
 
-    first = store.follow_audit()
+    first = store.webhook_cursor()
     append(store, "proposal.submit")
 
-    assert (first, store.follow_audit()) == (history[-1], history[-1])
+    assert (first, store.webhook_cursor()) == (history[-1], history[-1])
 
 
 def test_an_empty_store_is_followed_from_the_start(store: SqlEditorialStore) -> None:
-    assert store.follow_audit() == 0
+    assert store.webhook_cursor() == 0
     append(store, "release")
     assert [d.audit_seq for d in store.queue_deliveries(URLS[:1], ACTIONS, NOW).queued] == [1]
 
@@ -53,7 +53,7 @@ def test_nothing_is_queued_before_anyone_follows(store: SqlEditorialStore) -> No
 def test_each_announced_entry_becomes_one_waiting_delivery_per_url(
     store: SqlEditorialStore,
 ) -> None:
-    store.follow_audit()
+    store.webhook_cursor()
     seqs = append(store, "proposal.submit", "proposal.review", "release", "login")
 
     followed = store.queue_deliveries(URLS, ACTIONS, NOW)
@@ -68,13 +68,13 @@ def test_each_announced_entry_becomes_one_waiting_delivery_per_url(
     ]
     assert {d.state for d in store.deliveries()} == {DeliveryState.WAITING}
     assert len({d.delivery for d in store.deliveries()}) == 4
-    assert store.follow_audit() == seqs[-1]
+    assert store.webhook_cursor() == seqs[-1]
 
 
 def test_a_batch_reads_at_most_limit_entries_and_the_next_goes_on(
     store: SqlEditorialStore,
 ) -> None:
-    store.follow_audit()
+    store.webhook_cursor()
     append(store, *["proposal.submit"] * 5)
 
     counts = [store.queue_deliveries(URLS[:1], ACTIONS, NOW, limit=2).read for _ in range(4)]
@@ -85,7 +85,7 @@ def test_a_batch_reads_at_most_limit_entries_and_the_next_goes_on(
 def test_past_max_waiting_entries_are_dropped_and_the_cursor_still_moves(
     store: SqlEditorialStore,
 ) -> None:
-    store.follow_audit()
+    store.webhook_cursor()
     append(store, "proposal.submit", "proposal.submit", "release")
 
     followed = store.queue_deliveries(URLS, ACTIONS, NOW, max_waiting=3)
@@ -100,7 +100,7 @@ def test_past_max_waiting_entries_are_dropped_and_the_cursor_still_moves(
 def test_claims_are_due_first_and_leased_so_no_one_takes_them_twice(
     store: SqlEditorialStore,
 ) -> None:
-    store.follow_audit()
+    store.webhook_cursor()
     append(store, "proposal.submit")
     store.queue_deliveries(URLS, ACTIONS, NOW)
     append(store, "release")
@@ -116,7 +116,7 @@ def test_claims_are_due_first_and_leased_so_no_one_takes_them_twice(
 
 
 def test_an_attempt_delivers_retries_or_abandons(store: SqlEditorialStore) -> None:
-    store.follow_audit()
+    store.webhook_cursor()
     append(store, "proposal.submit", "release", "release")
     a, b, c = store.queue_deliveries(URLS[:1], ACTIONS, NOW).queued
     retry = NOW + timedelta(seconds=6)
@@ -137,7 +137,7 @@ def test_an_attempt_delivers_retries_or_abandons(store: SqlEditorialStore) -> No
 
 
 def test_two_followers_at_once_queue_each_entry_once(store: SqlEditorialStore) -> None:
-    store.follow_audit()
+    store.webhook_cursor()
     seqs = append(store, *["proposal.submit"] * 20)
     other = SqlEditorialStore.open(store.engine.url.render_as_string(hide_password=False))
     start = threading.Barrier(2)
@@ -164,7 +164,7 @@ def test_postgres_an_entry_committed_after_a_later_one_is_not_passed_over(
 
     assert isinstance(postgres, Cluster)
     store = SqlEditorialStore.open(postgres.new_database(template=migrated_template))
-    store.follow_audit()
+    store.webhook_cursor()
     inserted, finish = threading.Event(), threading.Event()
 
     def slow_writer() -> None:  # takes its seq first, commits last

@@ -176,7 +176,7 @@ class EditorialStore(Protocol):
 
     # --- webhook deliveries: the audit log is the outbox ---------------------------------
 
-    def follow_audit(self) -> int:
+    def webhook_cursor(self) -> int:
         """Return the webhook cursor (the newest audit seq already turned into deliveries);
         the first call sets it to the newest seq there is, so history is never announced."""
 
@@ -192,7 +192,7 @@ class EditorialStore(Protocol):
         """In one transaction, read up to `limit` audit entries after the cursor, queue a
         waiting delivery (due `at`) per URL for each entry whose action is in `actions`, and
         move the cursor past them. An entry that would take the waiting deliveries past
-        `max_waiting` is dropped (and returned as such). Nothing happens before `follow_audit`."""
+        `max_waiting` is dropped (and returned as such). Nothing happens before `webhook_cursor`."""
 
     def claim_deliveries(
         self, urls: Sequence[str], now: datetime, *, lease_s: float = 60.0, limit: int = 50

@@ -75,7 +75,7 @@ class SqlOutbox(SqlBase):
         ).scalar()
         return None if value is None else int(value)
 
-    def follow_audit(self) -> int:
+    def webhook_cursor(self) -> int:
         with self._read() as c:
             found = self._cursor(c)
         if found is not None:
