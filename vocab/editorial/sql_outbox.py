@@ -160,11 +160,12 @@ class SqlOutbox(SqlBase):
             .with_only_columns(d.id)
             .where(d.due_at <= stamp(now))
             .order_by(d.due_at, d.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
         )
+        with self._read() as c:  # most looks find nothing due: no write lock for those
+            if not c.execute(due.limit(1)).first():
+                return []
         with self._write() as c:
-            ids = list(c.execute(due).scalars())
+            ids = list(c.execute(due.limit(limit).with_for_update(skip_locked=True)).scalars())
             if not ids:
                 return []
             c.execute(
