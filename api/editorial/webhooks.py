@@ -119,12 +119,14 @@ class WebhookSender:
     def _run(self) -> None:
         while not self._stopping:
             try:
-                busy = self._step()
+                wait = 0.0 if self._step() else self._idle_s()
             except Exception:  # the store is away (a restart of PostgreSQL): try again later
                 log.exception("webhooks: could not follow the audit log; trying again")
-                busy = False
-            if not busy:
-                self._sleep()
+                wait = self.poll_s
+            with self._wake:
+                if wait > 0 and not self._woken and not self._stopping:
+                    self._wake.wait(wait)
+                self._woken = False
 
     def _step(self) -> bool:
         """Queue the new entries' deliveries, attempt the due ones; return whether more wait."""
@@ -141,16 +143,13 @@ class WebhookSender:
             self._deliver(delivery, entry)
         return followed.read == BATCH or len(claimed) == CLAIM
 
-    def _sleep(self) -> None:
+    def _idle_s(self) -> float:
+        """Return how long to wait: until the next look, or the next delivery due if sooner."""
         assert self.store is not None
-        wait = self.poll_s
         due = self.store.next_due(self.urls)
-        if due is not None:
-            wait = min(wait, max(0.0, (due - _now()).total_seconds()))
-        with self._wake:
-            if not self._woken and not self._stopping and wait > 0:
-                self._wake.wait(wait)
-            self._woken = False
+        if due is None:
+            return self.poll_s
+        return min(self.poll_s, max(0.0, (due - _now()).total_seconds()))
 
     def _event(self, entry: AuditEntry) -> Event | None:
         assert self.store is not None
