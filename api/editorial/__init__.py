@@ -16,7 +16,7 @@
 | forms.py        | reading the pages' form posts                                         |
 | page_forms.py   | form fields to proposal payloads, per kind                            |
 | routes_pages.py | /editorial/... HTML pages: sign in, queue, review, propose, suggest    |
-| webhooks.py     | WebhookSender: signed deliveries from a background thread, with retries |
+| webhooks.py     | WebhookSender: follows the audit log, signed deliveries stored and retried |
 """
 
 from __future__ import annotations
@@ -37,3 +37,4 @@ def install(api: FastAPI, editorial: Editorial) -> None:
     api.include_router(routes_pages.router)
     api.add_middleware(EditorialGuard)
     api.state.serving.templates.env.globals["editorial"] = True
+    editorial.start(api.state.serving.base)

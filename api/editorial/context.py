@@ -15,8 +15,9 @@ from api.editorial.offload import WriteWorker
 from api.editorial.webhooks import WebhookSender
 from vocab.config import Settings
 from vocab.editorial.accounts import Accounts
-from vocab.editorial.model import Account, Proposal
-from vocab.editorial.notify import NoNotifier, Notifier, proposal_event
+from vocab.editorial.database import create_engine
+from vocab.editorial.model import Proposal
+from vocab.editorial.notify import NoNotifier, Notifier
 from vocab.editorial.protocol import EditorialStore
 from vocab.editorial.security import RateLimiter
 from vocab.editorial.sql_store import SqlEditorialStore
@@ -36,6 +37,7 @@ class Editorial:
     notifier: Notifier = field(default_factory=NoNotifier)
     writer: WriteWorker | None = None
     names: dict[int, str] = field(default_factory=dict)
+    sender_store: EditorialStore | None = None
 
     def write(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Run a workflow step that writes: in the worker process if there is one, else here."""
@@ -51,20 +53,28 @@ class Editorial:
             self.names[account_id] = self.store.account(account_id).name
         return self.names[account_id]
 
-    def announce(self, proposal: Proposal, actor: Account, base: str) -> Proposal:
-        """Queue the webhook event a proposal's new state calls for; return the proposal."""
-        event = proposal_event(
-            proposal, actor=actor.name, link=f"{base}/editorial/proposals/{proposal.id}"
-        )
-        if event is not None:
-            self.notifier.publish(event)
+    def announce(self, proposal: Proposal) -> Proposal:
+        """Wake the webhook sender (the step's audit entry is its event); return the proposal."""
+        self.notifier.wake()
         return proposal
+
+    def start(self, base: str) -> None:
+        """Start the webhook sender, if any, on connections of its own to the store (links
+        in events start with `base`)."""
+        if not isinstance(self.notifier, WebhookSender) or self.notifier.started:
+            return
+        store = self.store
+        if isinstance(store, SqlEditorialStore):
+            url = store.engine.url.render_as_string(hide_password=False)
+            store = self.sender_store = SqlEditorialStore(create_engine(url))
+        self.notifier.start(store, base)
 
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-        if isinstance(self.notifier, WebhookSender):
-            self.notifier.close()
+        self.notifier.close()
+        if self.sender_store is not None:
+            self.sender_store.close()
         self.store.close()
 
 

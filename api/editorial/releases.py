@@ -23,7 +23,6 @@ from api.editorial.schemas import Strict, errors
 from api.release_views import release_json, shelf_of
 from loaders.release_cut import CutRequest, cut_release
 from loaders.turtle_source import write_source
-from vocab.editorial.notify import release_event
 from vocab.editorial.rules import Action, require
 from vocab.release_publish import release_lock, remove_leftovers
 
@@ -62,6 +61,5 @@ def cut(
             remove_leftovers(shelf.archive.root, shelf.db)
             manifest = cut_release(cut_request)
     editorial.write("record_release", manager, manifest.version, manifest.notes)
-    link = f"{base}/releases/{manifest.version}"
-    editorial.notifier.publish(release_event(manifest.version, actor=manager.name, link=link))
+    editorial.notifier.wake()  # the release's audit entry is its event
     return release_json(manifest, base)

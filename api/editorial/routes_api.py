@@ -105,7 +105,7 @@ def propose(
         concept_id=body.concept_id, base_version=body.base_version, title=body.title,
         reason=body.reason, submit=body.submit,
     )  # fmt: skip
-    return proposal_detail_json(editorial, editorial.announce(p, actor, base), base)
+    return proposal_detail_json(editorial, editorial.announce(p), base)
 
 
 @router.get("/proposals/{proposal_id}", summary="One proposal, with its diff",
@@ -124,7 +124,7 @@ def _step(name: str, summary: str, doc: str) -> None:
         proposal_id: ProposalId, editorial: EditorialDep, actor: ProgramDep, base: BaseDep
     ) -> dict[str, Any]:
         p = editorial.write(name, actor, proposal_id)
-        return proposal_detail_json(editorial, editorial.announce(p, actor, base), base)
+        return proposal_detail_json(editorial, editorial.announce(p), base)
 
     step.__doc__ = doc
     router.post(f"/proposals/{{proposal_id}}/{name}", summary=summary, name=name,
@@ -148,7 +148,7 @@ def approve(
     """Approve a proposal in review: four eyes, reviewer scope, another community for labels;
     the change then waits for the next release."""
     p = editorial.write("approve", actor, proposal_id, body.comment)
-    return proposal_detail_json(editorial, editorial.announce(p, actor, base), base)
+    return proposal_detail_json(editorial, editorial.announce(p), base)
 
 
 @router.post("/proposals/{proposal_id}/reject", summary="Reject a proposal",
@@ -162,7 +162,7 @@ def reject(
 ) -> dict[str, Any]:
     """Reject a proposal in review, saying why."""
     p = editorial.write("reject", actor, proposal_id, body.comment)
-    return proposal_detail_json(editorial, editorial.announce(p, actor, base), base)
+    return proposal_detail_json(editorial, editorial.announce(p), base)
 
 
 @router.post("/proposals/{proposal_id}/comments", status_code=201, summary="Comment on a proposal",

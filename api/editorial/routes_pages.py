@@ -185,9 +185,9 @@ def _act(
         if action == "comment":
             editorial.write("comment", actor, proposal_id, comment)
         elif action in ("approve", "reject"):
-            editorial.announce(editorial.write(action, actor, proposal_id, comment), actor, base)
+            editorial.announce(editorial.write(action, actor, proposal_id, comment))
         else:
-            editorial.announce(editorial.write(action, actor, proposal_id), actor, base)
+            editorial.announce(editorial.write(action, actor, proposal_id))
     except VocabError as exc:
         return _review(request, editorial, actor, proposal_id, status_of(exc), exc.message)
     return _after_post(f"/editorial/review/{proposal_id}")
@@ -241,7 +241,7 @@ def _propose(
         )  # fmt: skip
     except VocabError as exc:
         return _propose_page(request, editorial, actor, concept_id, kind, status_of(exc), exc.message, form.get("reason"))  # fmt: skip
-    editorial.announce(p, actor, base)
+    editorial.announce(p)
     return _after_post(f"/editorial/review/{p.id}")
 
 
@@ -275,7 +275,7 @@ def _suggest(request: Request, editorial: Editorial, base: str, form: Form) -> R
         values = {k: v[0] for k, v in form.values.items() if k != CSRF_FIELD}
         values["usage"] = form.all("usage")
         return _suggest_page(request, editorial, actor, values, status_of(exc), exc.message)
-    editorial.announce(p, actor, base)
+    editorial.announce(p)
     return _after_post(f"/editorial/review/{p.id}")
 
 

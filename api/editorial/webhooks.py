@@ -1,30 +1,42 @@
-"""Sending webhooks: a background thread posts each event to each receiver, retrying with backoff.
+"""Sending webhooks: a background thread follows the audit log and delivers its events.
 
-`publish` only puts the event on a queue and returns, so no request waits for a receiver.
+The audit log is the outbox. Every workflow step writes its audit entry in the same
+transaction as the change, whichever process takes it (this server, its write worker, the
+`vocab propose` command, another server on the same store). The sender's thread reads the
+entries after its cursor about once a second (at once when `wake` is called after a write
+here), turns those that call for an event into deliveries stored in the editorial store
+(one per receiver, in the transaction that moves the cursor), and posts the due ones.
+
 A delivery that fails (a network error, a timeout, any status but 2xx) is tried again after
 the delays of `notify.Backoff`; each attempt is signed afresh (a new timestamp), with the
-same delivery id. Redirects are not followed. Deliveries live in memory: a restart drops
-those still waiting (the audit log keeps the record of what happened).
+same delivery id. Redirects are not followed. A restart loses nothing: the next sender
+posts what still waits and follows the entries written meanwhile. The first sender ever
+started on a store begins at its newest entry (history is not announced). Run the sender
+in one process per store (the one given VOCAB_WEBHOOK_URLS); no request waits for it.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import threading
-import time
 import urllib.error
 import urllib.request
-import uuid
-from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
-from vocab.editorial.notify import Backoff, Event, signed_headers
+from vocab.editorial.model import AuditEntry, Delivery
+from vocab.editorial.notify import ACTION_EVENTS, Backoff, Event, event_of, signed_headers
+from vocab.editorial.protocol import EditorialStore
+from vocab.errors import VocabError
 
 log = logging.getLogger("vocab.webhooks")
 
 MAX_WAITING = 10_000
 """Past this many waiting deliveries, new events are dropped (and logged)."""
+POLL_S = 1.0
+"""Seconds between looks at the audit log when nothing wakes the sender."""
+BATCH = 500
+"""Audit entries read per step; deliveries claimed per step is `CLAIM`."""
+CLAIM = 10
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -32,18 +44,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@dataclass(order=True)
-class _Delivery:
-    due: float
-    seq: int
-    url: str = field(compare=False)
-    event: Event = field(compare=False)
-    delivery: str = field(compare=False)
-    attempt: int = field(compare=False, default=0)
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class WebhookSender:
-    """Deliver events to `urls`, signed with `secret`, from one background thread."""
+    """Deliver the events of a store's audit log to `urls`, signed with `secret`, from one
+    background thread started by `start(store, base)`."""
 
     def __init__(
         self,
@@ -52,6 +59,7 @@ class WebhookSender:
         *,
         backoff: Backoff | None = None,
         timeout_s: float = 5.0,
+        poll_s: float = POLL_S,
     ) -> None:
         bad = [u for u in urls if not u.startswith(("http://", "https://"))]
         if bad:
@@ -62,80 +70,128 @@ class WebhookSender:
         self.secret = secret
         self.backoff = backoff or Backoff()
         self.timeout_s = timeout_s
+        self.poll_s = poll_s
+        self.lease_s = 2 * timeout_s + 5  # an attempt cut short is retried after this
         self.delivered = 0
         self.failed = 0
-        self._heap: list[_Delivery] = []
-        self._seq = itertools.count()
+        self.store: EditorialStore | None = None
+        self.base = ""
         self._wake = threading.Condition()
+        self._woken = False
         self._stopping = False
         self._opener = urllib.request.build_opener(_NoRedirect)
+        self._thread: threading.Thread | None = None
+
+    def start(self, store: EditorialStore, base: str) -> WebhookSender:
+        """Follow `store`'s audit log from now on (links start with `base`); return self."""
+        if self._thread is not None:
+            raise RuntimeError("This webhook sender is running already.")
+        self.store, self.base = store, base.rstrip("/")
+        store.webhook_cursor()  # before returning: every later step is announced
         self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
         self._thread.start()
+        return self
 
-    def publish(self, event: Event) -> None:
-        """Queue `event` for every receiver and return at once."""
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def wake(self) -> None:
+        """Look at the audit log now (a write just committed); return at once."""
         with self._wake:
-            if len(self._heap) + len(self.urls) > MAX_WAITING:
-                log.error("webhook queue full; dropped %s %s", event.kind, event.subject)
-                return
-            for url in self.urls:
-                heapq.heappush(
-                    self._heap,
-                    _Delivery(time.monotonic(), next(self._seq), url, event, uuid.uuid4().hex),
-                )
+            self._woken = True
             self._wake.notify()
 
     def waiting(self) -> int:
-        """Return how many deliveries wait for their next attempt."""
-        with self._wake:
-            return len(self._heap)
+        """Return how many deliveries to our receivers wait for their next attempt."""
+        return self.store.count_waiting(self.urls) if self.store is not None else 0
 
     def close(self, timeout_s: float = 5.0) -> None:
-        """Stop the thread (deliveries still waiting are dropped)."""
+        """Stop the thread; deliveries still waiting stay stored for the next sender."""
         with self._wake:
             self._stopping = True
             self._wake.notify()
-        self._thread.join(timeout_s)
+        if self._thread is not None:
+            self._thread.join(timeout_s)
 
-    def _next(self) -> _Delivery | None:
-        with self._wake:
-            while not self._stopping:
-                now = time.monotonic()
-                if self._heap and self._heap[0].due <= now:
-                    return heapq.heappop(self._heap)
-                self._wake.wait(self._heap[0].due - now if self._heap else None)
-            return None
+    # --- the thread -------------------------------------------------------------------
 
     def _run(self) -> None:
-        while (delivery := self._next()) is not None:
-            if self._attempt(delivery):
-                self.delivered += 1
-                continue
-            delays = self.backoff.delays()
-            if delivery.attempt >= len(delays):
-                self.failed += 1
-                log.error(
-                    "webhook %s to %s failed %d times; giving up",
-                    delivery.event.kind,
-                    delivery.url,
-                    delivery.attempt + 1,
-                )
-                continue
-            delivery.due = time.monotonic() + delays[delivery.attempt]
-            delivery.attempt += 1
+        while not self._stopping:
+            try:
+                wait = 0.0 if self._step() else self._idle_s()
+            except Exception:  # the store is away (a restart of PostgreSQL): try again later
+                log.exception("webhooks: could not follow the audit log; trying again")
+                wait = self.poll_s
             with self._wake:
-                heapq.heappush(self._heap, delivery)
+                if wait > 0 and not self._woken and not self._stopping:
+                    self._wake.wait(wait)
+                self._woken = False
 
-    def _attempt(self, d: _Delivery) -> bool:
-        body = d.event.body()
+    def _step(self) -> bool:
+        """Queue the new entries' deliveries, attempt the due ones; return whether more wait."""
+        assert self.store is not None
+        followed = self.store.queue_deliveries(
+            self.urls, tuple(ACTION_EVENTS), _now(), limit=BATCH, max_waiting=MAX_WAITING
+        )
+        for entry in followed.dropped:
+            log.error("webhook queue full; dropped %s %s", entry.action, entry.subject)
+        claimed = self.store.claim_deliveries(self.urls, _now(), lease_s=self.lease_s, limit=CLAIM)
+        for delivery, entry in claimed:
+            if self._stopping:  # the rest is retried by the next sender once the lease ends
+                return False
+            self._deliver(delivery, entry)
+        return followed.read == BATCH or len(claimed) == CLAIM
+
+    def _idle_s(self) -> float:
+        """Return how long to wait: until the next look, or the next delivery due if sooner."""
+        assert self.store is not None
+        due = self.store.next_due(self.urls)
+        if due is None:
+            return self.poll_s
+        return min(self.poll_s, max(0.0, (due - _now()).total_seconds()))
+
+    def _event(self, entry: AuditEntry) -> Event | None:
+        assert self.store is not None
+        try:
+            proposal = self.store.proposal(entry.proposal_id) if entry.proposal_id else None
+        except VocabError:
+            proposal = None
+        return event_of(entry, proposal, base=self.base)
+
+    def _deliver(self, d: Delivery, entry: AuditEntry) -> None:
+        assert self.store is not None
+        event = self._event(entry)
+        if event is None:
+            self.store.record_attempt(d.id, _now(), delivered=False, error="no event to send")
+            return
+        error = self._attempt(d, event)
+        if error is None:
+            self.store.record_attempt(d.id, _now(), delivered=True)
+            self.delivered += 1
+            return
+        made = d.attempts + 1
+        delays = self.backoff.delays()
+        if made > len(delays):
+            self.store.record_attempt(d.id, _now(), delivered=False, error=error)
+            self.failed += 1
+            log.error("webhook %s to %s failed %d times; giving up", event.kind, d.url, made)
+            return
+        retry_at = _now() + timedelta(seconds=delays[made - 1])
+        self.store.record_attempt(d.id, _now(), delivered=False, error=error, retry_at=retry_at)
+
+    def _attempt(self, d: Delivery, event: Event) -> str | None:
+        """Post one attempt; return None if the receiver took it, else what went wrong."""
         headers = signed_headers(
-            self.secret, d.event, timestamp=int(time.time()), delivery=d.delivery
+            self.secret, event, timestamp=int(_now().timestamp()), delivery=d.delivery
         )
         # the scheme is checked in __init__: only http(s) receivers are accepted
-        request = urllib.request.Request(d.url, data=body, headers=headers, method="POST")  # noqa: S310
+        request = urllib.request.Request(d.url, data=event.body(), headers=headers, method="POST")  # noqa: S310
         try:
             with self._opener.open(request, timeout=self.timeout_s) as response:
-                return 200 <= int(response.status) < 300
+                if 200 <= int(response.status) < 300:
+                    return None
+                return f"HTTP {response.status}"
         except (urllib.error.URLError, OSError, ValueError) as exc:
-            log.warning("webhook %s to %s: %s", d.event.kind, d.url, exc)
-            return False
+            log.warning("webhook %s to %s: %s", event.kind, d.url, exc)
+            return str(exc)

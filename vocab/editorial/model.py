@@ -265,3 +265,39 @@ class HeadConcept:
     concept: Concept
     version: int
     collections: tuple[str, ...] = ()
+
+
+class DeliveryState(StrEnum):
+    """Where one webhook delivery stands: waiting for an attempt, delivered, or given up."""
+
+    WAITING = "waiting"
+    DELIVERED = "delivered"
+    ABANDONED = "abandoned"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One webhook delivery: the event of audit entry `audit_seq`, to one receiver `url`.
+
+    `delivery` is the id a receiver sees (`X-Vocab-Delivery`), the same on every attempt.
+    """
+
+    id: int
+    audit_seq: int
+    url: str
+    delivery: str
+    attempts: int
+    due_at: datetime
+    state: DeliveryState
+    last_error: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Followed:
+    """What one step of following the audit log did: entries read, deliveries queued, and
+    the entries dropped because too many deliveries were waiting."""
+
+    read: int
+    queued: tuple[Delivery, ...] = ()
+    dropped: tuple[AuditEntry, ...] = ()

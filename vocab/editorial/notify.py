@@ -1,6 +1,9 @@
 """Webhook notifications as data: events, their signed body, and the retry schedule. No network.
 
 An event says that a proposal was submitted or decided, or that a release was published.
+Each one is made from the audit entry that recorded the step (`event_of`): the audit log,
+written in the same transaction as every change, is the outbox the sender follows, so
+every step is announced whichever process took it (the server, its write worker, the CLI).
 Its body is compact JSON; the signature is HMAC-SHA256, keyed with the shared secret, over
 `{timestamp}.{body}`, so a receiver can check both who sent it and that it is fresh:
 
@@ -9,8 +12,9 @@ Its body is compact JSON; the signature is HMAC-SHA256, keyed with the shared se
     X-Vocab-Timestamp: 1767225600        (Unix seconds when this attempt was signed)
     X-Vocab-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>
 
-Sending is an edge concern (`api.editorial.webhooks`): it queues events and retries with
-the `Backoff` below, so no request ever waits for a receiver.
+Sending is an edge concern (`api.editorial.webhooks`): it follows the audit log, queues
+deliveries in the store and retries with the `Backoff` below, so no request ever waits
+for a receiver and a restart loses nothing.
 
 >>> event = Event("proposal.submitted", "proposal:7", {"id": 7}, at="2030-01-01T00:00:00Z")
 >>> headers = signed_headers("secret", event, timestamp=1893456000, delivery="d1")
@@ -30,16 +34,18 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from vocab.editorial.codec import stamp
-from vocab.editorial.model import Proposal, ProposalState
+from vocab.editorial.model import AuditEntry, Proposal
 
 EVENTS = ("proposal.submitted", "proposal.approved", "proposal.rejected", "release.published")
 """What a receiver can be told of: a change submitted, decided, or released."""
 
-STATE_EVENTS: dict[ProposalState, str] = {
-    ProposalState.SUBMITTED: "proposal.submitted",
-    ProposalState.APPROVED: "proposal.approved",
-    ProposalState.REJECTED: "proposal.rejected",
+ACTION_EVENTS: dict[str, str] = {
+    "proposal.submit": "proposal.submitted",
+    "proposal.approve": "proposal.approved",
+    "proposal.reject": "proposal.rejected",
+    "release": "release.published",
 }
+"""The audit actions (as `review.py` and `workflow.py` write them) that are announced."""
 MAX_AGE_S = 300
 """Receivers should refuse a signature older than this (a replayed delivery)."""
 
@@ -59,30 +65,34 @@ class Event:
         return json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-def proposal_event(proposal: Proposal, *, actor: str, link: str) -> Event | None:
-    """Return the event a proposal's new state calls for, or None if it calls for none."""
-    kind = STATE_EVENTS.get(proposal.state)
+def event_of(entry: AuditEntry, proposal: Proposal | None, *, base: str) -> Event | None:
+    """Return the event an audit entry calls for (None for most actions); `proposal` is
+    the entry's proposal, `base` the service's public address (links start with it).
+
+    The body depends only on the entry and on what a proposal never changes (kind, title,
+    concepts), so every attempt of a delivery sends the same body.
+    """
+    kind = ACTION_EVENTS.get(entry.action)
     if kind is None:
         return None
-    return Event(
-        kind,
-        f"proposal:{proposal.id}",
-        {
-            "id": proposal.id,
-            "kind": proposal.kind.value,
-            "state": proposal.state.value,
-            "title": proposal.title,
-            "concepts": list(proposal.concept_ids),
-            "by": actor,
-            "link": link,
-        },
-    )
-
-
-def release_event(version: str, *, actor: str, link: str, note: str = "") -> Event:
-    """Return the event of a published release."""
-    data = {"version": version, "by": actor, "link": link, "note": note}
-    return Event("release.published", f"release:{version}", data)
+    at = stamp(entry.at)
+    if kind == "release.published":
+        version = entry.subject.removeprefix("release:")
+        link = f"{base}/releases/{version}"
+        release = {"version": version, "by": entry.actor, "link": link, "note": entry.reason}
+        return Event(kind, entry.subject, release, at=at)
+    if proposal is None or proposal.id != entry.proposal_id:
+        return None
+    data: dict[str, Any] = {
+        "id": proposal.id,
+        "kind": proposal.kind.value,
+        "state": str(entry.after),
+        "title": proposal.title,
+        "concepts": list(proposal.concept_ids),
+        "by": entry.actor,
+        "link": f"{base}/editorial/proposals/{proposal.id}",
+    }
+    return Event(kind, f"proposal:{proposal.id}", data, at=at)
 
 
 def signature(secret: str, body: bytes, timestamp: int | str) -> str:
@@ -139,14 +149,20 @@ class Backoff:
 
 
 class Notifier(Protocol):
-    """Where the edges hand events; `publish` must return at once."""
+    """What the edges tell after a write; `wake` must return at once."""
 
-    def publish(self, event: Event) -> None:
-        """Queue `event` for delivery."""
+    def wake(self) -> None:
+        """Look at the audit log now: a step that may call for an event just committed."""
+
+    def close(self) -> None:
+        """Stop (what waits stays stored, for the next start)."""
 
 
 class NoNotifier:
     """A notifier that tells no one (no webhook configured)."""
 
-    def publish(self, event: Event) -> None:
-        """Drop the event."""
+    def wake(self) -> None:
+        """Nothing to do."""
+
+    def close(self) -> None:
+        """Nothing to stop."""

@@ -9,7 +9,7 @@ audit log has no method that updates or deletes it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -18,6 +18,9 @@ from vocab.editorial.model import (
     ApiKey,
     AuditEntry,
     Comment,
+    Delivery,
+    DeliveryState,
+    Followed,
     HeadConcept,
     LoginSession,
     Proposal,
@@ -170,3 +173,52 @@ class EditorialStore(Protocol):
 
     def release_snapshot(self, version: str) -> Snapshot:
         """Return the snapshot of a release; raise NotFound."""
+
+    # --- webhook deliveries: the audit log is the outbox ---------------------------------
+
+    def webhook_cursor(self) -> int:
+        """Return the webhook cursor (the newest audit seq already turned into deliveries);
+        the first call sets it to the newest seq there is, so history is never announced."""
+
+    def queue_deliveries(
+        self,
+        urls: Sequence[str],
+        actions: Collection[str],
+        at: datetime,
+        *,
+        limit: int = 500,
+        max_waiting: int = 10_000,
+    ) -> Followed:
+        """In one transaction, read up to `limit` audit entries after the cursor, queue a
+        waiting delivery (due `at`) per URL for each entry whose action is in `actions`, and
+        move the cursor past them. An entry that would take the waiting deliveries past
+        `max_waiting` is dropped (and returned as such). Nothing happens before `webhook_cursor`."""
+
+    def claim_deliveries(
+        self, urls: Sequence[str], now: datetime, *, lease_s: float = 60.0, limit: int = 50
+    ) -> list[tuple[Delivery, AuditEntry]]:
+        """Return waiting deliveries to `urls` due by `now`, earliest first, with their audit
+        entries, each moved `lease_s` ahead so no other sender takes it meanwhile."""
+
+    def next_due(self, urls: Sequence[str]) -> datetime | None:
+        """Return when the earliest waiting delivery to `urls` is due, or None if none waits."""
+
+    def record_attempt(
+        self,
+        delivery_id: int,
+        at: datetime,
+        *,
+        delivered: bool,
+        error: str = "",
+        retry_at: datetime | None = None,
+    ) -> Delivery:
+        """Count an attempt: delivered, or due again at `retry_at`, or (no `retry_at`)
+        abandoned. A delivery no longer waiting is left as it is. Raise NotFound."""
+
+    def deliveries(
+        self, *, state: DeliveryState | None = None, after_id: int = 0, limit: int = 1000
+    ) -> list[Delivery]:
+        """Return deliveries (in `state` if given) after `after_id`, by id, at most `limit`."""
+
+    def count_waiting(self, urls: Sequence[str]) -> int:
+        """Return how many deliveries to `urls` wait for an attempt."""

@@ -181,3 +181,23 @@ releases = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("snapshot", sa.Text, nullable=False),
 )
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # no foreign key to audit_log: a TRUNCATE of it must meet its append-only trigger
+    sa.Column("audit_seq", sa.Integer, nullable=False),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("delivery", sa.String(64), nullable=False, unique=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("due_at", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("last_error", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.Index("ix_webhook_deliveries_state_due", "state", "due_at"),
+)
+"""One row per event and receiver (migration 0002); the follower's cursor is the `counters`
+row WEBHOOK_CURSOR, absent until a sender first starts."""
+
+WEBHOOK_CURSOR = "webhook_cursor"

@@ -44,11 +44,12 @@ from vocab.editorial.protocol import EditorialStore
 from vocab.editorial.sql_accounts import SqlAccounts
 from vocab.editorial.sql_base import new_id
 from vocab.editorial.sql_head import SqlHead
+from vocab.editorial.sql_outbox import SqlOutbox
 from vocab.errors import NotFound
 from vocab.model import Snapshot
 
 
-class SqlEditorialStore(SqlHead, SqlAccounts):
+class SqlEditorialStore(SqlHead, SqlAccounts, SqlOutbox):
     """`EditorialStore` over one SQLAlchemy engine (see the module docstring)."""
 
     @classmethod

@@ -20,7 +20,7 @@ import pytest
 from api.editorial.webhooks import WebhookSender
 from tests.api.editorial.conftest import NEW_CONCEPT, Desk, make_desk
 from tests.conftest import free_port
-from vocab.editorial.notify import Backoff, Event, verify
+from vocab.editorial.notify import Backoff, verify
 from vocab.vocabulary import Vocabulary
 
 SECRET = "webhook secret for the tests"
@@ -161,13 +161,20 @@ def test_a_slow_receiver_does_not_hold_up_the_request(
     assert answer.status_code == 201 and took < slow.delay_s and len(slow.accepted()) == 1
 
 
-def test_a_receiver_that_never_accepts_is_given_up_after_the_last_retry(tmp_path: Path) -> None:
+def test_a_receiver_that_never_accepts_is_given_up_after_the_last_retry(
+    tmp_path: Path, published: Vocabulary
+) -> None:
     with receiver_server(fail_first=100, delay_s=0) as receiver:
-        sender = WebhookSender((receiver.url,), SECRET, backoff=FAST)
-        sender.publish(Event("proposal.submitted", "proposal:1", {"id": 1}))
-        wait_for(lambda: sender.failed == 1)
-        sender.close()
-        assert (len(receiver.received), sender.failed, sender.waiting()) == (FAST.attempts, 1, 0)
+        desk = hooked(tmp_path, published, receiver)
+        sender = desk.editorial.notifier
+        assert isinstance(sender, WebhookSender)
+        with desk.client:
+            submit(desk)
+            wait_for(lambda: sender.failed == 1)
+            waiting = sender.waiting()
+        stored = [(d.state.value, d.attempts) for d in desk.editorial.store.deliveries()]
+    assert (len(receiver.received), sender.failed, waiting) == (FAST.attempts, 1, 0)
+    assert stored == [("abandoned", FAST.attempts)]
 
 
 @pytest.mark.parametrize(("urls", "secret"), [(("ftp://x/hook",), "s"), (("http://x/hook",), "")])
