@@ -60,7 +60,7 @@ test: dev chromium postgres nginx
 lint: dev
 	$(BIN)/ruff format --check vocab api loaders cli tests bench deploy
 	$(BIN)/ruff check vocab api loaders cli tests bench deploy
-	$(BIN)/mypy vocab loaders cli
+	$(BIN)/mypy vocab loaders cli api
 
 bench: dev
 	$(BIN)/python -m bench.run

@@ -23,7 +23,7 @@ __all__ = ["ROOT", "RootForTemplates", "enter", "normalise", "rooted", "route_pa
 ROOT: ContextVar[str] = ContextVar("root_path", default="")
 
 
-def enter(scope: dict[str, Any], configured: str) -> dict[str, Any]:
+def enter(scope: MutableMapping[str, Any], configured: str) -> MutableMapping[str, Any]:
     """Return `scope` with root_path and the full path set; remember the prefix for links."""
     root = configured or str(scope.get("root_path", "")).rstrip("/")
     ROOT.set(root)

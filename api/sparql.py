@@ -245,7 +245,7 @@ class SparqlEndpoint:
             )
             process.start()
             theirs.close()
-            said = ours.recv() if ours.poll(LOAD_TIMEOUT_S) else ("silent",)
+            said: tuple[str, ...] = ours.recv() if ours.poll(LOAD_TIMEOUT_S) else ("silent",)
             if said != ("ready",):
                 process.kill()
                 process.join(5)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vocab.diff import FIELDS, value_json, value_text
+from vocab.diff import FIELDS, DiffValue, value_json, value_text
 from vocab.editorial.model import OPEN_STATES, Account, ConceptEdit, Proposal, ProposalState
 from vocab.editorial.rules import Action, may
 
@@ -36,6 +36,8 @@ def side_by_side(edit: ConceptEdit) -> list[Row]:
         return []
     getters = dict(FIELDS)
     rows = []
+    old: tuple[DiffValue, ...]
+    new: tuple[DiffValue, ...]
     for f in change.fields:
         if f.field == "collections":
             old, new = edit.collections_before, edit.collections_after

@@ -108,9 +108,9 @@ async def sign_in(request: Request, editorial: EditorialDep) -> Response:
                                account_name=form.get("name")[:100])  # fmt: skip
         answer.headers.update(headers)
         return answer
-    answer = _after_post(target)
-    set_session_cookies(answer, request, tokens)
-    return answer
+    redirect = _after_post(target)
+    set_session_cookies(redirect, request, tokens)
+    return redirect
 
 
 @router.post("/sign-out")
@@ -272,7 +272,7 @@ def _suggest(request: Request, editorial: Editorial, base: str, form: Form) -> R
             title=form.get("title"), reason=form.get("reason"), submit=bool(form.get("submit")),
         )  # fmt: skip
     except VocabError as exc:
-        values = {k: v[0] for k, v in form.values.items() if k != CSRF_FIELD}
+        values: dict[str, Any] = {k: v[0] for k, v in form.values.items() if k != CSRF_FIELD}
         values["usage"] = form.all("usage")
         return _suggest_page(request, editorial, actor, values, status_of(exc), exc.message)
     editorial.announce(p)

@@ -25,7 +25,7 @@ from api.headers import TERM_CACHE
 from api.respond import represent
 from api.templating import render, safe_href
 from vocab.errors import NotFound
-from vocab.model import Concept, NoteKind, Status, pick_text
+from vocab.model import Concept, LangText, NoteKind, Status, pick_text
 from vocab.vocabulary import Vocabulary
 
 router = APIRouter(tags=["embedding"])
@@ -44,7 +44,9 @@ Plain = Annotated[bool, Query(description="Also show the plain-language definiti
 
 def warning(concept: Concept) -> str:
     """Return the concept's usage warning (a false friend's "Take care"), or ''."""
-    return pick_text(tuple(n for n in concept.notes if n.kind is NoteKind.WARNING))
+    return pick_text(
+        tuple(LangText(n.text, n.lang) for n in concept.notes if n.kind is NoteKind.WARNING)
+    )
 
 
 def snippet_context(

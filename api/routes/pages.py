@@ -47,7 +47,7 @@ class Overview:
 
     stats: dict[str, int]
     counts: dict[str, int]  # collection id -> number of active member concepts
-    letters: list[tuple[str, list[dict[str, object]]]]
+    letters: list[tuple[str, list[dict[str, Any]]]]
     recent: list[dict[str, str]] = field(default_factory=list)
 
 
