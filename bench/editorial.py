@@ -116,7 +116,10 @@ class Writer(threading.Thread):
 
     def run(self) -> None:
         n = self.first  # every definition differs from the last, across rounds too
-        while not self.stop.wait(1 / self.rate):
+        due = time.monotonic()  # the first at once; each starts 1 / rate after the last
+        # started, or as soon as the last ends if it took longer (no debt carried over)
+        while not self.stop.wait(max(0.0, due - time.monotonic())):
+            due = time.monotonic() + 1 / self.rate
             with urllib.request.urlopen(
                 f"http://127.0.0.1:{self.port}/editorial/concepts/{self.concept}"
             ) as r:
