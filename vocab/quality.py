@@ -23,6 +23,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from vocab.model import Concept, LabelKind, MatchKind, NoteKind, Snapshot, Status, ancestors
 from vocab.normalize import normalise_label
@@ -94,10 +95,17 @@ def dlv_disjoint_labels(s: Snapshot) -> Iterator[tuple[str, str]]:
             seen.setdefault(key, lb.kind)
 
 
+@lru_cache(maxsize=65_536)
+def _unprintable(text: str) -> tuple[str, ...]:
+    """The control and format characters of a label (remembered: a vocabulary is checked
+    again after every editorial change, and its labels seldom change)."""
+    return tuple(ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf"))
+
+
 def ucil_unprintable_characters(s: Snapshot) -> Iterator[tuple[str, str]]:
     for c in s.concepts:
         for lb in c.labels:
-            bad = [ch for ch in lb.text if unicodedata.category(ch) in ("Cc", "Cf")]
+            bad = list(_unprintable(lb.text))
             if bad:
                 yield c.uri, f"Label '{lb.text}' holds unprintable characters {bad!r}."
 

@@ -76,6 +76,22 @@ def test_every_version_of_a_concept_is_kept(seeded: SqlEditorialStore, team: Tea
     assert texts == ["The definition of specificity.", "Second.", "Third."]
 
 
+def test_a_change_to_the_head_decodes_only_the_concepts_it_changed(
+    seeded: SqlEditorialStore, team: Team
+) -> None:
+    before = {c.id: c for c in seeded.head_snapshot().concepts}
+    wf = Workflow(seeded)
+    p = wf.propose(team.editor, ProposalKind.EDIT_DEFINITIONS, {"definitions": [{"text": "New."}]},
+                   concept_id="t2", base_version=1, reason="r", submit=True)  # fmt: skip
+    wf.take(team.clinical_reviewer, p.id)
+    wf.approve(team.clinical_reviewer, p.id)
+
+    after = {c.id: c for c in seeded.head_snapshot().concepts}
+    assert after["t2"].definitions[0].text == "New."
+    assert all(after[cid] is before[cid] for cid in before if cid != "t2")  # not decoded again
+    assert [hc.concept for hc in seeded.head()] == list(after.values())
+
+
 def _submitted(seeded: SqlEditorialStore, team: Team) -> int:
     p = Workflow(seeded).propose(
         team.editor,

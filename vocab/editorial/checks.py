@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from vocab.editorial.errors import Conflict
 from vocab.errors import InvalidInput
@@ -131,8 +132,10 @@ def check_label(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=65_536)
 def skeleton(text: str) -> str:
-    """Return the look-alike key of a label: what it looks like, not what it spells."""
+    """Return the look-alike key of a label: what it looks like, not what it spells
+    (remembered: every proposal compares its labels with every label of the head)."""
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_HOMOGLYPHS)
     decomposed = unicodedata.normalize("NFKD", folded)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 
-from vocab.codec import collection_to_dict, concept_to_dict, scheme_to_dict
+from vocab.codec import collection_to_dict, concept_from_dict, concept_to_dict, scheme_to_dict
 from vocab.diff import memberships
 from vocab.editorial import schema as t
 from vocab.editorial import sql_rows as rows
@@ -26,7 +26,7 @@ from vocab.editorial.model import (
 )
 from vocab.editorial.sql_base import SqlBase
 from vocab.errors import NotFound, StoreError
-from vocab.model import Snapshot
+from vocab.model import Concept, Snapshot
 
 _NUMBERED_ID = re.compile(r"^t(\d+)$")
 T = TypeVar("T")
@@ -144,11 +144,27 @@ class SqlHead(SqlBase):
             def build() -> tuple[HeadConcept, ...]:
                 members = self._collections_of(c)
                 return tuple(
-                    rows.head_concept(r, members.get(r.uri, ()))
-                    for r in c.execute(sa.select(t.concepts).order_by(t.concepts.c.id))
+                    HeadConcept(concept, version, members.get(uri, ()))
+                    for uri, version, concept in self._head_rows(c)
                 )
 
             return list(self._cached("head", c, build))
+
+    def _head_rows(self, c: sa.Connection) -> list[tuple[str, int, Concept]]:
+        """Every concept of the head (uri, version, concept), by id. A document decoded for
+        the previous read of the head is not decoded again: a change of the head rewrites a
+        few concepts, and decoding all of them was most of a workflow step's time."""
+        known: dict[str, Concept] = self.__dict__.get("_decoded", {})
+        decoded: dict[str, Concept] = {}
+        found = []
+        for r in c.execute(sa.select(t.concepts).order_by(t.concepts.c.id)):
+            concept = known.get(r.doc) or decoded.get(r.doc)
+            if concept is None:
+                concept = concept_from_dict(json.loads(r.doc))
+            decoded[r.doc] = concept
+            found.append((r.uri, r.version, concept))
+        self.__dict__["_decoded"] = decoded  # only this head's documents are kept
+        return found
 
     def head_concept(self, concept_id: str) -> HeadConcept:
         with self._read() as c:
@@ -187,10 +203,7 @@ class SqlHead(SqlBase):
             rows.collection(r, tuple(members.get(r.id, ())))
             for r in c.execute(sa.select(t.collections).order_by(t.collections.c.id))
         )
-        concepts = tuple(
-            rows.head_concept(r, ()).concept
-            for r in c.execute(sa.select(t.concepts).order_by(t.concepts.c.id))
-        )
+        concepts = tuple(concept for _, _, concept in self._head_rows(c))
         return Snapshot(
             tuple(s for s, _ in schemes), concepts, collections, {s.uri: top for s, top in schemes}
         )
