@@ -169,7 +169,7 @@ class _Spans:
         document = self.document
         match = document.matches[i]
         tokens = document.tokens
-        first, last = tokens[match.first], tokens[match.last]
+        start, end = tokens.starts[match.first], tokens.ends[match.last]
         forms = document.by_concept[i]
         if i in document.ranked:
             ranked = [(c.id, p) for c, p in document.ranked[i]]
@@ -179,14 +179,15 @@ class _Spans:
         warnings = self.warnings(best_id)
         mentioned = bool(warnings) and any(document.key(i) in quoted(w) for w in warnings)
         if match.first == match.last:
-            written = first.surface
+            written = tokens.surfaces[match.first]
         else:
-            words = tokens[match.first : match.last + 1]
-            written = " ".join(s for _, s in dict.fromkeys((t.start, t.surface) for t in words))
+            at = slice(match.first, match.last + 1)
+            words = dict.fromkeys(zip(tokens.starts[at], tokens.surfaces[at], strict=True))
+            written = " ".join(s for _, s in words)
         return Span(
-            start=first.start,
-            end=last.end,
-            text=document.text[first.start : last.end],
+            start=start,
+            end=end,
+            text=document.text[start:end],
             match=how_matched(forms[best_id], written),
             sense=self.sense(forms[best_id], ranked[0][1]),
             alternatives=tuple(

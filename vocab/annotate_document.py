@@ -38,7 +38,7 @@ from vocab.annotate_sense import (
     probabilities,
     tie_order,
 )
-from vocab.annotate_text import Token, sentence_bounds
+from vocab.annotate_text import Tokens, sentence_bounds
 from vocab.annotate_words import STOP, WeightedStems, content_stems, stem
 from vocab.errors import UnsafeInput
 from vocab.model import Concept
@@ -65,7 +65,7 @@ class Document:
     def __init__(
         self,
         text: str,
-        tokens: list[Token],
+        tokens: Tokens,
         matches: list[Match],
         chooser: SenseChooser,
         concept: Callable[[str], Concept | None],
@@ -82,7 +82,8 @@ class Document:
         for i in self.ambiguous:
             m = matches[i]
             self.in_ambiguous[m.first : m.last + 1] = b"\x01" * (m.last - m.first + 1)
-        self._sentence = [tokens[m.first].sentence for m in matches]
+        numbers = tokens.sentences
+        self._sentence = [numbers[m.first] for m in matches]
         # the one concept of each unambiguous match (None for an ambiguous one)
         self._uris = [
             next(iter(forms.values()))[0].row.uri if len(forms) == 1 else None
@@ -112,7 +113,7 @@ class Document:
         found = self._keys.get(i)
         if found is None:
             m = self.matches[i]
-            found = self._keys[i] = " ".join([t.key for t in self.tokens[m.first : m.last + 1]])
+            found = self._keys[i] = " ".join(self.tokens.keys[m.first : m.last + 1])
         return found
 
     # --- choosing ---------------------------------------------------------------------------
@@ -188,7 +189,7 @@ class Document:
             concepts=concepts,
             groups=groups,
             vector=self._meaning(i, near, sentence),
-            written=self.text[self.tokens[m.first].start : self.tokens[m.last].end],
+            written=self.text[self.tokens.starts[m.first] : self.tokens.ends[m.last]],
             key=self.key(i),
             local=local[0],
             value=local[1],
@@ -304,8 +305,9 @@ class Document:
     def _parenthesised(self, first: int, second: int) -> bool:
         """True if match `second` follows match `first` in brackets: "A (B)"."""
         a, b = self.matches[first], self.matches[second]
-        between = _TAG.sub("", self.text[self.tokens[a.last].end : self.tokens[b.first].start])
-        after = _TAG.sub("", self.text[self.tokens[b.last].end : self.tokens[b.last].end + 12])
+        starts, ends = self.tokens.starts, self.tokens.ends
+        between = _TAG.sub("", self.text[ends[a.last] : starts[b.first]])
+        after = _TAG.sub("", self.text[ends[b.last] : ends[b.last] + 12])
         return bool(_OPEN.fullmatch(between) and _CLOSE.match(after))
 
     def _consistent(
@@ -344,9 +346,9 @@ class Document:
     def stems(self) -> list[str | None]:
         """The content stem of each token (None for stop words), computed when first needed."""
         if self._stems is None:
-            keys = {t.key for t in self.tokens}
-            of = {k: None if k in STOP or len(k) < 2 else stem(k) for k in keys}
-            self._stems = [of[t.key] for t in self.tokens]
+            keys = self.tokens.keys
+            of = {k: None if k in STOP or len(k) < 2 else stem(k) for k in set(keys)}
+            self._stems = list(map(of.__getitem__, keys))
         return self._stems
 
     def document_stems(self) -> WeightedStems:
@@ -387,9 +389,10 @@ class Document:
 
     def _words(self, start: int, end: int) -> list[str]:
         """Return the content words of tokens start..end-1, less the ambiguous ones."""
-        tokens, stems, ambiguous = self.tokens, self.stems, self.in_ambiguous
+        starts, surfaces = self.tokens.starts, self.tokens.surfaces
+        stems, ambiguous = self.stems, self.in_ambiguous
         words = dict.fromkeys(
-            (tokens[j].start, tokens[j].surface)
+            (starts[j], surfaces[j])
             for j in range(start, end)
             if not ambiguous[j] and stems[j] is not None
         )

@@ -32,13 +32,13 @@ import itertools
 import re
 import threading
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from vocab.annotate_text import Token, alnum, word_keys
+from vocab.annotate_text import Tokens, alnum, word_keys
 from vocab.label_index import STOPWORDS
 from vocab.model import COMMUNITIES, KIND_RANK, LabelKind
 from vocab.store import LabelRow, ReadStore
@@ -112,7 +112,7 @@ class Matcher:
         """How many label forms the matcher holds."""
         return len(self._entries)
 
-    def find(self, tokens: Sequence[Token]) -> list[Match]:
+    def find(self, tokens: Tokens) -> list[Match]:
         """Return the non-overlapping matches in `tokens`, in text order (see module doc)."""
         hits = list(self._hits(tokens))
         entries = self._entries
@@ -134,8 +134,9 @@ class Matcher:
                 found.setdefault((first, last), []).append(form)
         taken = bytearray(len(tokens))
         chosen: list[Match] = []
+        starts, ends = tokens.starts, tokens.ends
         for first, last in sorted(
-            found, key=lambda s: (-(s[1] - s[0]), -(tokens[s[1]].end - tokens[s[0]].start), s[0])
+            found, key=lambda s: (-(s[1] - s[0]), -(ends[s[1]] - starts[s[0]]), s[0])
         ):
             if any(taken[first : last + 1]):
                 continue
@@ -167,15 +168,14 @@ class Matcher:
                 cache.update((key, out[key]) for key in missing)
         return out
 
-    def _hits(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, int, int, str]]:
+    def _hits(self, tokens: Tokens) -> Iterator[tuple[int, int, int, int, str]]:
         """Yield (first token, last token, entries low..high, the words as labels hold them)
         of every window whose hash some label has: over the whole document, and over the
         stretch around each hyphenated run that, joined, holds a label word."""
         seen: set[tuple[int, int, int]] = set()
         codes = self.codes
-        keys = [t.key for t in tokens]
-        whole = np.array(list(map(codes.get, keys, itertools.repeat(-1))), dtype=np.int64)
-        segments = np.array([t.segment for t in tokens], dtype=np.int64)
+        whole = np.array(list(map(codes.get, tokens.keys, itertools.repeat(-1))), dtype=np.int64)
+        segments = np.array(tokens.segments, dtype=np.int64)
         yield from self._windows(tokens, whole, segments, None, seen)
         reach = 3 * self.longest  # tokens either side: a label's words, and some to spare
         stretches: list[list[int]] = []
@@ -192,12 +192,13 @@ class Matcher:
                 keys += [*more_keys, ""]
                 spans += [*more_spans, (high - 1, high - 1)]
             found = np.fromiter((codes.get(k, -1) if k else -1 for k in keys), np.int64, len(keys))
-            where = np.fromiter((tokens[i].segment for i, _ in spans), np.int64, len(spans))
+            of = tokens.segments
+            where = np.fromiter((of[i] for i, _ in spans), np.int64, len(spans))
             yield from self._windows(tokens, found, where, spans, seen)
 
     def _windows(
         self,
-        tokens: Sequence[Token],
+        tokens: Tokens,
         codes: Codes,
         segments: Codes,
         spans: list[tuple[int, int]] | None,
@@ -208,6 +209,7 @@ class Matcher:
         segments is never a label. With `spans`, only windows holding a joined run are
         read: the others are windows of the whole pass, met already."""
         n = len(codes)
+        keys = tokens.keys
         known = codes >= 0
         shifted = (codes + 1).astype(np.uint64)
         joined = None  # joined[i]: how many positions before i stand for several tokens
@@ -241,53 +243,49 @@ class Matcher:
                 if (first, last, lo) not in seen:  # the joined pass meets some windows again
                     seen.add((first, last, lo))
                     if spans is None:
-                        words = " ".join([t.key for t in tokens[first : last + 1]])
+                        words = " ".join(keys[first : last + 1])
                     else:
                         words = _words(tokens, spans[i : i + length])
                     yield first, last, lo, hi, words
 
-    def _joined_runs(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    def _joined_runs(self, tokens: Tokens) -> list[tuple[int, int]]:
         """Return the hyphenated runs of words (first, last token) that, joined from their
         first word on, make a label word."""
         runs: list[list[int]] = []
-        for k in [k for k, t in enumerate(tokens) if t.hyphen_before and k]:
+        for k in itertools.compress(range(1, len(tokens)), tokens.hyphens[1:]):
             if runs and runs[-1][1] == k - 1:
                 runs[-1][1] = k
             else:
                 runs.append([k - 1, k])
         out = []
         for first, last in runs:
-            keys = [t.key for t in tokens[first : last + 1]]
+            keys = tokens.keys[first : last + 1]
             if any("".join(keys[: n + 1]) in self.codes for n in range(1, len(keys))):
                 out.append((first, last))
         return out
 
 
-def _joined(
-    tokens: Sequence[Token], low: int, high: int
-) -> tuple[list[str], list[tuple[int, int]]]:
+def _joined(tokens: Tokens, low: int, high: int) -> tuple[list[str], list[tuple[int, int]]]:
     """Return the word keys of tokens low..high-1 with each hyphen-joined run as one word,
     and the tokens each key stands for."""
     keys: list[str] = []
     spans: list[tuple[int, int]] = []
+    words, hyphens, segments = tokens.keys, tokens.hyphens, tokens.segments
     i = low
     while i < high:
         j = i
-        while (
-            j + 1 < high
-            and tokens[j + 1].hyphen_before
-            and tokens[j + 1].segment == tokens[i].segment
-        ):
+        while j + 1 < high and hyphens[j + 1] and segments[j + 1] == segments[i]:
             j += 1
-        keys.append("".join(t.key for t in tokens[i : j + 1]))
+        keys.append(words[i] if i == j else "".join(words[i : j + 1]))
         spans.append((i, j))
         i = j + 1
     return keys, spans
 
 
-def _words(tokens: Sequence[Token], spans: list[tuple[int, int]]) -> str:
+def _words(tokens: Tokens, spans: list[tuple[int, int]]) -> str:
     """Return the words of a window as a label's matching key holds them."""
-    return " ".join("".join(t.key for t in tokens[a : b + 1]) for a, b in spans)
+    keys = tokens.keys
+    return " ".join("".join(keys[a : b + 1]) for a, b in spans)
 
 
 def _forms(kind: LabelKind, text: str, keys: list[str]) -> Iterator[bool]:
@@ -322,14 +320,16 @@ def _case_of(kind: LabelKind, text: str) -> tuple[str, ...] | None:
     return tuple(case) if any(case) else None
 
 
-def _acceptable(form: LabelForm, tokens: Sequence[Token], first: int, last: int) -> bool:
+def _acceptable(form: LabelForm, tokens: Tokens, first: int, last: int) -> bool:
     """True if the text over tokens first..last is written as `form` requires (its case)."""
     assert form.case is not None
+    written = tokens.surfaces
     if form.compact:
-        surfaces = dict.fromkeys((t.start, t.surface) for t in tokens[first : last + 1])
+        starts = tokens.starts[first : last + 1]
+        surfaces = dict.fromkeys(zip(starts, written[first : last + 1], strict=True))
         return _same_case("".join(alnum(s) for _, s in surfaces), form.case[0])
     return all(
-        not wanted or _same_case(alnum(tokens[first + k].surface), wanted)
+        not wanted or _same_case(alnum(written[first + k]), wanted)
         for k, wanted in enumerate(form.case)
     )
 
