@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from vocab.annotate_document import Document
-from vocab.annotate_match import LabelForm, Matcher
+from vocab.annotate_forms import LabelForm
+from vocab.annotate_match import Matcher
 from vocab.annotate_meaning import SenseModel
 from vocab.annotate_result import (
     Annotation,
