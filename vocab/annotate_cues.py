@@ -31,7 +31,7 @@ import numpy as np
 from vocab.annotate_match import Match
 from vocab.annotate_meaning import MeaningEvidence, Vector
 from vocab.annotate_text import Tokens, word_keys
-from vocab.annotate_words import STOP, WeightedStems
+from vocab.annotate_words import STOP, WeightedStems, dot
 from vocab.model import Concept
 from vocab.store import ReadStore
 
@@ -176,5 +176,4 @@ def near_score(profile_weights: Mapping[str, float], scale: float, local: Weight
     """Return how well local words match a sense's word profile (its norm discounted)."""
     if not local.norm:
         return 0.0
-    dot = sum(v * profile_weights.get(s, 0.0) for s, v in local.weights.items())
-    return dot / local.norm / scale
+    return dot(local.weights, profile_weights, local) / local.norm / scale

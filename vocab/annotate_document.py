@@ -96,6 +96,7 @@ class Document:
         for i, number in enumerate(self._sentence):
             self._by_sentence.setdefault(number, []).append(i)
         self._known = {uri: DOCUMENT_CONCEPT for uri in self._uris if uri is not None}
+        self._known_place = {uri: k for k, uri in enumerate(self._known)}
         self._known_groups: dict[frozenset[str], float] = {}
         self._stems: list[str | None] | None = None
         self._document: WeightedStems | None = None
@@ -170,11 +171,10 @@ class Document:
         sentence = self._sentence[i]
         near = range(max(0, sentence - 1), min(len(self.sentences), sentence + 2))
         words = dict(self._passage(sentence, near))
-        concepts, groups = self._nearby(i, near)
-        for uri, weight in concepts.items():  # a nearby term also counts for its words ("RT")
-            if weight > DOCUMENT_CONCEPT:
-                for s in self._label_stems(uri):
-                    words[s] = max(words.get(s, 0.0), weight * EXPANDED)
+        concepts, groups, closer = self._nearby(i, near)
+        for uri, weight in closer:  # a nearby term also counts for its words ("RT")
+            for s in self._label_stems(uri):
+                words[s] = max(words.get(s, 0.0), weight * EXPANDED)
         bounds = self.sentences[sentence]
         local = self._local.get(i)
         if local is None:  # the same in both passes
@@ -255,10 +255,13 @@ class Document:
         weights.append(DOCUMENT_MEANING)
         return context_vector(np.stack(rows), weights)
 
-    def _nearby(self, i: int, near: range) -> tuple[dict[str, float], dict[frozenset[str], float]]:
+    def _nearby(
+        self, i: int, near: range
+    ) -> tuple[dict[str, float], dict[frozenset[str], float], list[tuple[str, float]]]:
         """Return the concepts found in the document, weighted by nearness (the senses of other
-        ambiguous spans nearby by their probability so far), and their summed weight by the
-        set of collections they are in. The sense itself spelt out in the same passage counts
+        ambiguous spans nearby by their probability so far), their summed weight by the
+        set of collections they are in, and those weighing more than the document's (in the
+        order of the first). The sense itself spelt out in the same passage counts
         only as document topic: a writer who means it defines the acronym, and one who
         writes both forms side by side usually means the other sense."""
         own = {forms[0].row.uri for forms in self.by_concept[i].values()}
@@ -279,7 +282,10 @@ class Document:
         for uri, weight in closer.items():
             group = self.chooser.collections_of(uri)[0]
             groups[group] = groups.get(group, 0.0) + weight - known.get(uri, 0.0)
-        return nearby, groups
+        place, last = self._known_place, len(self._known_place)
+        strong = [(uri, w) for uri, w in closer.items() if w > DOCUMENT_CONCEPT]
+        strong.sort(key=lambda item: place.get(item[0], last))  # stable: as `nearby` orders
+        return nearby, groups, strong
 
     def _sense_uris(self, j: int) -> list[tuple[str, float]]:
         if j in self._senses:
@@ -379,11 +385,12 @@ class Document:
             counts.append(len(words))
         rows = meaning.vectors(texts)
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
+        labels = [meaning.label(self._labels[uri]) for uri in self._uris if uri is not None]
         topic = np.zeros(rows.shape[1], dtype=np.float32)
-        for uri in self._uris:
-            if uri is not None:
-                vector, count = meaning.label(self._labels[uri])
-                topic += vector * count
+        if labels:  # summed over the rows in order, as adding one at a time would
+            vectors = np.stack([vector for vector, _ in labels])
+            vectors *= np.array([count for _, count in labels], dtype=np.float32)[:, None]
+            np.add.reduce(vectors, axis=0, out=topic, initial=0.0)
         norm = float(np.linalg.norm(topic))
         self._topic = topic / norm if norm > 0 else topic
 
