@@ -223,17 +223,20 @@ class Matcher:
         if spans is not None:
             several = np.fromiter((a < b for a, b in spans), np.int64, len(spans))
             joined = np.concatenate(([0], np.cumsum(several)))
-        for length in self.lengths:
-            if length > n:
-                break
+        lengths = set(self.lengths)
+        value, every = shifted, known  # per window of `length` words: its hash, all known
+        for length in range(1, min(self.longest, n) + 1):
             count = n - length + 1
-            value = np.zeros(count, dtype=np.uint64)
-            valid = segments[:count] == segments[length - 1 :]
+            if length > 1:  # the hash of a window is the shorter one's, times M, plus a code
+                value = value[:count] * np.uint64(_MULTIPLIER) + shifted[length - 1 :]
+                every = every[:count] & known[length - 1 :]
+                if not every.any():
+                    break
+            if length not in lengths:
+                continue
+            valid = every & (segments[:count] == segments[length - 1 :])
             if joined is not None:
                 valid &= joined[length:] > joined[:count]
-            for k in range(length):
-                value = value * np.uint64(_MULTIPLIER) + shifted[k : k + count]
-                valid &= known[k : k + count]
             starts = np.flatnonzero(valid)
             if not len(starts):
                 continue

@@ -156,27 +156,30 @@ def tokenise(text: str, segments: Sequence[Segment] | None = None) -> Tokens:
         # the first word: the gap before it runs from the segment's start, and the word
         # before it (if any) is the previous segment's last
         start, first = starts[0], surfaces[0]
-        steps = [0] * len(surfaces)  # per word: 1 a sentence ends before it, 4 a hyphen joins it
+        marks: dict[int, int] = {}  # word -> 1 a sentence ends before it, 4 a hyphen joins it
         if previous_end >= 0 and not (start - previous_end == 1 and text[previous_end] == " "):
             gap = text[segment.start : start]
-            if gap and _ends_sentence(gap, first):
-                steps[0] = 1
+            step = 1 if gap and _ends_sentence(gap, first) else 0
             if previous_end == start - 1 and text[start - 1] in _HYPHENS:
-                steps[0] |= 4
+                step |= 4
+            if step:
+                marks[0] = step
         # the others: the gap before each is the text since the previous word ends; most
         # gaps are one space, and the rest are few distinct strings, classified once
         classes = _GAP_CLASSES
         for gap in set(gaps).difference(classes):
             classes[gap] = _gap_class(gap)
-        for k, kind in enumerate(map(classes.__getitem__, gaps), 1):
+        kinds = list(map(classes.__getitem__, gaps))
+        for k in itertools.compress(range(1, len(surfaces)), kinds):  # the few gaps that do
+            kind = kinds[k - 1]
+            if kind == 2:  # a full stop: a sentence ends if a capital or digit follows
+                initial = surfaces[k][:1]
+                kind = 1 if initial.isupper() or initial.isdigit() else 0
             if kind:
-                if kind == 2:  # a full stop: a sentence ends if a capital or digit follows
-                    initial = surfaces[k][:1]
-                    kind = 1 if initial.isupper() or initial.isdigit() else 0
-                steps[k] = kind
+                marks[k] = kind
         if len(classes) > 4096:
             classes.clear()
-        sentence = _append(tokens, surfaces, starts, ends, steps, index, sentence)
+        sentence = _append(tokens, surfaces, starts, ends, marks, index, sentence)
         previous_end = ends[-1]
     return tokens
 
@@ -186,16 +189,15 @@ def _append(
     surfaces: list[str],
     starts: list[int],
     ends: list[int],
-    steps: list[int],
+    marks: dict[int, int],
     segment: int,
     sentence: int,
 ) -> int:
     """Append the tokens of one segment's words: their keys, and the sentence each is in
-    (`steps`: 1 where a sentence ends before a word, 4 where a hyphen joins it); return
-    the sentence number after them."""
+    (`marks`, in word order: 1 where a sentence ends before a word, 4 where a hyphen
+    joins it); return the sentence number after them."""
     known = {w: _surface_keys(w) for w in set(surfaces)}  # a text's words are few distinct
     single = {w: keys[0] for w, keys in known.items() if len(keys) == 1}
-    marks = [(k, step) for k, step in enumerate(steps) if step]
     if len(single) == len(known):  # one key per word: the columns are the words'
         tokens.keys += map(single.__getitem__, surfaces)
         tokens.surfaces += surfaces
@@ -205,7 +207,7 @@ def _append(
         hyphens = [False] * len(surfaces)
         numbers = tokens.sentences
         done = 0
-        for k, step in marks:
+        for k, step in marks.items():
             if step & 4:
                 hyphens[k] = True
             if step & 1:
@@ -215,7 +217,8 @@ def _append(
         tokens.hyphens += hyphens
         return sentence
     # a word with several keys ("3D"?) or none: one token per key, the hyphen on the first
-    for surface, start, end, step in zip(surfaces, starts, ends, steps, strict=True):
+    for k, (surface, start, end) in enumerate(zip(surfaces, starts, ends, strict=True)):
+        step = marks.get(k, 0)
         sentence += step & 1
         hyphen = bool(step & 4)
         for key in known[surface]:
