@@ -104,10 +104,8 @@ class Document:
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
-        self._stems_of: dict[str, list[str]] = {}
-        self._keys: dict[
-            int, str
-        ] = {}  # match -> its matching key  # concept URI -> its label's content stems
+        self._stems_of: dict[str, list[str]] = {}  # concept URI -> its label's content stems
+        self._keys: dict[int, str] = {}  # match -> its matching key
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
@@ -385,14 +383,7 @@ class Document:
             counts.append(len(words))
         rows = meaning.vectors(texts)
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
-        labels = [meaning.label(self._labels[uri]) for uri in self._uris if uri is not None]
-        topic = np.zeros(rows.shape[1], dtype=np.float32)
-        if labels:  # summed over the rows in order, as adding one at a time would
-            vectors = np.stack([vector for vector, _ in labels])
-            vectors *= np.array([count for _, count in labels], dtype=np.float32)[:, None]
-            np.add.reduce(vectors, axis=0, out=topic, initial=0.0)
-        norm = float(np.linalg.norm(topic))
-        self._topic = topic / norm if norm > 0 else topic
+        self._topic = meaning.topic([self._labels[uri] for uri in self._uris if uri is not None])
 
     def _words(self, start: int, end: int) -> list[str]:
         """Return the content words of tokens start..end-1, less the ambiguous ones."""

@@ -127,6 +127,18 @@ class MeaningEvidence:
                 self._labels[text] = found
         return found
 
+    def topic(self, labels: Sequence[str]) -> Vector:
+        """Return the unit vector of these labels' vectors, each weighted by its number of
+        content words (a bag of their words), or a zero vector: a document's topic."""
+        topic: Vector = np.zeros(self.dim, dtype=np.float32)
+        if labels:  # one reduction over the rows in order: the sum, bit for bit, of adding each
+            found = [self.label(text) for text in labels]
+            rows = np.stack([vector for vector, _ in found])
+            rows *= np.array([count for _, count in found], dtype=np.float32)[:, None]
+            np.add.reduce(rows, axis=0, out=topic, initial=0.0)
+        norm = float(np.linalg.norm(topic))
+        return topic / norm if norm > 0 else topic
+
     def similarities(self, context: Vector, glosses: Sequence[Gloss]) -> list[float]:
         """Return the cosine of `context` with each sense's gloss."""
         return [float(self._gloss(gloss) @ context) for gloss in glosses]
