@@ -376,12 +376,12 @@ class Document:
                 if 0 <= n < len(self.sentences)
             }
         )
-        texts, counts = [], []
-        for number in wanted:
+        bags, counts = [], []
+        for number in wanted:  # what content_text keeps of the words: not its stop words
             words = self._words(*self.sentences[number])
-            texts.append(" ".join(words))
+            bags.append([w for w in words if w.lower() not in STOP])
             counts.append(len(words))
-        rows = meaning.vectors(texts)
+        rows = meaning.bags(bags)
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
         self._topic = meaning.topic([self._labels[uri] for uri in self._uris if uri is not None])
 

@@ -181,8 +181,10 @@ class Matcher:
         stretch around each hyphenated run that, joined, holds a label word."""
         seen: set[tuple[int, int, int]] = set()
         codes = self.codes
-        whole = np.array(list(map(codes.get, tokens.keys, itertools.repeat(-1))), dtype=np.int64)
-        segments = np.array(tokens.segments, dtype=np.int64)
+        n = len(tokens)
+        whole = np.fromiter(map(codes.get, tokens.keys, itertools.repeat(-1)), np.int64, n)
+        of = tokens.segments  # never decreasing: one segment (plain text) if first and last agree
+        segments = np.array(of, dtype=np.int64) if n and of[0] != of[-1] else None
         yield from self._windows(tokens, whole, segments, None, seen)
         reach = 3 * self.longest  # tokens either side: a label's words, and some to spare
         stretches: list[list[int]] = []
@@ -199,7 +201,6 @@ class Matcher:
                 keys += [*more_keys, ""]
                 spans += [*more_spans, (high - 1, high - 1)]
             found = np.fromiter((codes.get(k, -1) if k else -1 for k in keys), np.int64, len(keys))
-            of = tokens.segments
             where = np.fromiter((of[i] for i, _ in spans), np.int64, len(spans))
             yield from self._windows(tokens, found, where, spans, seen)
 
@@ -207,13 +208,13 @@ class Matcher:
         self,
         tokens: Tokens,
         codes: Codes,
-        segments: Codes,
+        segments: Codes | None,
         spans: list[tuple[int, int]] | None,
         seen: set[tuple[int, int, int]],
     ) -> Iterator[tuple[int, int, int, int, str | None]]:
         """Yield the hits among the windows of `codes` (position i stands for the tokens
         spans[i], or token i without `spans`); a window with an unknown word or across
-        segments is never a label. With `spans`, only windows holding a joined run are
+        segments (None: all in one) is never a label. With `spans`, only windows holding a joined run are
         read: the others are windows of the whole pass, met already."""
         n = len(codes)
         hashes = self._hashes
@@ -234,7 +235,11 @@ class Matcher:
                     break
             if length not in lengths:
                 continue
-            valid = every & (segments[:count] == segments[length - 1 :])
+            valid = (
+                every.copy()
+                if segments is None
+                else every & (segments[:count] == segments[length - 1 :])
+            )
             if joined is not None:
                 valid &= joined[length:] > joined[:count]
             starts = np.flatnonzero(valid)
