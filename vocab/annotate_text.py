@@ -196,9 +196,16 @@ def _append(
     """Append the tokens of one segment's words: their keys, and the sentence each is in
     (`marks`, in word order: 1 where a sentence ends before a word, 4 where a hyphen
     joins it); return the sentence number after them."""
-    known = {w: _surface_keys(w) for w in set(surfaces)}  # a text's words are few distinct
-    single = {w: keys[0] for w, keys in known.items() if len(keys) == 1}
-    if len(single) == len(known):  # one key per word: the columns are the words'
+    global _SURFACES
+    distinct = set(surfaces)  # a text's words are few distinct, and most met before
+    known, single = _SURFACES
+    if len(known) > SURFACE_CACHE:  # replaced, never cleared: other threads keep theirs
+        known, single = _SURFACES = ({}, {})
+    for word in distinct.difference(known):
+        keys = known[word] = _surface_keys(word)
+        if len(keys) == 1:
+            single[word] = keys[0]
+    if distinct.issubset(single):  # one key per word: the columns are the words'
         tokens.keys += map(single.__getitem__, surfaces)
         tokens.surfaces += surfaces
         tokens.starts += starts
@@ -231,6 +238,11 @@ def _append(
             tokens.hyphens.append(hyphen)
             hyphen = False
     return sentence
+
+
+SURFACE_CACHE = 65_536  # written words whose keys are kept between texts
+_SURFACES: tuple[dict[str, tuple[str, ...]], dict[str, str]] = ({}, {})
+"""Written words -> their keys, and -> their one key for those with one (most)."""
 
 
 def _surface_keys(surface: str) -> tuple[str, ...]:
