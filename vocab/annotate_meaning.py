@@ -91,10 +91,8 @@ class MeaningEvidence:
             column = {w: k for k, w in enumerate(unique)}
             index = [column[w] for k in filled for w in split[k]]
             starts = np.cumsum([0] + [len(split[k]) for k in filled[:-1]])
-            # each text's word vectors summed in order, as columns (numpy sums a segment
-            # of columns faster than one of rows; the same additions, the same floats)
-            columns = self._word_vectors(unique).T[:, index]
-            out[filled] = np.add.reduceat(columns, starts, axis=1).T
+            gathered = self._word_vectors(unique)[index]
+            out[filled] = np.add.reduceat(gathered, starts, axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
