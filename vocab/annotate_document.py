@@ -20,9 +20,12 @@ the `SenseChooser` score the senses. Then it applies what a reader knows about d
 
 from __future__ import annotations
 
+import operator
 import re
 import time
 from collections.abc import Callable
+from itertools import compress, repeat
+from operator import is_not
 
 import numpy as np
 
@@ -387,11 +390,8 @@ class Document:
 
     def _words(self, start: int, end: int) -> list[str]:
         """Return the content words of tokens start..end-1, less the ambiguous ones."""
-        starts, surfaces = self.tokens.starts, self.tokens.surfaces
-        stems, ambiguous = self.stems, self.in_ambiguous
-        words = dict.fromkeys(
-            (starts[j], surfaces[j])
-            for j in range(start, end)
-            if not ambiguous[j] and stems[j] is not None
-        )
-        return [surface for _, surface in words]
+        at, tokens = slice(start, end), self.tokens
+        content = map(is_not, self.stems[at], repeat(None))
+        kept = map(operator.and_, content, map(operator.not_, self.in_ambiguous[at]))
+        pairs = zip(tokens.starts[at], tokens.surfaces[at], strict=True)
+        return [surface for _, surface in dict.fromkeys(compress(pairs, kept))]
