@@ -31,6 +31,7 @@ Matches are filtered and resolved predictably:
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import threading
 from array import array
@@ -61,6 +62,9 @@ _MULTIPLIER = 0x9E3779B97F4A7C15  # odd: the hash of codes c1..cn is sum (ci + 1
 _MASK = (1 << 64) - 1
 _JOINED = re.compile(r"[^\W_][^\w\s]+[^\W_]")
 
+Windows = dict[tuple[int, int], tuple[tuple[int, str | None], ...]]
+"""Windows of tokens (first, last) that a label's hash hits -> per hit, the hash's first
+entry and the window's words as labels hold them (None: its tokens' keys, joined)."""
 Codes = np.ndarray[Any, np.dtype[np.int64]]  # one word code per position, -1 for no label word
 
 
@@ -116,11 +120,9 @@ class Matcher:
         The windows a label's hash hits are taken longest first; a window's labels are
         checked (their words, their case) only when no longer match has taken its words
         already: at 100k concepts most hits are the words of a longer match."""
-        windows: dict[tuple[int, int], list[tuple[int, str | None]]] = {}
+        windows: Windows = {}
         ranges: dict[int, int] = {}
-        for first, last, low, high, words in self._hits(tokens):
-            windows.setdefault((first, last), []).append((low, words))
-            ranges[low] = high
+        self._hits(tokens, windows, ranges)
         groups = self._load(ranges)
         keys, starts, ends = tokens.keys, tokens.starts, tokens.ends
         cased: dict[tuple[tuple[str, ...], bool, int, int], bool] = {}  # case checks made
@@ -175,17 +177,16 @@ class Matcher:
                 self._cached += len(wanted)
         return out
 
-    def _hits(self, tokens: Tokens) -> Iterator[tuple[int, int, int, int, str | None]]:
-        """Yield (first token, last token, entries low..high, the words as labels hold them)
-        of every window whose hash some label has: over the whole document, and over the
-        stretch around each hyphenated run that, joined, holds a label word."""
-        seen: set[tuple[int, int, int]] = set()
+    def _hits(self, tokens: Tokens, windows: Windows, ranges: dict[int, int]) -> None:
+        """Add to `windows` every window whose hash some label has, and to `ranges` the
+        entries low..high of each hash (low -> high): over the whole document, and over
+        the stretch around each hyphenated run that, joined, holds a label word."""
         codes = self.codes
         n = len(tokens)
         whole = np.fromiter(map(codes.get, tokens.keys, itertools.repeat(-1)), np.int64, n)
         of = tokens.segments  # never decreasing: one segment (plain text) if first and last agree
         segments = np.array(of, dtype=np.int64) if n and of[0] != of[-1] else None
-        yield from self._windows(tokens, whole, segments, None, seen)
+        self._windows(tokens, whole, segments, None, windows, ranges)
         reach = 3 * self.longest  # tokens either side: a label's words, and some to spare
         stretches: list[list[int]] = []
         for first, last in self._joined_runs(tokens):
@@ -202,7 +203,7 @@ class Matcher:
                 spans += [*more_spans, (high - 1, high - 1)]
             found = np.fromiter((codes.get(k, -1) if k else -1 for k in keys), np.int64, len(keys))
             where = np.fromiter((of[i] for i, _ in spans), np.int64, len(spans))
-            yield from self._windows(tokens, found, where, spans, seen)
+            self._windows(tokens, found, where, spans, windows, ranges)
 
     def _windows(
         self,
@@ -210,12 +211,14 @@ class Matcher:
         codes: Codes,
         segments: Codes | None,
         spans: list[tuple[int, int]] | None,
-        seen: set[tuple[int, int, int]],
-    ) -> Iterator[tuple[int, int, int, int, str | None]]:
-        """Yield the hits among the windows of `codes` (position i stands for the tokens
-        spans[i], or token i without `spans`); a window with an unknown word or across
-        segments (None: all in one) is never a label. With `spans`, only windows holding a joined run are
-        read: the others are windows of the whole pass, met already."""
+        windows: Windows,
+        ranges: dict[int, int],
+    ) -> None:
+        """Add the hits among the windows of `codes` (position i stands for the tokens
+        spans[i], or token i without `spans`) to `windows` and `ranges`; a window with an
+        unknown word or across segments (None: all in one) is never a label. With `spans`,
+        only windows holding a joined run are read: the others are windows of the whole
+        pass, met already."""
         n = len(codes)
         hashes = self._hashes
         known = codes >= 0
@@ -250,16 +253,19 @@ class Matcher:
             some = hashes[np.minimum(low, len(hashes) - 1)] == wanted  # few windows are labels
             wanted, low = wanted[some], low[some]
             high = np.searchsorted(hashes, wanted, side="right")
-            for i, lo, hi in zip(starts[some].tolist(), low.tolist(), high.tolist(), strict=True):
-                if spans is None:
-                    first, last = i, i + length - 1
-                else:
-                    first, last = spans[i][0], spans[i + length - 1][1]
-                if (first, last, lo) not in seen:  # the joined pass meets some windows again
-                    seen.add((first, last, lo))
-                    # the words of a whole-pass window are its tokens' keys, joined when needed
-                    words = None if spans is None else _words(tokens, spans[i : i + length])
-                    yield first, last, lo, hi, words
+            firsts, lows = starts[some].tolist(), low.tolist()
+            ranges.update(zip(lows, high.tolist(), strict=True))
+            if spans is None:  # one hash per window; its words are its tokens' keys, joined
+                # when needed (None): window (i, i + length - 1) -> ((low, None),)
+                ends = map(operator.add, firsts, itertools.repeat(length - 1))
+                hits = (((lo, None),) for lo in lows)
+                windows.update(zip(zip(firsts, ends, strict=True), hits, strict=True))
+                continue
+            for i, lo in zip(firsts, lows, strict=True):
+                first, last = spans[i][0], spans[i + length - 1][1]
+                found = windows.get((first, last), ())
+                if all(lo != other for other, _ in found):  # the whole pass met some already
+                    windows[(first, last)] = (*found, (lo, _words(tokens, spans[i : i + length])))
 
     def _joined_runs(self, tokens: Tokens) -> list[tuple[int, int]]:
         """Return the hyphenated runs of words (first, last token) that, joined from their
