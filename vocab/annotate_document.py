@@ -23,9 +23,10 @@ from __future__ import annotations
 import operator
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import compress, repeat
 from operator import is_not
+from typing import cast
 
 import numpy as np
 
@@ -42,7 +43,7 @@ from vocab.annotate_sense import (
     tie_order,
 )
 from vocab.annotate_text import Tokens, sentence_bounds
-from vocab.annotate_words import STOP, WeightedStems, content_stems, stem
+from vocab.annotate_words import STOP, WeightedStems, content_stems, token_stems
 from vocab.errors import UnsafeInput
 from vocab.model import Concept
 
@@ -353,14 +354,15 @@ class Document:
     def stems(self) -> list[str | None]:
         """The content stem of each token (None for stop words), computed when first needed."""
         if self._stems is None:
-            keys = self.tokens.keys
-            of = {k: None if k in STOP or len(k) < 2 else stem(k) for k in set(keys)}
-            self._stems = list(map(of.__getitem__, keys))
+            self._stems = token_stems(self.tokens.keys)
         return self._stems
 
     def document_stems(self) -> WeightedStems:
         if self._document is None:
-            stems = {s: 1.0 for s in self.stems if s is not None}
+            content = cast(
+                Iterable[str], compress(self.stems, map(is_not, self.stems, repeat(None)))
+            )
+            stems = dict.fromkeys(content, 1.0)  # in order of first use
             self._document = self.chooser.words.weighted(stems)
         return self._document
 

@@ -80,6 +80,22 @@ def dot(a: Mapping[str, float], b: Mapping[str, float], order: WeightedStems | P
     return float(sum(map(operator.mul, map(a.__getitem__, ordered), map(b.__getitem__, ordered))))
 
 
+STEM_CACHE = 65_536  # word keys whose content stems are kept between texts
+_KEY_STEMS: dict[str, str | None] = {}
+
+
+def token_stems(keys: Sequence[str]) -> list[str | None]:
+    """Return the content stem of each word key, None for a stop word or one character
+    (kept between texts; the map is replaced when full, so a concurrent text keeps its own)."""
+    global _KEY_STEMS
+    known = _KEY_STEMS
+    if len(known) > STEM_CACHE:
+        known = _KEY_STEMS = {}
+    for key in set(keys).difference(known):
+        known[key] = None if key in STOP or len(key) < 2 else stem(key)
+    return list(map(known.__getitem__, keys))
+
+
 def content_stems(text: str) -> list[str]:
     """Return the stems of the words of `text` that are not stop words."""
     out = []

@@ -1,5 +1,6 @@
 """The annotator's fast paths keep what it computed before them: tokens as columns, written
-words' keys kept between texts, and word-profile dot products summed in a fixed order."""
+words' keys and stems kept between texts, and word-profile dot products summed in a fixed
+order."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import random
 import pytest
 
 import vocab.annotate_text as annotate_text
+import vocab.annotate_words as annotate_words
 from vocab.annotate_text import Segment, tokenise, word_keys
-from vocab.annotate_words import WeightedStems, dot
+from vocab.annotate_words import STOP, WeightedStems, dot, stem, token_stems
 
 TEXT = "The CT-guided ½ dose was 2.5 Gy. Next, the OAR's contour."
 # (key, surface, start, end, segment, sentence, hyphen_before), as the tokeniser gave them
@@ -85,3 +87,12 @@ def test_a_dot_product_of_stem_weights_is_the_full_sum_bit_for_bit() -> None:
         order = WeightedStems(context, 1.0)
         full = sum(v * profile.get(w, 0.0) for w, v in context.items())
         assert dot(context, profile, order) == full
+
+
+def test_the_kept_stems_of_word_keys_stay_right_when_the_store_is_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(annotate_words, "STEM_CACHE", 2)
+    for keys in (["the", "segmentation", "of", "x"], ["segments", "tumour", "a"], ["tumour"]) * 2:
+        expected = [None if k in STOP or len(k) < 2 else stem(k) for k in keys]
+        assert token_stems(keys) == expected
