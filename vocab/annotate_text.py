@@ -240,7 +240,7 @@ def _append(
     return sentence
 
 
-SURFACE_CACHE = 65_536  # written words whose keys are kept between texts
+SURFACE_CACHE = 32_768  # written words whose keys are kept between texts (a few MB)
 _SURFACES: tuple[dict[str, tuple[str, ...]], dict[str, str]] = ({}, {})
 """Written words -> their keys, and -> their one key for those with one (most)."""
 

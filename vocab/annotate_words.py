@@ -80,7 +80,7 @@ def dot(a: Mapping[str, float], b: Mapping[str, float], order: WeightedStems | P
     return float(sum(map(operator.mul, map(a.__getitem__, ordered), map(b.__getitem__, ordered))))
 
 
-STEM_CACHE = 65_536  # word keys whose content stems are kept between texts
+STEM_CACHE = 32_768  # word keys whose content stems are kept between texts (a few MB)
 _KEY_STEMS: dict[str, str | None] = {}
 
 
