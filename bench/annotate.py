@@ -2,6 +2,7 @@
 
     python -m bench.annotate                       # senses + speed (shipped; 100k if built)
     python -m bench.annotate --skip speed          # sense accuracy only
+    python -m bench.annotate --skip speed --sets dev,senses-v1   # development sets only
     python -m bench.annotate --db100k bench/out/db/100k.db
 
 **Sense accuracy** reads every `bench/sets/senses-*.tsv` (the blind sets, written by
@@ -119,11 +120,15 @@ def vocabulary_for(path: Path) -> Vocabulary:
     return build(SHIPPED, OUT / "db" / "annotate-shipped.db")
 
 
-def senses(verbose: bool) -> None:
+def senses(verbose: bool, only: set[str] | None = None) -> None:
+    """Print sense accuracy on every sense set, or on those named in `only` ("dev" for our
+    development set, "senses-v1" for bench/sets/senses-v1.tsv, ...)."""
     sets = sorted(SETS.glob("senses-*.tsv"))
     if not sets:
         print("No blind sense set yet (bench/sets/senses-*.tsv); scoring the development set only.")
     for path in [*sets, DEV]:
+        if only is not None and ("dev" if path == DEV else path.stem) not in only:
+            continue
         right, total, misses = score_set(path, vocabulary_for(path))
         label = (
             "development set, NOT blind"
@@ -201,10 +206,15 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated: senses,speed")
     parser.add_argument("--db100k", type=Path, default=OUT / "db" / "100k.db")
     parser.add_argument("--verbose", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--sets",
+        default="",
+        help="comma-separated sense sets to score (dev, senses-v1, ...); default: all",
+    )
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     if "senses" not in skip:
-        senses(args.verbose)
+        senses(args.verbose, set(args.sets.split(",")) if args.sets else None)
     if "speed" not in skip:
         speed("shipped", build(SHIPPED, OUT / "db" / "annotate-shipped.db"))
         if args.db100k.exists():

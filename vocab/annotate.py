@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from vocab.annotate_document import Document
-from vocab.annotate_match import LabelForm, Matcher
+from vocab.annotate_forms import LabelForm
+from vocab.annotate_match import Match, Matcher
 from vocab.annotate_meaning import SenseModel
 from vocab.annotate_result import (
     Annotation,
@@ -137,15 +138,61 @@ class Annotator:
 
 class _Spans:
     """The spans of one document, with what its spans share computed once: the senses of
-    each label form set and score, and each concept's warnings."""
+    each label form set and score, each concept's warnings, and all that a span of a word
+    with one sense takes from its label forms and written words."""
 
     def __init__(self, document: Document, concept: Callable[[str], Concept | None]) -> None:
         self.document, self.concept = document, concept
         self._senses: dict[tuple[int, float], Sense] = {}
         self._warnings: dict[str, tuple[str, ...]] = {}
+        self._plain: dict[tuple[object, str], tuple[str, Sense, tuple[str, ...], bool]] = {}
 
     def all(self) -> list[Span]:
-        return [self.span(i) for i in range(len(self.document.matches))]
+        ranked, by_concept = self.document.ranked, self.document.by_concept
+        return [
+            self.span(i) if i in ranked or len(by_concept[i]) > 1 else self.plain(i)
+            for i in range(len(by_concept))
+        ]
+
+    def written(self, match: Match) -> str:
+        """Return the words of a match as written, one space apart."""
+        tokens = self.document.tokens
+        if match.first == match.last:
+            return tokens.surfaces[match.first]
+        at = slice(match.first, match.last + 1)
+        words = dict.fromkeys(zip(tokens.starts[at], tokens.surfaces[at], strict=True))
+        return " ".join(s for _, s in words)
+
+    def plain(self, i: int) -> Span:
+        """Return match i, whose word names one concept, as a span: `span(i)`, with what
+        its label forms and written words decide computed once per document."""
+        document = self.document
+        match = document.matches[i]
+        start, end = document.tokens.starts[match.first], document.tokens.ends[match.last]
+        written = self.written(match)
+        (forms,) = document.by_concept[i].values()
+        key = (id(forms[0]) if len(forms) == 1 else tuple(map(id, forms)), written)
+        found = self._plain.get(key)
+        if found is None:
+            warnings = self.warnings(forms[0].row.id)
+            mentioned = bool(warnings) and any(document.key(i) in quoted(w) for w in warnings)
+            found = self._plain[key] = (
+                how_matched(forms, written),
+                self.sense(forms, 1.0),
+                warnings if mentioned else (),
+                mentioned,
+            )
+        how, sense, warnings, false_friend = found
+        return Span(
+            start=start,
+            end=end,
+            text=document.text[start:end],
+            match=how,
+            sense=sense,
+            senses=1,
+            warnings=warnings,
+            false_friend=false_friend,
+        )
 
     def sense(self, forms: list[LabelForm], score: float) -> Sense:
         """Return `sense_of(forms, score)`, once per label form set (the document holds its
@@ -169,7 +216,7 @@ class _Spans:
         document = self.document
         match = document.matches[i]
         tokens = document.tokens
-        first, last = tokens[match.first], tokens[match.last]
+        start, end = tokens.starts[match.first], tokens.ends[match.last]
         forms = document.by_concept[i]
         if i in document.ranked:
             ranked = [(c.id, p) for c, p in document.ranked[i]]
@@ -178,15 +225,11 @@ class _Spans:
         best_id = ranked[0][0]
         warnings = self.warnings(best_id)
         mentioned = bool(warnings) and any(document.key(i) in quoted(w) for w in warnings)
-        if match.first == match.last:
-            written = first.surface
-        else:
-            words = tokens[match.first : match.last + 1]
-            written = " ".join(s for _, s in dict.fromkeys((t.start, t.surface) for t in words))
+        written = self.written(match)
         return Span(
-            start=first.start,
-            end=last.end,
-            text=document.text[first.start : last.end],
+            start=start,
+            end=end,
+            text=document.text[start:end],
             match=how_matched(forms[best_id], written),
             sense=self.sense(forms[best_id], ranked[0][1]),
             alternatives=tuple(

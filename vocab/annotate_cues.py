@@ -30,8 +30,8 @@ import numpy as np
 
 from vocab.annotate_match import Match
 from vocab.annotate_meaning import MeaningEvidence, Vector
-from vocab.annotate_text import Token, word_keys
-from vocab.annotate_words import STOP, WeightedStems
+from vocab.annotate_text import Tokens, word_keys
+from vocab.annotate_words import STOP, WeightedStems, dot
 from vocab.model import Concept
 from vocab.store import ReadStore
 
@@ -51,7 +51,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def local_stems(
-    tokens: Sequence[Token],
+    tokens: Tokens,
     stems: Sequence[str | None],
     skip: bytearray,
     first: int,
@@ -97,11 +97,11 @@ def local_concepts(
     return out
 
 
-def value_after(tokens: Sequence[Token], last: int, bounds: tuple[int, int]) -> float:
+def value_after(tokens: Tokens, last: int, bounds: tuple[int, int]) -> float:
     """Return 1 if a number follows the span within VALUE_REACH tokens of its sentence
     ("precision of 0.62", "DSC 0.85", "EI was 450"), less the further it is; else 0."""
     for distance, j in enumerate(range(last + 1, min(bounds[1], last + 1 + VALUE_REACH)), 1):
-        if _NUMBER.match(tokens[j].surface) and not (tokens[j].hyphen_before and j > last + 1):
+        if _NUMBER.match(tokens.surfaces[j]) and not (tokens.hyphens[j] and j > last + 1):
             return 1.0 / distance
     return 0.0
 
@@ -176,5 +176,4 @@ def near_score(profile_weights: Mapping[str, float], scale: float, local: Weight
     """Return how well local words match a sense's word profile (its norm discounted)."""
     if not local.norm:
         return 0.0
-    dot = sum(v * profile_weights.get(s, 0.0) for s, v in local.weights.items())
-    return dot / local.norm / scale
+    return dot(local.weights, profile_weights, local) / local.norm / scale

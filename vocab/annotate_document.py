@@ -20,9 +20,13 @@ the `SenseChooser` score the senses. Then it applies what a reader knows about d
 
 from __future__ import annotations
 
+import operator
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import compress, repeat
+from operator import is_not
+from typing import cast
 
 import numpy as np
 
@@ -38,8 +42,8 @@ from vocab.annotate_sense import (
     probabilities,
     tie_order,
 )
-from vocab.annotate_text import Token, sentence_bounds
-from vocab.annotate_words import STOP, WeightedStems, content_stems, stem
+from vocab.annotate_text import Tokens, sentence_bounds
+from vocab.annotate_words import STOP, WeightedStems, content_stems, token_stems
 from vocab.errors import UnsafeInput
 from vocab.model import Concept
 
@@ -65,7 +69,7 @@ class Document:
     def __init__(
         self,
         text: str,
-        tokens: list[Token],
+        tokens: Tokens,
         matches: list[Match],
         chooser: SenseChooser,
         concept: Callable[[str], Concept | None],
@@ -82,7 +86,8 @@ class Document:
         for i in self.ambiguous:
             m = matches[i]
             self.in_ambiguous[m.first : m.last + 1] = b"\x01" * (m.last - m.first + 1)
-        self._sentence = [tokens[m.first].sentence for m in matches]
+        numbers = tokens.sentences
+        self._sentence = [numbers[m.first] for m in matches]
         # the one concept of each unambiguous match (None for an ambiguous one)
         self._uris = [
             next(iter(forms.values()))[0].row.uri if len(forms) == 1 else None
@@ -95,6 +100,7 @@ class Document:
         for i, number in enumerate(self._sentence):
             self._by_sentence.setdefault(number, []).append(i)
         self._known = {uri: DOCUMENT_CONCEPT for uri in self._uris if uri is not None}
+        self._known_place = {uri: k for k, uri in enumerate(self._known)}
         self._known_groups: dict[frozenset[str], float] = {}
         self._stems: list[str | None] | None = None
         self._document: WeightedStems | None = None
@@ -102,17 +108,15 @@ class Document:
         self._vectors: dict[int, tuple[Vector, int]] = {}  # sentence -> (unit vector, words)
         self._topic: Vector | None = None  # the document's terms, as one unit vector
         self._local: dict[int, tuple[WeightedStems, float]] = {}  # match -> local words, value
-        self._stems_of: dict[str, list[str]] = {}
-        self._keys: dict[
-            int, str
-        ] = {}  # match -> its matching key  # concept URI -> its label's content stems
+        self._stems_of: dict[str, list[str]] = {}  # concept URI -> its label's content stems
+        self._keys: dict[int, str] = {}  # match -> its matching key
 
     def key(self, i: int) -> str:
         """Return the matching key of match i ("ct" for "CTs")."""
         found = self._keys.get(i)
         if found is None:
             m = self.matches[i]
-            found = self._keys[i] = " ".join([t.key for t in self.tokens[m.first : m.last + 1]])
+            found = self._keys[i] = " ".join(self.tokens.keys[m.first : m.last + 1])
         return found
 
     # --- choosing ---------------------------------------------------------------------------
@@ -169,11 +173,10 @@ class Document:
         sentence = self._sentence[i]
         near = range(max(0, sentence - 1), min(len(self.sentences), sentence + 2))
         words = dict(self._passage(sentence, near))
-        concepts, groups = self._nearby(i, near)
-        for uri, weight in concepts.items():  # a nearby term also counts for its words ("RT")
-            if weight > DOCUMENT_CONCEPT:
-                for s in self._label_stems(uri):
-                    words[s] = max(words.get(s, 0.0), weight * EXPANDED)
+        concepts, groups, closer = self._nearby(i, near)
+        for uri, weight in closer:  # a nearby term also counts for its words ("RT")
+            for s in self._label_stems(uri):
+                words[s] = max(words.get(s, 0.0), weight * EXPANDED)
         bounds = self.sentences[sentence]
         local = self._local.get(i)
         if local is None:  # the same in both passes
@@ -188,7 +191,7 @@ class Document:
             concepts=concepts,
             groups=groups,
             vector=self._meaning(i, near, sentence),
-            written=self.text[self.tokens[m.first].start : self.tokens[m.last].end],
+            written=self.text[self.tokens.starts[m.first] : self.tokens.ends[m.last]],
             key=self.key(i),
             local=local[0],
             value=local[1],
@@ -254,10 +257,13 @@ class Document:
         weights.append(DOCUMENT_MEANING)
         return context_vector(np.stack(rows), weights)
 
-    def _nearby(self, i: int, near: range) -> tuple[dict[str, float], dict[frozenset[str], float]]:
+    def _nearby(
+        self, i: int, near: range
+    ) -> tuple[dict[str, float], dict[frozenset[str], float], list[tuple[str, float]]]:
         """Return the concepts found in the document, weighted by nearness (the senses of other
-        ambiguous spans nearby by their probability so far), and their summed weight by the
-        set of collections they are in. The sense itself spelt out in the same passage counts
+        ambiguous spans nearby by their probability so far), their summed weight by the
+        set of collections they are in, and those weighing more than the document's (in the
+        order of the first). The sense itself spelt out in the same passage counts
         only as document topic: a writer who means it defines the acronym, and one who
         writes both forms side by side usually means the other sense."""
         own = {forms[0].row.uri for forms in self.by_concept[i].values()}
@@ -278,7 +284,10 @@ class Document:
         for uri, weight in closer.items():
             group = self.chooser.collections_of(uri)[0]
             groups[group] = groups.get(group, 0.0) + weight - known.get(uri, 0.0)
-        return nearby, groups
+        place, last = self._known_place, len(self._known_place)
+        strong = [(uri, w) for uri, w in closer.items() if w > DOCUMENT_CONCEPT]
+        strong.sort(key=lambda item: place.get(item[0], last))  # stable: as `nearby` orders
+        return nearby, groups, strong
 
     def _sense_uris(self, j: int) -> list[tuple[str, float]]:
         if j in self._senses:
@@ -304,8 +313,9 @@ class Document:
     def _parenthesised(self, first: int, second: int) -> bool:
         """True if match `second` follows match `first` in brackets: "A (B)"."""
         a, b = self.matches[first], self.matches[second]
-        between = _TAG.sub("", self.text[self.tokens[a.last].end : self.tokens[b.first].start])
-        after = _TAG.sub("", self.text[self.tokens[b.last].end : self.tokens[b.last].end + 12])
+        starts, ends = self.tokens.starts, self.tokens.ends
+        between = _TAG.sub("", self.text[ends[a.last] : starts[b.first]])
+        after = _TAG.sub("", self.text[ends[b.last] : ends[b.last] + 12])
         return bool(_OPEN.fullmatch(between) and _CLOSE.match(after))
 
     def _consistent(
@@ -344,14 +354,15 @@ class Document:
     def stems(self) -> list[str | None]:
         """The content stem of each token (None for stop words), computed when first needed."""
         if self._stems is None:
-            keys = {t.key for t in self.tokens}
-            of = {k: None if k in STOP or len(k) < 2 else stem(k) for k in keys}
-            self._stems = [of[t.key] for t in self.tokens]
+            self._stems = token_stems(self.tokens.keys)
         return self._stems
 
     def document_stems(self) -> WeightedStems:
         if self._document is None:
-            stems = {s: 1.0 for s in self.stems if s is not None}
+            content = cast(
+                Iterable[str], compress(self.stems, map(is_not, self.stems, repeat(None)))
+            )
+            stems = dict.fromkeys(content, 1.0)  # in order of first use
             self._document = self.chooser.words.weighted(stems)
         return self._document
 
@@ -370,27 +381,19 @@ class Document:
                 if 0 <= n < len(self.sentences)
             }
         )
-        texts, counts = [], []
-        for number in wanted:
+        bags, counts = [], []
+        for number in wanted:  # what content_text keeps of the words: not its stop words
             words = self._words(*self.sentences[number])
-            texts.append(" ".join(words))
+            bags.append([w for w in words if w.lower() not in STOP])
             counts.append(len(words))
-        rows = meaning.vectors(texts)
+        rows = meaning.bags(bags)
         self._vectors = {n: (rows[k], counts[k]) for k, n in enumerate(wanted) if counts[k]}
-        topic = np.zeros(rows.shape[1], dtype=np.float32)
-        for uri in self._uris:
-            if uri is not None:
-                vector, count = meaning.label(self._labels[uri])
-                topic += vector * count
-        norm = float(np.linalg.norm(topic))
-        self._topic = topic / norm if norm > 0 else topic
+        self._topic = meaning.topic([self._labels[uri] for uri in self._uris if uri is not None])
 
     def _words(self, start: int, end: int) -> list[str]:
         """Return the content words of tokens start..end-1, less the ambiguous ones."""
-        tokens, stems, ambiguous = self.tokens, self.stems, self.in_ambiguous
-        words = dict.fromkeys(
-            (tokens[j].start, tokens[j].surface)
-            for j in range(start, end)
-            if not ambiguous[j] and stems[j] is not None
-        )
-        return [surface for _, surface in words]
+        at, tokens = slice(start, end), self.tokens
+        content = map(is_not, self.stems[at], repeat(None))
+        kept = map(operator.and_, content, map(operator.not_, self.in_ambiguous[at]))
+        pairs = zip(tokens.starts[at], tokens.surfaces[at], strict=True)
+        return [surface for _, surface in dict.fromkeys(compress(pairs, kept))]

@@ -13,7 +13,9 @@ collision can cost time but never a wrong match. Labels written with joined word
 the run joined, for the reverse.
 
 The rows of the labels a document actually matches are read from the store when first met
-and kept in a bounded cache: 100,000 concepts cost a second or two and about 15 MB.
+and kept in a bounded cache, as label forms (`vocab.annotate_forms`): 100,000 concepts cost
+a second or two and about 15 MB. The windows hit are taken longest first, and a window's
+labels are checked only when no longer match has taken its words.
 
 Matches are filtered and resolved predictably:
 
@@ -29,19 +31,29 @@ Matches are filtered and resolved predictably:
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import threading
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from vocab.annotate_text import Token, alnum, word_keys
+from vocab.annotate_forms import (
+    Bundles,
+    LabelForm,
+    acceptable,
+    bundled,
+    case_of,
+    label_form,
+    unique,
+)
+from vocab.annotate_text import Tokens
 from vocab.label_index import STOPWORDS
-from vocab.model import COMMUNITIES, KIND_RANK, LabelKind
-from vocab.store import LabelRow, ReadStore
+from vocab.model import KIND_RANK, LabelKind
+from vocab.store import ReadStore
 
 MIN_LETTERS = 2  # one-letter labels ("R") are never matched
 MIN_HIDDEN = 5  # a misspelling shorter than this is too likely to be a real word
@@ -49,22 +61,11 @@ FORM_CACHE = 32_768  # label forms kept between documents (cleared when full)
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd: the hash of codes c1..cn is sum (ci + 1) * M^(n-i)
 _MASK = (1 << 64) - 1
 _JOINED = re.compile(r"[^\W_][^\w\s]+[^\W_]")
-_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
 
+Windows = dict[tuple[int, int], tuple[tuple[int, str | None], ...]]
+"""Windows of tokens (first, last) that a label's hash hits -> per hit, the hash's first
+entry and the window's words as labels hold them (None: its tokens' keys, joined)."""
 Codes = np.ndarray[Any, np.dtype[np.int64]]  # one word code per position, -1 for no label word
-
-
-@dataclass(frozen=True, slots=True)
-class LabelForm:
-    """A label as the matcher knows it: the row, its form, and its case-significant words."""
-
-    row: LabelRow
-    compact: bool
-    case: tuple[str, ...] | None  # per word: the letters that must match, '' if any case will do
-    words: str  # the words a window must hold, as the label's key ("autocontouring" compact)
-    usage: tuple[
-        str, ...
-    ]  # the communities that use the label, in COMMUNITIES order; none if hidden
 
 
 @dataclass(slots=True)
@@ -104,7 +105,8 @@ class Matcher:
         found = np.frombuffer(bytes(lengths), dtype=np.uint8)
         self.lengths = sorted(int(n) for n in np.unique(found))  # the label lengths, in words
         self.longest = max(self.lengths, default=1)
-        self._forms: dict[int, LabelForm] = {}
+        self._groups: dict[int, Bundles] = {}  # entries low.. -> their forms, bundled
+        self._cached = 0  # label forms in _groups
         self._lock = threading.Lock()
 
     @property
@@ -112,71 +114,79 @@ class Matcher:
         """How many label forms the matcher holds."""
         return len(self._entries)
 
-    def find(self, tokens: Sequence[Token]) -> list[Match]:
-        """Return the non-overlapping matches in `tokens`, in text order (see module doc)."""
-        hits = list(self._hits(tokens))
-        entries = self._entries
-        forms = self._load({entries[k] for _, _, low, high, _ in hits for k in range(low, high)})
-        found: dict[tuple[int, int], list[LabelForm]] = {}
+    def find(self, tokens: Tokens) -> list[Match]:
+        """Return the non-overlapping matches in `tokens`, in text order (see module doc).
+
+        The windows a label's hash hits are taken longest first; a window's labels are
+        checked (their words, their case) only when no longer match has taken its words
+        already: at 100k concepts most hits are the words of a longer match."""
+        windows: Windows = {}
+        ranges: dict[int, int] = {}
+        self._hits(tokens, windows, ranges)
+        groups = self._load(ranges)
+        keys, starts, ends = tokens.keys, tokens.starts, tokens.ends
         cased: dict[tuple[tuple[str, ...], bool, int, int], bool] = {}  # case checks made
-        for first, last, low, high, words in hits:
-            for k in range(low, high):
-                form = forms[entries[k]]
-                if form.words != words:
-                    continue
-                if form.case is not None:  # many labels of a large vocabulary share a case
-                    check = (form.case, form.compact, first, last)
-                    ok = cased.get(check)
-                    if ok is None:
-                        ok = cased[check] = _acceptable(form, tokens, first, last)
-                    if not ok:
-                        continue
-                found.setdefault((first, last), []).append(form)
         taken = bytearray(len(tokens))
         chosen: list[Match] = []
         for first, last in sorted(
-            found, key=lambda s: (-(s[1] - s[0]), -(tokens[s[1]].end - tokens[s[0]].start), s[0])
+            windows, key=lambda s: (-(s[1] - s[0]), -(ends[s[1]] - starts[s[0]]), s[0])
         ):
             if any(taken[first : last + 1]):
                 continue
-            taken[first : last + 1] = b"\x01" * (last - first + 1)
-            chosen.append(Match(first, last, _unique(found[(first, last)])))
+            accepted: list[LabelForm] = []
+            for low, words in windows[(first, last)]:
+                if words is None:  # a window of the whole pass: its tokens' keys
+                    words = " ".join(keys[first : last + 1])
+                for bundle in groups[low]:
+                    form = bundle[0]
+                    if form.words != words:
+                        continue
+                    if form.case is not None:  # many labels of a large vocabulary share a case
+                        check = (form.case, form.compact, first, last)
+                        ok = cased.get(check)
+                        if ok is None:
+                            ok = cased[check] = acceptable(form, tokens, first, last)
+                        if not ok:
+                            continue
+                    accepted += bundle
+            if accepted:
+                taken[first : last + 1] = b"\x01" * (last - first + 1)
+                chosen.append(Match(first, last, unique(accepted)))
         chosen.sort(key=lambda m: m.first)
         return chosen
 
-    def _load(self, wanted: set[int]) -> dict[int, LabelForm]:
-        """Return the label forms of these keys (label number * 2 + 1 if compact), reading
-        the rows the cache lacks from the store in one batch."""
-        cache = self._forms
-        out = {key: form for key in wanted if (form := cache.get(key)) is not None}
-        missing = [key for key in wanted if key not in out]
+    def _load(self, ranges: dict[int, int]) -> dict[int, Bundles]:
+        """Return the label forms of the entries low..high-1 of each range (low -> high),
+        by low, in bundles (`bundled`), reading the rows the cache lacks from the store
+        in one batch."""
+        cache = self._groups
+        out = {low: found for low in ranges if (found := cache.get(low)) is not None}
+        missing = [low for low in ranges if low not in out]
         if missing:
-            rows = self.store.labels_by_number(sorted({key >> 1 for key in missing}))
-            for key in missing:
-                row, compact_form = rows[key >> 1], bool(key & 1)
-                case = _case_of(row.kind, row.text)
-                if case and compact_form:  # the compact form's letters, as one word
-                    case = (alnum(row.text),)
-                words = row.norm.replace(" ", "") if compact_form else row.norm
-                usage = () if row.kind is LabelKind.HIDDEN else row.usage
-                ordered = tuple(c for c in COMMUNITIES if c in usage)
-                out[key] = LabelForm(row, compact_form, case, words, ordered)
+            entries = self._entries
+            wanted = {entries[k] for low in missing for k in range(low, ranges[low])}
+            rows = self.store.labels_by_number(sorted({key >> 1 for key in wanted}))
+            made = {key: label_form(rows[key >> 1], bool(key & 1)) for key in wanted}
+            for low in missing:
+                out[low] = bundled([made[entries[k]] for k in range(low, ranges[low])])
             with self._lock:
-                if len(cache) + len(missing) > FORM_CACHE:
+                if self._cached + len(wanted) > FORM_CACHE:
                     cache.clear()
-                cache.update((key, out[key]) for key in missing)
+                    self._cached = 0
+                cache.update((low, out[low]) for low in missing)
+                self._cached += len(wanted)
         return out
 
-    def _hits(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, int, int, str]]:
-        """Yield (first token, last token, entries low..high, the words as labels hold them)
-        of every window whose hash some label has: over the whole document, and over the
-        stretch around each hyphenated run that, joined, holds a label word."""
-        seen: set[tuple[int, int, int]] = set()
+    def _hits(self, tokens: Tokens, windows: Windows, ranges: dict[int, int]) -> None:
+        """Add to `windows` every window whose hash some label has, and to `ranges` the
+        entries low..high of each hash (low -> high): over the whole document, and over
+        the stretch around each hyphenated run that, joined, holds a label word."""
         codes = self.codes
-        keys = [t.key for t in tokens]
-        whole = np.array(list(map(codes.get, keys, itertools.repeat(-1))), dtype=np.int64)
-        segments = np.array([t.segment for t in tokens], dtype=np.int64)
-        yield from self._windows(tokens, whole, segments, None, seen)
+        n = len(tokens)
+        whole = np.fromiter(map(codes.get, tokens.keys, itertools.repeat(-1)), np.int64, n)
+        of = tokens.segments  # never decreasing: one segment (plain text) if first and last agree
+        segments = np.array(of, dtype=np.int64) if n and of[0] != of[-1] else None
+        self._windows(tokens, whole, segments, None, windows, ranges)
         reach = 3 * self.longest  # tokens either side: a label's words, and some to spare
         stretches: list[list[int]] = []
         for first, last in self._joined_runs(tokens):
@@ -192,102 +202,109 @@ class Matcher:
                 keys += [*more_keys, ""]
                 spans += [*more_spans, (high - 1, high - 1)]
             found = np.fromiter((codes.get(k, -1) if k else -1 for k in keys), np.int64, len(keys))
-            where = np.fromiter((tokens[i].segment for i, _ in spans), np.int64, len(spans))
-            yield from self._windows(tokens, found, where, spans, seen)
+            where = np.fromiter((of[i] for i, _ in spans), np.int64, len(spans))
+            self._windows(tokens, found, where, spans, windows, ranges)
 
     def _windows(
         self,
-        tokens: Sequence[Token],
+        tokens: Tokens,
         codes: Codes,
-        segments: Codes,
+        segments: Codes | None,
         spans: list[tuple[int, int]] | None,
-        seen: set[tuple[int, int, int]],
-    ) -> Iterator[tuple[int, int, int, int, str]]:
-        """Yield the hits among the windows of `codes` (position i stands for the tokens
-        spans[i], or token i without `spans`); a window with an unknown word or across
-        segments is never a label. With `spans`, only windows holding a joined run are
-        read: the others are windows of the whole pass, met already."""
+        windows: Windows,
+        ranges: dict[int, int],
+    ) -> None:
+        """Add the hits among the windows of `codes` (position i stands for the tokens
+        spans[i], or token i without `spans`) to `windows` and `ranges`; a window with an
+        unknown word or across segments (None: all in one) is never a label. With `spans`,
+        only windows holding a joined run are read: the others are windows of the whole
+        pass, met already."""
         n = len(codes)
+        hashes = self._hashes
         known = codes >= 0
         shifted = (codes + 1).astype(np.uint64)
         joined = None  # joined[i]: how many positions before i stand for several tokens
         if spans is not None:
             several = np.fromiter((a < b for a, b in spans), np.int64, len(spans))
             joined = np.concatenate(([0], np.cumsum(several)))
-        for length in self.lengths:
-            if length > n:
-                break
+        lengths = set(self.lengths)
+        value, every = shifted, known  # per window of `length` words: its hash, all known
+        for length in range(1, min(self.longest, n) + 1):
             count = n - length + 1
-            value = np.zeros(count, dtype=np.uint64)
-            valid = segments[:count] == segments[length - 1 :]
+            if length > 1:  # the hash of a window is the shorter one's, times M, plus a code
+                value = value[:count] * np.uint64(_MULTIPLIER) + shifted[length - 1 :]
+                every = every[:count] & known[length - 1 :]
+                if not every.any():
+                    break
+            if length not in lengths:
+                continue
+            valid = (
+                every.copy()
+                if segments is None
+                else every & (segments[:count] == segments[length - 1 :])
+            )
             if joined is not None:
                 valid &= joined[length:] > joined[:count]
-            for k in range(length):
-                value = value * np.uint64(_MULTIPLIER) + shifted[k : k + count]
-                valid &= known[k : k + count]
             starts = np.flatnonzero(valid)
             if not len(starts):
                 continue
-            low = np.searchsorted(self._hashes, value[starts], side="left")
-            high = np.searchsorted(self._hashes, value[starts], side="right")
-            some = high > low
-            for i, lo, hi in zip(
-                starts[some].tolist(), low[some].tolist(), high[some].tolist(), strict=True
-            ):
-                if spans is None:
-                    first, last = i, i + length - 1
-                else:
-                    first, last = spans[i][0], spans[i + length - 1][1]
-                if (first, last, lo) not in seen:  # the joined pass meets some windows again
-                    seen.add((first, last, lo))
-                    if spans is None:
-                        words = " ".join([t.key for t in tokens[first : last + 1]])
-                    else:
-                        words = _words(tokens, spans[i : i + length])
-                    yield first, last, lo, hi, words
+            wanted = value[starts]
+            low = np.searchsorted(hashes, wanted, side="left")
+            some = hashes[np.minimum(low, len(hashes) - 1)] == wanted  # few windows are labels
+            wanted, low = wanted[some], low[some]
+            high = np.searchsorted(hashes, wanted, side="right")
+            firsts, lows = starts[some].tolist(), low.tolist()
+            ranges.update(zip(lows, high.tolist(), strict=True))
+            if spans is None:  # one hash per window; its words are its tokens' keys, joined
+                # when needed (None): window (i, i + length - 1) -> ((low, None),)
+                ends = map(operator.add, firsts, itertools.repeat(length - 1))
+                hits = (((lo, None),) for lo in lows)
+                windows.update(zip(zip(firsts, ends, strict=True), hits, strict=True))
+                continue
+            for i, lo in zip(firsts, lows, strict=True):
+                first, last = spans[i][0], spans[i + length - 1][1]
+                found = windows.get((first, last), ())
+                if all(lo != other for other, _ in found):  # the whole pass met some already
+                    windows[(first, last)] = (*found, (lo, _words(tokens, spans[i : i + length])))
 
-    def _joined_runs(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    def _joined_runs(self, tokens: Tokens) -> list[tuple[int, int]]:
         """Return the hyphenated runs of words (first, last token) that, joined from their
         first word on, make a label word."""
         runs: list[list[int]] = []
-        for k in [k for k, t in enumerate(tokens) if t.hyphen_before and k]:
+        for k in itertools.compress(range(1, len(tokens)), tokens.hyphens[1:]):
             if runs and runs[-1][1] == k - 1:
                 runs[-1][1] = k
             else:
                 runs.append([k - 1, k])
         out = []
         for first, last in runs:
-            keys = [t.key for t in tokens[first : last + 1]]
+            keys = tokens.keys[first : last + 1]
             if any("".join(keys[: n + 1]) in self.codes for n in range(1, len(keys))):
                 out.append((first, last))
         return out
 
 
-def _joined(
-    tokens: Sequence[Token], low: int, high: int
-) -> tuple[list[str], list[tuple[int, int]]]:
+def _joined(tokens: Tokens, low: int, high: int) -> tuple[list[str], list[tuple[int, int]]]:
     """Return the word keys of tokens low..high-1 with each hyphen-joined run as one word,
     and the tokens each key stands for."""
     keys: list[str] = []
     spans: list[tuple[int, int]] = []
+    words, hyphens, segments = tokens.keys, tokens.hyphens, tokens.segments
     i = low
     while i < high:
         j = i
-        while (
-            j + 1 < high
-            and tokens[j + 1].hyphen_before
-            and tokens[j + 1].segment == tokens[i].segment
-        ):
+        while j + 1 < high and hyphens[j + 1] and segments[j + 1] == segments[i]:
             j += 1
-        keys.append("".join(t.key for t in tokens[i : j + 1]))
+        keys.append(words[i] if i == j else "".join(words[i : j + 1]))
         spans.append((i, j))
         i = j + 1
     return keys, spans
 
 
-def _words(tokens: Sequence[Token], spans: list[tuple[int, int]]) -> str:
+def _words(tokens: Tokens, spans: list[tuple[int, int]]) -> str:
     """Return the words of a window as a label's matching key holds them."""
-    return " ".join("".join(t.key for t in tokens[a : b + 1]) for a, b in spans)
+    keys = tokens.keys
+    return " ".join("".join(keys[a : b + 1]) for a, b in spans)
 
 
 def _forms(kind: LabelKind, text: str, keys: list[str]) -> Iterator[bool]:
@@ -301,61 +318,12 @@ def _forms(kind: LabelKind, text: str, keys: list[str]) -> Iterator[bool]:
     if len(keys) == 1 and text.isascii() and text.isalnum():  # most labels, every acronym
         yield False
         return
-    case = None if text.islower() else _case_of(kind, text)
+    case = None if text.islower() else case_of(kind, text)
     if case is None or len(case) == len(keys):
         yield False
     plain = text.isascii() and text.replace(" ", "").isalnum()  # no joining mark: skip the regex
     if len(keys) > 1 and not plain and _JOINED.search(text):
         yield True
-
-
-def _case_of(kind: LabelKind, text: str) -> tuple[str, ...] | None:
-    """Return, per word key, the letters that must match exactly; None if case never matters."""
-    if text.lower() == text:
-        return None
-    acronym = kind is LabelKind.ACRONYM
-    case: list[str] = []
-    for raw in _WORDS.findall(text):
-        letters = raw if raw.isascii() and raw.isalnum() else alnum(raw)
-        significant = acronym or letters[1:].lower() != letters[1:]
-        case.extend([letters if significant else ""] * len(word_keys(raw)))
-    return tuple(case) if any(case) else None
-
-
-def _acceptable(form: LabelForm, tokens: Sequence[Token], first: int, last: int) -> bool:
-    """True if the text over tokens first..last is written as `form` requires (its case)."""
-    assert form.case is not None
-    if form.compact:
-        surfaces = dict.fromkeys((t.start, t.surface) for t in tokens[first : last + 1])
-        return _same_case("".join(alnum(s) for _, s in surfaces), form.case[0])
-    return all(
-        not wanted or _same_case(alnum(tokens[first + k].surface), wanted)
-        for k, wanted in enumerate(form.case)
-    )
-
-
-def _same_case(written: str, wanted: str) -> bool:
-    """True if `written` is `wanted` as written, or in capitals, with an optional plural s."""
-    for text in (written, written[:-1] if written[-1:] in "s" and wanted[-1:] not in "sS" else ""):
-        if text and (
-            text == wanted or (not any(c.islower() for c in text) and text == wanted.upper())
-        ):
-            return True
-    return False
-
-
-def _unique(forms: list[LabelForm]) -> tuple[LabelForm, ...]:
-    """Return the forms without repeats of one label (found by both passes, say)."""
-    if len(forms) == 1:
-        return (forms[0],)
-    seen: set[tuple[int, str, LabelKind]] = set()
-    out = []
-    for form in forms:
-        key = (form.row.concept, form.row.text, form.row.kind)
-        if key not in seen:
-            seen.add(key)
-            out.append(form)
-    return tuple(out)
 
 
 Forms = dict[str, list[LabelForm]]  # concept id -> its label forms, most significant first

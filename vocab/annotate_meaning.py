@@ -80,9 +80,12 @@ class MeaningEvidence:
 
     def vectors(self, texts: list[str]) -> Vector:
         """Return the unit vectors of `texts`: the mean of their content words' vectors."""
-        split = [content_text(t).split() for t in texts]
+        return self.bags([content_text(t).split() for t in texts])
+
+    def bags(self, split: list[list[str]]) -> Vector:
+        """Return the unit vectors of bags of words (words as `content_text` gives them)."""
         unique = list(dict.fromkeys(w for words in split for w in words))
-        out: Vector = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out: Vector = np.zeros((len(split), self.dim), dtype=np.float32)
         filled = [k for k, words in enumerate(split) if words]
         if filled:
             column = {w: k for k, w in enumerate(unique)}
@@ -126,6 +129,18 @@ class MeaningEvidence:
                     self._labels.clear()
                 self._labels[text] = found
         return found
+
+    def topic(self, labels: Sequence[str]) -> Vector:
+        """Return the unit vector of these labels' vectors, each weighted by its number of
+        content words (a bag of their words), or a zero vector: a document's topic."""
+        topic: Vector = np.zeros(self.dim, dtype=np.float32)
+        if labels:  # one reduction over the rows in order: the sum, bit for bit, of adding each
+            found = [self.label(text) for text in labels]
+            rows = np.stack([vector for vector, _ in found])
+            rows *= np.array([count for _, count in found], dtype=np.float32)[:, None]
+            np.add.reduce(rows, axis=0, out=topic, initial=0.0)
+        norm = float(np.linalg.norm(topic))
+        return topic / norm if norm > 0 else topic
 
     def similarities(self, context: Vector, glosses: Sequence[Gloss]) -> list[float]:
         """Return the cosine of `context` with each sense's gloss."""

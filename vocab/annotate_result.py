@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vocab.annotate_match import LabelForm
+from vocab.annotate_forms import LabelForm
 from vocab.annotate_text import alnum, word_keys
 from vocab.model import COMMUNITIES, Concept, LabelKind, NoteKind
 

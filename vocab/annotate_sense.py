@@ -116,15 +116,34 @@ class Evidence:
 
     def score(self, weights: Weights = WEIGHTS) -> float:
         """Return the sense's score: the weighted sum of its evidence."""
-        return (
-            weights.words * self.words
-            + weights.meaning * self.meaning
-            + weights.concepts * self.concepts
-            + weights.local * self.local
-            + weights.domain * self.domain
-            + weights.value * self.value
-            + weights.local_concepts * self.local_concepts
+        return weighted_sum(
+            weights,
+            self.words,
+            self.meaning,
+            self.concepts,
+            self.local,
+            self.domain,
+            self.value,
+            self.local_concepts,
         )
+
+
+Row = tuple[float, float, float, float, float, float, float]  # an Evidence's fields, in order
+
+
+def weighted_sum(weights: Weights, *row: float) -> float:
+    """Return the weighted sum of evidence given as a `Row` (one expression, so a score is
+    the same float whether its evidence was a `Row` or an `Evidence`)."""
+    words, meaning, concepts, local, domain, value, local_concepts = row
+    return (
+        weights.words * words
+        + weights.meaning * meaning
+        + weights.concepts * concepts
+        + weights.local * local
+        + weights.domain * domain
+        + weights.value * value
+        + weights.local_concepts * local_concepts
+    )
 
 
 class SenseChooser:
@@ -143,11 +162,16 @@ class SenseChooser:
         self, candidates: Sequence[Candidate], context: Context, weights: Weights = WEIGHTS
     ) -> list[float]:
         """Return each candidate's score; past MAX_SENSES_SCORED, minus infinity."""
-        scored = [e.score(weights) for e in self.evidence(candidates, context)]
+        scored = [weighted_sum(weights, *row) for row in self._rows(candidates, context)]
         return scored + [-math.inf] * (len(candidates) - len(scored))
 
     def evidence(self, candidates: Sequence[Candidate], context: Context) -> list[Evidence]:
         """Return the evidence for each of the first MAX_SENSES_SCORED candidates."""
+        return [Evidence(*row) for row in self._rows(candidates, context)]
+
+    def _rows(self, candidates: Sequence[Candidate], context: Context) -> list[Row]:
+        """Return `evidence` as rows of floats (no object per sense: at 100k concepts a
+        word may have dozens)."""
         scored = candidates[:MAX_SENSES_SCORED]
         senses = {c.concept.id: c.concept for c in scored}
         collections = [self.collections_of(c.concept.uri) for c in scored]
@@ -164,7 +188,7 @@ class SenseChooser:
         common = frozenset[str]().union(*(uris for uris, _ in collections[:1]))
         for uris, _ in collections[1:]:
             common &= uris  # the collections every sense is in tell none apart
-        out = []
+        out: list[Row] = []
         for candidate, found, meaning in zip(scored, collections, meanings, strict=True):
             concept = candidate.concept
             profile = words.profile(concept, senses, context.key, found[1])
@@ -172,14 +196,14 @@ class SenseChooser:
             if context.local is not None:
                 local = near_score(profile.weights, profile.scale, context.local)
             out.append(
-                Evidence(
-                    words=words.score(profile, ctx, context.document),
-                    meaning=meaning,
-                    concepts=self._concepts(concept, context),
-                    local=local,
-                    domain=cues.domain(concept, found[0] - common, context.vector),
-                    value=context.value if cues.quantity(concept) else 0.0,
-                    local_concepts=self._local_concepts(concept, found[0] - common, context),
+                (
+                    words.score(profile, ctx, context.document),
+                    meaning,
+                    self._concepts(concept, context),
+                    local,
+                    cues.domain(concept, found[0] - common, context.vector),
+                    context.value if cues.quantity(concept) else 0.0,
+                    self._local_concepts(concept, found[0] - common, context),
                 )
             )
         return out
@@ -218,9 +242,11 @@ class SenseChooser:
     def _concepts(self, concept: Concept, context: Context) -> float:
         nearby = context.concepts
         score = SAME_CONCEPT * nearby.get(concept.uri, 0.0)
-        for uri in (*concept.broader, *concept.narrower, *concept.related):
-            if uri != concept.uri:
-                score += (LINKED_CONCEPT - SAME_COLLECTION) * nearby.get(uri, 0.0)
+        links = (*concept.broader, *concept.narrower, *concept.related)
+        if not nearby.keys().isdisjoint(links):  # else each adds 0.0: the same float
+            for uri in links:
+                if uri != concept.uri:
+                    score += (LINKED_CONCEPT - SAME_COLLECTION) * nearby.get(uri, 0.0)
         mine = self.collections_of(concept.uri)[0]
         shared = sum(w for group, w in context.groups.items() if group & mine)
         shared -= nearby.get(concept.uri, 0.0) if mine else 0.0

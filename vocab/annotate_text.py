@@ -20,9 +20,10 @@ import bisect
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
 from vocab.normalize import normalise_label
 
@@ -33,6 +34,7 @@ _HYPHENS = frozenset("-‐‑")
 _POSSESSIVES = ("'s", "’s")  # an acronym's possessive: "EI's" reads as "EI" ("eis" names nothing)
 _END_BEFORE_MARKUP = re.compile(r"[.!?…]['\"’”)\]]*<")
 _SENTENCE_END = re.compile(r"[.!?…](?:['\"’”)\]]*)\s|\n\s*\n|[\n\r]\s*[-*•]\s")
+_BULLET = re.compile(r"[\n\r]\s*[-*•]\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,41 +93,156 @@ def whole(text: str) -> list[Segment]:
     return [Segment(0, len(text), 0)]
 
 
-def tokenise(text: str, segments: Sequence[Segment] | None = None) -> list[Token]:
+class Tokens(Sequence[Token]):
+    """The tokens of a text as columns, one list per field (no object per word: a 100 KB
+    text has some 16,000); indexing or iterating gives `Token`s, built when asked for."""
+
+    __slots__ = ("ends", "hyphens", "keys", "segments", "sentences", "starts", "surfaces")
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.surfaces: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.segments: list[int] = []
+        self.sentences: list[int] = []
+        self.hyphens: list[bool] = []
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Token]: ...
+
+    def __getitem__(self, index: int | slice) -> Token | list[Token]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        return Token(
+            self.keys[index],
+            self.surfaces[index],
+            self.starts[index],
+            self.ends[index],
+            self.segments[index],
+            self.sentences[index],
+            self.hyphens[index],
+        )
+
+    def __iter__(self) -> Iterator[Token]:
+        columns = (self.keys, self.surfaces, self.starts, self.ends, self.segments)
+        return map(Token, *columns, self.sentences, self.hyphens)
+
+
+def tokenise(text: str, segments: Sequence[Segment] | None = None) -> Tokens:
     """Return the tokens of `text` (or of its `segments`), with sentence numbers.
 
     A sentence ends at . ! ? followed by space and a capital or digit, at a blank line or
     bullet, and at the end of a block; segments of one block continue one sentence.
     """
-    tokens: list[Token] = []
-    append = tokens.append
-    known: dict[str, tuple[str, ...]] = {}  # surface -> its keys, for this text
+    tokens = Tokens()
     sentence = 0
-    previous_end = -1  # end of the previous token within the current block, -1 if none
+    previous_end = -1  # end of the previous word within the current block, -1 if none
     previous_block: int | None = None
     for index, segment in enumerate(segments if segments is not None else whole(text)):
         if previous_block is not None and segment.block != previous_block:
-            sentence += 1 if tokens else 0
+            sentence += 1 if tokens.keys else 0
             previous_end = -1
         previous_block = segment.block
-        gap_start = segment.start
-        starts, ends, surfaces = _words(text, segment)
-        for start, end, surface in zip(starts, ends, surfaces, strict=True):
-            hyphen = False
-            if previous_end >= 0 and not (start - previous_end == 1 and text[previous_end] == " "):
-                gap = text[gap_start:start]  # anything but one space may end a sentence
-                if gap and _ends_sentence(gap, surface):
-                    sentence += 1
-                hyphen = previous_end == start - 1 and text[start - 1] in _HYPHENS
-            surface_keys = known.get(surface)
-            if surface_keys is None:
-                surface_keys = known[surface] = _surface_keys(surface)
-            for key in surface_keys:
-                append(Token(key, surface, start, end, index, sentence, hyphen))
-                hyphen = False
-            previous_end = end
-            gap_start = end
+        starts, ends, surfaces, gaps = _words(text, segment)
+        if not surfaces:
+            continue
+        # the first word: the gap before it runs from the segment's start, and the word
+        # before it (if any) is the previous segment's last
+        start, first = starts[0], surfaces[0]
+        marks: dict[int, int] = {}  # word -> 1 a sentence ends before it, 4 a hyphen joins it
+        if previous_end >= 0 and not (start - previous_end == 1 and text[previous_end] == " "):
+            gap = text[segment.start : start]
+            step = 1 if gap and _ends_sentence(gap, first) else 0
+            if previous_end == start - 1 and text[start - 1] in _HYPHENS:
+                step |= 4
+            if step:
+                marks[0] = step
+        # the others: the gap before each is the text since the previous word ends; most
+        # gaps are one space, and the rest are few distinct strings, classified once
+        classes = _GAP_CLASSES
+        for gap in set(gaps).difference(classes):
+            classes[gap] = _gap_class(gap)
+        kinds = list(map(classes.__getitem__, gaps))
+        for k in itertools.compress(range(1, len(surfaces)), kinds):  # the few gaps that do
+            kind = kinds[k - 1]
+            if kind == 2:  # a full stop: a sentence ends if a capital or digit follows
+                initial = surfaces[k][:1]
+                kind = 1 if initial.isupper() or initial.isdigit() else 0
+            if kind:
+                marks[k] = kind
+        if len(classes) > 4096:
+            classes.clear()
+        sentence = _append(tokens, surfaces, starts, ends, marks, index, sentence)
+        previous_end = ends[-1]
     return tokens
+
+
+def _append(
+    tokens: Tokens,
+    surfaces: list[str],
+    starts: list[int],
+    ends: list[int],
+    marks: dict[int, int],
+    segment: int,
+    sentence: int,
+) -> int:
+    """Append the tokens of one segment's words: their keys, and the sentence each is in
+    (`marks`, in word order: 1 where a sentence ends before a word, 4 where a hyphen
+    joins it); return the sentence number after them."""
+    global _SURFACES
+    distinct = set(surfaces)  # a text's words are few distinct, and most met before
+    known, single = _SURFACES
+    if len(known) > SURFACE_CACHE:  # replaced, never cleared: other threads keep theirs
+        known, single = _SURFACES = ({}, {})
+    for word in distinct.difference(known):
+        keys = known[word] = _surface_keys(word)
+        if len(keys) == 1:
+            single[word] = keys[0]
+    if distinct.issubset(single):  # one key per word: the columns are the words'
+        tokens.keys += map(single.__getitem__, surfaces)
+        tokens.surfaces += surfaces
+        tokens.starts += starts
+        tokens.ends += ends
+        tokens.segments += [segment] * len(surfaces)
+        hyphens = [False] * len(surfaces)
+        numbers = tokens.sentences
+        done = 0
+        for k, step in marks.items():
+            if step & 4:
+                hyphens[k] = True
+            if step & 1:
+                numbers += [sentence] * (k - done)
+                done, sentence = k, sentence + 1
+        numbers += [sentence] * (len(surfaces) - done)
+        tokens.hyphens += hyphens
+        return sentence
+    # a word with several keys ("3D"?) or none: one token per key, the hyphen on the first
+    for k, (surface, start, end) in enumerate(zip(surfaces, starts, ends, strict=True)):
+        step = marks.get(k, 0)
+        sentence += step & 1
+        hyphen = bool(step & 4)
+        for key in known[surface]:
+            tokens.keys.append(key)
+            tokens.surfaces.append(surface)
+            tokens.starts.append(start)
+            tokens.ends.append(end)
+            tokens.segments.append(segment)
+            tokens.sentences.append(sentence)
+            tokens.hyphens.append(hyphen)
+            hyphen = False
+    return sentence
+
+
+SURFACE_CACHE = 32_768  # written words whose keys are kept between texts (a few MB)
+_SURFACES: tuple[dict[str, tuple[str, ...]], dict[str, str]] = ({}, {})
+"""Written words -> their keys, and -> their one key for those with one (most)."""
 
 
 def _surface_keys(surface: str) -> tuple[str, ...]:
@@ -139,17 +256,30 @@ def _surface_keys(surface: str) -> tuple[str, ...]:
 def _ends_sentence(gap: str, next_word: str) -> bool:
     """True if the text between two words ends a sentence before `next_word`: a full stop
     needs a space or markup after it, so "0.82" and "e.g." inside a word do not."""
-    if not _SENTENCE_END.search(gap) and not _END_BEFORE_MARKUP.search(gap):
-        return False
-    if "\n" in gap and gap.count("\n") >= 2:
-        return True
-    first = next_word[:1]
-    return first.isupper() or first.isdigit() or bool(re.search(r"[\n\r]\s*[-*•]\s", gap))
+    kind = _gap_class(gap)
+    if kind == 2:
+        first = next_word[:1]
+        return first.isupper() or first.isdigit()
+    return kind == 1
 
 
-def _words(text: str, segment: Segment) -> tuple[list[int], list[int], list[str]]:
-    """Return the starts, ends and surfaces of the words of a segment; invisible characters
-    are skipped.
+def _gap_class(gap: str) -> int:
+    """Return what the text between two words does: 4 joins them (a hyphen), 1 ends a
+    sentence (a blank line, a bullet), 2 ends one if the next word opens with a capital
+    or a digit (a full stop and a space), 0 nothing."""
+    if len(gap) == 1 and gap in _HYPHENS:
+        return 4
+    if not (_SENTENCE_END.search(gap) or _END_BEFORE_MARKUP.search(gap)):
+        return 0
+    return 1 if gap.count("\n") >= 2 or _BULLET.search(gap) else 2
+
+
+_GAP_CLASSES: dict[str, int] = {"": 0, " ": 0}  # gap -> _gap_class(gap), shared by texts
+
+
+def _words(text: str, segment: Segment) -> tuple[list[int], list[int], list[str], list[str]]:
+    """Return the starts, ends and surfaces of the words of a segment, and the text of the
+    original between each word and the next; invisible characters are skipped.
 
     A soft hyphen or zero-width character inside a word does not split it: the word is read
     without it, and its offsets still cover the original characters.
@@ -164,7 +294,7 @@ def _words(text: str, segment: Segment) -> tuple[list[int], list[int], list[str]
         pieces = _SPLIT.split(piece)
         offsets = list(itertools.accumulate(map(len, pieces), initial=base))
         last = len(pieces) - 1  # pieces end with a gap
-        return offsets[1:last:2], offsets[2 : last + 1 : 2], pieces[1::2]
+        return offsets[1:last:2], offsets[2 : last + 1 : 2], pieces[1::2], pieces[2:last:2]
     kept: list[int] | None = None
     if _INVISIBLE.search(piece):
         kept = [i for i, ch in enumerate(piece) if not _INVISIBLE.match(ch)]
@@ -181,7 +311,8 @@ def _words(text: str, segment: Segment) -> tuple[list[int], list[int], list[str]
             starts.append(where[first])
             ends.append(where[last + 1])
         surfaces.append(match.group())
-    return starts, ends, surfaces
+    gaps = [text[a:b] for a, b in zip(ends[:-1], starts[1:], strict=True)]
+    return starts, ends, surfaces, gaps
 
 
 def sentence_bounds(tokens: Sequence[Token]) -> list[tuple[int, int]]:
@@ -190,7 +321,7 @@ def sentence_bounds(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     >>> sentence_bounds(tokenise("One two. Three."))
     [(0, 2), (2, 3)]
     """
-    numbers = [t.sentence for t in tokens]  # never decreasing
+    numbers = tokens.sentences if isinstance(tokens, Tokens) else [t.sentence for t in tokens]
     count = numbers[-1] + 1 if numbers else 0
     starts = [bisect.bisect_left(numbers, n) for n in range(count + 1)]
     return list(itertools.pairwise(starts))

@@ -14,13 +14,15 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from vocab.annotate_text import word_keys
 from vocab.model import Concept, LabelKind, NoteKind
@@ -69,6 +71,31 @@ def stem(key: str) -> str:
     return snowball(key)
 
 
+def dot(a: Mapping[str, float], b: Mapping[str, float], order: WeightedStems | Profile) -> float:
+    """Return the dot product of two stem weightings, its terms summed in the order of
+    `order`'s stems (the same float, bit for bit, as summing over all of them: the others
+    add zeros). Only the stems both hold are visited: a context or profile shares few."""
+    common = a.keys() & b.keys()
+    ordered = sorted(common, key=order.positions.__getitem__) if len(common) > 1 else common
+    return float(sum(map(operator.mul, map(a.__getitem__, ordered), map(b.__getitem__, ordered))))
+
+
+STEM_CACHE = 32_768  # word keys whose content stems are kept between texts (a few MB)
+_KEY_STEMS: dict[str, str | None] = {}
+
+
+def token_stems(keys: Sequence[str]) -> list[str | None]:
+    """Return the content stem of each word key, None for a stop word or one character
+    (kept between texts; the map is replaced when full, so a concurrent text keeps its own)."""
+    global _KEY_STEMS
+    known = _KEY_STEMS
+    if len(known) > STEM_CACHE:
+        known = _KEY_STEMS = {}
+    for key in set(keys).difference(known):
+        known[key] = None if key in STOP or len(key) < 2 else stem(key)
+    return list(map(known.__getitem__, keys))
+
+
 def content_stems(text: str) -> list[str]:
     """Return the stems of the words of `text` that are not stop words."""
     out = []
@@ -88,6 +115,11 @@ class WeightedStems:
     norm: float
     memo: dict[tuple[str, frozenset[str]], float] = field(default_factory=dict, compare=False)
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Each stem's place in `weights`: the order its products are summed in."""
+        return dict(zip(self.weights, itertools.count()))
+
 
 @dataclass
 class Profile:
@@ -96,6 +128,11 @@ class Profile:
     key: tuple[str, frozenset[str]]  # the sense's id and the ids of all senses of its word
     weights: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Each stem's place in `weights`: the order its products are summed in."""
+        return dict(zip(self.weights, itertools.count()))
 
     @property
     def scale(self) -> float:
@@ -122,10 +159,10 @@ class WordEvidence:
         """Return how well a context and its document match a profile (cosines, the
         profile's norm discounted)."""
         weights = profile.weights
-        near = sum(v * weights.get(w, 0.0) for w, v in context.weights.items())
+        near = dot(context.weights, weights, context)
         far = document.memo.get(profile.key)
         if far is None:
-            far = sum(document.weights.get(w, 0.0) * v for w, v in weights.items())
+            far = dot(document.weights, weights, profile)
             far = document.memo[profile.key] = far / (document.norm or 1.0)
         return (near / (context.norm or 1.0) + DOCUMENT * far) / profile.scale
 
