@@ -243,7 +243,7 @@ def report(
           f"({approved / max(elapsed, 1e-9):.1f}/s), {failed} failed {sorted(statuses)}")  # fmt: skip
     for floor, label in (("bare", "the short-constant floor"), ("same", "the same-bytes floor")):
         ratio = ratios(runs, "writing", floor, "rps")
-        print(f"lookup while writing ÷ {label} = {ratio:.2f}x (target >= 0.8x): "
+        print(f"lookup while writing ÷ {label} = {ratio:.3f}x (target >= 0.8x): "
               f"{'met' if ratio >= 0.8 else 'NOT met'}")  # fmt: skip
     print(f"reproduce: python -m bench.editorial --source {args.source} --seconds {args.seconds} "
           f"--rounds {args.rounds} --writes-per-s {args.writes_per_s:g}"
