@@ -1,10 +1,5 @@
-"""The HTML pages: what each shows, that they work without JavaScript, and that they stay safe.
-
-Browser behaviour (suggestions, copy, tooltips, axe) is in tests/browser/; these tests read
-the served HTML through the test client.
-
-This file holds that they stay safe: escaping, links, headers (E1-E6), CORS and error
-pages.
+"""The HTML pages stay safe: escaping, links, headers (E1-E6), CORS and error pages, read
+through the test client (what each page shows is in test_pages.py).
 """
 
 from __future__ import annotations

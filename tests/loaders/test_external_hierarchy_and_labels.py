@@ -1,12 +1,5 @@
-"""Every Skosmos test vocabulary imports: read, stored, looked up, exported and re-imported.
-
-The 32 files in tests/fixtures/skosmos/ (from ../shared/external; see its README) each exercise
-an edge case of real-world SKOS. The tests parametrised over all files check that each
-one imports and that every report names its resource and a reason; the file-specific
-tests pin the reports and readings that matter.
-`python -m tests.loaders.test_external_vocabularies` prints a per-file summary.
-
-This file holds the file-specific tests of hierarchy and labels.
+"""The Skosmos test vocabularies (see test_external_vocabularies.py): the file-specific
+tests of hierarchy and labels.
 """
 
 from __future__ import annotations

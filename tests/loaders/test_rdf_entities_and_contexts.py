@@ -1,11 +1,10 @@
-"""Hostile and malformed RDF never crashes, hangs or fetches: the parse gate of `loaders.rdf_input`.
+"""The parse gate of `loaders.rdf_input` never fetches: XML entities and DTDs (A1-A6),
+JSON-LD contexts (A7-A9).
 
 Payloads live in `fixtures/hostile/` (small, one per attack; `PORT` stands for the port of a
 loopback server that counts every request) or are generated here when they are large.
-The cases and their sources are in `reliability-security-tests.md`, section A.
-
-This file holds the cases that could fetch: XML entities and DTDs (A1-A6), JSON-LD
-contexts (A7-A9).
+The cases and their sources are in `reliability-security-tests.md`, section A; the parser's
+limits are in test_rdf_parsing_limits.py, what terms may be in test_rdf_iris_and_literals.py.
 """
 
 from __future__ import annotations

@@ -1,11 +1,6 @@
-"""Hostile and malformed RDF never crashes, hangs or fetches: the parse gate of `loaders.rdf_input`.
-
-Payloads live in `fixtures/hostile/` (small, one per attack; `PORT` stands for the port of a
-loopback server that counts every request) or are generated here when they are large.
-The cases and their sources are in `reliability-security-tests.md`, section A.
-
-This file holds the parser's limits: truncated input (A13), nesting and long literals
-(A14, A15), size (A16).
+"""The parse gate of `loaders.rdf_input` never crashes or hangs: truncated input (A13),
+nesting and long literals (A14, A15), size (A16). Payloads and cases as in
+test_rdf_entities_and_contexts.py.
 """
 
 from __future__ import annotations

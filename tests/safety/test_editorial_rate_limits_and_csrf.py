@@ -1,10 +1,5 @@
-"""The editorial side against hostile callers (reliability-security-tests E13-E24).
-
-Every write route of the whole app refuses a caller without credentials; trust never comes
-from the network; objects are checked per account; bodies cannot assign what the service
-sets; secrets never leak; sign-in and key attempts are rate-limited.
-
-This file holds rate limits (E13 for sign-in and keys), CORS and CSRF (E14, E23).
+"""The editorial side against hostile callers (see test_editorial_security.py): rate limits
+(E13 for sign-in and keys), CORS and CSRF (E14, E23).
 """
 
 from __future__ import annotations

@@ -1,15 +1,7 @@
-"""No hostile input crashes, hangs, half-writes the store or reaches outside: the whole path.
-
-- every hostile payload, read in a child process whose audit hook forbids the network and
-  files outside the install, is refused with our ParseError family and trips no hook (A10);
-- no code hands rdflib or pyoxigraph a location to open, only bytes (A11);
-- only the registered formats import, and never by guessing (A12);
-- `vocab import` of each hostile file fails with a message and leaves the store as it was;
-- HTTP query text with invalid UTF-8 or FTS syntax never answers 500 (C12, C14);
-- text for terminals carries no escape sequences (E8).
-
-This file holds the reading in a child process under an audit hook (A10) and the
-static check that parsers only get bytes (A11).
+"""No hostile input reaches outside: every hostile payload, read in a child process whose
+audit hook forbids the network and files outside the install, is refused with our
+ParseError family and trips no hook (A10); no code hands rdflib or pyoxigraph a location to
+open, only bytes (A11).
 """
 
 from __future__ import annotations
