@@ -142,10 +142,14 @@ def test_two_followers_at_once_queue_each_entry_once(store: SqlEditorialStore) -
     other = SqlEditorialStore.open(store.engine.url.render_as_string(hide_password=False))
     start = threading.Barrier(2)
 
+    steps: list[int] = []
+
     def follow(s: SqlEditorialStore) -> None:
         start.wait()
+        taken = 0
         while s.queue_deliveries(URLS[:1], ACTIONS, NOW, limit=3).read:
-            pass
+            taken += 1
+        steps.append(taken)
 
     threads = [threading.Thread(target=follow, args=(s,)) for s in (store, other)]
     for thread in threads:
@@ -154,6 +158,7 @@ def test_two_followers_at_once_queue_each_entry_once(store: SqlEditorialStore) -
         thread.join(30)
     other.close()
 
+    assert len(steps) == 2 and 7 <= sum(steps) <= 20  # 20 entries, at most 3 a step, both ended
     assert sorted(d.audit_seq for d in store.deliveries()) == seqs
 
 
