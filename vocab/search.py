@@ -159,15 +159,13 @@ class Searcher:
         strong = bool(best)  # an exact or whole-label prefix hit answers the query
         words = norm.split()
         consider(
-            self._reads.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
+            reads.labels_with_words([[w] for w in words], prefix=True, limit=CANDIDATE_LIMIT),
             word_prefix(key, norm),
         )
         content = content_words(words)
         if len(content) < len(words):  # stop words never decide: "NEAR(machine learning)"
             consider(
-                self._reads.labels_with_words(
-                    [[w] for w in content], prefix=True, limit=CANDIDATE_LIMIT
-                ),
+                reads.labels_with_words([[w] for w in content], prefix=True, limit=CANDIDATE_LIMIT),
                 word_prefix("".join(content), " ".join(content)),
             )
         if not strong and all(hit.score < WEAK_WORD_PREFIX for hit in best.values()):
