@@ -47,20 +47,6 @@ def _count(c: sa.Connection, query: sa.Select[Any]) -> int:
     return int(c.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
 
 
-def delivery(row: sa.Row[Any]) -> Delivery:
-    return Delivery(
-        id=row.id,
-        audit_seq=row.audit_seq,
-        url=row.url,
-        delivery=row.delivery,
-        attempts=row.attempts,
-        due_at=parse_stamp(row.due_at),
-        state=DeliveryState(row.state),
-        last_error=row.last_error,
-        updated_at=parse_stamp(row.updated_at),
-    )
-
-
 class SqlOutbox(SqlBase):
     """The follower's cursor over the audit log, and the deliveries it queued."""
 
@@ -179,7 +165,7 @@ class SqlOutbox(SqlBase):
                 .where(d.id.in_(ids))
                 .order_by(d.id)
             ).all()
-        claimed = {r.id: (delivery(r), rows.audit(r)) for r in found}
+        claimed = {r.id: (rows.delivery(r), rows.audit(r)) for r in found}
         return [claimed[i] for i in ids]
 
     def next_due(self, urls: Sequence[str]) -> datetime | None:
@@ -206,7 +192,7 @@ class SqlOutbox(SqlBase):
             if row is None:
                 raise NotFound(f"No webhook delivery {delivery_id}.")
             if row.state != W.value:
-                return delivery(row)
+                return rows.delivery(row)
             state = (
                 DeliveryState.DELIVERED if delivered else W if retry_at else DeliveryState.ABANDONED
             )
@@ -221,7 +207,7 @@ class SqlOutbox(SqlBase):
                     updated_at=stamp(at),
                 )
             )
-            return delivery(c.execute(query).one())
+            return rows.delivery(c.execute(query).one())
 
     def deliveries(
         self, *, state: DeliveryState | None = None, after_id: int = 0, limit: int = 1000
@@ -231,7 +217,7 @@ class SqlOutbox(SqlBase):
         if state is not None:
             query = query.where(d.state == state.value)
         with self._read() as c:
-            return [delivery(r) for r in c.execute(query)]
+            return [rows.delivery(r) for r in c.execute(query)]
 
     def count_waiting(self, urls: Sequence[str]) -> int:
         with self._read() as c:

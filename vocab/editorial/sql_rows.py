@@ -15,6 +15,8 @@ from vocab.editorial.model import (
     AuditEntry,
     Comment,
     Decision,
+    Delivery,
+    DeliveryState,
     HeadConcept,
     LoginSession,
     Proposal,
@@ -147,3 +149,17 @@ def scheme(row: sa.Row[Any]) -> tuple[Scheme, tuple[str, ...]]:
 
 def collection(row: sa.Row[Any], members: tuple[str, ...]) -> Collection:
     return collection_from_dict({**json.loads(row.doc), "members": list(members)})
+
+
+def delivery(row: sa.Row[Any]) -> Delivery:
+    return Delivery(
+        id=row.id,
+        audit_seq=row.audit_seq,
+        url=row.url,
+        delivery=row.delivery,
+        attempts=row.attempts,
+        due_at=parse_stamp(row.due_at),
+        state=DeliveryState(row.state),
+        last_error=row.last_error,
+        updated_at=parse_stamp(row.updated_at),
+    )
