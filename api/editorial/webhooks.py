@@ -22,6 +22,7 @@ import threading
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
+from time import monotonic
 
 from vocab.editorial.model import AuditEntry, Delivery
 from vocab.editorial.notify import ACTION_EVENTS, Backoff, Event, event_of, signed_headers
@@ -37,6 +38,11 @@ POLL_S = 1.0
 BATCH = 500
 """Audit entries read per step; deliveries claimed per step is `CLAIM`."""
 CLAIM = 10
+KEEP_DAYS = 30
+"""Days a delivered or abandoned delivery stays in the store (its attempts, its last error)
+before the sender deletes it; a waiting one is never deleted."""
+PRUNE_EVERY_S = 3600.0
+ORPHANED = "its address is no longer in VOCAB_WEBHOOK_URLS"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -60,6 +66,7 @@ class WebhookSender:
         backoff: Backoff | None = None,
         timeout_s: float = 5.0,
         poll_s: float = POLL_S,
+        keep_days: float = KEEP_DAYS,
     ) -> None:
         bad = [u for u in urls if not u.startswith(("http://", "https://"))]
         if bad:
@@ -71,6 +78,8 @@ class WebhookSender:
         self.backoff = backoff or Backoff()
         self.timeout_s = timeout_s
         self.poll_s = poll_s
+        self.keep = timedelta(days=keep_days)
+        self._pruned_at: float | None = None
         self.lease_s = 2 * timeout_s + 5  # an attempt cut short is retried after this
         self.delivered = 0
         self.failed = 0
@@ -88,6 +97,13 @@ class WebhookSender:
             raise RuntimeError("This webhook sender is running already.")
         self.store, self.base = store, base.rstrip("/")
         store.webhook_cursor()  # before returning: every later step is announced
+        # (a sender given no address would abandon every other sender's deliveries)
+        orphaned = store.abandon_deliveries_except(self.urls, _now(), ORPHANED) if self.urls else 0
+        if orphaned:
+            log.warning(
+                "webhooks: abandoned %d waiting deliveries to addresses no longer configured",
+                orphaned,
+            )
         self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
         self._thread.start()
         return self
@@ -119,6 +135,7 @@ class WebhookSender:
     def _run(self) -> None:
         while not self._stopping:
             try:
+                self._prune()
                 wait = 0.0 if self._step() else self._idle_s()
             except Exception:  # the store is away (a restart of PostgreSQL): try again later
                 log.exception("webhooks: could not follow the audit log; trying again")
@@ -127,6 +144,19 @@ class WebhookSender:
                 if wait > 0 and not self._woken and not self._stopping:
                     self._wake.wait(wait)
                 self._woken = False
+
+    def _prune(self) -> None:
+        """Delete the deliveries that ended more than `keep` ago, at most once an hour."""
+        assert self.store is not None
+        if self._pruned_at is not None and monotonic() - self._pruned_at < PRUNE_EVERY_S:
+            return
+        self._pruned_at = monotonic()
+        before, removed, batch = _now() - self.keep, 0, -1
+        while batch and not self._stopping:  # in batches, each a short transaction
+            batch = self.store.prune_deliveries(before)
+            removed += batch
+        if removed:
+            log.info("webhooks: deleted %d deliveries that ended before %s", removed, before)
 
     def _step(self) -> bool:
         """Queue the new entries' deliveries, attempt the due ones; return whether more wait."""

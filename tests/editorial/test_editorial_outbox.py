@@ -192,3 +192,42 @@ def test_postgres_an_entry_committed_after_a_later_one_is_not_passed_over(
 
     assert sorted(d.audit_seq for d in store.deliveries()) == [later - 1, later]
     store.close()
+
+
+def test_pruning_deletes_only_deliveries_that_ended_before_the_cut_in_batches(
+    store: SqlEditorialStore,
+) -> None:
+    store.webhook_cursor()
+    append(store, *["release"] * 5)
+    old, older, late, waiting, abandoned = store.queue_deliveries(URLS[:1], ACTIONS, NOW).queued
+    cut = NOW + timedelta(days=30)
+    store.record_attempt(old.id, NOW, delivered=True)
+    store.record_attempt(older.id, NOW - timedelta(days=1), delivered=True)
+    store.record_attempt(late.id, cut + timedelta(seconds=1), delivered=True)
+    store.record_attempt(abandoned.id, NOW, delivered=False, error="timed out")
+
+    counts = [store.prune_deliveries(cut, limit=2) for _ in range(3)]
+
+    assert counts == [2, 1, 0]
+    assert [(d.id, d.state) for d in store.deliveries()] == [
+        (late.id, DeliveryState.DELIVERED),  # ended after the cut
+        (waiting.id, DeliveryState.WAITING),  # never deleted, however old
+    ]
+
+
+def test_waiting_deliveries_to_addresses_no_longer_given_are_abandoned(
+    store: SqlEditorialStore,
+) -> None:
+    store.webhook_cursor()
+    append(store, "release")
+    kept, _ = store.queue_deliveries(URLS, ACTIONS, NOW).queued
+    store.record_attempt(kept.id, NOW, delivered=True)
+    later = NOW + timedelta(minutes=1)
+
+    assert store.abandon_deliveries_except(URLS[:1], later, "gone") == 1
+    assert store.abandon_deliveries_except(URLS[:1], later, "gone") == 0
+    assert [(d.url, d.state, d.last_error, d.updated_at) for d in store.deliveries()] == [
+        (URLS[0], DeliveryState.DELIVERED, "", NOW),
+        (URLS[1], DeliveryState.ABANDONED, "gone", later),
+    ]
+    assert store.count_waiting(URLS) == 0

@@ -222,3 +222,11 @@ class EditorialStore(Protocol):
 
     def count_waiting(self, urls: Sequence[str]) -> int:
         """Return how many deliveries to `urls` wait for an attempt."""
+
+    def abandon_deliveries_except(self, urls: Sequence[str], at: datetime, reason: str) -> int:
+        """Abandon every waiting delivery to an address not in `urls` (one no longer
+        configured), recording `reason` as its error; return how many."""
+
+    def prune_deliveries(self, before: datetime, *, limit: int = 10_000) -> int:
+        """Delete up to `limit` delivered or abandoned deliveries last updated before
+        `before` (waiting ones are never deleted); return how many."""

@@ -222,3 +222,33 @@ class SqlOutbox(SqlBase):
     def count_waiting(self, urls: Sequence[str]) -> int:
         with self._read() as c:
             return _count(c, _waiting(urls))
+
+    def abandon_deliveries_except(self, urls: Sequence[str], at: datetime, reason: str) -> int:
+        d = t.webhook_deliveries.c
+        with self._write() as c:
+            done = c.execute(
+                sa.update(t.webhook_deliveries)
+                .where(d.state == W.value, d.url.not_in(list(urls)))
+                .values(
+                    state=DeliveryState.ABANDONED.value,
+                    last_error=reason[:MAX_ERROR],
+                    updated_at=stamp(at),
+                )
+            )
+            return int(done.rowcount)
+
+    def prune_deliveries(self, before: datetime, *, limit: int = 10_000) -> int:
+        d = t.webhook_deliveries.c
+        finished = [DeliveryState.DELIVERED.value, DeliveryState.ABANDONED.value]
+        with self._write() as c:
+            ids = list(
+                c.execute(
+                    sa.select(d.id)
+                    .where(d.state.in_(finished), d.updated_at < stamp(before))
+                    .order_by(d.id)
+                    .limit(limit)
+                ).scalars()
+            )
+            if ids:
+                c.execute(sa.delete(t.webhook_deliveries).where(d.id.in_(ids)))
+            return len(ids)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from api.editorial.webhooks import WebhookSender
+from api.editorial.webhooks import ORPHANED, WebhookSender
 from tests.api.editorial.conftest import BASE, SOURCE, make_desk
 from tests.api.editorial.test_editorial_webhooks import (
     SECRET,
@@ -17,7 +18,7 @@ from tests.api.editorial.test_editorial_webhooks import (
     wait_for,
 )
 from tests.cli.test_editorial_cli import edited_regulation, run
-from vocab.editorial.model import DeliveryState
+from vocab.editorial.model import AuditEntry, DeliveryState
 from vocab.editorial.notify import Backoff
 from vocab.editorial.sql_store import SqlEditorialStore
 from vocab.editorial.workflow import Workflow
@@ -120,3 +121,28 @@ def test_a_sender_started_on_a_store_with_history_announces_only_what_follows(
         sender.close()
         store.close()
     assert [h["X-Vocab-Event"] for h, _, _ in receiver.received] == ["proposal.approved"]
+
+
+def test_a_starting_sender_abandons_deliveries_to_dropped_addresses_and_prunes_old_ones(
+    tmp_path: Path,
+) -> None:
+    kept, dropped = "http://127.0.0.1:9/kept", "http://127.0.0.1:9/dropped"
+    store = SqlEditorialStore.open(tmp_path / "e.db")
+    store.webhook_cursor()
+    long_ago = datetime.now(UTC) - timedelta(days=40)
+    store.append_audit(AuditEntry(0, long_ago, None, "system", "release", "release:2030-01-01"))
+    sent, waiting = store.queue_deliveries((kept, dropped), ("release",), long_ago).queued
+    store.record_attempt(sent.id, long_ago, delivered=True)
+
+    sender = WebhookSender((kept,), SECRET, keep_days=30).start(store, BASE)
+    wait_for(lambda: len(store.deliveries()) == 1)  # the old delivered one is deleted
+    sender.close()
+
+    [left] = store.deliveries()
+    store.close()
+    assert (left.id, left.url, left.state, left.last_error) == (
+        waiting.id,
+        dropped,
+        DeliveryState.ABANDONED,  # kept 30 days from now, like any delivery that ended
+        ORPHANED,
+    )
