@@ -19,6 +19,7 @@ from bench.quality import SETS, held_out
         "senses-v2.tsv",
         "senses-v4.tsv",
         "senses-v5.tsv",
+        "senses-v6.tsv",
     ],
 )
 def test_held_out_sets_never_list_their_failures(name: str) -> None:
