@@ -62,12 +62,17 @@ def text_rows(concepts: Sequence[Concept]) -> list[TextRow]:
     return [(n, *concept_texts(c)) for n, c in enumerate(concepts, start=1)]
 
 
-def index_rows(rows: Iterable[TextRow]) -> Iterator[TextRow]:
+def index_rows(
+    rows: Iterable[TextRow], normalise: Callable[[str], str] = normalise_label
+) -> Iterator[TextRow]:
     """Return the `texts_fts` rows of `text_rows`, each text's words normalised as queries
     are (`normalise_label`: plural and spelling folded, "women" -> "woman", "tumor" ->
-    "tumour"), so the stemmer sees the same word on both sides."""
+    "tumour"), so the stemmer sees the same word on both sides.
+
+    `normalise` may be any function giving what `normalise_label` gives (a build passes a
+    `WordwiseNormaliser`, which remembers each word)."""
     for n, *texts in rows:
-        labels, definitions, plain, notes = (normalise_label(t) for t in texts)
+        labels, definitions, plain, notes = (normalise(t) for t in texts)
         yield n, labels, definitions, plain, notes
 
 
