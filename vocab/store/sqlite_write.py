@@ -45,7 +45,7 @@ from vocab.typo_index import variant_rows
 if TYPE_CHECKING:
     import sqlite_utils
 
-BUILD_CACHE_KIB = 256 * 1024
+BUILD_CACHE_KIB = 64 * 1024
 """SQLite's page cache while a store is built (KiB; not kept in the file)."""
 
 Progress = Callable[[str, int, int], None]
