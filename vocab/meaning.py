@@ -72,12 +72,19 @@ class MeaningIndex:
                 f"embeds queries with {self.model.name}; rebuild the store with `vocab build`."
             )
         self._parts = len(self.index.parts)
+        codes = np.ascontiguousarray(self.index.codes).view(np.uint64)
+        self.index = replace(self.index, codes=None)  # the copy below is all we keep
+        self._coded = len(codes)  # concepts 1..coded (row i: concept i + 1)
+        self._lists = store.vector_lists()  # a large store's inverted file, else None
+        if self._lists is not None and self._lists.concepts == self._coded:
+            self._rows = codes.copy()  # row-major: a query reads the rows of its lists
+            self._columns = self._rows[:0].T
+            return
+        self._lists = None
         # one row per 64-bit word of the codes, one column per concept: each numpy step
         # below then runs over one contiguous row (4x faster than row-major at 100k)
-        self._columns = np.ascontiguousarray(self.index.codes).view(np.uint64).T.copy()
-        self.index = replace(self.index, codes=None)  # the transposed copy is all we keep
-        coded = self._columns.shape[1]  # concepts 1..coded (row i: concept i + 1)
-        if coded <= HELD_VECTORS:
+        self._columns = codes.T.copy()
+        if self._coded <= HELD_VECTORS:
             self._vectors = HeldVectors(store, self._columns, self._parts)
 
     @property
@@ -200,14 +207,21 @@ class MeaningIndex:
 
     def query_vector(self, text: str) -> np.ndarray[Any, Any] | None:
         """Return the unit vector of `text`, or None without vectors or tokens."""
-        if self.model is None or not self._columns.shape[1]:
+        if self.model is None or not self._coded:
             return None
         query = self.model.embed_one(text)
         return query if query.any() else None
 
-    def nearest(self, query: np.ndarray[Any, Any], limit: int) -> Ranking:
-        """Return the concepts nearest to a query vector, by cosine similarity."""
+    def nearest(self, query: np.ndarray[Any, Any], limit: int, *, exact: bool = False) -> Ranking:
+        """Return the concepts nearest to a query vector, by cosine similarity: for a
+        store with lists (`vocab.vector_lists`), among the concepts of the lists nearest
+        to it, unless `exact` (every concept's codes scanned: slow, for measuring)."""
         probe = np.packbits(np.tile(query > 0, self._parts)).view(np.uint64)
+        if self._lists is not None:
+            rows = np.arange(self._coded) if exact else self._lists.candidates(query)
+            distance = least_hamming(self._rows, rows, probe, self._parts)
+            closest = rows[_closest(distance, RESCORE)] + 1
+            return self.similarities(query, closest.tolist())[:limit]
         per_part = len(self._columns) // self._parts
         if self._vectors is not None:  # a few hundred concepts: a handful of numpy steps
             nearest = self._vectors.hamming(probe, per_part)
@@ -279,6 +293,19 @@ class HeldVectors:
         bits = np.bitwise_count(self.rows ^ probe).reshape(len(self.rows), -1, per_part)
         least: np.ndarray[Any, Any] = bits.sum(axis=2, dtype=np.int16).min(axis=1)
         return least
+
+
+def least_hamming(
+    codes: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], probe: np.ndarray[Any, Any], parts: int
+) -> np.ndarray[Any, Any]:
+    """Return the least Hamming distance, over its parts, of each of `rows` of `codes`
+    (uint64, one row a concept) to `probe` (int16), a few thousand rows at a time."""
+    out = np.empty(len(rows), dtype=np.int16)
+    for start in range(0, len(rows), 65_536):
+        chunk = codes[rows[start : start + 65_536]] ^ probe
+        bits = np.bitwise_count(chunk).reshape(len(chunk), parts, -1)
+        out[start : start + len(chunk)] = bits.sum(axis=2, dtype=np.int16).min(axis=1)
+    return out
 
 
 def informativeness(texts_holding: int, concepts: int) -> float:
