@@ -77,8 +77,7 @@ class MeaningIndex:
         self._coded = len(codes)  # concepts 1..coded (row i: concept i + 1)
         self._lists = store.vector_lists()  # a large store's inverted file, else None
         if self._lists is not None and self._lists.concepts == self._coded:
-            self._rows = codes.copy()  # row-major: a query reads the rows of its lists
-            self._columns = self._rows[:0].T
+            self._columns = codes[:0].T  # the lists hold every code: no scan
             return
         self._lists = None
         # one row per 64-bit word of the codes, one column per concept: each numpy step
@@ -218,8 +217,7 @@ class MeaningIndex:
         to it, unless `exact` (every concept's codes scanned: slow, for measuring)."""
         probe = np.packbits(np.tile(query > 0, self._parts)).view(np.uint64)
         if self._lists is not None:
-            rows = np.arange(self._coded) if exact else self._lists.candidates(query)
-            distance = least_hamming(self._rows, rows, probe, self._parts)
+            rows, distance = self._lists.nearest_rows(query, every=exact)
             closest = rows[_closest(distance, RESCORE)] + 1
             return self.similarities(query, closest.tolist())[:limit]
         per_part = len(self._columns) // self._parts
@@ -293,19 +291,6 @@ class HeldVectors:
         bits = np.bitwise_count(self.rows ^ probe).reshape(len(self.rows), -1, per_part)
         least: np.ndarray[Any, Any] = bits.sum(axis=2, dtype=np.int16).min(axis=1)
         return least
-
-
-def least_hamming(
-    codes: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], probe: np.ndarray[Any, Any], parts: int
-) -> np.ndarray[Any, Any]:
-    """Return the least Hamming distance, over its parts, of each of `rows` of `codes`
-    (uint64, one row a concept) to `probe` (int16), a few thousand rows at a time."""
-    out = np.empty(len(rows), dtype=np.int16)
-    for start in range(0, len(rows), 65_536):
-        chunk = codes[rows[start : start + 65_536]] ^ probe
-        bits = np.bitwise_count(chunk).reshape(len(chunk), parts, -1)
-        out[start : start + len(chunk)] = bits.sum(axis=2, dtype=np.int16).min(axis=1)
-    return out
 
 
 def informativeness(texts_holding: int, concepts: int) -> float:

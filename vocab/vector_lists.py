@@ -56,10 +56,10 @@ def _nearest_centroid(
 
 def build_lists(
     codes: np.ndarray[Any, Any], parts: int
-) -> tuple[np.ndarray[Any, Any], list[np.ndarray[Any, Any]]]:
+) -> tuple[np.ndarray[Any, Any], list[np.ndarray[Any, Any]], list[np.ndarray[Any, Any]]]:
     """Cluster the part codes of `codes` (uint8, one row a concept, `parts` codes a row)
     and return the unit centroids (float32, one row a list) and, per list, the concept
-    rows (0-based, int32, ascending, each once) with a part code in it."""
+    row (0-based, int32, ascending) of each part code in it, and those codes (uint8)."""
     concepts = len(codes)
     width = codes.shape[1] // parts
     flat = np.ascontiguousarray(codes).reshape(concepts * parts, width)
@@ -78,20 +78,22 @@ def build_lists(
         norms[empty] = 1.0
         centroids = (sums / norms[:, None]).astype(np.float32)
     assigned = _nearest_centroid(flat, centroids)
-    rows = np.repeat(np.arange(concepts, dtype=np.int32), parts)
-    order = np.lexsort((rows, assigned))
-    assigned, rows = assigned[order], rows[order]
-    bounds = np.searchsorted(assigned, np.arange(count + 1))
-    members = [np.unique(rows[bounds[i] : bounds[i + 1]]) for i in range(count)]
-    return centroids, members
+    order = np.argsort(assigned, kind="stable")  # flat order is concept order: kept
+    rows = (order // parts).astype(np.int32)
+    bounds = np.searchsorted(assigned[order], np.arange(count + 1))
+    members = [rows[bounds[i] : bounds[i + 1]] for i in range(count)]
+    held = [flat[order[bounds[i] : bounds[i + 1]]] for i in range(count)]
+    return centroids, members, held
 
 
 @dataclass
 class VectorLists:
-    """The lists of a store, held in memory: centroids and each list's concept rows."""
+    """The lists of a store, held in memory: centroids, and each list's part codes with
+    the concept row of each."""
 
     centroids: np.ndarray[Any, Any]  # float32 (lists, dim), unit rows
     members: list[np.ndarray[Any, Any]]  # per list, int32 concept rows (0-based), ascending
+    codes: list[np.ndarray[Any, Any]]  # per list, uint64 (len(members), dim / 64)
     concepts: int  # concept rows coded
     probes_default: int = 0  # lists a query reads; 0: `PROBE_SHARE` of them
 
@@ -102,16 +104,28 @@ class VectorLists:
         share = max(MIN_PROBES, round(len(self.members) * PROBE_SHARE))
         return min(len(self.members), self.probes_default or share)
 
-    def candidates(self, query: np.ndarray[Any, Any], probes: int | None = None) -> Any:
-        """Return the concept rows (0-based, ascending, each once) of the lists whose
-        centroids are most similar to `query` (a unit vector of the codes' dimension)."""
-        count = probes or self.probes
-        similarity = self.centroids @ query.astype(np.float32)
-        if count < len(similarity):
-            probed = np.argpartition(-similarity, count)[:count]
+    def nearest_rows(
+        self, query: np.ndarray[Any, Any], every: bool = False
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Return the concept rows (0-based, ascending, each once) with a part code in
+        the lists whose centroids are most similar to `query` (a unit vector; with
+        `every`, all lists), and each one's least Hamming distance over those part
+        codes to the query's signs. Reading every list is the exact scan."""
+        count = len(self.members) if every else self.probes
+        if count < len(self.members):
+            similarity = self.centroids @ query.astype(np.float32)
+            probed = np.sort(np.argpartition(-similarity, count)[:count])
         else:
-            probed = np.arange(len(similarity))
-        found = np.zeros(self.concepts, dtype=bool)
-        for i in probed.tolist():
-            found[self.members[i]] = True
-        return np.flatnonzero(found)
+            probed = np.arange(len(self.members))
+        rows = np.concatenate([self.members[i] for i in probed.tolist()])
+        codes = np.concatenate([self.codes[i] for i in probed.tolist()])
+        probe = np.packbits(query > 0).view(np.uint64)
+        np.bitwise_xor(codes, probe, out=codes)
+        bits = np.bitwise_count(codes)
+        distance = bits[:, 0].astype(np.int16)
+        for word in range(1, bits.shape[1]):
+            distance += bits[:, word]
+        least = np.full(self.concepts, np.iinfo(np.int16).max, dtype=np.int16)
+        np.minimum.at(least, rows, distance)
+        found = np.flatnonzero(least < np.iinfo(np.int16).max)
+        return found, least[found]

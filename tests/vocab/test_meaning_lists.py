@@ -60,15 +60,23 @@ def test_a_store_at_or_under_the_threshold_gets_no_lists(
     conn.close()
 
 
-def test_every_concept_is_in_a_list_once_per_list(stores: tuple[Vocabulary, Vocabulary]) -> None:
-    _, approximate = stores
+def test_every_part_code_is_in_one_list(stores: tuple[Vocabulary, Vocabulary]) -> None:
+    exact, approximate = stores
     lists = approximate.store.vector_lists()
-    assert lists is not None
-    assert lists.concepts == approximate.store.count()
-    for members in lists.members:
-        assert list(members) == sorted(set(members.tolist()))
-    held = {int(row) for members in lists.members for row in members}
-    assert held == set(range(lists.concepts))
+    index = exact.store.vector_index()
+    assert lists is not None and index is not None
+    assert lists.concepts == approximate.store.count() == len(index.codes)
+    parts = len(index.parts)
+    held: dict[tuple[int, bytes], int] = {}
+    for members, codes in zip(lists.members, lists.codes, strict=True):
+        assert list(members) == sorted(members.tolist())  # concept order within a list
+        for row, code in zip(members.tolist(), codes, strict=True):
+            held[(row, code.tobytes())] = held.get((row, code.tobytes()), 0) + 1
+    assert sum(held.values()) == parts * lists.concepts
+    width = index.codes.shape[1] // parts
+    for row, codes in enumerate(index.codes):
+        for part in range(parts):
+            assert (row, codes[part * width : (part + 1) * width].tobytes()) in held
 
 
 def test_the_lists_rank_the_nearest_concepts_as_the_exact_scan_does(

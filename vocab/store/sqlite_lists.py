@@ -22,7 +22,7 @@ from vocab.vector_lists import APPROXIMATE_ABOVE, VectorLists, build_lists
 
 LISTS_SCHEMA = (
     "CREATE TABLE vector_lists (list INTEGER PRIMARY KEY, centroid BLOB NOT NULL, "
-    "members BLOB NOT NULL)"
+    "members BLOB NOT NULL, codes BLOB NOT NULL)"
 )
 
 
@@ -44,13 +44,13 @@ def write_vector_lists(
     codes = _codes(conn, parts, int(embedding_meta["embedding_dim"]))
     if len(codes) <= above:
         return {}
-    centroids, members = build_lists(codes, parts)
+    centroids, members, held = build_lists(codes, parts)
     conn.execute(LISTS_SCHEMA)
     conn.executemany(
-        "INSERT INTO vector_lists VALUES (?, ?, ?)",
+        "INSERT INTO vector_lists VALUES (?, ?, ?, ?)",
         (
-            (i, centroid.astype(np.float32).tobytes(), rows.astype(np.int32).tobytes())
-            for i, (centroid, rows) in enumerate(zip(centroids, members, strict=True))
+            (i, c.astype(np.float32).tobytes(), rows.astype(np.int32).tobytes(), h.tobytes())
+            for i, (c, rows, h) in enumerate(zip(centroids, members, held, strict=True))
         ),
     )
     return {"vector_lists": str(len(members))}
@@ -60,12 +60,18 @@ def read_vector_lists(conn: sqlite3.Connection, meta: dict[str, str]) -> VectorL
     """Return the store's lists, or None if it has none (a small store: exact scan)."""
     if "vector_lists" not in meta or "embedding_dim" not in meta:
         return None
-    rows = conn.execute("SELECT centroid, members FROM vector_lists ORDER BY list").fetchall()
+    rows = conn.execute("SELECT centroid, members, codes FROM vector_lists ORDER BY list")
     dim = int(meta["embedding_dim"])
-    centroids = np.frombuffer(b"".join(c for c, _ in rows), dtype=np.float32).reshape(-1, dim)
-    members = [np.frombuffer(m, dtype=np.int32) for _, m in rows]
-    coded = int(max((int(m[-1]) for m in members if len(m)), default=-1)) + 1
-    return VectorLists(centroids, members, coded)
+    centroids: list[bytes] = []
+    members: list[np.ndarray[Any, Any]] = []
+    codes: list[np.ndarray[Any, Any]] = []
+    for centroid, rows_of, codes_of in rows:
+        centroids.append(centroid)
+        members.append(np.frombuffer(rows_of, dtype=np.int32))
+        codes.append(np.frombuffer(codes_of, dtype=np.uint64).reshape(-1, dim // 64))
+    held = np.frombuffer(b"".join(centroids), dtype=np.float32).reshape(-1, dim)
+    coded = int(max((int(m.max()) for m in members if len(m)), default=-1)) + 1
+    return VectorLists(held, members, codes, coded)
 
 
 def add_vector_lists(conn: sqlite3.Connection, above: int = APPROXIMATE_ABOVE) -> dict[str, str]:
