@@ -217,8 +217,12 @@ class MeaningIndex:
         to it, unless `exact` (every concept's codes scanned: slow, for measuring)."""
         probe = np.packbits(np.tile(query > 0, self._parts)).view(np.uint64)
         if self._lists is not None:
-            rows, distance = self._lists.nearest_rows(query, every=exact)
-            closest = rows[_closest(distance, RESCORE)] + 1
+            rows, distance = self._lists.part_distances(query, every=exact)
+            if exact:  # each concept's least distance over its parts, as the scan below
+                rows, distance = self._lists.least_distances(rows, distance)
+                closest = rows[_closest(distance, RESCORE)] + 1
+            else:  # the closest part codes' concepts (a concept's other parts are farther)
+                closest = np.unique(rows[_closest(distance, RESCORE)]) + 1
             return self.similarities(query, closest.tolist())[:limit]
         per_part = len(self._columns) // self._parts
         if self._vectors is not None:  # a few hundred concepts: a handful of numpy steps

@@ -104,13 +104,12 @@ class VectorLists:
         share = max(MIN_PROBES, round(len(self.members) * PROBE_SHARE))
         return min(len(self.members), self.probes_default or share)
 
-    def nearest_rows(
+    def part_distances(
         self, query: np.ndarray[Any, Any], every: bool = False
     ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """Return the concept rows (0-based, ascending, each once) with a part code in
-        the lists whose centroids are most similar to `query` (a unit vector; with
-        `every`, all lists), and each one's least Hamming distance over those part
-        codes to the query's signs. Reading every list is the exact scan."""
+        """Return the concept row (0-based) of each part code in the lists whose centroids
+        are most similar to `query` (a unit vector; with `every`, all lists: every part
+        code of every concept), and its Hamming distance to the query's signs."""
         count = len(self.members) if every else self.probes
         if count < len(self.members):
             similarity = self.centroids @ query.astype(np.float32)
@@ -125,6 +124,13 @@ class VectorLists:
         distance = bits[:, 0].astype(np.int16)
         for word in range(1, bits.shape[1]):
             distance += bits[:, word]
+        return rows, distance
+
+    def least_distances(
+        self, rows: np.ndarray[Any, Any], distance: np.ndarray[Any, Any]
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Return the concept rows among `rows` (ascending, each once) and each one's
+        least distance among `distance` (one per row)."""
         least = np.full(self.concepts, np.iinfo(np.int16).max, dtype=np.int16)
         np.minimum.at(least, rows, distance)
         found = np.flatnonzero(least < np.iinfo(np.int16).max)
