@@ -11,6 +11,11 @@ A query is compared with the lists' centroids (cosine), and only the concepts of
 exactly as the full scan ranks them. Smaller stores keep the exact scan, and have no lists.
 
 The k-means is seeded (`SEED`): the same codes give the same lists.
+
+Measured at 1M concepts (2048 lists, 61 read; `python -m bench.vector_recall`): the
+semantic neighbours' top 10 share 0.82 of the exact scan's (same first 0.88), but the
+searches' top 10 share 0.97 (the meaning stages fuse them with the text stage and rescore
+every candidate's cosine exactly); the stage itself takes p50 5.3 ms instead of 104 ms.
 """
 
 from __future__ import annotations
