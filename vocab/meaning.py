@@ -72,12 +72,18 @@ class MeaningIndex:
                 f"embeds queries with {self.model.name}; rebuild the store with `vocab build`."
             )
         self._parts = len(self.index.parts)
+        codes = np.ascontiguousarray(self.index.codes).view(np.uint64)
+        self.index = replace(self.index, codes=None)  # the copy below is all we keep
+        self._coded = len(codes)  # concepts 1..coded (row i: concept i + 1)
+        self._lists = store.vector_lists()  # a large store's inverted file, else None
+        if self._lists is not None and self._lists.concepts == self._coded:
+            self._columns = codes[:0].T  # the lists hold every code: no scan
+            return
+        self._lists = None
         # one row per 64-bit word of the codes, one column per concept: each numpy step
         # below then runs over one contiguous row (4x faster than row-major at 100k)
-        self._columns = np.ascontiguousarray(self.index.codes).view(np.uint64).T.copy()
-        self.index = replace(self.index, codes=None)  # the transposed copy is all we keep
-        coded = self._columns.shape[1]  # concepts 1..coded (row i: concept i + 1)
-        if coded <= HELD_VECTORS:
+        self._columns = codes.T.copy()
+        if self._coded <= HELD_VECTORS:
             self._vectors = HeldVectors(store, self._columns, self._parts)
 
     @property
@@ -200,14 +206,24 @@ class MeaningIndex:
 
     def query_vector(self, text: str) -> np.ndarray[Any, Any] | None:
         """Return the unit vector of `text`, or None without vectors or tokens."""
-        if self.model is None or not self._columns.shape[1]:
+        if self.model is None or not self._coded:
             return None
         query = self.model.embed_one(text)
         return query if query.any() else None
 
-    def nearest(self, query: np.ndarray[Any, Any], limit: int) -> Ranking:
-        """Return the concepts nearest to a query vector, by cosine similarity."""
+    def nearest(self, query: np.ndarray[Any, Any], limit: int, *, exact: bool = False) -> Ranking:
+        """Return the concepts nearest to a query vector, by cosine similarity: for a
+        store with lists (`vocab.vector_lists`), among the concepts of the lists nearest
+        to it, unless `exact` (every concept's codes scanned: slow, for measuring)."""
         probe = np.packbits(np.tile(query > 0, self._parts)).view(np.uint64)
+        if self._lists is not None:
+            rows, distance = self._lists.part_distances(query, every=exact)
+            if exact:  # each concept's least distance over its parts, as the scan below
+                rows, distance = self._lists.least_distances(rows, distance)
+                closest = rows[_closest(distance, RESCORE)] + 1
+            else:  # the closest part codes' concepts (a concept's other parts are farther)
+                closest = np.unique(rows[_closest(distance, RESCORE)]) + 1
+            return self.similarities(query, closest.tolist())[:limit]
         per_part = len(self._columns) // self._parts
         if self._vectors is not None:  # a few hundred concepts: a handful of numpy steps
             nearest = self._vectors.hamming(probe, per_part)

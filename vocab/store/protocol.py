@@ -21,6 +21,7 @@ from vocab.store.rows import (
     VectorIndex,
     WordCount,
 )
+from vocab.vector_lists import VectorLists
 
 
 class ReadStore(Protocol):
@@ -173,6 +174,11 @@ class ReadStore(Protocol):
 
     def concept_vectors(self, concepts: Sequence[int]) -> list[ConceptVectors]:
         """Return the stored vectors of the given concepts (by store key)."""
+        ...
+
+    def vector_lists(self) -> VectorLists | None:
+        """Return the inverted file over the sign codes (`vocab.vector_lists`), or None
+        if the store has none (a small store: its semantic stage scans every code)."""
         ...
 
     # --- schemes and collections --------------------------------------------------------

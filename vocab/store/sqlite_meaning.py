@@ -27,6 +27,8 @@ from vocab.embedding import EmbeddingModel, load_model, quantise
 from vocab.model import Concept, LabelKind, NoteKind
 from vocab.normalize import normalise_label
 from vocab.store.rows import ConceptVectors, VectorIndex
+from vocab.store.sqlite_lists import read_vector_lists
+from vocab.vector_lists import VectorLists
 
 MEANING_SCHEMA = (
     "CREATE VIRTUAL TABLE texts_fts USING fts5(labels, definitions, plain, notes, content='', "
@@ -274,3 +276,6 @@ class MeaningReads:
 
     def concept_vectors(self, concepts: Sequence[int]) -> list[ConceptVectors]:
         return read_vectors(self._conn(), concepts)
+
+    def vector_lists(self) -> VectorLists | None:
+        return read_vector_lists(self._conn(), self.meta)

@@ -25,6 +25,7 @@ from vocab.errors import StoreError
 from vocab.model import Concept, LabelKind, Snapshot
 from vocab.normalize import initials, normalise_label
 from vocab.store.files import remove_orphans, replace_with_backup, temp_path
+from vocab.store.sqlite_lists import write_vector_lists
 from vocab.store.sqlite_meaning import (
     MEANING_INDEXES,
     MEANING_SCHEMA,
@@ -147,6 +148,7 @@ def _write(
         variant_rows(word for word, _, visible in words if visible),
     )
     embedding_meta = vectors(conn)
+    embedding_meta |= write_vector_lists(conn, embedding_meta)  # large stores only
     for n, collection in enumerate(snapshot.collections, start=1):
         conn.execute(
             "INSERT INTO collections VALUES (?,?,?,?)",
