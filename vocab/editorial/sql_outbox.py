@@ -240,15 +240,13 @@ class SqlOutbox(SqlBase):
     def prune_deliveries(self, before: datetime, *, limit: int = 10_000) -> int:
         d = t.webhook_deliveries.c
         finished = [DeliveryState.DELIVERED.value, DeliveryState.ABANDONED.value]
+        batch = (
+            sa.select(d.id)
+            .where(d.state.in_(finished), d.updated_at < stamp(before))
+            .order_by(d.id)
+            .limit(limit)
+            .scalar_subquery()
+        )  # a subquery, not the ids as parameters (SQLite caps how many a statement takes)
         with self._write() as c:
-            ids = list(
-                c.execute(
-                    sa.select(d.id)
-                    .where(d.state.in_(finished), d.updated_at < stamp(before))
-                    .order_by(d.id)
-                    .limit(limit)
-                ).scalars()
-            )
-            if ids:
-                c.execute(sa.delete(t.webhook_deliveries).where(d.id.in_(ids)))
-            return len(ids)
+            done = c.execute(sa.delete(t.webhook_deliveries).where(d.id.in_(batch)))
+            return int(done.rowcount)
