@@ -26,25 +26,23 @@ LISTS_SCHEMA = (
 )
 
 
-def _codes(conn: sqlite3.Connection, parts: int, dim: int) -> np.ndarray[Any, Any]:
-    blobs = conn.execute("SELECT codes FROM vector_codes ORDER BY part").fetchall()
-    joined = np.frombuffer(b"".join(b for (b,) in blobs), dtype=np.uint8)
-    return joined.reshape(-1, parts * dim // 8)
-
-
 def write_vector_lists(
     conn: sqlite3.Connection, embedding_meta: dict[str, str], above: int = APPROXIMATE_ABOVE
 ) -> dict[str, str]:
     """Cluster the stored sign codes into lists and store them, if the store has more than
     `above` concepts with codes; return the meta entries to record (none for a smaller
     store, which gets no table)."""
-    if "embedding_parts" not in embedding_meta:
+    # counted first: a store too small for lists (most builds) reads no code back
+    if "embedding_model" not in embedding_meta:
         return {}
-    parts = len(embedding_meta["embedding_parts"].split(","))
-    codes = _codes(conn, parts, int(embedding_meta["embedding_dim"]))
-    if len(codes) <= above:
+    if conn.execute("SELECT count(*) FROM vectors").fetchone()[0] <= above:
         return {}
-    centroids, members, held = build_lists(codes, parts)
+    # imported here: vocab.store.sqlite_meaning imports this module to read the lists
+    from vocab.store.sqlite_meaning import read_vector_index
+
+    index = read_vector_index(conn, embedding_meta)
+    assert index is not None  # the store has an embedding model, so it has codes
+    centroids, members, held = build_lists(index.codes, len(index.parts))
     conn.execute(LISTS_SCHEMA)
     conn.executemany(
         "INSERT INTO vector_lists VALUES (?, ?, ?, ?)",
