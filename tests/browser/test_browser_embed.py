@@ -226,6 +226,7 @@ def test_a_tooltip_warns_and_never_repeats_an_acronym_its_label_holds(
         '<dfn data-term="device labelling">labelling</dfn>.</p>'
     )
     page.goto(host.publish("/issue16.html", tooltip_page(site, body)))
+    page.locator("dfn[data-airt=ready]").nth(1).wait_for()  # the script marks them after load
     first, second = page.locator("dfn[data-airt=ready]").all()[:2]
     first.focus()
     text = tooltip_of(page, first).text_content() or ""
