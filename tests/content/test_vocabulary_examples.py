@@ -11,7 +11,9 @@ added.
 Every sense of such a word has at least three `skos:example` in en-GB that use the word itself
 (word for word after the normaliser; plurals and possessives allowed), each a sentence of 12
 to 30 words ending with a full stop, none shared with another concept and none copied from a
-source text (the eight-word fingerprints of test_vocabulary_content).
+source text (the eight-word fingerprints of test_vocabulary_content) and none sharing five
+words in a row with a sentence of the annotator's development set, which scores the senses
+these examples help to choose and must stay a fair measure of them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections import defaultdict
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.content.test_vocabulary_content import SOURCE_FINGERPRINTS, fingerprint, shingles
 from tests.content.test_vocabulary_search import ACTIVE
 from vocab.model import Concept, LabelKind, NoteKind
@@ -28,6 +31,8 @@ from vocab.normalize import normalise_label
 
 MIN_EXAMPLES = 3
 MIN_WORDS, MAX_WORDS = 12, 30
+DEV_SENSES = ROOT / "tests" / "vocab" / "annotate_dev_senses.tsv"
+DEV_RUN = 5  # words in a row an example may not share with a development sentence
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 
@@ -117,3 +122,17 @@ def test_examples_are_written_in_our_own_words() -> None:
         if fingerprint(s) in SOURCE_FINGERPRINTS
     ]
     assert copied == [], f"8 or more words in a row taken from a source: {copied[:3]}"
+
+
+def test_examples_do_not_echo_the_development_sentences() -> None:
+    lines = DEV_SENSES.read_text(encoding="utf-8").splitlines()
+    sentences = [ln.split("\t")[0] for ln in lines if ln.strip() and not ln.startswith("#")][1:]
+    dev = {s for sentence in sentences for s in shingles(sentence, DEV_RUN)}
+    echoed = [
+        (c.id, s)
+        for c in ACTIVE
+        for n in c.notes
+        if n.kind is NoteKind.EXAMPLE
+        for s in sorted(shingles(n.text, DEV_RUN) & dev)
+    ]
+    assert echoed == [], f"{DEV_RUN} words in a row from a development sentence: {echoed[:3]}"
