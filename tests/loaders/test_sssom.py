@@ -18,6 +18,7 @@ JUSTIFICATIONS = {
     "semapv:LexicalMatching",
     "semapv:LexicalSimilarityThresholdMatching",
     "semapv:ManualMappingCuration",
+    "semapv:SemanticSimilarityThresholdMatching",
 }
 TERMS = "Auto-segmentation\nrecall\nvalidation\nprecision\nDark mode\nCT\nLung nodule CADe\nsaliency maps\n"
 
