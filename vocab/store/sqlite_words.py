@@ -33,6 +33,7 @@ from collections.abc import Sequence
 
 EXPAND_MAX = 64  # a prefix standing for more words stays an FTS5 prefix term
 VERIFY_MAX = 3000  # the rarest group's uses up to which its rows are checked here
+INDEXED_PREFIXES = (2, 3)  # the lengths of `labels_fts`' prefix index (`sqlite_schema`)
 KEY_END = "\U0010ffff"  # after every character: the end of the words a prefix starts
 _TOKEN = re.compile(r"[0-9a-z]+")  # a word FTS5's unicode61 tokenizer keeps whole
 _HEAD = re.compile(r"[0-9a-z]*")
@@ -125,20 +126,27 @@ def _near(words: Sequence[str], heads: Heads) -> bool:
 def _words_of(
     conn: sqlite3.Connection, group: Sequence[str], *, prefix: bool, most: int
 ) -> tuple[frozenset[str] | None, int]:
-    """The label words a group stands for and how many times labels use them; None for
-    the words (and an unbounded count) when a prefix starts more than `most` words."""
+    """The label words a group stands for and how many times labels use them. With
+    `prefix`, None for the words (and an unbounded count) when a word starts more than
+    `most` words, or is as long as the prefixes FTS5 indexes (a lazy doclist already),
+    and the group stands for some word."""
     found: dict[str, int] = {}
+    kept = False
     for word in dict.fromkeys(group):
         if prefix:
+            most_here = 0 if len(word) in INDEXED_PREFIXES else most
             rows = conn.execute(
                 "SELECT word, count FROM words WHERE word >= ? AND word < ? LIMIT ?",
-                (word, word + KEY_END, most + 1),
+                (word, word + KEY_END, most_here + 1),
             ).fetchall()
-            if len(rows) > most:
-                return None, 1 << 62
+            if len(rows) > most_here:
+                kept = True
+                continue
         else:
             rows = conn.execute("SELECT word, count FROM words WHERE word = ?", (word,)).fetchall()
         found.update(rows)
+    if kept:
+        return None, 1 << 62
     return frozenset(found), sum(found.values())
 
 
