@@ -2,8 +2,8 @@
 query's labels, in its order, on every path.
 
 A large store answers `labels_with_words` by resolving each group against the `words`
-table first, checking the rarest group's labels in Python or rewriting prefixes as exact
-words; small stores' groups never reach the bounds. Here the bounds are lowered (and
+table first, checking the commonest groups in Python on the labels the rarer ones find, and
+rewriting prefixes as their words; small stores' groups never reach the bounds. Here the bounds are lowered (and
 raised) through `matching_rowids`' parameters, so each path runs on a small store, and
 each must return the rowids of the plain query.
 """
@@ -19,14 +19,15 @@ from vocab.store import sqlite_words
 from vocab.store.sqlite_read import SQLiteStore
 from vocab.vocabulary import Vocabulary
 
-BOUNDS = [  # (verify_max, expand_max): every path, and the shipped bounds
+BOUNDS = [  # (walk_max, expand_max): every path, and the shipped bounds
     (0, 0),  # FTS5, every prefix kept a prefix term
     (0, 2),  # FTS5, prefixes of at most two words written as those words
     (0, 10_000),  # FTS5, every prefix written as its words
-    (5, 3),  # the rarest group checked here when its words are used at most five times
-    (10**9, 0),  # every group checked here unless a prefix was kept
-    (10**9, 10_000),  # the rarest group always checked here
-    (sqlite_words.VERIFY_MAX, sqlite_words.EXPAND_MAX),
+    (1, 0),  # the rarest group found by FTS5, the others checked here, often given up
+    (3, 3),  # ... the rarer groups, until at most three labels are expected
+    (10**9, 0),  # the rarest group found by FTS5, the others checked here
+    (10**9, 10_000),  # ... every prefix written as its words
+    (sqlite_words.WALK_MAX, sqlite_words.EXPAND_MAX),
 ]
 ACCENTED = """@prefix : <terms/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -76,21 +77,23 @@ def _groups(store: SQLiteStore) -> list[list[list[str]]]:
 def test_every_path_finds_the_rows_of_the_plain_query(store: SQLiteStore) -> None:
     conn = store._conn()
     heads = sqlite_words.unplain_heads(conn)
+    labels = int(store.meta["labels"])
     for groups in _groups(store):
         for prefix in (True, False):
             for limit in (1, 2, 300):
                 plain = sqlite_words.plain_rowids(conn, groups, prefix=prefix, limit=limit)
-                for verify_max, expand_max in BOUNDS:
+                for walk_max, expand_max in BOUNDS:
                     found = sqlite_words.matching_rowids(
                         conn,
                         groups,
                         prefix=prefix,
                         limit=limit,
                         heads=heads,
-                        verify_max=verify_max,
+                        labels=labels,
+                        walk_max=walk_max,
                         expand_max=expand_max,
                     )
-                    assert found == plain, (groups, prefix, limit, verify_max, expand_max)
+                    assert found == plain, (groups, prefix, limit, walk_max, expand_max)
 
 
 def test_the_store_answers_with_the_rows_in_rowid_order(store: SQLiteStore) -> None:

@@ -234,7 +234,12 @@ class SQLiteStore(sqlite_meaning.MeaningReads):
         if self._heads is None:
             self._heads = sqlite_words.unplain_heads(self._conn())
         rowids = sqlite_words.matching_rowids(
-            self._conn(), groups, prefix=prefix, limit=limit, heads=self._heads
+            self._conn(),
+            groups,
+            prefix=prefix,
+            limit=limit,
+            heads=self._heads,
+            labels=int(self.meta.get("labels", "0")),
         )
         found = self.labels_by_number(rowids)
         return [found[rowid] for rowid in rowids]
