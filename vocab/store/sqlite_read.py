@@ -242,7 +242,7 @@ class SQLiteStore(sqlite_meaning.MeaningReads):
             labels=int(self.meta.get("labels", "0")),
         )
         found = self.labels_by_number(rowids)
-        return [found[rowid] for rowid in rowids]
+        return [found[rowid] for rowid in rowids if rowid in found]
 
     def word_counts(self) -> list[WordCount]:
         rows = self._conn().execute("SELECT word, count, visible FROM words")
