@@ -24,7 +24,7 @@ import orjson
 from vocab.codec import collection_from_dict, concept_from_dict, scheme_from_dict
 from vocab.errors import StoreError
 from vocab.model import Collection, Concept, LabelKind, Scheme, Snapshot, SourceInfo, Status
-from vocab.store import sqlite_meaning
+from vocab.store import sqlite_meaning, sqlite_words
 from vocab.store.rebase import Rebase
 from vocab.store.rows import (
     ConceptRef,
@@ -69,6 +69,7 @@ class SQLiteStore(sqlite_meaning.MeaningReads):
         self._opened: list[sqlite3.Connection] = []
         self._first: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self._heads: sqlite_words.Heads | None = None  # read at the first word search
         try:
             rows = self._conn().execute("SELECT key, value FROM meta").fetchall()
             self.meta: dict[str, str] = dict(rows)
@@ -230,17 +231,18 @@ class SQLiteStore(sqlite_meaning.MeaningReads):
         groups = [g for g in groups if g]
         if not groups:
             return []
-        star = "*" if prefix else ""
-        query = " AND ".join(
-            "(" + " OR ".join(f'"{_fts_word(w)}"{star}' for w in group) + ")" for group in groups
+        if self._heads is None:
+            self._heads = sqlite_words.unplain_heads(self._conn())
+        rowids = sqlite_words.matching_rowids(
+            self._conn(),
+            groups,
+            prefix=prefix,
+            limit=limit,
+            heads=self._heads,
+            labels=int(self.meta.get("labels", "0")),
         )
-        rows = self._conn().execute(
-            _LABEL_SELECT
-            + "WHERE l.rowid IN (SELECT rowid FROM labels_fts WHERE labels_fts MATCH ? "
-            "LIMIT ?)",
-            (query, limit),
-        )
-        return [self._label_row(r) for r in rows]
+        found = self.labels_by_number(rowids)
+        return [found[rowid] for rowid in rowids if rowid in found]
 
     def word_counts(self) -> list[WordCount]:
         rows = self._conn().execute("SELECT word, count, visible FROM words")
@@ -365,11 +367,6 @@ def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
 
 def _marks(items: Sequence[object]) -> str:
     return ",".join("?" * len(items))
-
-
-def _fts_word(word: str) -> str:
-    """A word as an FTS5 string: normalised words are [0-9a-z]+, but never trust a caller."""
-    return word.replace('"', '""')
 
 
 def _label_row(r: tuple[Any, ...], rebase: Rebase) -> LabelRow:
