@@ -215,8 +215,7 @@ class MeaningIndex:
         """Return the concepts nearest to a query vector, by cosine similarity: for a
         store with lists (`vocab.vector_lists`), among the concepts of the lists nearest
         to it, unless `exact` (every concept's codes scanned: slow, for measuring)."""
-        probe = np.packbits(np.tile(query > 0, self._parts)).view(np.uint64)
-        if self._lists is not None:
+        if self._lists is not None:  # the lists pack the query's signs per part themselves
             rows, distance = self._lists.part_distances(query, every=exact)
             if exact:  # each concept's least distance over its parts, as the scan below
                 rows, distance = self._lists.least_distances(rows, distance)
@@ -224,6 +223,7 @@ class MeaningIndex:
             else:  # the closest part codes' concepts (a concept's other parts are farther)
                 closest = np.unique(rows[_closest(distance, RESCORE)]) + 1
             return self.similarities(query, closest.tolist())[:limit]
+        probe = np.packbits(np.tile(query > 0, self._parts)).view(np.uint64)
         per_part = len(self._columns) // self._parts
         if self._vectors is not None:  # a few hundred concepts: a handful of numpy steps
             nearest = self._vectors.hamming(probe, per_part)

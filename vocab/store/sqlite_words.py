@@ -119,7 +119,7 @@ def _match(stands: Sequence[_Stand]) -> str:
     return " AND ".join(
         fts_query([s.group], prefix=True)
         if s.words is None
-        else "(" + " OR ".join(f'"{w}"' for w in sorted(s.words)) + ")"
+        else "(" + " OR ".join(f'"{_fts_word(w)}"' for w in sorted(s.words)) + ")"
         for s in stands
     )
 
